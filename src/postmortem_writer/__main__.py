@@ -1,0 +1,3 @@
+from postmortem_writer.cli import main
+
+main()

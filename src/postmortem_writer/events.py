@@ -1,0 +1,53 @@
+"""The event stream: all sources' events in one time order, with short stable ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from postmortem_writer.models import Event
+
+
+class EventStream:
+    """Events sorted by ``(ts, source, position in source)`` and numbered ``E1…En``.
+
+    The same inputs always give the same ids, so a draft's citations survive re-runs. Thread
+    parents given by the sources' own ids are resolved to event ids here, once every source
+    has been read (a reply may come from another day file than its parent).
+    """
+
+    def __init__(self, events: Iterable[Event]):
+        indexed = list(enumerate(events))
+        # The position within the whole input keeps equal-time events in file order, which is
+        # only ever a tie-breaker, never the primary key.
+        indexed.sort(key=lambda pair: (pair[1].ts, pair[1].source, pair[0]))
+        self._events: list[Event] = []
+        by_native: dict[tuple[str, str], str] = {}
+        for number, (_, event) in enumerate(indexed, start=1):
+            numbered = event.model_copy(update={"id": f"E{number}"})
+            self._events.append(numbered)
+            if numbered.native_id is not None:
+                by_native.setdefault((numbered.format, numbered.native_id), numbered.id)
+        for event in self._events:
+            if event.parent_native_id is not None:
+                parent = by_native.get((event.format, event.parent_native_id))
+                if parent is not None and parent != event.id:
+                    event.thread = parent
+        self._by_id = {event.id: event for event in self._events}
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._events)
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._by_id
+
+    def __getitem__(self, event_id: str) -> Event:
+        """The event with this id; ``KeyError`` names the id when it does not exist."""
+        return self._by_id[event_id]
+
+    @property
+    def events(self) -> list[Event]:
+        """The events in stream order (a copy of the list, the same event objects)."""
+        return list(self._events)

@@ -1,0 +1,241 @@
+"""Core types handed from stage to stage (pydantic v2; JSON round-trips losslessly).
+
+These models are a public interface: ``postmortem ingest --format jsonl`` prints ``Event``s and
+``postmortem draft --format json`` prints a ``Draft``, and other tools (the eval harness among
+them) read both. Rename nothing here without a major version bump.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, computed_field
+
+
+def _to_utc(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("timestamp has no time zone")
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_to_utc)]
+"""An aware datetime normalised to UTC; naive datetimes are rejected."""
+
+EventId = Annotated[str, Field(pattern=r"^E[1-9][0-9]*$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, use_enum_values=False)
+
+
+class SourceKind(StrEnum):
+    """What kind of tool a source came from."""
+
+    CHAT = "chat"
+    ALERT = "alert"
+    PAGE = "page"
+    DEPLOY = "deploy"
+    STATUS = "status"
+    OTHER = "other"
+
+
+class ActorKind(StrEnum):
+    """Who wrote an event: a person, a bot/integration, or the platform itself."""
+
+    HUMAN = "human"
+    BOT = "bot"
+    SYSTEM = "system"
+
+
+class Signal(StrEnum):
+    """What a structured event means, as its source states it (not guessed from prose)."""
+
+    ALERT_FIRING = "alert.firing"
+    ALERT_RESOLVED = "alert.resolved"
+    PAGE_TRIGGERED = "page.triggered"
+    PAGE_ASSIGNED = "page.assigned"
+    PAGE_NOTIFIED = "page.notified"
+    PAGE_ACKNOWLEDGED = "page.acknowledged"
+    PAGE_ESCALATED = "page.escalated"
+    PAGE_NOTE = "page.note"
+    PAGE_RESOLVED = "page.resolved"
+    DEPLOY = "deploy"
+    ROLLBACK = "rollback"
+    TOPIC = "chat.topic"
+
+
+class Event(_Model):
+    """One thing that happened, as one source recorded it.
+
+    Adapters fill everything but ``id`` and ``thread``; ``EventStream`` assigns both.
+    """
+
+    id: str = ""
+    ts: UtcDatetime
+    source: str = Field(description="the file (or archive member) the event was read from")
+    format: str = Field(description="the adapter that read it, e.g. 'slack-export'")
+    kind: SourceKind
+    ref: str = Field(description="where in the file: 'line 12', 'record 3', 'ts 1741079942.590465'")
+    actor: str
+    actor_kind: ActorKind = ActorKind.HUMAN
+    text: str
+    signal: Signal | None = None
+    native_id: str | None = Field(default=None, description="the source's own id for this event")
+    parent_native_id: str | None = Field(default=None, description="the source's id of the thread parent")
+    thread: str | None = Field(default=None, description="event id of the thread parent, if it was read")
+    edited: bool = False
+    meta: dict[str, JsonValue] = Field(default_factory=dict)
+
+
+class TimelineKind(StrEnum):
+    """The role an entry plays in the incident's story."""
+
+    TRIGGER = "trigger"
+    CHANGE = "change"
+    DETECTION = "detection"
+    ESCALATION = "escalation"
+    DIAGNOSIS = "diagnosis"
+    MITIGATION = "mitigation"
+    RESOLUTION = "resolution"
+    COMMUNICATION = "communication"
+    DECISION = "decision"
+    OTHER = "other"
+
+
+class Cited(_Model):
+    """A statement and the events that support it (empty evidence = a question for the author)."""
+
+    text: str
+    evidence: list[EventId] = Field(default_factory=list)
+
+
+class TimelineEntry(_Model):
+    """One row of the timeline; ``time`` is always the earliest cited event's time."""
+
+    time: UtcDatetime
+    kind: TimelineKind
+    description: str
+    evidence: list[EventId] = Field(min_length=1)
+
+
+class Confidence(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class ContributingFactor(_Model):
+    """A candidate contributing factor; a human confirms or drops it in the review."""
+
+    title: str
+    description: str
+    category: str = Field(description="change, testing, monitoring, capacity, dependency, process, communication, other")
+    evidence: list[EventId] = Field(min_length=1)
+    confidence: Confidence = Confidence.LOW
+    candidate: bool = True
+
+
+class ImpactFigure(_Model):
+    """A figure the sources state (never computed or guessed)."""
+
+    metric: str = Field(description="users, requests, error_rate, latency, revenue, orders, other")
+    value: str
+    quote: str
+    evidence: list[EventId] = Field(min_length=1)
+
+
+class Impact(_Model):
+    """The incident window and the impact the sources state; ``unknowns`` are for the author."""
+
+    start: UtcDatetime | None = None
+    end: UtcDatetime | None = None
+    start_evidence: list[EventId] = Field(default_factory=list)
+    end_evidence: list[EventId] = Field(default_factory=list)
+    figures: list[ImpactFigure] = Field(default_factory=list)
+    unknowns: list[str] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def duration_minutes(self) -> float | None:
+        """Minutes from first detection to resolution, when both are known."""
+        if self.start is None or self.end is None:
+            return None
+        return round((self.end - self.start).total_seconds() / 60, 1)
+
+
+class ActionItem(_Model):
+    """A follow-up someone committed to or suggested in the sources."""
+
+    description: str
+    owner: str = "TBD"
+    priority: str = "TBD"
+    due: str = "TBD"
+    status: str = "Open"
+    evidence: list[EventId] = Field(default_factory=list)
+
+
+class Responder(_Model):
+    """A person who took part, with the roles the sources show."""
+
+    name: str
+    roles: list[str] = Field(default_factory=list)
+    evidence: list[EventId] = Field(default_factory=list)
+
+
+class InputFile(_Model):
+    """One input as read: where, what format, how many events, and a content hash."""
+
+    path: str
+    format: str
+    sha256: str
+    events: int
+
+
+class Provenance(_Model):
+    """How a draft was made, so a reader can reproduce or distrust it."""
+
+    tool_version: str
+    extractor: str
+    model: str | None = None
+    prompt_versions: dict[str, str] = Field(default_factory=dict)
+    inputs: list[InputFile] = Field(default_factory=list)
+    usage: dict[str, int] = Field(default_factory=dict)
+    calls: int = 0
+
+
+class Draft(_Model):
+    """A postmortem first draft: every claim cites event ids listed in ``evidence_index``."""
+
+    schema_version: int = 1
+    title: str
+    severity: str | None = None
+    summary: list[Cited] = Field(default_factory=list)
+    impact: Impact = Field(default_factory=Impact)
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+    trigger: list[Cited] = Field(default_factory=list)
+    contributing_factors: list[ContributingFactor] = Field(default_factory=list)
+    went_well: list[Cited] = Field(default_factory=list)
+    went_wrong: list[Cited] = Field(default_factory=list)
+    lucky: list[Cited] = Field(default_factory=list)
+    action_items: list[ActionItem] = Field(default_factory=list)
+    lessons: list[Cited] = Field(default_factory=list)
+    open_questions: list[Cited] = Field(default_factory=list)
+    related_incidents: list[Cited] = Field(default_factory=list)
+    responders: list[Responder] = Field(default_factory=list)
+    evidence_index: list[Event] = Field(default_factory=list)
+    provenance: Provenance
+
+    def cited_ids(self) -> set[str]:
+        """Every event id any part of the draft cites."""
+        ids: set[str] = set(self.impact.start_evidence) | set(self.impact.end_evidence)
+        groups: list[list[Any]] = [
+            self.summary, self.timeline, self.trigger, self.contributing_factors, self.went_well,
+            self.went_wrong, self.lucky, self.action_items, self.lessons, self.open_questions,
+            self.related_incidents, self.responders, self.impact.figures,
+        ]
+        for group in groups:
+            for item in group:
+                ids.update(item.evidence)
+        return ids

@@ -1,0 +1,135 @@
+"""What every source adapter sees and returns: documents, bundles, options, the adapter protocol."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
+
+from postmortem_writer.errors import InputError
+from postmortem_writer.models import Event, SourceKind
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """What the user told us about the sources: zone and day for zone-less or date-less times."""
+
+    tz: tzinfo | None = None
+    date: date | None = None
+    source_format: str | None = None
+
+
+@dataclass
+class Document:
+    """One file's bytes, from disk or from inside an archive, named as the user would name it."""
+
+    name: str
+    data: bytes
+
+    @cached_property
+    def text(self) -> str:
+        """The content as text (UTF-8, a BOM dropped); an error if it is not text at all."""
+        if b"\x00" in self.data[:8192]:
+            raise InputError("not a text file (it contains NUL bytes)", path=self.name)
+        try:
+            return self.data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text (bad byte at offset {exc.start})", path=self.name) from None
+
+    @cached_property
+    def json(self) -> Any:
+        """The content parsed as JSON; malformed JSON is an error naming line and column."""
+        try:
+            return json.loads(self.text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed JSON: {exc.msg}", path=self.name, position=f"{exc.lineno}:{exc.colno}") from None
+
+    def looks_like_json(self) -> bool:
+        """Cheap check used by sniffers before paying for a full parse."""
+        head = self.data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+        return head[:1] in (b"{", b"[")
+
+    def try_json(self) -> Any:
+        """The parsed JSON, or ``None`` when the content is not JSON (for sniffing)."""
+        if not self.looks_like_json():
+            return None
+        try:
+            return self.json
+        except InputError:
+            return None
+
+
+@dataclass
+class Bundle:
+    """A folder or a zip archive, read as a tree of documents with ``/``-separated paths."""
+
+    name: str
+    root: Path
+    is_zip: bool = False
+    _members: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_path(cls, path: Path, display: str) -> Bundle:
+        """A bundle over a directory or a zip file (hidden files and folders are left out)."""
+        if path.is_dir():
+            members = sorted(
+                p.relative_to(path).as_posix()
+                for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            return cls(display, path, False, members)
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = [info.filename for info in archive.infolist() if not info.is_dir()]
+        except zipfile.BadZipFile:
+            raise InputError("not a readable zip archive", path=display) from None
+        for name in names:
+            if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+                raise InputError(f"refusing archive member with an unsafe path: {name!r}", path=display)
+        visible = [n for n in names if not any(p.startswith(".") or p == "__MACOSX" for p in PurePosixPath(n).parts)]
+        return cls(display, path, True, sorted(visible))
+
+    @property
+    def members(self) -> list[str]:
+        """Relative paths of every file in the bundle, sorted."""
+        return list(self._members)
+
+    def open(self, member: str) -> Document:
+        """The document at ``member`` (a path from ``members``)."""
+        if self.is_zip:
+            with zipfile.ZipFile(self.root) as archive:
+                data = archive.read(member)
+            return Document(f"{self.name}:{member}", data)
+        return Document(str(PurePosixPath(self.name) / member), (self.root / member).read_bytes())
+
+
+class DocumentAdapter(Protocol):
+    """Reads one file format. ``sniff`` must be cheap and must not raise."""
+
+    name: str
+    kind: SourceKind
+    description: str
+    hint: str
+    example: str
+
+    def sniff(self, doc: Document) -> bool: ...
+
+    def parse(self, doc: Document, options: SourceOptions) -> list[Event]: ...
+
+
+class BundleAdapter(Protocol):
+    """Reads a format that spans several files (a Slack workspace export)."""
+
+    name: str
+    kind: SourceKind
+    description: str
+    hint: str
+    example: str
+
+    def sniff_bundle(self, bundle: Bundle) -> bool: ...
+
+    def parse_bundle(self, bundle: Bundle, options: SourceOptions) -> list[Event]: ...

@@ -1,0 +1,115 @@
+"""The adapters we know, in sniffing order, and reading paths into events with them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from postmortem_writer.errors import InputError, UsageError
+from postmortem_writer.models import Event, InputFile
+from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, DocumentAdapter, SourceOptions
+from postmortem_writer.sources.chat_text import ChatTextAdapter
+from postmortem_writer.sources.deploys import DeployHistoryAdapter
+from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
+from postmortem_writer.sources.slack_export import SlackExportAdapter
+
+# Order matters: the most specific formats come first, catch-alls (plain text) last.
+BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(),)
+DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
+    PagerDutyLogEntriesAdapter(),
+    DeployHistoryAdapter(),
+    ChatTextAdapter(),
+)
+
+
+def adapter_names() -> list[str]:
+    """Every format name ``--source-format`` accepts."""
+    return [a.name for a in BUNDLE_ADAPTERS] + [a.name for a in DOCUMENT_ADAPTERS]
+
+
+@dataclass
+class Loaded:
+    """Everything read from the user's paths."""
+
+    events: list[Event] = field(default_factory=list)
+    inputs: list[InputFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
+    """Read every path (file, folder or zip) with the adapter its content calls for."""
+    if options.source_format is not None and options.source_format not in adapter_names():
+        raise UsageError(f"unknown source format {options.source_format!r}; known: {', '.join(adapter_names())}")
+    loaded = Loaded()
+    for path in paths:
+        display = str(path)
+        if not path.exists():
+            raise InputError("no such file or folder", path=display)
+        if path.is_dir() or _is_zip(path):
+            _load_bundle(Bundle.from_path(path, display), options, loaded)
+        else:
+            _load_document(Document(display, path.read_bytes()), options, loaded, strict=True)
+    return loaded
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
+
+
+def _load_bundle(bundle: Bundle, options: SourceOptions, loaded: Loaded) -> None:
+    if not bundle.members:
+        raise InputError("folder or archive holds no files", path=bundle.name)
+    for adapter in BUNDLE_ADAPTERS:
+        forced = options.source_format == adapter.name
+        if forced or (options.source_format is None and adapter.sniff_bundle(bundle)):
+            events = adapter.parse_bundle(bundle, options)
+            loaded.events.extend(events)
+            loaded.inputs.append(_input_record(bundle.name, adapter.name, _bundle_digest(bundle), len(events)))
+            return
+    before = len(loaded.inputs)
+    for member in bundle.members:
+        _load_document(bundle.open(member), options, loaded, strict=False)
+    if len(loaded.inputs) == before:
+        raise InputError("no file in it is in a format we read (see `postmortem formats`)", path=bundle.name)
+
+
+def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, strict: bool) -> None:
+    adapter = _pick(doc, options)
+    if adapter is None:
+        if strict:
+            raise InputError(
+                f"not a format we read (known: {', '.join(adapter_names())}; "
+                "force one with --source-format)",
+                path=doc.name,
+            )
+        loaded.warnings.append(f"{doc.name}: skipped, not a format we read")
+        return
+    events = adapter.parse(doc, options)
+    loaded.events.extend(events)
+    loaded.inputs.append(_input_record(doc.name, adapter.name, hashlib.sha256(doc.data).hexdigest(), len(events)))
+
+
+def _pick(doc: Document, options: SourceOptions) -> DocumentAdapter | None:
+    if options.source_format is not None:
+        for adapter in DOCUMENT_ADAPTERS:
+            if adapter.name == options.source_format:
+                return adapter
+        raise UsageError(f"--source-format {options.source_format} reads folders or archives, not {doc.name}")
+    for adapter in DOCUMENT_ADAPTERS:
+        if adapter.sniff(doc):
+            return adapter
+    return None
+
+
+def _bundle_digest(bundle: Bundle) -> str:
+    digest = hashlib.sha256()
+    for member in bundle.members:
+        digest.update(member.encode())
+        digest.update(hashlib.sha256(bundle.open(member).data).digest())
+    return digest.hexdigest()
+
+
+def _input_record(path: str, fmt: str, sha256: str, count: int) -> InputFile:
+    return InputFile(path=path, format=fmt, sha256=sha256, events=count)

@@ -1,0 +1,66 @@
+"""Turning the many ways sources write time into aware UTC datetimes, at the edge."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil import parser as dateutil_parser
+
+from postmortem_writer.errors import InputError, UsageError
+
+
+def zone(name: str) -> tzinfo:
+    """The IANA zone (or ``UTC``) named by ``--tz``; a clear error for an unknown name."""
+    if name.upper() in {"UTC", "Z", "GMT"}:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"unknown time zone {name!r} (use an IANA name such as Europe/Berlin, or UTC)") from None
+
+
+def from_epoch(seconds: str | int | float) -> datetime:
+    """UTC time of an epoch value in seconds; strings keep microseconds exactly (Slack ``ts``)."""
+    if isinstance(seconds, str):
+        whole, _, frac = seconds.partition(".")
+        micros = int((frac + "000000")[:6]) if frac else 0
+        return datetime.fromtimestamp(int(whole), UTC).replace(microsecond=micros)
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def parse_instant(value: str, *, tz: tzinfo | None, path: str, position: str) -> datetime:
+    """An aware UTC datetime from an ISO-8601 or other common date-time string.
+
+    A time without an offset is read in ``tz``; without ``tz`` that is an error naming the file
+    and position, because guessing the zone would silently shift the whole timeline.
+    """
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        try:
+            parsed = dateutil_parser.parse(text)
+        except (ValueError, OverflowError):
+            raise InputError(f"cannot read {value!r} as a date and time", path=path, position=position) from None
+    return attach_zone(parsed, tz=tz, path=path, position=position)
+
+
+def attach_zone(moment: datetime, *, tz: tzinfo | None, path: str, position: str) -> datetime:
+    """``moment`` in UTC, reading a naive value in ``tz`` (required then)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        if tz is None:
+            raise InputError(
+                "time has no time zone; pass --tz (for example --tz UTC or --tz Europe/Berlin)",
+                path=path,
+                position=position,
+            )
+        moment = moment.replace(tzinfo=tz)
+    return moment.astimezone(UTC)
+
+
+def combine(day: date | None, clock: time, *, tz: tzinfo | None, path: str, position: str) -> datetime:
+    """UTC time of a time of day on ``day`` in ``tz``; both must be known."""
+    if day is None:
+        raise InputError("time has no date; pass --date YYYY-MM-DD", path=path, position=position)
+    return attach_zone(datetime.combine(day, clock), tz=tz, path=path, position=position)
