@@ -1,0 +1,49 @@
+"""The ``postmortem`` command: a click group with one module per subcommand."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from postmortem_writer import __version__
+from postmortem_writer.cli.draft import draft
+from postmortem_writer.cli.formats import formats
+from postmortem_writer.cli.ingest import ingest
+from postmortem_writer.errors import PostmortemError
+
+
+class _Group(click.Group):
+    """Turns our own errors into one line on stderr and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PostmortemError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="postmortem")
+def cli() -> None:
+    """Draft evidence-backed, blameless incident postmortems from chat, alert and deploy exports.
+
+    Every statement in a draft cites the source events it rests on; times come from the sources.
+    With no model configured, drafts use the built-in rule-based extractor (no key, no network).
+
+    \b
+    Example:
+      postmortem draft slack-export.zip pagerduty-log.json deploys.csv -o postmortem.md
+    """
+
+
+cli.add_command(draft)
+cli.add_command(ingest)
+cli.add_command(formats)
+
+
+def main() -> None:
+    """Entry point of the ``postmortem`` console script (options also read ``POSTMORTEM_*``)."""
+    cli(auto_envvar_prefix="POSTMORTEM")

@@ -1,0 +1,45 @@
+"""``postmortem ingest``: show the normalised events that a draft would be built from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from postmortem_writer.cli.options import build_source_options, source_options, source_paths
+from postmortem_writer.pipeline import ingest as ingest_paths
+from postmortem_writer.render import cell
+
+
+@click.command()
+@source_paths
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
+    help="A readable table, or one JSON object per event (id, ts, source, actor, text, …).",
+)
+@source_options
+def ingest(paths: tuple[Path, ...], output_format: str, tz: str | None, day: str | None, source_format: str | None) -> None:
+    """Read incident exports and print the normalised event stream.
+
+    Use it to check what was read before drafting: times in UTC, names resolved, noise
+    dropped, ids E1…En as a draft will cite them.
+
+    \b
+    Examples:
+      postmortem ingest fixtures/incidents/inc-2025-0304/sources
+      postmortem ingest chat.txt --date 2025-03-04 --tz UTC --format jsonl
+    """
+    ingested = ingest_paths(list(paths), build_source_options(tz, day, source_format))
+    for warning in ingested.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if output_format == "jsonl":
+        for event in ingested.stream:
+            click.echo(event.model_dump_json(exclude_none=False))
+        return
+    click.echo("| Id | Time (UTC) | Kind | Actor | Text |")
+    click.echo("| --- | --- | --- | --- | --- |")
+    for event in ingested.stream:
+        text = event.text if len(event.text) <= 100 else event.text[:99] + "…"
+        stamp = event.ts.strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"| {event.id} | {stamp} | {event.kind.value} | {cell(event.actor)} | {cell(text)} |")
+    click.echo(f"{len(ingested.stream)} events from {len(ingested.inputs)} source(s)", err=True)

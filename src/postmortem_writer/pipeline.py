@@ -1,0 +1,42 @@
+"""The only module that knows the order of the stages: sources → events → extract → render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from postmortem_writer import __version__
+from postmortem_writer.errors import InputError
+from postmortem_writer.events import EventStream
+from postmortem_writer.extract.grounding import check_draft
+from postmortem_writer.extract.rules import extract_rules
+from postmortem_writer.models import Draft, InputFile, Provenance
+from postmortem_writer.sources import SourceOptions, load_sources
+
+
+@dataclass
+class Ingested:
+    """The event stream read from the user's paths, with what was read and any warnings."""
+
+    stream: EventStream
+    inputs: list[InputFile]
+    warnings: list[str] = field(default_factory=list)
+
+
+def ingest(paths: list[Path], options: SourceOptions) -> Ingested:
+    """Read every path into one sorted, numbered event stream; no events at all is an error."""
+    loaded = load_sources(paths, options)
+    if not loaded.events:
+        names = ", ".join(str(p) for p in paths)
+        raise InputError("no events found in the sources", path=names)
+    return Ingested(EventStream(loaded.events), loaded.inputs, loaded.warnings)
+
+
+def draft_from(ingested: Ingested, *, title: str | None = None) -> Draft:
+    """A grounded draft of the ingested incident, with the rule-based extractor."""
+    provenance = Provenance(tool_version=__version__, extractor="rules", inputs=ingested.inputs)
+    draft = extract_rules(ingested.stream, title=title, provenance=provenance)
+    check_draft(draft, ingested.stream)
+    cited = draft.cited_ids()
+    draft.evidence_index = [event for event in ingested.stream if event.id in cited]
+    return draft

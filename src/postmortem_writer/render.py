@@ -1,0 +1,115 @@
+"""Rendering a ``Draft`` as Markdown (jinja2, from ``templates/``) or as JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from postmortem_writer.errors import InternalError, UserError
+from postmortem_writer.models import Draft
+from postmortem_writer.resources import templates_dir
+
+DEFAULT_TEMPLATE = "postmortem.md.j2"
+_CELL_LIMIT = 280
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Facts about the draft that the template shows but that are not part of the ``Draft``."""
+
+    event_count: int
+    multi_day: bool
+    time_header: str
+    window: str
+    responders: str
+
+
+def render_json(draft: Draft) -> str:
+    """The draft as indented JSON (the public interface other tools read)."""
+    return draft.model_dump_json(indent=2) + "\n"
+
+
+def render_markdown(draft: Draft, *, event_count: int, template: Path | None = None) -> str:
+    """The draft as a Markdown postmortem, with the built-in template or the user's own."""
+    env = _environment(template.parent if template else templates_dir())
+    name = template.name if template else DEFAULT_TEMPLATE
+    try:
+        compiled = env.get_template(name)
+        text = compiled.render(draft=draft, ctx=_context(draft, event_count))
+    except jinja2.TemplateNotFound:
+        if template is not None:
+            raise UserError(f"{template}: template not found") from None
+        raise InternalError(f"built-in template {name} is missing; reinstall postmortem-writer") from None
+    except jinja2.TemplateError as exc:
+        where = f"{template or name}:{getattr(exc, 'lineno', '?')}"
+        raise UserError(f"{where}: template error: {exc.message}") from None
+    return text.rstrip() + "\n"
+
+
+def _environment(folder: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Markdown, not HTML; table cells are escaped by the `cell` filter
+        keep_trailing_newline=True,
+    )
+    env.filters["anchor"] = anchor
+    env.filters["cell"] = cell
+    env.filters["truncate_cell"] = lambda text: cell(_shorten(str(text), _CELL_LIMIT))
+    env.filters["when"] = when
+    return env
+
+
+def _context(draft: Draft, event_count: int) -> RenderContext:
+    times = [entry.time for entry in draft.timeline] + [event.ts for event in draft.evidence_index]
+    multi_day = len({moment.date() for moment in times}) > 1
+    return RenderContext(
+        event_count=event_count,
+        multi_day=multi_day,
+        time_header="Date and time (UTC)" if multi_day else "Time (UTC)",
+        window=_window(draft),
+        responders=", ".join(
+            f"{r.name} ({', '.join(r.roles)})" if r.roles else r.name for r in draft.responders
+        ),
+    )
+
+
+def _window(draft: Draft) -> str:
+    start, end = draft.impact.start, draft.impact.end
+    if start is None and end is None:
+        return "TODO(author): start and end unknown"
+    first = start.strftime("%Y-%m-%d %H:%M:%S") if start else "TODO(author)"
+    if end is None:
+        return f"{first} → TODO(author)"
+    same_day = start is not None and start.date() == end.date()
+    last = end.strftime("%H:%M:%S" if same_day else "%Y-%m-%d %H:%M:%S")
+    duration = f" ({_duration(draft.impact.duration_minutes)})" if draft.impact.duration_minutes is not None else ""
+    return f"{first} → {last}{duration}"
+
+
+def _duration(minutes: float) -> str:
+    whole = round(minutes)
+    hours, mins = divmod(whole, 60)
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
+def anchor(event_id: str) -> str:
+    """The HTML anchor of an event in the evidence index."""
+    return f"ev-{event_id.lower()}"
+
+
+def cell(text: str) -> str:
+    """Text made safe for one Markdown table cell (no pipes or line breaks break the table)."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", " ⏎ ").strip()
+
+
+def when(moment: datetime, multi_day: bool) -> str:
+    """A UTC time for a table: with the date when the incident spans several days."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S" if multi_day else "%H:%M:%S")
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
