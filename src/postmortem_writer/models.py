@@ -149,6 +149,9 @@ class ImpactFigure(_Model):
 class Impact(_Model):
     """The incident window and the impact the sources state; ``unknowns`` are for the author."""
 
+    # The JSON carries the derived duration for readers; reading it back must not trip "forbid".
+    model_config = ConfigDict(extra="ignore")
+
     start: UtcDatetime | None = None
     end: UtcDatetime | None = None
     start_evidence: list[EventId] = Field(default_factory=list)

@@ -78,6 +78,7 @@ def _load_bundle(bundle: Bundle, options: SourceOptions, loaded: Loaded) -> None
 def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, strict: bool) -> None:
     adapter = _pick(doc, options)
     if adapter is None:
+        _raise_if_malformed_json(doc)
         if strict:
             raise InputError(
                 f"not a format we read (known: {', '.join(adapter_names())}; "
@@ -101,6 +102,18 @@ def _pick(doc: Document, options: SourceOptions) -> DocumentAdapter | None:
         if adapter.sniff(doc):
             return adapter
     return None
+
+
+def _raise_if_malformed_json(doc: Document) -> None:
+    """A file that starts like JSON but does not parse gets the parse error, not "unknown format"."""
+    if not doc.looks_like_json():
+        return
+    try:
+        _ = doc.json
+    except InputError as exc:
+        # JSON Lines fail a whole-file parse with "Extra data"; that is a format question, not damage.
+        if "Extra data" not in exc.message:
+            raise
 
 
 def _bundle_digest(bundle: Bundle) -> str:

@@ -1,0 +1,168 @@
+"""CliRunner tests of every command, on the bundled sample incident and on bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from postmortem_writer import __version__
+from postmortem_writer.cli import cli
+from postmortem_writer.models import Draft
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+@pytest.mark.parametrize("command", [[], ["draft"], ["ingest"], ["formats"]])
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output
+
+
+def test_draft_writes_markdown_file(sample_incident: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pm.md"
+    result = run("draft", str(sample_incident), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "DRAFT" in text
+    for section in ("## Summary", "## Impact", "## Timeline", "## Contributing factors", "## Action items",
+                    "## Open questions for the review meeting", "## Appendix: evidence index", "## Review checklist"):
+        assert section in text
+    assert "wrote" in result.stderr
+
+
+def test_draft_json_cites_only_existing_events_at_their_times(sample_incident: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pm.json"
+    assert run("draft", str(sample_incident), "--format", "json", "-o", str(out)).exit_code == 0
+    draft = Draft.model_validate_json(out.read_text(encoding="utf-8"))
+    index = {event.id: event for event in draft.evidence_index}
+    assert draft.cited_ids() <= set(index)
+    assert draft.timeline
+    for entry in draft.timeline:
+        assert entry.time == min(index[i].ts for i in entry.evidence)
+    kinds = {entry.kind.value for entry in draft.timeline}
+    assert {"detection", "mitigation", "resolution"} <= kinds
+
+
+def test_draft_to_stdout_and_title(sample_incident: Path) -> None:
+    result = run("draft", str(sample_incident), "--title", "Checkout latency in EU")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[5] == "# Checkout latency in EU"
+
+
+def test_draft_refuses_to_overwrite_without_force(sample_incident: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pm.md"
+    out.write_text("my edits", encoding="utf-8")
+    result = run("draft", str(sample_incident), "-o", str(out))
+    assert result.exit_code == 2
+    assert "already exists" in result.stderr and "--force" in result.stderr
+    assert out.read_text(encoding="utf-8") == "my edits"
+    assert run("draft", str(sample_incident), "-o", str(out), "--force").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("> [!WARNING]")
+    assert [p.name for p in tmp_path.iterdir()] == ["pm.md"]  # no temporary file left behind
+
+
+def test_ingest_jsonl_has_the_public_fields(sample_incident: Path) -> None:
+    result = run("ingest", str(sample_incident), "--format", "jsonl")
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == [f"E{n}" for n in range(1, len(lines) + 1)]
+    for line in lines:
+        assert {"id", "ts", "source", "actor", "text"} <= set(line)
+        assert line["ts"].endswith("Z")
+    assert lines == sorted(lines, key=lambda line: line["ts"])
+
+
+def test_ingest_table(sample_incident: Path) -> None:
+    result = run("ingest", str(sample_incident))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("| Id | Time (UTC) |")
+    assert re.search(r"\| E1 \| 2025-03-0\d \d\d:\d\d:\d\d \|", result.stdout)
+
+
+def test_formats_lists_every_adapter() -> None:
+    from postmortem_writer.sources import adapter_names
+
+    result = run("formats")
+    assert result.exit_code == 0
+    for name in adapter_names():
+        assert name in result.stdout
+
+
+def _bad(tmp_path: Path, name: str, content: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "args", "message"),
+    [
+        pytest.param("pd.json", b'{"log_entries": [\n  {"id": "R1",\n', [], r"pd\.json:3:1: malformed JSON", id="malformed-json"),
+        pytest.param("notes.txt", b"Some prose about the weather.\nNothing else.\n", [], r"notes\.txt: not a format we read",
+                     id="unknown-format"),
+        pytest.param("blob.bin", b"\x00\x01\x02binary", [], r"blob\.bin: not a text file", id="not-text"),
+        pytest.param("chat.txt", b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n", ["--date", "2025-03-04"],
+                     r"chat\.txt:line 1: .*--tz", id="no-zone"),
+        pytest.param("chat.txt", b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n", ["--tz", "UTC"],
+                     r"chat\.txt:line 1: .*--date", id="no-date"),
+        pytest.param("deploys.csv", b"time,service,version\n2025-03-04 09:02,checkout,1.42.0\n", [],
+                     r"deploys\.csv:line 2: .*--tz", id="csv-no-zone"),
+        pytest.param("chat.txt", b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n", ["--tz", "Mars/Olympus"],
+                     r"unknown time zone 'Mars/Olympus'", id="bad-zone"),
+    ],
+)
+@pytest.mark.parametrize("command", ["draft", "ingest"])
+def test_bad_input_is_one_clear_line(
+    tmp_path: Path, command: str, name: str, content: bytes, args: list[str], message: str
+) -> None:
+    path = _bad(tmp_path, name, content)
+    result = run(command, str(path), *args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert re.search(message, lines[0]), lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run("draft", str(tmp_path / "empty"))
+    assert result.exit_code == 2
+    assert "holds no files" in result.stderr
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("draft", str(tmp_path / "nope.json"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_source_format_override(tmp_path: Path) -> None:
+    path = _bad(tmp_path, "odd.log", b"[09:17] Priya: I'm IC\n")
+    result = run("ingest", str(path), "--source-format", "chat-text", "--date", "2025-03-04", "--tz", "UTC")
+    assert result.exit_code == 0, result.stderr
+    assert "09:17:00" in result.stdout
+
+
+def test_env_prefix_sets_options(sample_incident: Path, tmp_path: Path) -> None:
+    path = _bad(tmp_path, "chat.txt", b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n")
+    result = CliRunner().invoke(
+        cli, ["ingest", str(path)], env={"POSTMORTEM_INGEST_TZ": "UTC", "POSTMORTEM_INGEST_DATE": "2025-03-04"},
+        auto_envvar_prefix="POSTMORTEM",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "2025-03-04 09:17:00" in result.stdout

@@ -1,0 +1,91 @@
+"""Rendering: the golden Markdown of the sample incident, and the template's table safety."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from postmortem_writer.errors import UserError
+from postmortem_writer.models import Draft, Event, Provenance, SourceKind, TimelineEntry, TimelineKind
+from postmortem_writer.pipeline import draft_from, ingest
+from postmortem_writer.render import cell, render_json, render_markdown
+from postmortem_writer.sources import SourceOptions
+
+GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden" / "inc-2025-0304.md"
+
+
+def _sample_markdown(sample_incident: Path) -> str:
+    ingested = ingest([sample_incident], SourceOptions())
+    return render_markdown(draft_from(ingested), event_count=len(ingested.stream))
+
+
+def test_golden_render_of_the_sample_incident(sample_incident: Path) -> None:
+    """Regenerate after an intended change with POSTMORTEM_UPDATE_GOLDEN=1, then review the diff."""
+    text = _sample_markdown(sample_incident)
+    if os.environ.get("POSTMORTEM_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_render_is_deterministic(sample_incident: Path) -> None:
+    assert _sample_markdown(sample_incident) == _sample_markdown(sample_incident)
+
+
+def _tiny_draft(*times: datetime) -> Draft:
+    events = [
+        Event(id=f"E{n}", ts=t, source="chat.txt", format="chat-text", kind=SourceKind.CHAT, ref=f"line {n}",
+              actor="Priya", text="rolled back | p99 ok\nsecond line")
+        for n, t in enumerate(times, start=1)
+    ]
+    timeline = [
+        TimelineEntry(time=e.ts, kind=TimelineKind.MITIGATION, description=e.text, evidence=[e.id]) for e in events
+    ]
+    return Draft(title="T", timeline=timeline, evidence_index=events,
+                 provenance=Provenance(tool_version="0", extractor="rules"))
+
+
+def test_timeline_shows_dates_only_when_the_incident_spans_days() -> None:
+    one_day = render_markdown(_tiny_draft(datetime(2025, 3, 4, 23, 50, tzinfo=UTC)), event_count=1)
+    assert "| 23:50:00 | mitigation |" in one_day
+    assert "| Time (UTC) | Kind |" in one_day
+    two_days = render_markdown(
+        _tiny_draft(datetime(2025, 3, 4, 23, 50, tzinfo=UTC), datetime(2025, 3, 5, 0, 10, tzinfo=UTC)), event_count=2
+    )
+    assert "| 2025-03-05 00:10:00 | mitigation |" in two_days
+    assert "| Date and time (UTC) | Kind |" in two_days
+
+
+def test_table_cells_escape_pipes_and_newlines() -> None:
+    assert cell("a | b\nc") == "a \\| b ⏎ c"
+    text = render_markdown(_tiny_draft(datetime(2025, 3, 4, 9, 0, tzinfo=UTC)), event_count=1)
+    row = next(line for line in text.splitlines() if line.startswith("| 09:00:00"))
+    assert row.count(" | ") == 3  # four cells: the pipe inside the text is escaped
+
+
+def test_citations_link_to_the_evidence_index() -> None:
+    text = render_markdown(_tiny_draft(datetime(2025, 3, 4, 9, 0, tzinfo=UTC)), event_count=1)
+    assert "[E1](#ev-e1)" in text
+    assert '<a id="ev-e1"></a>E1' in text
+
+
+def test_user_template(tmp_path: Path) -> None:
+    template = tmp_path / "mine.md.j2"
+    template.write_text("# {{ draft.title }} ({{ draft.timeline | length }} entries)\n", encoding="utf-8")
+    assert render_markdown(_tiny_draft(datetime(2025, 3, 4, 9, 0, tzinfo=UTC)), event_count=1, template=template) == (
+        "# T (1 entries)\n"
+    )
+
+
+def test_user_template_error_names_file_and_line(tmp_path: Path) -> None:
+    template = tmp_path / "broken.md.j2"
+    template.write_text("line one\n{{ draft.no_such_field }}\n", encoding="utf-8")
+    with pytest.raises(UserError, match=r"broken\.md\.j2"):
+        render_markdown(_tiny_draft(datetime(2025, 3, 4, 9, 0, tzinfo=UTC)), event_count=1, template=template)
+
+
+def test_json_render_round_trips() -> None:
+    draft = _tiny_draft(datetime(2025, 3, 4, 9, 0, tzinfo=UTC))
+    assert Draft.model_validate_json(render_json(draft)) == draft
