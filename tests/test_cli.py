@@ -145,10 +145,10 @@ def test_empty_folder_is_an_error(tmp_path: Path) -> None:
     assert "holds no files" in result.stderr
 
 
-def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+def test_missing_path_is_one_line(tmp_path: Path) -> None:
     result = run("draft", str(tmp_path / "nope.json"))
     assert result.exit_code == 2
-    assert "does not exist" in result.stderr
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.json'}: no such file or folder"
 
 
 def test_source_format_override(tmp_path: Path) -> None:

@@ -18,9 +18,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def source_paths(func: F) -> F:
     """PATH... arguments: files, folders or zip archives of any supported format."""
-    return click.argument(
-        "paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path)
-    )(func)
+    # Existence is checked by the source registry, whose error is one line naming the path.
+    return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(func)
 
 
 def source_options(func: F) -> F:
