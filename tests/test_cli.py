@@ -37,8 +37,16 @@ def test_draft_writes_markdown_file(sample_incident: Path, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "DRAFT" in text
-    for section in ("## Summary", "## Impact", "## Timeline", "## Contributing factors", "## Action items",
-                    "## Open questions for the review meeting", "## Appendix: evidence index", "## Review checklist"):
+    for section in (
+        "## Summary",
+        "## Impact",
+        "## Timeline",
+        "## Contributing factors",
+        "## Action items",
+        "## Open questions for the review meeting",
+        "## Appendix: evidence index",
+        "## Review checklist",
+    ):
         assert section in text
     assert "wrote" in result.stderr
 
@@ -59,7 +67,7 @@ def test_draft_json_cites_only_existing_events_at_their_times(sample_incident: P
 def test_draft_to_stdout_and_title(sample_incident: Path) -> None:
     result = run("draft", str(sample_incident), "--title", "Checkout latency in EU")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[5] == "# Checkout latency in EU"
+    assert "# Checkout latency in EU" in result.stdout.splitlines()
 
 
 def test_draft_refuses_to_overwrite_without_force(sample_incident: Path, tmp_path: Path) -> None:
@@ -67,7 +75,8 @@ def test_draft_refuses_to_overwrite_without_force(sample_incident: Path, tmp_pat
     out.write_text("my edits", encoding="utf-8")
     result = run("draft", str(sample_incident), "-o", str(out))
     assert result.exit_code == 2
-    assert "already exists" in result.stderr and "--force" in result.stderr
+    assert "already exists" in result.stderr
+    assert "--force" in result.stderr
     assert out.read_text(encoding="utf-8") == "my edits"
     assert run("draft", str(sample_incident), "-o", str(out), "--force").exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("> [!WARNING]")
@@ -110,18 +119,45 @@ def _bad(tmp_path: Path, name: str, content: bytes) -> Path:
 @pytest.mark.parametrize(
     ("name", "content", "args", "message"),
     [
-        pytest.param("pd.json", b'{"log_entries": [\n  {"id": "R1",\n', [], r"pd\.json:3:1: malformed JSON", id="malformed-json"),
-        pytest.param("notes.txt", b"Some prose about the weather.\nNothing else.\n", [], r"notes\.txt: not a format we read",
-                     id="unknown-format"),
+        pytest.param(
+            "pd.json", b'{"log_entries": [\n  {"id": "R1",\n', [], r"pd\.json:3:1: malformed JSON", id="malformed-json"
+        ),
+        pytest.param(
+            "notes.txt",
+            b"Some prose about the weather.\nNothing else.\n",
+            [],
+            r"notes\.txt: not a format we read",
+            id="unknown-format",
+        ),
         pytest.param("blob.bin", b"\x00\x01\x02binary", [], r"blob\.bin: not a text file", id="not-text"),
-        pytest.param("chat.txt", b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n", ["--date", "2025-03-04"],
-                     r"chat\.txt:line 1: .*--tz", id="no-zone"),
-        pytest.param("chat.txt", b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n", ["--tz", "UTC"],
-                     r"chat\.txt:line 1: .*--date", id="no-date"),
-        pytest.param("deploys.csv", b"time,service,version\n2025-03-04 09:02,checkout,1.42.0\n", [],
-                     r"deploys\.csv:line 2: .*--tz", id="csv-no-zone"),
-        pytest.param("chat.txt", b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n", ["--tz", "Mars/Olympus"],
-                     r"unknown time zone 'Mars/Olympus'", id="bad-zone"),
+        pytest.param(
+            "chat.txt",
+            b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n",
+            ["--date", "2025-03-04"],
+            r"chat\.txt:line 1: .*--tz",
+            id="no-zone",
+        ),
+        pytest.param(
+            "chat.txt",
+            b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n",
+            ["--tz", "UTC"],
+            r"chat\.txt:line 1: .*--date",
+            id="no-date",
+        ),
+        pytest.param(
+            "deploys.csv",
+            b"time,service,version\n2025-03-04 09:02,checkout,1.42.0\n",
+            [],
+            r"deploys\.csv:line 2: .*--tz",
+            id="csv-no-zone",
+        ),
+        pytest.param(
+            "chat.txt",
+            b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n",
+            ["--tz", "Mars/Olympus"],
+            r"unknown time zone 'Mars/Olympus'",
+            id="bad-zone",
+        ),
     ],
 )
 @pytest.mark.parametrize("command", ["draft", "ingest"])
@@ -161,7 +197,9 @@ def test_source_format_override(tmp_path: Path) -> None:
 def test_env_prefix_sets_options(sample_incident: Path, tmp_path: Path) -> None:
     path = _bad(tmp_path, "chat.txt", b"[09:17] Priya: I'm IC\n[09:19] Marco: p99 is 2.4s\n")
     result = CliRunner().invoke(
-        cli, ["ingest", str(path)], env={"POSTMORTEM_INGEST_TZ": "UTC", "POSTMORTEM_INGEST_DATE": "2025-03-04"},
+        cli,
+        ["ingest", str(path)],
+        env={"POSTMORTEM_INGEST_TZ": "UTC", "POSTMORTEM_INGEST_DATE": "2025-03-04"},
         auto_envvar_prefix="POSTMORTEM",
     )
     assert result.exit_code == 0, result.stderr

@@ -24,7 +24,7 @@ def test_event_times_are_normalised_to_utc() -> None:
 
 def test_naive_event_time_is_rejected() -> None:
     with pytest.raises(ValidationError, match="no time zone"):
-        _event(datetime(2025, 3, 4, 10, 0), "x")  # noqa: DTZ001 - the point of the test
+        _event(datetime(2025, 3, 4, 10, 0), "x")
 
 
 def test_timeline_entry_needs_evidence() -> None:

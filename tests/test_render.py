@@ -36,15 +36,24 @@ def test_render_is_deterministic(sample_incident: Path) -> None:
 
 def _tiny_draft(*times: datetime) -> Draft:
     events = [
-        Event(id=f"E{n}", ts=t, source="chat.txt", format="chat-text", kind=SourceKind.CHAT, ref=f"line {n}",
-              actor="Priya", text="rolled back | p99 ok\nsecond line")
+        Event(
+            id=f"E{n}",
+            ts=t,
+            source="chat.txt",
+            format="chat-text",
+            kind=SourceKind.CHAT,
+            ref=f"line {n}",
+            actor="Priya",
+            text="rolled back | p99 ok\nsecond line",
+        )
         for n, t in enumerate(times, start=1)
     ]
     timeline = [
         TimelineEntry(time=e.ts, kind=TimelineKind.MITIGATION, description=e.text, evidence=[e.id]) for e in events
     ]
-    return Draft(title="T", timeline=timeline, evidence_index=events,
-                 provenance=Provenance(tool_version="0", extractor="rules"))
+    return Draft(
+        title="T", timeline=timeline, evidence_index=events, provenance=Provenance(tool_version="0", extractor="rules")
+    )
 
 
 def test_timeline_shows_dates_only_when_the_incident_spans_days() -> None:

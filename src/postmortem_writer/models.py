@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, computed_field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, PlainSerializer, computed_field
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -20,8 +20,13 @@ def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_to_utc)]
-"""An aware datetime normalised to UTC; naive datetimes are rejected."""
+def _iso_utc(value: datetime) -> str:
+    # Always six fraction digits and "Z", so that ISO strings sort in time order as text.
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_to_utc), PlainSerializer(_iso_utc, when_used="json")]
+"""An aware datetime normalised to UTC (naive datetimes are rejected), written as ``…:SS.ffffffZ``."""
 
 EventId = Annotated[str, Field(pattern=r"^E[1-9][0-9]*$")]
 
@@ -131,7 +136,9 @@ class ContributingFactor(_Model):
 
     title: str
     description: str
-    category: str = Field(description="change, testing, monitoring, capacity, dependency, process, communication, other")
+    category: str = Field(
+        description="change, testing, monitoring, capacity, dependency, process, communication, other"
+    )
     evidence: list[EventId] = Field(min_length=1)
     confidence: Confidence = Confidence.LOW
     candidate: bool = True
@@ -234,9 +241,19 @@ class Draft(_Model):
         """Every event id any part of the draft cites."""
         ids: set[str] = set(self.impact.start_evidence) | set(self.impact.end_evidence)
         groups: list[list[Any]] = [
-            self.summary, self.timeline, self.trigger, self.contributing_factors, self.went_well,
-            self.went_wrong, self.lucky, self.action_items, self.lessons, self.open_questions,
-            self.related_incidents, self.responders, self.impact.figures,
+            self.summary,
+            self.timeline,
+            self.trigger,
+            self.contributing_factors,
+            self.went_well,
+            self.went_wrong,
+            self.lucky,
+            self.action_items,
+            self.lessons,
+            self.open_questions,
+            self.related_incidents,
+            self.responders,
+            self.impact.figures,
         ]
         for group in groups:
             for item in group:

@@ -71,9 +71,7 @@ def _context(draft: Draft, event_count: int) -> RenderContext:
         multi_day=multi_day,
         time_header="Date and time (UTC)" if multi_day else "Time (UTC)",
         window=_window(draft),
-        responders=", ".join(
-            f"{r.name} ({', '.join(r.roles)})" if r.roles else r.name for r in draft.responders
-        ),
+        responders=", ".join(f"{r.name} ({', '.join(r.roles)})" if r.roles else r.name for r in draft.responders),
     )
 
 

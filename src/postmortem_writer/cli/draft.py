@@ -16,12 +16,17 @@ from postmortem_writer.render import render_json, render_markdown
 @source_paths
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the draft here instead of stdout.")
 @click.option(
-    "--format", "output_format", type=click.Choice(["md", "json"]), default="md", show_default=True,
+    "--format",
+    "output_format",
+    type=click.Choice(["md", "json"]),
+    default="md",
+    show_default=True,
     help="Markdown postmortem, or the Draft as JSON for other tools.",
 )
 @click.option("--title", help="Title of the postmortem (default: taken from the sources).")
 @click.option(
-    "--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    "--template",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Your own jinja2 Markdown template instead of the built-in one.",
 )
 @source_options
@@ -33,7 +38,7 @@ def draft(
     title: str | None,
     template: Path | None,
     tz: str | None,
-    day: str | None,
+    date: str | None,
     source_format: str | None,
     force: bool,
 ) -> None:
@@ -52,7 +57,7 @@ def draft(
       postmortem draft chat.txt --date 2025-03-04 --tz Europe/Berlin
       postmortem draft slack-export.zip pd-log.json --format json -o draft.json
     """
-    options = build_source_options(tz, day, source_format)
+    options = build_source_options(tz, date, source_format)
     ingested = ingest(list(paths), options)
     for warning in ingested.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -68,7 +73,6 @@ def draft(
     click.echo(
         f"Drafted from {len(ingested.stream)} events in {len(ingested.inputs)} source(s) with the rules extractor: "
         f"{len(result.timeline)} timeline entries, {len(result.contributing_factors)} candidate factors, "
-        f"{len(result.action_items)} action items"
-        + (f"; wrote {output}" if output else ""),
+        f"{len(result.action_items)} action items" + (f"; wrote {output}" if output else ""),
         err=True,
     )

@@ -14,11 +14,17 @@ from postmortem_writer.render import cell
 @click.command()
 @source_paths
 @click.option(
-    "--format", "output_format", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "jsonl"]),
+    default="table",
+    show_default=True,
     help="A readable table, or one JSON object per event (id, ts, source, actor, text, …).",
 )
 @source_options
-def ingest(paths: tuple[Path, ...], output_format: str, tz: str | None, day: str | None, source_format: str | None) -> None:
+def ingest(
+    paths: tuple[Path, ...], output_format: str, tz: str | None, date: str | None, source_format: str | None
+) -> None:
     """Read incident exports and print the normalised event stream.
 
     Use it to check what was read before drafting: times in UTC, names resolved, noise
@@ -29,7 +35,7 @@ def ingest(paths: tuple[Path, ...], output_format: str, tz: str | None, day: str
       postmortem ingest fixtures/incidents/inc-2025-0304/sources
       postmortem ingest chat.txt --date 2025-03-04 --tz UTC --format jsonl
     """
-    ingested = ingest_paths(list(paths), build_source_options(tz, day, source_format))
+    ingested = ingest_paths(list(paths), build_source_options(tz, date, source_format))
     for warning in ingested.warnings:
         click.echo(f"warning: {warning}", err=True)
     if output_format == "jsonl":

@@ -32,7 +32,6 @@ def source_options(func: F) -> F:
         ),
         click.option(
             "--date",
-            "day",
             metavar="YYYY-MM-DD",
             help="Day of times written without a date (chat copy-paste starting before any date divider).",
         ),

@@ -46,12 +46,18 @@ class Document:
         try:
             return json.loads(self.text)
         except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", path=self.name, position=f"{exc.lineno}:{exc.colno}") from None
+            raise InputError(
+                f"malformed JSON: {exc.msg}", path=self.name, position=f"{exc.lineno}:{exc.colno}"
+            ) from None
 
     def looks_like_json(self) -> bool:
         """Cheap check used by sniffers before paying for a full parse."""
-        head = self.data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-        return head[:1] in (b"{", b"[")
+        head = self.data[:256].lstrip(b"\xef\xbb\xbf \t\r\n")
+        if head[:1] == b"{":
+            return True
+        # "[" also opens chat lines such as "[09:17] Priya: …"; an export's array holds objects,
+        # arrays or strings, or is empty.
+        return head[:1] == b"[" and head[1:].lstrip()[:1] in (b"{", b"[", b'"', b"]")
 
     def try_json(self) -> Any:
         """The parsed JSON, or ``None`` when the content is not JSON (for sniffing)."""
@@ -107,28 +113,26 @@ class Bundle:
         return Document(str(PurePosixPath(self.name) / member), (self.root / member).read_bytes())
 
 
-class DocumentAdapter(Protocol):
-    """Reads one file format. ``sniff`` must be cheap and must not raise."""
+class Adapter(Protocol):
+    """What every adapter tells about itself (``postmortem formats`` lists these)."""
 
     name: str
     kind: SourceKind
     description: str
     hint: str
     example: str
+
+
+class DocumentAdapter(Adapter, Protocol):
+    """Reads one file format. ``sniff`` must be cheap and must not raise."""
 
     def sniff(self, doc: Document) -> bool: ...
 
     def parse(self, doc: Document, options: SourceOptions) -> list[Event]: ...
 
 
-class BundleAdapter(Protocol):
+class BundleAdapter(Adapter, Protocol):
     """Reads a format that spans several files (a Slack workspace export)."""
-
-    name: str
-    kind: SourceKind
-    description: str
-    hint: str
-    example: str
 
     def sniff_bundle(self, bundle: Bundle) -> bool: ...
 

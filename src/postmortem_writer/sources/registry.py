@@ -69,10 +69,30 @@ def _load_bundle(bundle: Bundle, options: SourceOptions, loaded: Loaded) -> None
             loaded.inputs.append(_input_record(bundle.name, adapter.name, _bundle_digest(bundle), len(events)))
             return
     before = len(loaded.inputs)
+    claimed = _load_nested_bundles(bundle, options, loaded) if options.source_format is None else ()
     for member in bundle.members:
-        _load_document(bundle.open(member), options, loaded, strict=False)
+        if not member.startswith(claimed):
+            _load_document(bundle.open(member), options, loaded, strict=False)
     if len(loaded.inputs) == before:
         raise InputError("no file in it is in a format we read (see `postmortem formats`)", path=bundle.name)
+
+
+def _load_nested_bundles(bundle: Bundle, options: SourceOptions, loaded: Loaded) -> tuple[str, ...]:
+    """Read top-level subfolders that are bundles of their own (slack-export/ beside pagerduty.json).
+
+    Returns the ``folder/`` prefixes read, so their files are not read again one by one.
+    """
+    claimed: list[str] = []
+    for top in sorted({member.split("/", 1)[0] + "/" for member in bundle.members if "/" in member}):
+        sub = Bundle(bundle.name, bundle.root, bundle.is_zip, [m for m in bundle.members if m.startswith(top)])
+        adapter = next((a for a in BUNDLE_ADAPTERS if a.sniff_bundle(sub)), None)
+        if adapter is not None:
+            events = adapter.parse_bundle(sub, options)
+            loaded.events.extend(events)
+            name = f"{bundle.name}{':' if bundle.is_zip else '/'}{top.rstrip('/')}"
+            loaded.inputs.append(_input_record(name, adapter.name, _bundle_digest(sub), len(events)))
+            claimed.append(top)
+    return tuple(claimed)
 
 
 def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, strict: bool) -> None:
@@ -80,9 +100,9 @@ def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, str
     if adapter is None:
         _raise_if_malformed_json(doc)
         if strict:
+            _ = doc.text  # a binary or non-UTF-8 file gets that error, which says more than "unknown format"
             raise InputError(
-                f"not a format we read (known: {', '.join(adapter_names())}; "
-                "force one with --source-format)",
+                f"not a format we read (known: {', '.join(adapter_names())}; force one with --source-format)",
                 path=doc.name,
             )
         loaded.warnings.append(f"{doc.name}: skipped, not a format we read")

@@ -53,8 +53,9 @@ class SlackExportAdapter:
     example = "postmortem draft slack-export.zip"
 
     def sniff_bundle(self, bundle: Bundle) -> bool:
-        """True when the bundle holds a channel list and a user list side by side."""
-        return _export_root(bundle.members) is not None
+        """True when the bundle is an export: channel and user lists at its top or in its only folder."""
+        root = _export_root(bundle.members)
+        return root is not None and all(member.startswith(root) for member in bundle.members)
 
     def parse_bundle(self, bundle: Bundle, options: SourceOptions) -> list[Event]:
         """One event per message in every channel folder (times are UTC epochs; ``options`` is unused)."""
@@ -73,7 +74,7 @@ class SlackExportAdapter:
             channel = relative.parts[0]
             for number, message in enumerate(messages, start=1):
                 if not isinstance(message, dict) or not isinstance(message.get("ts"), str):
-                    raise InputError("not a Slack message (no string 'ts')", path=doc.name, position=f"message {number}")
+                    raise InputError("not a Slack message (no 'ts')", path=doc.name, position=f"message {number}")
                 event = workspace.event(message, channel, doc.name)
                 if event is not None:
                     events.append(event)
@@ -119,11 +120,7 @@ class _Workspace:
         ts: str = message["ts"]
         thread_ts = message.get("thread_ts")
         user_id = message.get("user")
-        is_bot = (
-            subtype == "bot_message"
-            or "bot_id" in message
-            or bool(self.users.get(str(user_id), {}).get("is_bot"))
-        )
+        is_bot = subtype == "bot_message" or "bot_id" in message or bool(self.users.get(str(user_id), {}).get("is_bot"))
         if user_id == "USLACKBOT":
             actor_kind = ActorKind.SYSTEM
         elif is_bot:
@@ -150,14 +147,13 @@ class _Workspace:
         # The full name comes first (not Slack's display name) so people match the names other
         # sources (PagerDuty, pasted chat) give them.
         user = self.users.get(str(user_id))
+        names: tuple[Any, ...] = ()
         if user is not None:
             profile = user.get("profile") or {}
-            candidates = [profile.get("real_name"), user.get("real_name"), profile.get("display_name"), user.get("name")]
+            names = (profile.get("real_name"), user.get("real_name"), profile.get("display_name"), user.get("name"))
         elif isinstance(snapshot, dict):
-            candidates = [snapshot.get("real_name"), snapshot.get("display_name"), snapshot.get("name")]
-        else:
-            candidates = []
-        return next((c for c in candidates if isinstance(c, str) and c.strip()), str(user_id or "unknown"))
+            names = (snapshot.get("real_name"), snapshot.get("display_name"), snapshot.get("name"))
+        return next((name for name in names if isinstance(name, str) and name.strip()), str(user_id or "unknown"))
 
     def _bot_name(self, message: dict[str, Any]) -> str:
         profile = message.get("bot_profile") or {}

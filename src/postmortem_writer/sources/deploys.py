@@ -1,0 +1,155 @@
+"""Generic deploy history: CSV with a header row, JSON Lines, or a JSON array of records."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from postmortem_writer.errors import InputError
+from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
+from postmortem_writer.sources.base import Document, SourceOptions
+from postmortem_writer.timeparse import parse_instant
+
+# Each field's accepted column names or JSON keys, compared case-insensitively.
+_ALIASES = {
+    "time": ("time", "timestamp", "date", "created_at", "deployed_at"),
+    "service": ("service", "app"),
+    "version": ("version", "revision", "release"),
+    "actor": ("actor", "user", "author", "deployer"),
+    "description": ("description", "message", "notes", "summary"),
+}
+_ROLLBACK = re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|revert(?:ed|ing)?)\b", re.IGNORECASE)
+_BOT_WORDS = frozenset({"bot", "auto", "ci", "automation"})
+
+
+class DeployHistoryAdapter:
+    """Reads one deploy per row or record; rollbacks are told apart by their wording."""
+
+    name = "deploy-history"
+    kind = SourceKind.DEPLOY
+    description = "Deploy history as CSV, JSON Lines or a JSON array (time, service, version, actor, description)"
+    hint = "CSV header or JSON keys with a time column (time/timestamp/date/created_at) and service or version"
+    example = "postmortem draft deploys.csv"
+
+    def sniff(self, doc: Document) -> bool:
+        """True when the first record has a time field and a service or version field."""
+        try:
+            text = doc.text
+        except InputError:
+            return False
+        if doc.looks_like_json():
+            first = _first_json_record(text) or {}
+            # Only scalar values count, so API objects with a nested "service" reference are not claimed.
+            return _has_deploy_fields(key for key, value in first.items() if isinstance(value, str | int | float))
+        header = next(csv.reader(io.StringIO(text)), [])
+        return _has_deploy_fields(header)
+
+    def parse(self, doc: Document, options: SourceOptions) -> list[Event]:
+        """One event per deploy; zone-less times are read in ``options.tz``."""
+        text = doc.text
+        if text.lstrip().startswith("["):
+            data = doc.json
+            if not isinstance(data, list):
+                raise InputError("expected a JSON array of deploy records", path=doc.name)
+            records: Iterator[tuple[str, Any]] = ((f"record {i}", r) for i, r in enumerate(data, start=1))
+        elif doc.looks_like_json():
+            records = _jsonl_records(doc.name, text)
+        else:
+            records = _csv_records(text)
+        events = []
+        for position, record in records:
+            if not isinstance(record, dict):
+                raise InputError("deploy record is not a JSON object", path=doc.name, position=position)
+            events.append(self._event(doc.name, position, _fields(record), options))
+        return events
+
+    def _event(self, path: str, position: str, fields: dict[str, str], options: SourceOptions) -> Event:
+        if not fields["time"]:
+            raise InputError("deploy record has no time", path=path, position=position)
+        service, version, description = fields["service"], fields["version"], fields["description"]
+        rollback = bool(_ROLLBACK.search(f"{version} {description}"))
+        if rollback:
+            text = " ".join(part for part in ("Rolled back", service, f"to {version}" if version else "") if part)
+        else:
+            text = " ".join(part for part in ("Deployed", service, version) if part)
+        if description:
+            text += f" — {description}"
+        actor = fields["actor"]
+        return Event(
+            ts=parse_instant(fields["time"], tz=options.tz, path=path, position=position),
+            source=path,
+            format=self.name,
+            kind=self.kind,
+            ref=position,
+            actor=actor or "unknown",
+            actor_kind=_actor_kind(actor),
+            text=text,
+            signal=Signal.ROLLBACK if rollback else Signal.DEPLOY,
+            meta={"service": service or None, "version": version or None},
+        )
+
+
+def _canonical(name: str) -> str | None:
+    key = name.strip().lower()
+    return next((field for field, aliases in _ALIASES.items() if key in aliases), None)
+
+
+def _has_deploy_fields(names: Iterable[Any]) -> bool:
+    found = {_canonical(str(name)) for name in names}
+    return "time" in found and bool(found & {"service", "version"})
+
+
+def _fields(record: dict[str, Any]) -> dict[str, str]:
+    """The record's values under canonical names; the first matching column wins."""
+    fields = dict.fromkeys(_ALIASES, "")
+    for key, value in record.items():
+        field = _canonical(str(key))
+        if field is not None and not fields[field] and value is not None:
+            fields[field] = str(value).strip()
+    return fields
+
+
+def _first_json_record(text: str) -> dict[str, Any] | None:
+    stripped = text.lstrip()
+    try:
+        if stripped.startswith("["):
+            data = json.loads(text)
+            first = data[0] if isinstance(data, list) and data else None
+        else:
+            first = json.loads(stripped.splitlines()[0])
+    except (json.JSONDecodeError, IndexError):
+        return None
+    return first if isinstance(first, dict) else None
+
+
+def _jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"line {number}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"malformed JSON: {exc.msg}", path=path, position=f"line {number}") from None
+
+
+def _csv_records(text: str) -> Iterator[tuple[str, Any]]:
+    # Universal newlines: CRLF inside a quoted cell reads as "\n", and line numbers still count.
+    reader = csv.reader(io.StringIO(text, newline=None))
+    header = next(reader, [])
+    # A quoted cell can span lines, so a row starts on the line after the previous row ended.
+    start = reader.line_num + 1
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            yield f"line {start}", dict(zip(header, row, strict=False))
+        start = reader.line_num + 1
+
+
+def _actor_kind(actor: str) -> ActorKind:
+    if not actor:
+        return ActorKind.SYSTEM
+    words = set(re.split(r"[^a-z0-9]+", actor.lower()))
+    return ActorKind.BOT if words & _BOT_WORDS else ActorKind.HUMAN

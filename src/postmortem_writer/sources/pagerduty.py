@@ -1,0 +1,130 @@
+"""PagerDuty incident log entries (``GET /incidents/{id}/log_entries`` saved as JSON)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from postmortem_writer.errors import InputError
+from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
+from postmortem_writer.sources.base import Document, SourceOptions
+from postmortem_writer.timeparse import parse_instant
+
+# The schema's AcknowledgeLogEntry says "acknowledgement_log_entry"; real responses say
+# "acknowledge_log_entry". Both mean the same.
+_SIGNALS = {
+    "trigger_log_entry": Signal.PAGE_TRIGGERED,
+    "assign_log_entry": Signal.PAGE_ASSIGNED,
+    "notify_log_entry": Signal.PAGE_NOTIFIED,
+    "acknowledge_log_entry": Signal.PAGE_ACKNOWLEDGED,
+    "acknowledgement_log_entry": Signal.PAGE_ACKNOWLEDGED,
+    "escalate_log_entry": Signal.PAGE_ESCALATED,
+    "annotate_log_entry": Signal.PAGE_NOTE,
+    "resolve_log_entry": Signal.PAGE_RESOLVED,
+}
+_INCIDENT_SUMMARY = re.compile(r"^\[#(?P<number>\d+)\]\s*(?P<title>.*)$")
+
+
+class PagerDutyLogEntriesAdapter:
+    """Reads PagerDuty log entries into page events (trigger, notify, ack, escalate, note, resolve)."""
+
+    name = "pagerduty-log-entries"
+    kind = SourceKind.PAGE
+    description = "PagerDuty incident log entries (REST API v2 JSON)"
+    hint = 'JSON object with a "log_entries" list, or a list of objects whose "type" ends in _log_entry'
+    example = "postmortem draft log_entries_Q1VX8CHKL4TZ0R.json"
+
+    def sniff(self, doc: Document) -> bool:
+        """True for a ``{"log_entries": [...]}`` response or a bare list of log entries."""
+        data = doc.try_json()
+        if isinstance(data, dict):
+            return isinstance(data.get("log_entries"), list)
+        return (
+            isinstance(data, list)
+            and bool(data)
+            and all(isinstance(e, dict) and str(e.get("type", "")).endswith("_log_entry") for e in data)
+        )
+
+    def parse(self, doc: Document, options: SourceOptions) -> list[Event]:
+        """One event per log entry, oldest first (the API lists newest first)."""
+        data = doc.json
+        entries = data.get("log_entries") if isinstance(data, dict) else data
+        if not isinstance(entries, list):
+            raise InputError('expected a "log_entries" list', path=doc.name)
+        events = [self._event(doc.name, number, entry, options) for number, entry in enumerate(entries, start=1)]
+        # Entry ids are opaque, so same-second entries (trigger and assign) keep the order PagerDuty
+        # made them in: the file order, read backwards when the file lists newest first.
+        if events and events[0].ts > events[-1].ts:
+            events.reverse()
+        return sorted(events, key=lambda event: event.ts)
+
+    def _event(self, path: str, number: int, entry: Any, options: SourceOptions) -> Event:
+        position = f"record {number}"
+        if not isinstance(entry, dict):
+            raise InputError("log entry is not a JSON object", path=path, position=position)
+        created_at = entry.get("created_at")
+        if not isinstance(created_at, str):
+            raise InputError("log entry has no created_at", path=path, position=position)
+        entry_type = str(entry.get("type", ""))
+        actor, actor_kind = _actor(entry)
+        entry_id = str(entry["id"]) if entry.get("id") is not None else None
+        return Event(
+            ts=parse_instant(created_at, tz=options.tz, path=path, position=position),
+            source=path,
+            format=self.name,
+            kind=self.kind,
+            ref=f"{position} ({entry_id})" if entry_id else position,
+            actor=actor,
+            actor_kind=actor_kind,
+            text=_text(entry, entry_type),
+            signal=_SIGNALS.get(entry_type),
+            native_id=entry_id,
+            meta=_meta(entry),
+        )
+
+
+def _summary(reference: Any) -> str | None:
+    if isinstance(reference, dict) and isinstance(reference.get("summary"), str) and reference["summary"].strip():
+        return str(reference["summary"])
+    return None
+
+
+def _actor(entry: dict[str, Any]) -> tuple[str, ActorKind]:
+    agent = entry.get("agent")
+    name = _summary(agent)
+    if name is not None and isinstance(agent, dict):
+        return name, ActorKind.HUMAN if agent.get("type") == "user_reference" else ActorKind.BOT
+    # Notify entries have no agent; the person paged is the one the entry is about.
+    user = _summary(entry.get("user"))
+    if user is not None:
+        return user, ActorKind.HUMAN
+    return "PagerDuty", ActorKind.SYSTEM
+
+
+def _text(entry: dict[str, Any], entry_type: str) -> str:
+    channel: dict[str, Any] = entry["channel"] if isinstance(entry.get("channel"), dict) else {}
+    if entry_type == "annotate_log_entry":
+        return f"Note: {entry.get('note') or _summary(channel) or ''}".strip()
+    sentence = str(entry.get("summary") or entry_type.replace("_", " ")).rstrip(".")
+    notification = channel.get("notification")
+    status = notification.get("status") if isinstance(notification, dict) else None
+    if status and status != "success":
+        sentence += f" ({status})"
+    assignees = [name for name in map(_summary, entry.get("assignees") or []) if name]
+    if entry_type == "escalate_log_entry" and assignees:
+        return f"{sentence}: assigned to {', '.join(assignees)}."
+    detail = _summary(channel)
+    return f"{sentence}: {detail}" if detail else f"{sentence}."
+
+
+def _meta(entry: dict[str, Any]) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    incident = _summary(entry.get("incident"))
+    if incident is not None:
+        match = _INCIDENT_SUMMARY.match(incident)
+        meta["incident_number"] = int(match["number"]) if match else None
+        meta["incident_title"] = match["title"] if match else incident
+    service = _summary(entry.get("service"))
+    if service is not None:
+        meta["service"] = service
+    return meta

@@ -1,0 +1,121 @@
+"""Which adapter the registry picks for each kind of input, and the errors for inputs none reads."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from postmortem_writer.errors import InputError
+from postmortem_writer.sources import SourceOptions, adapter_names, load_sources
+from postmortem_writer.timeparse import zone
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SAMPLES = FIXTURES / "samples"
+INCIDENT = FIXTURES / "incidents" / "inc-2025-0304" / "sources"
+OPTIONS = SourceOptions(tz=zone("UTC"), date=date(2025, 3, 4))
+
+Source = Path | tuple[str, bytes]
+"""A fixture path, or a file name and content written to a temporary folder."""
+
+CASES = [
+    pytest.param(SAMPLES / "slack" / "acme-slack-export-2025-03-05.zip", "slack-export", id="slack-zip"),
+    pytest.param(SAMPLES / "slack" / "export", "slack-export", id="slack-folder"),
+    pytest.param(INCIDENT / "slack-export", "slack-export", id="slack-folder-with-extra-channel"),
+    pytest.param(INCIDENT, "slack-export", id="sources-folder-with-export-inside"),
+    pytest.param(
+        SAMPLES / "pagerduty" / "log_entries_Q1VX8CHKL4TZ0R.json", "pagerduty-log-entries", id="pd-log-entries"
+    ),
+    pytest.param(INCIDENT / "pagerduty-log-entries.json", "pagerduty-log-entries", id="pd-incident-copy"),
+    pytest.param(
+        ("pd.json", b'[{"id": "R1", "type": "resolve_log_entry", "created_at": "2025-03-04T09:55:01Z"}]'),
+        "pagerduty-log-entries",
+        id="pd-bare-list",
+    ),
+    pytest.param(INCIDENT / "deploys.csv", "deploy-history", id="deploys-csv"),
+    pytest.param(SAMPLES / "deploys" / "deploys.jsonl", "deploy-history", id="deploys-jsonl"),
+    pytest.param(SAMPLES / "deploys" / "deploys.json", "deploy-history", id="deploys-json-array"),
+    pytest.param(SAMPLES / "deploys" / "deploys_naive_bom_crlf.csv", "deploy-history", id="deploys-csv-bom-crlf"),
+    pytest.param(SAMPLES / "slack" / "copy_paste" / "bracketed_transcript_UTC.txt", "chat-text", id="chat-bracketed"),
+    pytest.param(
+        SAMPLES / "slack" / "copy_paste" / "desktop_selection_en-US_Europe-Berlin.txt", "chat-text", id="chat-desktop"
+    ),
+    pytest.param(FIXTURES / "incidents" / "chat-only" / "slack-thread-copy.txt", "chat-text", id="chat-desktop-12h"),
+    pytest.param(
+        ("irc.log", b"2025-03-04 09:17:05 Priya: IC\n2025-03-04 09:18:00 Marco: ok\n"),
+        "chat-text",
+        id="chat-dated-lines",
+    ),
+    # Inputs no adapter reads.
+    pytest.param(("notes.txt", b"Some prose about the weather.\nNothing else.\n"), "not a format we read", id="prose"),
+    pytest.param(("blob.bin", b"\x00\x01\x02binary"), "not a text file", id="binary"),
+    pytest.param(("latin1.txt", "Zoë  10:17 AM\n".encode("latin-1")), "not UTF-8 text", id="not-utf8"),
+    pytest.param(("pd.json", b'{"log_entries": [\n  {"id": "R1",\n'), "3:1: malformed JSON", id="malformed-json"),
+    pytest.param(
+        SAMPLES / "slack" / "api" / "conversations.history.page1.json", "not a format we read", id="slack-api-json"
+    ),
+    pytest.param(SAMPLES / "pagerduty" / "incident_Q1VX8CHKL4TZ0R.json", "not a format we read", id="pd-incident"),
+    pytest.param(
+        SAMPLES / "pagerduty" / "incidents_analytics_export.csv", "not a format we read", id="pd-analytics-csv"
+    ),
+    pytest.param(
+        ("builds.csv", b"time,job,result\n2025-03-04T09:00:00Z,build,ok\n"),
+        "not a format we read",
+        id="csv-without-service-or-version",
+    ),
+    pytest.param(("chat.txt", b"2025-03-04 09:17 Priya: only one line\n"), "not a format we read", id="one-chat-line"),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), CASES)
+def test_sniffing(tmp_path: Path, source: Source, expected: str) -> None:
+    """``expected`` is the format picked, or a fragment of the error when none is."""
+    if isinstance(source, tuple):
+        name, content = source
+        path = tmp_path / name
+        path.write_bytes(content)
+    else:
+        path = source
+    if expected in adapter_names():
+        assert load_sources([path], OPTIONS).inputs[0].format == expected
+    else:
+        with pytest.raises(InputError, match=rf"{re.escape(path.name)}:.*{re.escape(expected)}"):
+            load_sources([path], OPTIONS)
+
+
+def test_sources_folder_reads_every_format_once() -> None:
+    loaded = load_sources([INCIDENT], SourceOptions())
+    assert [(Path(record.path).name, record.format) for record in loaded.inputs] == [
+        ("slack-export", "slack-export"),
+        ("deploys.csv", "deploy-history"),
+        ("pagerduty-log-entries.json", "pagerduty-log-entries"),
+    ]
+    assert loaded.warnings == []
+    assert sum(record.events for record in loaded.inputs) == len(loaded.events)
+
+
+def test_forced_format_reads_what_sniffing_would_not(tmp_path: Path) -> None:
+    path = tmp_path / "odd.log"
+    path.write_text("[09:17] Priya: I'm IC\n", encoding="utf-8")
+    forced = SourceOptions(tz=OPTIONS.tz, date=OPTIONS.date, source_format="chat-text")
+    assert [event.actor for event in load_sources([path], forced).events] == ["Priya"]
+
+
+def test_zip_of_sources_folder_reads_the_export_inside(tmp_path: Path) -> None:
+    archive = tmp_path / "incident.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in sorted(p for p in INCIDENT.rglob("*") if p.is_file()):
+            out.write(path, path.relative_to(INCIDENT).as_posix())
+    loaded = load_sources([archive], SourceOptions())
+    assert [(record.path, record.format) for record in loaded.inputs] == [
+        (f"{archive}:slack-export", "slack-export"),
+        (f"{archive}:deploys.csv", "deploy-history"),
+        (f"{archive}:pagerduty-log-entries.json", "pagerduty-log-entries"),
+    ]
+    unzipped = load_sources([INCIDENT], SourceOptions()).events
+    assert [e.model_dump(exclude={"source"}) for e in loaded.events] == [
+        e.model_dump(exclude={"source"}) for e in unzipped
+    ]
