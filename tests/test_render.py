@@ -22,9 +22,11 @@ def _sample_markdown(sample_incident: Path) -> str:
     return render_markdown(draft_from(ingested), event_count=len(ingested.stream))
 
 
-def test_golden_render_of_the_sample_incident(sample_incident: Path) -> None:
+def test_golden_render_of_the_sample_incident(sample_incident: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Regenerate after an intended change with POSTMORTEM_UPDATE_GOLDEN=1, then review the diff."""
-    text = _sample_markdown(sample_incident)
+    # Relative paths, as in the README's command, so the golden file does not depend on the clone.
+    monkeypatch.chdir(GOLDEN.parent.parent.parent)
+    text = _sample_markdown(sample_incident.relative_to(Path.cwd()))
     if os.environ.get("POSTMORTEM_UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
