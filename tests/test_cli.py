@@ -204,3 +204,14 @@ def test_env_prefix_sets_options(sample_incident: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert "2025-03-04 09:17:00" in result.stdout
+
+
+def test_folder_reads_what_it_can_and_warns_about_the_rest(sample_incident: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "deploys.csv").write_bytes((sample_incident / "deploys.csv").read_bytes())
+    (folder / "notes.txt").write_text("Remember to buy milk.\n", encoding="utf-8")
+    result = run("ingest", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: {folder / 'notes.txt'}: skipped, not a format we read" in result.stderr
+    assert "6 events from 1 source(s)" in result.stderr

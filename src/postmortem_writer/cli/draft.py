@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from postmortem_writer.cli.options import build_source_options, force_option, source_options, source_paths
+from postmortem_writer.cli.options import force_option, read_sources, source_options, source_paths
 from postmortem_writer.output import write_atomic
-from postmortem_writer.pipeline import draft_from, ingest
+from postmortem_writer.pipeline import draft_from
 from postmortem_writer.render import render_json, render_markdown
 
 
@@ -57,10 +57,7 @@ def draft(
       postmortem draft chat.txt --date 2025-03-04 --tz Europe/Berlin
       postmortem draft slack-export.zip pd-log.json --format json -o draft.json
     """
-    options = build_source_options(tz, date, source_format)
-    ingested = ingest(list(paths), options)
-    for warning in ingested.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    ingested = read_sources(paths, tz, date, source_format)
     result = draft_from(ingested, title=title)
     if output_format == "json":
         text = render_json(result)

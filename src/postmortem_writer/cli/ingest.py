@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from postmortem_writer.cli.options import build_source_options, source_options, source_paths
-from postmortem_writer.pipeline import ingest as ingest_paths
+from postmortem_writer.cli.options import read_sources, source_options, source_paths
 from postmortem_writer.render import cell
 
 
@@ -35,9 +34,7 @@ def ingest(
       postmortem ingest fixtures/incidents/inc-2025-0304/sources
       postmortem ingest chat.txt --date 2025-03-04 --tz UTC --format jsonl
     """
-    ingested = ingest_paths(list(paths), build_source_options(tz, date, source_format))
-    for warning in ingested.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    ingested = read_sources(paths, tz, date, source_format)
     if output_format == "jsonl":
         for event in ingested.stream:
             click.echo(event.model_dump_json(exclude_none=False))

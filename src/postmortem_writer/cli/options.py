@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from postmortem_writer.errors import UsageError
+from postmortem_writer.pipeline import Ingested, ingest
 from postmortem_writer.sources import SourceOptions, adapter_names
 from postmortem_writer.timeparse import zone
 
@@ -60,3 +61,11 @@ def build_source_options(tz: str | None, day: str | None, source_format: str | N
         except ValueError:
             raise UsageError(f"--date {day!r} is not a day in YYYY-MM-DD form") from None
     return SourceOptions(tz=zone(tz) if tz else None, date=parsed_day, source_format=source_format)
+
+
+def read_sources(paths: tuple[Path, ...], tz: str | None, date: str | None, source_format: str | None) -> Ingested:
+    """Ingest ``paths`` with the source flags, telling the user on stderr what was skipped."""
+    ingested = ingest(list(paths), build_source_options(tz, date, source_format))
+    for warning in ingested.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return ingested
