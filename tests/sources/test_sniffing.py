@@ -49,6 +49,14 @@ CASES = [
         "chat-text",
         id="chat-dated-lines",
     ),
+    pytest.param(SAMPLES / "chat_text" / "teams_en-US_America-New_York.txt", "chat-text", id="chat-teams"),
+    pytest.param(SAMPLES / "chat_text" / "discord_en-US_Europe-Berlin.txt", "chat-text", id="chat-discord"),
+    pytest.param(SAMPLES / "chat_text" / "slack_web_en-US_America-New_York.txt", "chat-text", id="chat-slack-web"),
+    pytest.param(SAMPLES / "chat_text" / "irc_irssi_Europe-Berlin.log", "chat-text", id="chat-irc"),
+    # A file holding one whole message line is a chat paste too.
+    pytest.param(("chat.txt", b"\n[09:17] Priya: I'm IC\n\n"), "chat-text", id="chat-one-transcript-line"),
+    pytest.param(("chat.txt", b"2025-03-04 09:17 Priya: only one line\n"), "chat-text", id="chat-one-dated-line"),
+    pytest.param(("irc.log", b"[09:17:05] <priya> I'm IC\n"), "chat-text", id="chat-one-irc-line"),
     # Inputs no adapter reads.
     pytest.param(("notes.txt", b"Some prose about the weather.\nNothing else.\n"), "not a format we read", id="prose"),
     pytest.param(("blob.bin", b"\x00\x01\x02binary"), "not a text file", id="binary"),
@@ -66,7 +74,44 @@ CASES = [
         "not a format we read",
         id="csv-without-service-or-version",
     ),
-    pytest.param(("chat.txt", b"2025-03-04 09:17 Priya: only one line\n"), "not a format we read", id="one-chat-line"),
+    # One header without its text, or one message line among prose, is not enough.
+    pytest.param(("chat.txt", b"[10:17 AM] Priya Natarajan\n"), "not a format we read", id="one-teams-header"),
+    pytest.param(
+        ("notes.txt", b"[09:17] Priya: I'm IC\nthen we went for lunch.\n"),
+        "not a format we read",
+        id="one-line-in-prose",
+    ),
+    pytest.param(
+        (
+            "notes.txt",
+            b"The deploy went out at 10:17 AM and errors started at 10:19 AM.\nWe rolled back at 10:41 AM.\n",
+        ),
+        "not a format we read",
+        id="prose-with-times",
+    ),
+    pytest.param(("notes.txt", b"09:10 UTC: alert fired\n"), "not a format we read", id="one-line-note-with-zone"),
+    pytest.param(
+        (
+            "postmortem.md",
+            b"# Postmortem: checkout latency\n\n## Timeline (UTC)\n\n"
+            b"- 09:02 checkout 1.42.0 deployed\n- 09:10 CheckoutP99LatencyHigh fired\n"
+            b"- **09:17** Priya Natarajan: declared the incident\n\n"
+            b"| Time | Event |\n| --- | --- |\n| 09:41 | rollback started |\n| 09:55 AM | resolved |\n\n"
+            b"09:10 UTC: alert fired\n09:55 UTC: resolved\n\n## Action items\n\n1. Alert on pool wait\n",
+        ),
+        "not a format we read",
+        id="markdown-postmortem",
+    ),
+    pytest.param(FIXTURES / "golden" / "inc-2025-0304.md", "not a format we read", id="markdown-golden-draft"),
+    pytest.param(
+        (
+            "messages.csv",
+            b'time,user,text\n2025-03-04 09:17,Priya,I\'m IC\n"10:19 AM",Marco,p99 is 2.4s\n'
+            b'09:24,Priya,"Decision: roll back"\n',
+        ),
+        "not a format we read",
+        id="chat-csv",
+    ),
 ]
 
 
@@ -99,7 +144,9 @@ def test_sources_folder_reads_every_format_once() -> None:
 
 def test_forced_format_reads_what_sniffing_would_not(tmp_path: Path) -> None:
     path = tmp_path / "odd.log"
-    path.write_text("[09:17] Priya: I'm IC\n", encoding="utf-8")
+    path.write_text("[09:17] Priya: I'm IC\nand nothing else looks like chat\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a format we read"):
+        load_sources([path], OPTIONS)
     forced = SourceOptions(tz=OPTIONS.tz, date=OPTIONS.date, source_format="chat-text")
     assert [event.actor for event in load_sources([path], forced).events] == ["Priya"]
 

@@ -1,14 +1,49 @@
-"""Chat pasted as plain text: ``[9:17 AM] Name: text`` transcripts and Slack desktop copies.
+"""Chat pasted as plain text, in the shapes the chat tools people use put on the clipboard.
 
-Neither shape records a time zone, and the desktop copy records dates only in dividers, so
-times are read in ``--tz`` on ``--date`` (until a divider names another day).
+Each line is read by the first rule of ``_RULES`` (a table of named line shapes) that matches it;
+a line no rule reads is message text. The shapes:
+
+* transcripts: ``[9:17 AM] Name: text``, ``[2025-03-04 09:17] Name: text``, ``2025-03-04 09:17 Name: text``;
+* Slack desktop copy: ``Name  10:17 AM`` headers (two spaces), ``APP  10:41 AM`` under a bot's name,
+  reactions, thread noise and date dividers (``Wednesday, March 5th``, ``Yesterday``);
+* older Slack copy: ``Name [10:17 AM]`` with the text on the next lines, or ``Name [10:17 AM]: text``;
+* Slack web copy: the name alone on a line, then ``10:17 AM`` (with AM/PM) alone on the next;
+* Microsoft Teams copy: ``[10:17 AM] Name``, ``[3/4/2025 10:17 AM] Name`` or ``[Yesterday 4:12 PM] Name``,
+  the text on the next lines;
+* Discord copy: ``Name — Today at 10:17 AM``, ``Name — Yesterday at 11:58 PM``, ``Name — 10:17 AM`` or
+  ``Name — 03/04/2025 10:17 AM`` (em dash, en dash or hyphen), the text on the next lines;
+* IRC logs: ``10:17 <nick> text``, ``[10:17:05] <nick> text``, ``10:17 * nick action`` and, in a paste
+  of one-line messages only, ``10:17 nick: text`` (elsewhere it is too like a line of a timeline);
+  server notices and log markers (``-!-``, ``***``, ``-->``, ``<--`` and ``---`` lines: joins, parts,
+  quits, "Day changed") are dropped.
+
+A time alone on a line (``10:42``, ``[10:42 AM]``) is a further message by the previous sender, the
+way Slack and Discord group messages, except that a 12-hour time right under a short name-like line
+is Slack web's header for a message by that name.
+
+No shape records a time zone and most record no date, so times are read in ``--tz`` on ``--date``,
+and the day moves with:
+
+* a date written on the line, and date dividers;
+* ``Today`` and ``Yesterday`` on a Teams or Discord line: ``--date`` and the day before it. A Discord
+  line with no day at all is from ``--date`` too, as Discord names every other day;
+* midnight: in a paste without date dividers, a message whose clock time is more than six hours
+  earlier than the previous message's is on the next day (``23:50`` then ``00:10``). A smaller step
+  back is taken as messages copied out of order, not as a day passing.
+
+Slashed dates are read in one order for the whole paste: day first when some slashed date in it has a
+first part above 12, month first when some has a second part above 12. When every one could be either,
+the order that puts the first of them nearer ``--date`` wins, and without ``--date`` month first, the
+en-US default of Teams and Discord. A date the chosen order cannot read is an error naming its line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from enum import Enum, auto
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
@@ -16,15 +51,93 @@ from postmortem_writer.sources.base import Document, SourceOptions
 from postmortem_writer.timeparse import combine
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_TRANSCRIPT = (
-    re.compile(rf"^\[(?:(?P<date>{_DATE})[ T])?(?P<time>{_CLOCK})\]\s*(?P<name>[^:\[\]]{{1,80}}?):\s*(?P<text>.*)$"),
-    re.compile(rf"^(?P<date>{_DATE})[ T](?P<time>{_CLOCK})\s+(?P<name>[^:\[\]]{{1,80}}?):\s*(?P<text>.*)$"),
+_CLOCK_12 = r"\d{1,2}:\d{2}(?::\d{2})?\s?[AaPp]\.?[Mm]\.?"
+_CLOCK_24 = r"\d{1,2}:\d{2}(?::\d{2})?"
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+_SLASHED_DATE = r"\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})"
+_RELATIVE_DAY = r"(?i:today|yesterday)"
+# A date ahead of the time inside brackets: "[2025-03-04 09:17]", "[3/4/2025 10:17 AM]", "[Yesterday 4:12 PM]".
+_DAY = rf"(?:(?P<iso>{_ISO_DATE})[ T]|(?P<slashed>{_SLASHED_DATE}),?\s+|(?P<relative>{_RELATIVE_DAY})\s+)?"
+# A name with no "Name:" colon to end it: up to six words, and not a sentence (no closing punctuation).
+# \u2014 and \u2013 are the em and en dash Discord puts between name and time.
+_WORDS = r"[^\W\d_][^\s:\[\]<>\u2014\u2013]*(?:\s+[^\s:\[\]<>\u2014\u2013]+){0,5}?(?<![.!?,;])"
+_NAME_ALONE = rf"(?P<name>{_WORDS})"
+_NAME_BEFORE_COLON = r"(?P<name>[^:\[\]]{1,80}?)"
+_NICK = r"(?P<name>[\w\[\]\\`^{|}-][\w\[\]\\`^{|}.-]{0,31})"
+_TEXT = r"(?P<text>.*)"
+
+
+class _Role(Enum):
+    NOISE = auto()  # dropped
+    MESSAGE = auto()  # starts a message by the name on the line; its text may follow on the line
+    NAMED_ABOVE = auto()  # starts a message by the name on the line before
+    CONTINUATION = auto()  # starts a further message by the previous sender
+
+
+@dataclass(frozen=True)
+class _Rule:
+    name: str
+    role: _Role
+    pattern: re.Pattern[str]
+    bot: bool = False
+    undated_is_today: bool = False
+    # A shape ordinary message text takes too ("09:02 deploy: checkout 1.42.0"): it only starts
+    # messages in a paste of one-line messages, where there is no multi-line text to mistake.
+    loose: bool = False
+
+
+def _rule(
+    name: str, role: _Role, pattern: str, *, bot: bool = False, undated_is_today: bool = False, loose: bool = False
+) -> _Rule:
+    return _Rule(name, role, re.compile(pattern), bot, undated_is_today, loose)
+
+
+# Tried in order; the first match reads the line. Groups: time, and where the shape has them name,
+# text, a day (iso, slashed or relative) and badge (a bot's "APP"/"BOT" after its name).
+_RULES = (
+    # Noise first: some of it would otherwise read as a header ("[9:19 AM] Sam has joined the channel").
+    _rule(
+        "slack-thread-noise",
+        _Role.NOISE,
+        r"(?i)^(?:\d+ repl(?:y|ies)|last reply .*|view thread|view newer replies|also sent to the channel)$",
+    ),
+    _rule(
+        "slack-joined-left",
+        _Role.NOISE,
+        r"(?i)^(?:(?:\[[^\]]*\]\s*)?[^:]{1,80} has (?:joined|left) the channel\.?|(?:joined|left) #[\w.-]+\.?)$",
+    ),
+    # IRC clients mark joins, parts, quits and nick changes with these; irssi also writes "--- Day changed".
+    _rule("irc-server-notice", _Role.NOISE, rf"^(?:\[?{_CLOCK_24}\]?\s+)?(?:-!-|\*{{3}}|-->|<--|---)\s.*$"),
+    _rule("transcript", _Role.MESSAGE, rf"^\[{_DAY}(?P<time>{_CLOCK})\]\s*{_NAME_BEFORE_COLON}:\s*{_TEXT}$"),
+    _rule(
+        "dated-line", _Role.MESSAGE, rf"^(?P<iso>{_ISO_DATE})[ T](?P<time>{_CLOCK})\s+{_NAME_BEFORE_COLON}:\s*{_TEXT}$"
+    ),
+    _rule(
+        "irc",
+        _Role.MESSAGE,
+        rf"^\[?(?:(?P<iso>{_ISO_DATE})[ T])?(?P<time>{_CLOCK_24})\]?\s+<[@+%&~]?{_NICK}>\s*{_TEXT}$",
+    ),
+    _rule("irc-action", _Role.MESSAGE, rf"^\[?(?P<time>{_CLOCK_24})\]?\s+\*\s+{_NICK}\s+{_TEXT}$"),
+    # "09:10 UTC: alert fired" is a note with a zone, not a nick called UTC.
+    _rule("irc-colon", _Role.MESSAGE, rf"^(?P<time>{_CLOCK_24})\s+(?!(?:UTC|GMT|Z):){_NICK}:\s+{_TEXT}$", loose=True),
+    _rule("slack-legacy", _Role.MESSAGE, rf"^{_NAME_ALONE}\s+\[(?P<time>{_CLOCK})\](?::\s*{_TEXT})?$"),
+    _rule("teams", _Role.MESSAGE, rf"^\[{_DAY}(?P<time>{_CLOCK})\]\s*{_NAME_ALONE}$"),
+    # Before slack-desktop, which would read the badge as a person called APP.
+    _rule("slack-app-badge", _Role.NAMED_ABOVE, rf"^APP\s+(?P<time>{_CLOCK})$", bot=True),
+    _rule("slack-desktop", _Role.MESSAGE, rf"^(?P<name>\S.{{0,79}}?)\s{{2,}}(?P<time>{_CLOCK})$"),
+    _rule(
+        "discord",
+        _Role.MESSAGE,
+        rf"^{_NAME_ALONE}(?:\s+(?P<badge>APP|BOT))?\s+[\u2014\u2013-]\s+"
+        rf"(?:(?P<relative>{_RELATIVE_DAY})\s+at\s+|(?P<slashed>{_SLASHED_DATE}),?\s+)?(?P<time>{_CLOCK})$",
+        undated_is_today=True,
+    ),
+    _rule("slack-web", _Role.NAMED_ABOVE, rf"^(?P<time>{_CLOCK_12})$"),
+    _rule("bare-time", _Role.CONTINUATION, rf"^\[?(?P<time>{_CLOCK})\]?$"),
 )
-# Desktop copy: "Name  10:17 AM" (two or more spaces); a bot's name sits on the line before "APP  10:41 AM".
-_HEADER = re.compile(rf"^(?P<name>\S.{{0,79}}?)\s{{2,}}(?P<time>{_CLOCK})$")
-_TIME_ONLY = re.compile(rf"^(?P<time>{_CLOCK})$")
-_APP_BADGE = "APP"
+_STARTS = (_Role.MESSAGE, _Role.NAMED_ABOVE)
+_NAME_LIKE = re.compile(rf"^{_WORDS}$")
+
 _MONTHS = (
     "january",
     "february",
@@ -44,16 +157,13 @@ _DIVIDER = re.compile(
     r"(?:,\s+(?P<year>\d{4}))?$",
     re.IGNORECASE,
 )
-_RELATIVE_DAYS = {"yesterday": -1, "today": 0}
-_NOISE = re.compile(
-    r"^(?:\d+ repl(?:y|ies)|last reply .*|view thread|view newer replies|also sent to the channel"
-    r"|(?:\[[^\]]*\]\s*)?[^:]{1,80} has (?:joined|left) the channel\.?|(?:joined|left) #[\w.-]+\.?)$",
-    re.IGNORECASE,
-)
+_RELATIVE_DIVIDERS = {"yesterday": -1, "today": 0}
 _THREAD_REPLY = "replied to a thread:"
 _EMOJI_ONLY = re.compile(r"^(?::[\w+-]+:|[^\w\s])+$")
 _COUNT = re.compile(r"^\d+$")
 _EDITED = re.compile(r"\s*\(edited\)$")
+# Chat runs for hours, not half a day: a bigger step back in clock time is midnight passing.
+_MIDNIGHT_GAP = timedelta(hours=6)
 _SNIFF_LINES = 50
 
 
@@ -70,16 +180,22 @@ class _Message:
 
 
 class ChatTextAdapter:
-    """Reads pasted chat text; the catch-all, so its sniff asks for two clear message lines."""
+    """Reads pasted chat text; the catch-all, so its sniff asks for clear message lines."""
 
     name = "chat-text"
     kind = SourceKind.CHAT
-    description = "Chat pasted as text: [9:17 AM] Name: text transcripts or Slack desktop copies"
-    hint = "text lines like '[9:17 AM] Name: text' or 'Name  10:17 AM' headers; needs --tz (and --date)"
+    description = (
+        "Chat pasted as text: Slack (desktop, web, older), Teams and Discord copies, "
+        "[9:17 AM] Name: text transcripts, IRC logs"
+    )
+    hint = (
+        "lines like '[9:17 AM] Name: text', 'Name  10:17 AM', '[10:17 AM] Name', 'Name — Today at 10:17 AM' "
+        "or '10:17 <nick> text'; needs --tz (and --date)"
+    )
     example = "postmortem draft chat.txt --tz Europe/Berlin --date 2025-03-04"
 
     def sniff(self, doc: Document) -> bool:
-        """True when at least two of the first non-empty lines look like message headers."""
+        """True when two of the first lines start messages, or the only line is a whole message."""
         # A transcript can start with "[", so only content that really parses as JSON is refused.
         if doc.try_json() is not None:
             return False
@@ -88,8 +204,9 @@ class ChatTextAdapter:
         except InputError:
             return False
         lines = [line.strip() for line in text.splitlines() if line.strip()][:_SNIFF_LINES]
-        hits = sum(1 for line in lines if _HEADER.match(line) or any(p.match(line) for p in _TRANSCRIPT))
-        return hits >= 2
+        if len(lines) == 1:
+            return _is_whole_message(lines[0])
+        return _count_message_starts(lines) >= 2
 
     def parse(self, doc: Document, options: SourceOptions) -> list[Event]:
         """One event per message; naive clock times are read on ``options.date`` in ``options.tz``."""
@@ -117,61 +234,115 @@ class ChatTextAdapter:
         return events
 
 
-class _Reader:
-    """A line classifier: headers start messages, noise is skipped, anything else is body."""
+def _classify(line: str, above: str | None, *, loose: bool = True) -> tuple[_Rule, re.Match[str]] | None:
+    """The first rule that reads ``line``; ``above`` is the line before it when that was message text."""
+    for rule in _RULES:
+        if rule.loose and not loose:
+            continue
+        match = rule.pattern.match(line)
+        if match and (rule.role is not _Role.NAMED_ABOVE or (above is not None and _NAME_LIKE.match(above))):
+            return rule, match
+    return None
 
-    def __init__(self, path: str, day: date | None):
+
+def _is_whole_message(line: str) -> bool:
+    found = _classify(line, None)
+    if found is None or found[0].role is not _Role.MESSAGE:
+        return False
+    return bool((found[1].groupdict().get("text") or "").strip())
+
+
+def _count_message_starts(lines: list[str]) -> int:
+    count, above = 0, None
+    for line in lines:
+        found = _classify(line, above)
+        if found is not None and found[0].role in _STARTS:
+            count += 1
+        above = line if found is None else None
+    return count
+
+
+class _Reader:
+    """Reads lines in order: rules start messages or drop noise, dividers move the day, the rest is text."""
+
+    def __init__(self, path: str, today: date | None):
         self.path = path
-        self.day = day
+        self.today = today
+        # The day of messages that do not name one; dates, dividers and midnight move it.
+        self.day = today
+        self.day_first = False
+        self.loose = True
+        self.saw_divider = False
         self.relative_anchor: tuple[int, date | None] | None = None
         self.messages: list[_Message] = []
-        self.last_body: tuple[int, str] | None = None
+        # The previous line, when it was message text: it may be the name of the next sender.
+        self.above: tuple[int, str] | None = None
 
     def read(self, lines: list[str]) -> list[_Message]:
         """The messages in ``lines``, in order."""
+        # Two things hold for a whole paste: the order of its slashed dates, and whether it has
+        # multi-line messages whose text a loose rule could misread.
+        survey = [found for line in lines if (found := _classify(line.strip(), None))]
+        self.day_first = _day_first(_slashed_dates(survey), self.today)
+        self.loose = not any(_starts_multi_line_message(rule, match) for rule, match in survey)
         skip_next = False
         for index, raw in enumerate(lines):
             line = raw.strip()
             if not line:
                 continue
+            # Only the line right before a time can name its sender, so every line clears it.
+            above, self.above = self.above, None
             if skip_next:
                 skip_next = False
-                continue
             # "replied to a thread:" is followed by a one-line quote of the parent, a repeat.
-            if line.lower() == _THREAD_REPLY:
+            elif line.lower() == _THREAD_REPLY:
                 skip_next = True
             elif _EMOJI_ONLY.match(line) and _COUNT.match(_next_nonblank(lines, index)):
                 skip_next = True  # a reaction: the emoji line, then its count
-            elif not _NOISE.match(line) and not self._divider(line):
-                self._line(index + 1, line)
+            elif self._divider(line):
+                self.saw_divider = True
+            else:
+                self._line(index + 1, line, above)
         return self.messages
 
-    def _line(self, number: int, line: str) -> None:
-        for pattern in _TRANSCRIPT:
-            if match := pattern.match(line):
-                day = _iso_day(match["date"], self.path, number) if match["date"] else self.day
-                self._start(number, match["name"].strip(), ActorKind.HUMAN, day, match["time"])
-                if match["text"]:
-                    self._body(number, match["text"])
-                return
-        if match := _HEADER.match(line):
-            name, kind, at = match["name"], ActorKind.HUMAN, number
-            if name == _APP_BADGE and self.last_body is not None:
-                at, name = self.last_body
-                kind = ActorKind.BOT
-                if self.messages and self.messages[-1].lines and self.messages[-1].lines[-1] == name:
-                    self.messages[-1].lines.pop()
-            self._start(at, name, kind, self.day, match["time"])
-            self.last_body = None
-        elif (match := _TIME_ONLY.match(line)) and self.messages:
-            # Slack shows a bare time for a further message by the author of the previous one.
-            previous = self.messages[-1]
-            self._start(number, previous.actor, previous.actor_kind, self.day, match["time"], previous)
-        else:
+    def _line(self, number: int, line: str, above: tuple[int, str] | None) -> None:
+        found = _classify(line, above[1] if above else None, loose=self.loose)
+        if found is None:
             self._body(number, line)
+            self.above = (number, line)
+            return
+        rule, match = found
+        if rule.role is _Role.NOISE:
+            return
+        if rule.role is _Role.CONTINUATION:
+            if self.messages:
+                previous = self.messages[-1]
+                self._start(number, previous.actor, previous.actor_kind, match["time"], previous=previous)
+        elif rule.role is _Role.NAMED_ABOVE and above is not None:
+            # The name line was read as the last line of the previous message; it is this one's sender.
+            if self.messages:
+                self.messages[-1].lines.pop()
+            at, name = above
+            self._start(at, name, ActorKind.BOT if rule.bot else ActorKind.HUMAN, match["time"])
+        elif rule.role is _Role.MESSAGE:
+            stated, day = self._stated_day(rule, match, number)
+            if stated:
+                self.day = day
+            groups = match.groupdict()
+            kind = ActorKind.BOT if rule.bot or groups.get("badge") else ActorKind.HUMAN
+            self._start(number, match["name"].strip(), kind, match["time"], roll=not stated)
+            if text := (groups.get("text") or "").strip():
+                self._body(number, text)
 
     def _start(
-        self, number: int, actor: str, kind: ActorKind, day: date | None, clock: str, previous: _Message | None = None
+        self,
+        number: int,
+        actor: str,
+        kind: ActorKind,
+        clock: str,
+        *,
+        previous: _Message | None = None,
+        roll: bool = True,
     ) -> None:
         moment = _clock(clock, self.path, number)
         twelve_hour = _has_meridiem(clock)
@@ -179,10 +350,41 @@ class _Reader:
         # not go back before the previous message.
         if previous is not None and previous.twelve_hour and not twelve_hour and moment.hour <= 12:
             moment, twelve_hour = _not_before(moment, previous.clock), True
-        self.messages.append(_Message(number, actor, kind, day, moment, twelve_hour))
+        if roll:
+            self._roll_over(moment)
+        self.messages.append(_Message(number, actor, kind, self.day, moment, twelve_hour))
+
+    def _roll_over(self, clock: time) -> None:
+        """Move to the next day when ``clock`` is far earlier than the previous message's: midnight passed."""
+        # A paste with dividers names every day it covers, so there a step back is not midnight.
+        if self.saw_divider or self.day is None or not self.messages:
+            return
+        previous = self.messages[-1]
+        if previous.day == self.day and _earlier_by(clock, previous.clock) > _MIDNIGHT_GAP:
+            self.day += timedelta(days=1)
+
+    def _stated_day(self, rule: _Rule, match: re.Match[str], number: int) -> tuple[bool, date | None]:
+        """Whether the line says which day its message is on, and that day (``None`` until --date is known)."""
+        groups = match.groupdict()
+        if groups.get("iso"):
+            return True, _iso_day(groups["iso"], self.path, number)
+        if groups.get("slashed"):
+            return True, self._slashed_day(groups["slashed"], number)
+        relative = groups.get("relative")
+        if relative or rule.undated_is_today:
+            back = timedelta(days=1 if relative and relative.lower() == "yesterday" else 0)
+            return True, self.today - back if self.today else None
+        return False, None
+
+    def _slashed_day(self, text: str, number: int) -> date:
+        first, second, year = _slashed_parts(text)
+        day, month = (first, second) if self.day_first else (second, first)
+        try:
+            return date(year, month, day)
+        except ValueError:
+            raise InputError(f"cannot read {text!r} as a date", path=self.path, position=f"line {number}") from None
 
     def _body(self, number: int, line: str) -> None:
-        self.last_body = (number, line)
         if not self.messages:
             return
         message = self.messages[-1]
@@ -192,7 +394,7 @@ class _Reader:
 
     def _divider(self, line: str) -> bool:
         """Move to the day a date divider names; ``False`` when ``line`` is not a divider."""
-        relative = _RELATIVE_DAYS.get(line.lower())
+        relative = _RELATIVE_DIVIDERS.get(line.lower())
         if relative is not None:
             # "Yesterday"/"Today" are relative to the copy, not to --date: the first one seen
             # is --date (or the last named day), later ones shift from it.
@@ -220,6 +422,43 @@ def _next_nonblank(lines: list[str], index: int) -> str:
     return next((line.strip() for line in lines[index + 1 :] if line.strip()), "")
 
 
+def _starts_multi_line_message(rule: _Rule, match: re.Match[str]) -> bool:
+    """Whether the line read is a header with the message text below it (a bare time is one too)."""
+    if rule.role is _Role.CONTINUATION:
+        return True
+    return rule.role is _Role.MESSAGE and not (match.groupdict().get("text") or "").strip()
+
+
+def _slashed_dates(survey: Iterable[tuple[_Rule, re.Match[str]]]) -> Iterator[tuple[int, int, int]]:
+    """The slashed dates on the lines read, as numbers, in order."""
+    for _, match in survey:
+        if text := match.groupdict().get("slashed"):
+            yield _slashed_parts(text)
+
+
+def _slashed_parts(text: str) -> tuple[int, int, int]:
+    """The two leading parts of ``3/4/2025`` or ``3/4/25`` and the year (two digits: in the 2000s)."""
+    first, second, year = (int(part) for part in text.split("/"))
+    return first, second, (year + 2000 if year < 100 else year)
+
+
+def _day_first(dates: Iterable[tuple[int, int, int]], today: date | None) -> bool:
+    """Whether this paste writes slashed dates day first (else month first); the module docstring has the rule."""
+    ambiguous: tuple[int, int, int] | None = None
+    for first, second, year in dates:
+        if first > 12 or second > 12:
+            return first > 12
+        ambiguous = ambiguous or (first, second, year)
+    if ambiguous is None or today is None:
+        return False
+    first, second, year = ambiguous
+    try:
+        day_first, month_first = date(year, second, first), date(year, first, second)
+    except ValueError:
+        return False  # a zero part; reading its line reports it
+    return abs(day_first - today) < abs(month_first - today)
+
+
 def _clock(text: str, path: str, line: int) -> time:
     """A time of day from the shapes ``_CLOCK`` matches: ``9:17 AM``, ``09:17``, ``09:17:05``."""
     hour, minute, *seconds = (int(part) for part in re.findall(r"\d+", text))
@@ -234,6 +473,11 @@ def _clock(text: str, path: str, line: int) -> time:
 
 def _has_meridiem(clock: str) -> bool:
     return bool(re.search(r"[AaPp]", clock))
+
+
+def _earlier_by(clock: time, previous: time) -> timedelta:
+    """How far ``clock`` is before ``previous`` on the same day (negative when after)."""
+    return datetime.combine(date.min, previous) - datetime.combine(date.min, clock)
 
 
 def _not_before(clock: time, previous: time) -> time:
