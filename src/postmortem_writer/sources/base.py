@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
@@ -11,7 +12,31 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from postmortem_writer.errors import InputError
-from postmortem_writer.models import Event, SourceKind
+from postmortem_writer.models import ActorKind, Event, SourceKind
+
+# Integrations that post into incident channels under their product name, and words that mark an
+# account as automation; formats without a bot flag (pasted chat, deploy CSVs) rely on these.
+_TOOL_NAMES = frozenset(
+    {
+        "pagerduty", "opsgenie", "datadog", "grafana", "alertmanager", "prometheus", "sentry", "statuspage",
+        "newrelic", "splunk", "cloudwatch", "github", "gitlab", "jenkins", "argocd", "spinnaker", "circleci",
+        "buildkite", "firehydrant", "rootly", "launchdarkly", "slackbot", "honeycomb", "victorops", "icinga",
+        "nagios", "zabbix", "pingdom", "uptimerobot", "bugsnag", "rollbar", "kubernetes", "flux", "heroku",
+    }
+)  # fmt: skip
+_BOT_WORDS = frozenset({"bot", "bots", "auto", "ci", "automation", "integration", "webhook"})
+
+
+def guess_actor_kind(name: str) -> ActorKind:
+    """Bot for integration and automation accounts by name, system for no name, else human."""
+    words = [w for w in re.split(r"[^a-z0-9]+", name.lower()) if w]
+    if not words:
+        return ActorKind.SYSTEM
+    joined = "".join(words)
+    # No suffix match: "incidentbot" would be caught, but so would people called Talbot or Abbot.
+    if any(w in _BOT_WORDS for w in words) or joined in _TOOL_NAMES or words[0] in _TOOL_NAMES:
+        return ActorKind.BOT
+    return ActorKind.HUMAN
 
 
 @dataclass(frozen=True)

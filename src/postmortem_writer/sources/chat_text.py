@@ -47,7 +47,7 @@ from enum import Enum, auto
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, SourceOptions
+from postmortem_writer.sources.base import Document, SourceOptions, guess_actor_kind
 from postmortem_writer.timeparse import combine
 
 _CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
@@ -323,14 +323,15 @@ class _Reader:
             if self.messages:
                 self.messages[-1].lines.pop()
             at, name = above
-            self._start(at, name, ActorKind.BOT if rule.bot else ActorKind.HUMAN, match["time"])
+            self._start(at, name, ActorKind.BOT if rule.bot else guess_actor_kind(name), match["time"])
         elif rule.role is _Role.MESSAGE:
             stated, day = self._stated_day(rule, match, number)
             if stated:
                 self.day = day
             groups = match.groupdict()
-            kind = ActorKind.BOT if rule.bot or groups.get("badge") else ActorKind.HUMAN
-            self._start(number, match["name"].strip(), kind, match["time"], roll=not stated)
+            name = match["name"].strip()
+            kind = ActorKind.BOT if rule.bot or groups.get("badge") else guess_actor_kind(name)
+            self._start(number, name, kind, match["time"], roll=not stated)
             if text := (groups.get("text") or "").strip():
                 self._body(number, text)
 

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from postmortem_writer.errors import InputError
-from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, SourceOptions
+from postmortem_writer.models import Event, Signal, SourceKind
+from postmortem_writer.sources.base import Document, SourceOptions, guess_actor_kind
 from postmortem_writer.timeparse import parse_instant
 
 # Each field's accepted column names or JSON keys, compared case-insensitively.
@@ -23,7 +23,6 @@ _ALIASES = {
     "description": ("description", "message", "notes", "summary"),
 }
 _ROLLBACK = re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|revert(?:ed|ing)?)\b", re.IGNORECASE)
-_BOT_WORDS = frozenset({"bot", "auto", "ci", "automation"})
 
 
 class DeployHistoryAdapter:
@@ -86,7 +85,7 @@ class DeployHistoryAdapter:
             kind=self.kind,
             ref=position,
             actor=actor or "unknown",
-            actor_kind=_actor_kind(actor),
+            actor_kind=guess_actor_kind(actor),
             text=text,
             signal=Signal.ROLLBACK if rollback else Signal.DEPLOY,
             meta={"service": service or None, "version": version or None},
@@ -146,10 +145,3 @@ def _csv_records(text: str) -> Iterator[tuple[str, Any]]:
         if any(cell.strip() for cell in row):
             yield f"line {start}", dict(zip(header, row, strict=False))
         start = reader.line_num + 1
-
-
-def _actor_kind(actor: str) -> ActorKind:
-    if not actor:
-        return ActorKind.SYSTEM
-    words = set(re.split(r"[^a-z0-9]+", actor.lower()))
-    return ActorKind.BOT if words & _BOT_WORDS else ActorKind.HUMAN
