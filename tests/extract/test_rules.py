@@ -362,3 +362,266 @@ def test_an_unanswered_thread_question_is_open_and_an_answered_one_is_not() -> N
     draft, stream = draft_of(events)
     asked = [q.evidence for q in draft.open_questions if q.evidence]
     assert asked == [[find(stream, "is the canary").id]]
+
+
+# --- real responder language ---------------------------------------------------------------------
+
+
+def bot(minutes: float, text: str, actor: str = "Opsgenie", **extra: Any) -> Event:
+    return event(minutes, text, actor=actor, actor_kind=ActorKind.BOT, **extra)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "resolved. follow ups: can someone file a ticket to route failures to pagerduty?",
+            TimelineKind.RESOLUTION,
+            id="a-trailing-question-does-not-veto",
+        ),
+        pytest.param("AI: alert when replica lag > 1MB so we know failover would be refused", None, id="action-item"),
+        pytest.param(
+            "why did it take us 15 min to decide on the failover? should be a runbook button", None, id="question"
+        ),
+        pytest.param(
+            "hi, finance dashboards show no orders since friday??", TimelineKind.DETECTION, id="symptom-asked"
+        ),
+        pytest.param("going to fail over to pg-replica-2, we'd lose 40MB of wal. ok?", TimelineKind.DECISION, id="ok?"),
+        pytest.param("we could fail over to ams1 via the GSLB", None, id="an-option-is-no-mitigation"),
+    ],
+)
+def test_chat_is_classified_sentence_by_sentence(text: str, expected: TimelineKind | None) -> None:
+    assert classify_event(event(0, text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "[FIRING:4] KubePodCrashLooping notifications\n*Description:* Pod has restarted 6 times",
+            TimelineKind.DETECTION,
+            id="firing-beats-restarted",
+        ),
+        pytest.param("[P2] Alert #5521: payments-api 5xx rate > 5% (prod)", TimelineKind.DETECTION, id="priority"),
+        pytest.param(":red_circle: Task failed: dag=warehouse_load", TimelineKind.DETECTION, id="task-failed"),
+        pytest.param("*Resolved*: #3301 [FIRING:1] PostgresPrimaryDown", TimelineKind.RESOLUTION, id="quotes-alert"),
+        pytest.param("Alert #5521 closed by Dmitri Volkov", TimelineKind.RESOLUTION, id="closed-by"),
+        pytest.param("*UP* www.example-shop.eu — all probes passing", TimelineKind.RESOLUTION, id="up"),
+        pytest.param(
+            "Incident update — *Identified*: We have rerouted traffic and are monitoring.",
+            TimelineKind.COMMUNICATION,
+            id="status-update",
+        ),
+        pytest.param("Alert #5521 escalated to Ledger-Oncall", TimelineKind.ESCALATION, id="falls-back-to-chat-cues"),
+    ],
+)
+def test_alert_posts_take_their_kind_from_the_status_shape(text: str, expected: TimelineKind) -> None:
+    assert classify_event(bot(0, text)) is expected
+
+
+def test_the_first_symptom_report_is_the_detection_even_when_it_declares() -> None:
+    draft, stream = draft_of(
+        [
+            event(0, "declaring sev2, I'll take IC. customers can't log in on mobile"),
+            event(5, "checkout is down too", actor="Marco Rossi"),
+            event(30, "all green. closing the incident"),
+        ]
+    )
+    assert draft.impact.start_evidence == [find(stream, "declaring sev2").id]
+    assert [e.kind for e in draft.timeline][:2] == [TimelineKind.DETECTION, TimelineKind.DETECTION]
+    assert "incident commander" in next(r for r in draft.responders if r.name == "Priya Natarajan").roles
+
+
+def test_a_rollback_that_did_not_end_the_problem_did_not_go_well() -> None:
+    draft, _ = draft_of(
+        [
+            bot(0, "[P3] Alert #7712: search-api p95 latency > 1500ms (prod)"),
+            event(10, "rolling back search-api to 1.19.1 just in case"),
+            event(20, "rolled back. no change in p95"),
+            event(90, "feature flag off", actor="Mei Zhang"),
+            event(95, "back to baseline, 290ms"),
+            event(120, "incident resolved"),
+        ]
+    )
+    assert [c.text for c in draft.went_well] == ["Mitigation began 10 minutes after the first detection."]
+
+
+def test_the_summary_never_quotes_an_alert_as_the_start_of_mitigation() -> None:
+    draft, _ = draft_of(
+        [
+            bot(0, "[FIRING:4] KubePodCrashLooping notifications\nPod has restarted 6 times", actor="Alertmanager"),
+            event(9, "bumping memory limit to 3Gi to buy time"),
+        ]
+    )
+    assert [c.text for c in draft.summary if c.text.startswith("Mitigation")] == [
+        "Mitigation began at 09:19 UTC: “bumping memory limit to 3Gi to buy time”."
+    ]
+
+
+def test_a_change_announced_in_chat_before_detection_is_the_candidate_trigger_without_names() -> None:
+    flag = "Flag updated in *Production*\nsearch-ranking-v2\nMei Zhang changed the percentage rollout from 25% to 100%"
+    draft, stream = draft_of(
+        [
+            event(-20, "hey all", actor="Mei Zhang"),
+            bot(-16, flag, actor="LaunchDarkly"),
+            bot(0, "[P3] Alert #7712: search-api p95 latency > 1500ms (prod)"),
+            event(120, "I bumped search-ranking-v2 to 100% at 3:05. could that be it?", actor="Mei Zhang"),
+        ]
+    )
+    posted, alert, mentioned_by = (find(stream, text).id for text in ("Flag updated", "[P3]", "I bumped"))
+    trigger = draft.contributing_factors[0]
+    assert (trigger.evidence, trigger.confidence) == ([posted, alert], Confidence.MEDIUM)
+    assert "changed the percentage rollout from 25% to 100%" in draft.trigger[0].text
+    assert "announced in chat 16 minutes before" in draft.trigger[0].text
+    mentioned = next(f for f in draft.contributing_factors if mentioned_by in f.evidence)
+    assert mentioned.confidence is Confidence.LOW
+    for text in [draft.trigger[0].text] + [f.title + f.description for f in draft.contributing_factors]:
+        assert "Mei" not in text, text
+
+
+def test_deploy_bot_posts_only_count_when_there_is_no_deploy_export() -> None:
+    post = bot(-5, ":white_check_mark: checkout-service 1.42.0 deployed to production", actor="deploy-bot")
+    alert = system(0, ALERT, SourceKind.PAGE, Signal.PAGE_TRIGGERED)
+    alone, _ = draft_of([post, alert])
+    assert [f.confidence for f in alone.contributing_factors] == [Confidence.MEDIUM]
+    exported = deploy(-5.5, "Deploy train #1187: checkout 1.42.0", "checkout-service")
+    both, stream = draft_of([exported, post, alert])
+    assert [f.evidence[0] for f in both.contributing_factors] == [find(stream, "Deploy train").id]
+
+
+def test_follow_up_lists_owners_and_thin_commitments() -> None:
+    draft, stream = draft_of(
+        [
+            event(0, "alert fired for checkout"),
+            event(1, "hotfix deployed"),
+            event(2, "checkout is back to normal"),
+            event(3, "looking", actor="Marco Rossi"),
+            event(
+                4,
+                "closing the incident. action items:\n- alert on inactive replication slots (Marco)\n"
+                "- decommission runbook needs a drop-the-slot step\n2. disk alert at 80% not 95%",
+            ),
+            event(5, "incident resolved. RCA doc tomorrow, I'll own it", actor="Zoë Ødegård"),
+            event(6, "TODO: recover the remaining rows from the binlog (Zoë)"),
+        ]
+    )
+    owners = {item.description: item.owner for item in draft.action_items}
+    assert owners == {
+        "Alert on inactive replication slots": "Marco Rossi",
+        "Decommission runbook needs a drop-the-slot step": "TBD",
+        "Disk alert at 80% not 95%": "TBD",
+        "RCA doc tomorrow, I'll own it": "Zoë Ødegård",
+        "Recover the remaining rows from the binlog": "Zoë Ødegård",
+    }
+    listed = find(stream, "closing the incident")
+    assert classify_event(listed) is TimelineKind.RESOLUTION
+
+
+def test_requests_and_plain_commitments_are_follow_ups_only_after_recovery() -> None:
+    draft, _ = draft_of(
+        [
+            bot(0, "[FIRING:1] CheckoutP99LatencyHigh"),
+            event(1, "I'll restart the checkout pods"),
+            event(2, "can someone redeploy 1.19.2?", actor="Marco Rossi"),
+            event(10, "restarted the checkout pods"),
+            event(20, "error rates are normal"),
+            event(21, "I'll take the slot alert", actor="Marco Rossi"),
+            event(22, "can someone redeploy 1.19.2?", actor="Zoë Ødegård"),
+            event(23, "I'll keep an eye on it overnight"),
+        ]
+    )
+    assert [(item.description, item.owner) for item in draft.action_items] == [
+        ("Take the slot alert", "Marco Rossi"),
+        ("Redeploy 1.19.2", "TBD"),
+    ]
+
+
+def test_review_questions_from_the_channel_with_enough_context() -> None:
+    draft, _ = draft_of(
+        [
+            event(0, "alert fired for orders-db"),
+            event(1, "patroni hasnt promoted the replica. why??"),
+            event(2, "why??", actor="Marco Rossi"),
+            event(3, "wasnt cert-manager supposed to renew this?", actor="Marco Rossi"),
+            event(4, "do we know if other regions are affected?", actor="Marco Rossi"),
+            event(10, "all green. closing the incident"),
+            event(11, "do we know if the fallback provider charged premium rates?", actor="Marco Rossi"),
+        ]
+    )
+    assert [q.text for q in draft.open_questions if q.evidence] == [
+        "Asked during the incident: “patroni hasnt promoted the replica. why??”",
+        "Asked during the incident: “wasnt cert-manager supposed to renew this?”",
+        "Asked during the incident: “do we know if the fallback provider charged premium rates?”",
+    ]
+
+
+def test_alert_conditions_and_recovery_numbers_are_not_impact() -> None:
+    draft, _ = draft_of(
+        [
+            bot(0, "[P2] Alert #5521: payments-api 5xx rate > 5% (prod-us-east-1)"),
+            event(3, "12% of requests 500ing on payments-api. p95 on payments-api is 2.8s"),
+            event(30, "closing the incident. roughly 26 min of hard outage for ~35% of eu users"),
+            event(31, "AI: alert when error rate > 10% for 5 min"),
+        ]
+    )
+    assert {(f.metric, f.value) for f in draft.impact.figures} == {
+        ("error_rate", "12% of requests"),
+        ("latency", "p95 on payments-api is 2.8s"),
+        ("duration", "roughly 26 min of hard outage"),
+        ("users", "~35% of eu users"),
+    }
+
+
+def test_a_gap_only_asked_about_is_a_low_candidate_not_something_that_went_wrong() -> None:
+    draft, stream = draft_of(
+        [
+            event(0, "customers report failed logins"),
+            event(30, "why didn't the expiry alert fire?", actor="Marco Rossi"),
+            event(31, "the airflow failure alerts only go to this channel, no pager", actor="Zoë Ødegård"),
+        ]
+    )
+    gaps = {f.title: f for f in draft.contributing_factors if f.category == "monitoring"}
+    asked = gaps["Alerting may not have detected the problem early enough (asked during the incident)"]
+    stated = gaps["The failing condition did not page the on-call responder"]
+    assert (asked.confidence, asked.evidence) == (Confidence.LOW, [find(stream, "why didn't").id])
+    assert stated.confidence is Confidence.MEDIUM
+    assert [c.text for c in draft.went_wrong] == ["The failing condition did not page the on-call responder."]
+
+
+def test_stated_causes_are_whole_thoughts_and_never_name_a_person() -> None:
+    draft, _ = draft_of(
+        [
+            event(0, "alert fired for the warehouse load"),
+            event(1, "backfill 2 of 3 done, monday's run is slow because of the volume"),
+            event(
+                2, "the new client builds a channel per send. was hidden before because of a cache in the old version"
+            ),
+            event(3, "the deploy failed because Marco skipped the canary", actor="Zoë Ødegård"),
+            event(4, "the slot was never dropped", actor="Marco Rossi"),
+        ]
+    )
+    titles = [f.title for f in draft.contributing_factors]
+    assert titles == [
+        "Backfill 2 of 3 done, monday's run is slow because of the volume",
+        "The new client builds a channel per send. was hidden before because of a cache in the old version",
+        "The slot was never dropped",
+    ]
+
+
+def test_a_mitigation_before_the_first_detection_is_a_change() -> None:
+    draft, _stream = draft_of(
+        [
+            event(-20, "rolling restart of the kafka brokers for the jdk patch is done", actor="Sam Whitaker"),
+            system(0, "[FIRING:1] KafkaConsumerGroupLagHigh", SourceKind.ALERT, Signal.ALERT_FIRING),
+            event(5, "restarted the consumers", actor="Devansh Malhotra"),
+        ]
+    )
+    kinds = {entry.evidence[0]: entry.kind for entry in draft.timeline}
+    assert kinds["E1"] is TimelineKind.CHANGE
+    assert kinds["E3"] is TimelineKind.MITIGATION
+    assert any(factor.category == "change" and "E1" in factor.evidence for factor in draft.contributing_factors)
+
+
+def test_quoted_words_do_not_classify_the_message() -> None:
+    quoted = event(3, 'status page updated: "The change was rolled back at 18:44 CT and latency recovered."')
+    assert classify_event(quoted) is TimelineKind.COMMUNICATION

@@ -1,6 +1,7 @@
 """Extraction: from an event stream to a grounded ``Draft``.
 
-``rules`` builds a draft from structured signals and the cue tables in ``cues`` (no model);
+``rules`` builds a draft from structured signals and the cue tables in ``cues`` (no model), with
+``classify`` (timeline kinds of events), ``followups`` (action items, questions) and ``factors``;
 ``grounding`` checks that every citation exists and every time comes from the cited events.
 """
 

@@ -8,14 +8,16 @@ never name stays LOW, so a distractor is listed but never asserted as the cause.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import timedelta
 
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
+from postmortem_writer.extract.classify import is_bot
 from postmortem_writer.extract.cues import normalise, sentences
+from postmortem_writer.extract.followups import is_action, split_lists
 from postmortem_writer.extract.text import PUNCT, capitalise, plain, span, trim
-from postmortem_writer.models import ActorKind, Confidence, ContributingFactor, Event, Signal, TimelineKind
+from postmortem_writer.models import Confidence, ContributingFactor, Event, Signal, TimelineKind
 
 CHANGE_LOOKBACK = timedelta(hours=2)
 """How long before first detection a change still counts as a candidate trigger."""
@@ -26,8 +28,14 @@ def change_factors(
     kinds: Mapping[str, TimelineKind],
     detection: Event | None,
     lookback: timedelta = CHANGE_LOOKBACK,
+    *,
+    names: Collection[str] = (),
 ) -> list[ContributingFactor]:
-    """Changes in the ``lookback`` before first ``detection``, nearest first; one MEDIUM at most."""
+    """Changes in the ``lookback`` before first ``detection``, nearest first; one MEDIUM at most.
+
+    Chat posts announcing a change (a feature-flag tool, "bumped X to 100%") count like deploys.
+    The titles quote the change without the ``names`` of the people who made it.
+    """
     if detection is None:
         return []
     window = [
@@ -39,32 +47,41 @@ def change_factors(
         service = _service(change)
         related = _related(service, signals)
         strongest = related is not False and not any(f.confidence is Confidence.MEDIUM for f in factors)
-        description = f"Deployed {span(detection.ts - change.ts)} before the first detection"
+        verb = "Announced in chat" if change.signal is None else "Deployed"
+        description = f"{verb} {span(detection.ts - change.ts)} before the first detection"
         if related is False:
             description += f", to {service}, which the detection signals do not name; listed to be ruled in or out."
         else:
             description += ". Whether it contributed is to be confirmed."
         factors.append(
             ContributingFactor(
-                title=f"Change shortly before detection: {trim(plain(change.text), 100)}",
+                title=f"Change shortly before detection: {trim(impersonal(change.text, names), 100)}",
                 description=description,
                 category="change",
                 evidence=[change.id, detection.id],
                 confidence=Confidence.MEDIUM if strongest else Confidence.LOW,
             )
         )
-    factors.extend(_mentioned_changes(stream, kinds, detection))
+    factors.extend(_mentioned_changes(stream, kinds, detection, names))
     return factors
 
 
+def impersonal(text: str, names: Collection[str]) -> str:
+    """``text`` as one plain line without the people's ``names`` ("Mei Zhang changed X" -> "changed X")."""
+    text = plain(text)
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?:\bby\s+)?(?<![\w@.]){re.escape(name)}(?![\w@.])\s*", "", text)
+    return " ".join(text.split())
+
+
 def _mentioned_changes(
-    stream: EventStream, kinds: Mapping[str, TimelineKind], detection: Event
+    stream: EventStream, kinds: Mapping[str, TimelineKind], detection: Event, names: Collection[str]
 ) -> list[ContributingFactor]:
     # People often name the change only while responding ("1.8.2 went out at 1:58"); the message
     # time is not the change's time, so these stay LOW and say when they were mentioned.
     return [
         ContributingFactor(
-            title=f"Change mentioned during the response: {trim(plain(event.text), 100)}",
+            title=f"Change mentioned during the response: {trim(impersonal(event.text, names), 100)}",
             description=f"Mentioned {span(event.ts - detection.ts)} after the first detection. "
             "Whether and when it reached production is to be confirmed.",
             category="change",
@@ -76,15 +93,18 @@ def _mentioned_changes(
     ]
 
 
-def cause_factors(prose: Iterable[Event]) -> list[ContributingFactor]:
-    """Causes people named in what they wrote ("caused by …", "root cause: …"), LOW confidence."""
+def cause_factors(prose: Iterable[Event], names: Collection[str] = ()) -> list[ContributingFactor]:
+    """Causes people named in what they wrote ("caused by …", "root cause: …"), LOW confidence.
+
+    A sentence naming one of the people is left out: the draft never makes a person the subject
+    of a failure (the message stays in the timeline and the evidence).
+    """
     factors: dict[str, ContributingFactor] = {}
     for event in prose:
-        hits = ((s, cues.CAUSES.search(s)) for s in sentences(event.text))
-        sentence, hit = next(((s, h) for s, h in hits if h is not None), ("", None))
-        if hit is None:
+        found = _stated_cause(event, names)
+        if found is None:
             continue
-        cause = plain(hit[1].groupdict().get("cause") or sentence).strip(PUNCT)
+        cause, sentence = found
         if cause.casefold() in factors:
             _cite(factors[cause.casefold()].evidence, event.id)
         elif cause:
@@ -98,8 +118,36 @@ def cause_factors(prose: Iterable[Event]) -> list[ContributingFactor]:
     return list(factors.values())
 
 
+def _stated_cause(event: Event, names: Collection[str]) -> tuple[str, str] | None:
+    """The first cause ``event`` states, as (cause, sentence), or ``None``."""
+    said = sentences(split_lists(event.text)[0])
+    for index, sentence in enumerate(said):
+        hit = None if is_action(sentence) else cues.CAUSES.search(sentence)
+        if hit is None or _names_someone(sentence, names):
+            continue
+        captured = hit[1].groupdict().get("cause")
+        cause = plain(captured or "").strip(PUNCT)
+        if hit[0].label == "sentence" or len(cause.split()) < 3:
+            # "slow because of the volume": the reason only makes sense with what it explains.
+            cause = plain(sentence).strip(PUNCT)
+            if _ELIDED.match(sentence) and index and not _names_someone(said[index - 1], names):
+                # "… never shuts it down. was hidden before because of a cache": the subject is before.
+                sentence = f"{said[index - 1]} {sentence}"
+                cause = plain(sentence).strip(PUNCT)
+        return cause, sentence
+    return None
+
+
+def _names_someone(text: str, names: Collection[str]) -> bool:
+    return any(re.search(rf"(?<![\w@.]){re.escape(name)}(?![\w@.])", text) for name in names)
+
+
 def gap_factors(stream: EventStream) -> list[ContributingFactor]:
-    """Detection and paging gaps, worded from the cue's neutral label, never the speaker's words."""
+    """Detection and paging gaps, worded from the cue's neutral label, never the speaker's words.
+
+    Gaps people stated are MEDIUM; gaps they only asked about ("why didn't the expiry alert
+    fire?") are LOW candidates for the review.
+    """
     found: dict[str, tuple[cues.Cue, list[str]]] = {}
     for event in stream:
         for item in _gaps_in(event):
@@ -107,13 +155,19 @@ def gap_factors(stream: EventStream) -> list[ContributingFactor]:
     factors = []
     for label, (item, ids) in found.items():
         escalated = any(stream[event_id].signal is Signal.PAGE_ESCALATED for event_id in ids)
+        asked = item in cues.GAP_QUESTIONS.cues
         description = (
-            f"{'The page escalated after the acknowledgement timeout. ' if escalated else ''}The review can look at "
+            f"{'The page escalated after the acknowledgement timeout. ' if escalated else ''}"
+            f"{'Raised as a question; to be confirmed. ' if asked else ''}The review can look at "
             "the conditions around it (alert coverage and routing, notification channels, time of day, on-call load)."
         )
         factors.append(
             ContributingFactor(
-                title=label, description=description, category=item.category, evidence=ids, confidence=Confidence.MEDIUM
+                title=label,
+                description=description,
+                category=item.category,
+                evidence=ids,
+                confidence=Confidence.LOW if asked else Confidence.MEDIUM,
             )
         )
     return factors
@@ -124,9 +178,9 @@ def _gaps_in(event: Event) -> list[cues.Cue]:
     if event.signal is Signal.PAGE_ESCALATED:
         texts = [event.text, *(value for value in event.meta.values() if isinstance(value, str))]
         return [timeout] if any(timeout.pattern.search(text) for text in texts) else []
-    if event.signal is not None or event.actor_kind is not ActorKind.HUMAN:
+    if event.signal is not None or is_bot(event):
         return []
-    hits = (cues.DETECTION_GAPS.search(sentence) for sentence in sentences(event.text))
+    hits = (cues.DETECTION_GAPS.search(s) or cues.GAP_QUESTIONS.search(s) for s in sentences(event.text))
     return [hit[0] for hit in hits if hit is not None]
 
 
@@ -140,6 +194,9 @@ def _related(service: str | None, signals: str) -> bool | None:
     words = [w for w in re.split(r"[^a-z0-9]+", (service or "").casefold()) if len(w) >= 3]
     words = [w for w in words if w not in cues.GENERIC_SERVICE_WORDS]
     return any(word in signals for word in words) if words else None
+
+
+_ELIDED = re.compile(r"^(?:was|were|is|are|has|had|have)\b", re.IGNORECASE)
 
 
 def _cite(evidence: list[str], event_id: str) -> None:

@@ -1,9 +1,11 @@
 """The rules extractor: a grounded first draft from structured signals and cue phrases, no model.
 
-Structured events (alerts, pages, deploys) map straight to timeline kinds; chat is classified by
-the cue tables in ``cues``. Everything the draft says cites the events it came from, times are
-taken from those events (``grounding``), and whatever the sources do not state is left as a
-``TODO(author)`` or an open question. Generated wording names systems and processes, never people.
+Structured events (alerts, pages, deploys) map straight to timeline kinds; alert posts and chat are
+classified by ``classify`` with the cue tables in ``cues``; ``followups`` finds action items and
+questions and ``factors`` the candidate contributing factors. Everything the draft says cites the
+events it came from, times are taken from those events (``grounding``), and whatever the sources
+do not state is left as a ``TODO(author)`` or an open question. Generated wording names systems
+and processes, never people.
 """
 
 from __future__ import annotations
@@ -14,13 +16,19 @@ from datetime import timedelta
 
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
+from postmortem_writer.extract.classify import classify_event, deploy_announcement, is_bot, people, timeline_kinds
 from postmortem_writer.extract.cues import normalise, sentences
-from postmortem_writer.extract.factors import CHANGE_LOOKBACK, cause_factors, change_factors, gap_factors
+from postmortem_writer.extract.factors import (
+    CHANGE_LOOKBACK,
+    cause_factors,
+    change_factors,
+    gap_factors,
+    impersonal,
+)
+from postmortem_writer.extract.followups import action_items, is_action, open_questions, split_lists
 from postmortem_writer.extract.grounding import grounded_entry
-from postmortem_writer.extract.text import PUNCT, capitalise, clock, plain, span, trim
+from postmortem_writer.extract.text import PUNCT, clock, plain, span, trim
 from postmortem_writer.models import (
-    ActionItem,
-    ActorKind,
     Cited,
     Confidence,
     ContributingFactor,
@@ -36,6 +44,8 @@ from postmortem_writer.models import (
     TimelineKind,
 )
 
+__all__ = ["classify_event", "extract_rules"]
+
 MERGE_WINDOW = timedelta(seconds=60)
 """A bot's chat echo of a structured event within this window joins that event's entry."""
 
@@ -46,16 +56,10 @@ _K = TimelineKind
 _TOKEN = re.compile(r"\w[\w.-]{2,}\w")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 
-_SIGNAL_KINDS: dict[Signal, TimelineKind] = {
-    Signal.ALERT_FIRING: _K.DETECTION,
-    Signal.PAGE_TRIGGERED: _K.DETECTION,
-    Signal.PAGE_ACKNOWLEDGED: _K.ESCALATION,
-    Signal.PAGE_ESCALATED: _K.ESCALATION,
-    Signal.PAGE_RESOLVED: _K.RESOLUTION,
-    Signal.ALERT_RESOLVED: _K.RESOLUTION,
-    Signal.ROLLBACK: _K.MITIGATION,
-    Signal.TOPIC: _K.COMMUNICATION,
-}
+# A message reporting the first symptom is the detection even when it also declares or escalates.
+_FIRST_REPORT_OVERRIDES = (_K.ESCALATION, _K.COMMUNICATION, _K.DIAGNOSIS)
+# Numbers in sentences of these kinds are after the fix (or describe a change), not the impact.
+_NOT_IMPACT = (_K.RESOLUTION, _K.CHANGE, _K.MITIGATION)
 
 _IMPACT_QUESTIONS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"users"}), "TODO(author): how many users or customers were affected?"),
@@ -66,29 +70,6 @@ _IMPACT_QUESTIONS: tuple[tuple[frozenset[str], str], ...] = (
 _RANK = {Confidence.HIGH: 0, Confidence.MEDIUM: 1, Confidence.LOW: 2}
 
 
-def classify_event(event: Event) -> TimelineKind | None:
-    """The timeline kind of one event, or ``None`` when it is not timeline material.
-
-    Structured signals decide by themselves; chat is classified by cue phrases, and noise or
-    chat without a cue is left out (it stays citable, just not as a timeline row).
-    """
-    text = normalise(event.text)
-    if event.signal is None:
-        if not text or cues.noise_cue(text) is not None:
-            return None
-        hit = cues.timeline_cue(text)
-        return hit[0] if hit else None
-    if event.signal is Signal.PAGE_NOTE:
-        for kind in (_K.DECISION, _K.DIAGNOSIS):
-            if cues.TIMELINE_CUES[kind].search(text):
-                return kind
-        hit = cues.timeline_cue(text)
-        return hit[0] if hit else _K.OTHER
-    if event.signal is Signal.DEPLOY:
-        return _K.MITIGATION if cues.DEPLOY_ROLLBACK.pattern.search(text) else _K.CHANGE
-    return _SIGNAL_KINDS.get(event.signal)
-
-
 @dataclass
 class _Incident:
     """The stream, each event's timeline kind, and the key moments every section refers to."""
@@ -96,18 +77,36 @@ class _Incident:
     stream: EventStream
     lookback: timedelta
     kinds: dict[str, TimelineKind] = field(init=False)
+    names: set[str] = field(init=False)
     detection: Event | None = field(init=False)
     mitigation: Event | None = field(init=False)
+    recovery: Event | None = field(init=False)
     resolution: Event | None = field(init=False)
 
     def __post_init__(self) -> None:
-        self.kinds = {e.id: kind for e in self.stream if (kind := classify_event(e)) is not None}
+        self.names = people(self.stream)
+        deploys = any(e.signal in (Signal.DEPLOY, Signal.ROLLBACK) for e in self.stream)
+        candidates = {
+            e.id: kinds
+            for e in self.stream
+            if (kinds := timeline_kinds(e)) and not (deploys and deploy_announcement(e))
+        }
+        self.kinds = {event_id: kinds[0] for event_id, kinds in candidates.items()}
+        first_report = next((e for e in self.stream if _K.DETECTION in candidates.get(e.id, [])), None)
+        if first_report is not None and self.kinds[first_report.id] in _FIRST_REPORT_OVERRIDES:
+            self.kinds[first_report.id] = _K.DETECTION
         detections = self.of(_K.DETECTION)
         self.detection = detections[0] if detections else None
         start = self.detection.ts if self.detection else None
+        # Nothing can be mitigated before it is detected: a restart, rollback or config push
+        # before the first report is a change to the system, possibly the trigger.
+        for event in self.of(_K.MITIGATION):
+            if start is not None and event.ts < start:
+                self.kinds[event.id] = _K.CHANGE
         mitigations = [e for e in self.of(_K.MITIGATION) if start is None or e.ts >= start]
         resolutions = [e for e in self.of(_K.RESOLUTION) if start is None or e.ts >= start]
         self.mitigation = mitigations[0] if mitigations else None
+        self.recovery = resolutions[0] if resolutions else None
         self.resolution = resolutions[-1] if resolutions else None
 
     def of(self, kind: TimelineKind) -> list[Event]:
@@ -115,11 +114,11 @@ class _Incident:
 
     def prose(self) -> list[Event]:
         """What people wrote: chat messages and page notes by humans."""
-        return [
-            e
-            for e in self.stream
-            if e.actor_kind is ActorKind.HUMAN and e.signal in (None, Signal.PAGE_NOTE) and e.text.strip()
-        ]
+        return [e for e in self.stream if not is_bot(e) and e.signal in (None, Signal.PAGE_NOTE) and e.text.strip()]
+
+    def late(self, event: Event) -> bool:
+        """Whether ``event`` was written once the incident had recovered (follow-up talk)."""
+        return self.recovery is not None and event.ts >= self.recovery.ts
 
 
 def extract_rules(
@@ -134,7 +133,7 @@ def extract_rules(
     ``evidence_index`` is left empty for the caller to fill with the cited events.
     """
     inc = _Incident(stream, change_lookback)
-    changes = change_factors(stream, inc.kinds, inc.detection, change_lookback)
+    changes = change_factors(stream, inc.kinds, inc.detection, change_lookback, names=inc.names)
     gaps = gap_factors(stream)
     trigger = next((f for f in changes if f.confidence is Confidence.MEDIUM), None)
     impact = _impact(inc)
@@ -144,14 +143,19 @@ def extract_rules(
         impact=impact,
         timeline=_timeline(inc),
         trigger=[Cited(text=_trigger_text(inc, trigger), evidence=trigger.evidence)] if trigger else [],
-        contributing_factors=sorted(changes + cause_factors(inc.prose()) + gaps, key=lambda f: _RANK[f.confidence]),
+        contributing_factors=sorted(
+            changes + cause_factors(inc.prose(), inc.names) + gaps, key=lambda f: _RANK[f.confidence]
+        ),
         went_well=_went_well(inc),
-        went_wrong=[Cited(text=f"{gap.title}.", evidence=gap.evidence) for gap in gaps],
+        # Gaps people stated went wrong; gaps they only asked about stay candidates.
+        went_wrong=[
+            Cited(text=f"{gap.title}.", evidence=gap.evidence) for gap in gaps if gap.confidence is Confidence.MEDIUM
+        ],
         lucky=[
             Cited(text="TODO(author): did anything limit the impact by chance (time of day, traffic, who was online)?")
         ],
-        action_items=_action_items(inc),
-        open_questions=_chat_questions(inc) + _author_questions(inc, trigger, impact),
+        action_items=action_items(inc.prose(), inc.names, inc.late),
+        open_questions=open_questions(inc.prose(), stream, inc.late) + _author_questions(inc, trigger, impact),
         responders=_responders(inc),
         provenance=provenance,
     )
@@ -193,7 +197,7 @@ def _echoes(earlier: _Row, later: _Row) -> bool:
     if (first.signal is None) == (second.signal is None):
         return False
     chat = first if first.signal is None else second
-    if chat.kind is not SourceKind.CHAT or chat.actor_kind is ActorKind.HUMAN:
+    if chat.kind is not SourceKind.CHAT or not is_bot(chat):
         return False
     return bool(_identifiers(first.text) & _identifiers(second.text))
 
@@ -231,10 +235,7 @@ def _impact(inc: _Incident) -> Impact:
 def _figures(inc: _Incident) -> list[ImpactFigure]:
     figures: dict[tuple[str, str], ImpactFigure] = {}
     for event in inc.stream:
-        # Recovery messages quote the numbers after the fix, which are not the impact.
-        if inc.kinds.get(event.id) in (_K.RESOLUTION, _K.CHANGE, _K.MITIGATION):
-            continue
-        for sentence in sentences(event.text):
+        for sentence in _impact_sentences(inc, event):
             for item, found in cues.FIGURES.find_all(sentence):
                 value = found.group(0).strip()
                 figures.setdefault(
@@ -242,6 +243,27 @@ def _figures(inc: _Incident) -> list[ImpactFigure]:
                     ImpactFigure(metric=item.category, value=value, quote=trim(plain(sentence)), evidence=[event.id]),
                 )
     return list(figures.values())
+
+
+def _impact_sentences(inc: _Incident, event: Event) -> list[str]:
+    """The sentences of ``event`` that may state impact.
+
+    Recovery, mitigation and change messages quote the numbers after the fix; a person's message is
+    judged sentence by sentence ("closing the incident. 26 min of hard outage" states impact).
+    Follow-ups and questions are not impact, and neither is an alert's firing condition ("> 10%").
+    """
+    if event.signal is not None or is_bot(event):
+        if inc.kinds.get(event.id) in _NOT_IMPACT:
+            return []
+        return [s for s in sentences(event.text) if not cues.ALERT_CONDITION.pattern.search(s)]
+    found = []
+    for sentence in sentences(split_lists(event.text)[0]):
+        if is_action(sentence) or sentence.rstrip().endswith("?"):
+            continue
+        kind = cues.timeline_cue(sentence)
+        if kind is None or kind[0] not in _NOT_IMPACT:
+            found.append(sentence)
+    return found
 
 
 # --- narrative sections --------------------------------------------------------------------------
@@ -255,7 +277,7 @@ def _summary(inc: _Incident, trigger: ContributingFactor | None) -> list[Cited]:
         summary.append(Cited(text=f"{text}: “{trim(plain(detection.text), 120)}”.", evidence=[detection.id]))
     if trigger is not None:
         summary.append(Cited(text=_trigger_text(inc, trigger), evidence=trigger.evidence))
-    if mitigation is not None:
+    if mitigation is not None and not _is_alert(mitigation):
         text = f"Mitigation began at {clock(mitigation.ts)}: “{trim(plain(mitigation.text), 120)}”."
         summary.append(Cited(text=text, evidence=[mitigation.id]))
     if resolution is not None:
@@ -267,11 +289,20 @@ def _summary(inc: _Incident, trigger: ContributingFactor | None) -> list[Cited]:
     return summary
 
 
+def _is_alert(event: Event) -> bool:
+    """Whether ``event`` is an alert post, which is never quoted as the start of mitigation."""
+    post = cues.alert_post_cue(event.text) if is_bot(event) and event.signal is None else None
+    return event.signal in (Signal.ALERT_FIRING, Signal.PAGE_TRIGGERED) or (
+        post is not None and post[0] is _K.DETECTION
+    )
+
+
 def _trigger_text(inc: _Incident, trigger: ContributingFactor) -> str:
     change, detection = (inc.stream[event_id] for event_id in trigger.evidence)
+    verb = "announced in chat" if change.signal is None else "deployed"
     return (
-        f"Candidate trigger: {trim(plain(change.text), 120)}, deployed {span(detection.ts - change.ts)} "
-        "before the first detection; to be confirmed in review."
+        f"Candidate trigger: {trim(impersonal(change.text, inc.names), 120)}, {verb} "
+        f"{span(detection.ts - change.ts)} before the first detection; to be confirmed in review."
     )
 
 
@@ -281,52 +312,18 @@ def _went_well(inc: _Incident) -> list[Cited]:
     if detection is not None and mitigation is not None and mitigation.ts - detection.ts <= QUICK_MITIGATION:
         text = f"Mitigation began {span(mitigation.ts - detection.ts)} after the first detection."
         well.append(Cited(text=text, evidence=[detection.id, mitigation.id]))
-    rollbacks = [
-        e
-        for e in inc.of(_K.MITIGATION)
-        if e.signal is Signal.ROLLBACK or cues.DEPLOY_ROLLBACK.pattern.search(normalise(e.text))
-    ]
-    if rollbacks:
+    # A rollback only went well when it is what ended the problem: the last mitigation before
+    # recovery (a rollback followed by other fixes did not help, or not alone).
+    end = inc.recovery or inc.resolution
+    mitigations = [e for e in inc.of(_K.MITIGATION) if end is None or e.ts <= end.ts]
+    rollbacks = [e for e in mitigations if _is_rollback(e)]
+    if rollbacks and mitigations and _is_rollback(mitigations[-1]):
         well.append(Cited(text="A rollback path was available and was used.", evidence=[rollbacks[0].id]))
     return well
 
 
-def _action_items(inc: _Incident) -> list[ActionItem]:
-    items: dict[str, ActionItem] = {}
-    for event in inc.prose():
-        for sentence in sentences(event.text):
-            hit = cues.ACTIONS.search(sentence)
-            if hit is None:
-                continue
-            description = capitalise(plain(sentence[hit[1].end("lead") :]).strip(PUNCT))
-            if description.casefold() in items:
-                _cite(items[description.casefold()].evidence, event.id)
-            elif description:
-                owner = event.actor if hit[0].category == "commitment" else "TBD"
-                items[description.casefold()] = ActionItem(
-                    description=trim(description), owner=owner, evidence=[event.id]
-                )
-    return list(items.values())
-
-
-def _chat_questions(inc: _Incident) -> list[Cited]:
-    questions: list[Cited] = []
-    for event in inc.prose():
-        for sentence in sentences(event.text):
-            hit = cues.QUESTIONS.search(sentence)
-            if hit is not None and (hit[0].category == "review" or _unanswered(inc, event)):
-                text = f"Asked during the incident: “{trim(plain(sentence))}”"
-                questions.append(Cited(text=text, evidence=[event.id]))
-    return questions
-
-
-def _unanswered(inc: _Incident, question: Event) -> bool:
-    """A threaded question nobody else replied to later in its thread (channel questions are skipped)."""
-    root = question.thread or question.id
-    later = [e for e in inc.stream if e.ts >= question.ts and e.id != question.id and e.thread == root]
-    if question.thread is None and not later:
-        return False
-    return not any(e.actor != question.actor and e.actor_kind is ActorKind.HUMAN for e in later)
+def _is_rollback(event: Event) -> bool:
+    return event.signal is Signal.ROLLBACK or bool(cues.DEPLOY_ROLLBACK.pattern.search(normalise(event.text)))
 
 
 def _author_questions(inc: _Incident, trigger: ContributingFactor | None, impact: Impact) -> list[Cited]:
@@ -354,7 +351,7 @@ def _responders(inc: _Incident) -> list[Responder]:
     for event in inc.stream:
         if event.kind not in (SourceKind.CHAT, SourceKind.PAGE):
             continue
-        human = event.actor.strip() if event.actor_kind is ActorKind.HUMAN else None
+        human = event.actor.strip() if not is_bot(event) else None
         if human:
             roster.add(human, None, event.id)
         for sentence in sentences(event.text):

@@ -24,7 +24,13 @@ def trim(text: str, limit: int = 200) -> str:
 
 
 def capitalise(text: str) -> str:
-    """``text`` with its first character upper-cased and the rest untouched."""
+    """``text`` with its first character upper-cased and the rest untouched.
+
+    A leading identifier ("svc_airflow", "maximum_lag_on_failover", "iOS") is left as written.
+    """
+    first = text.split(" ", 1)[0]
+    if any(c in first for c in "_./@#") or any(c.isupper() for c in first[1:]):
+        return text
     return text[:1].upper() + text[1:]
 
 

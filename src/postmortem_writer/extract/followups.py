@@ -1,0 +1,166 @@
+"""Follow-ups people wrote: action items and open questions.
+
+Action items come from sentences with an action cue (``cues.ACTIONS``) and from lists: the lines
+after a header such as "action items:" or "follow-ups from my side:" are one item each. Once the
+incident has recovered, any "I'll …" or "can someone …" counts too (``cues.LATE_ACTIONS``); during
+it, those words are the response itself. Questions for the review are quoted as they were asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from postmortem_writer.events import EventStream
+from postmortem_writer.extract import cues
+from postmortem_writer.extract.cues import Cue, sentences
+from postmortem_writer.extract.text import PUNCT, capitalise, plain, trim
+from postmortem_writer.models import ActionItem, ActorKind, Cited, Event
+
+Late = Callable[[Event], bool]
+"""Whether an event was written after the incident recovered."""
+
+_PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those", "one"})
+_WORDS = re.compile(r"\w+")
+
+
+def split_lists(text: str) -> tuple[str, list[str]]:
+    """``text`` without its follow-up lists, and the listed items (every line after a list header)."""
+    rest: list[str] = []
+    items: list[str] = []
+    listing = False
+    for line in cues.lines(text):
+        header = cues.ACTION_HEADER.pattern.search(line)
+        if header is not None:
+            listing = True
+            if before := line[: header.start("header")].strip():
+                rest.append(before)
+        elif listing:
+            bullet = cues.BULLET.pattern.match(line)
+            items.append(bullet["item"] if bullet else line)
+        else:
+            rest.append(line)
+    return "\n".join(rest), items
+
+
+def is_action(sentence: str) -> bool:
+    """Whether a sentence states an action item (and so is no timeline material)."""
+    return cues.ACTIONS.search(sentence) is not None
+
+
+def action_items(prose: Iterable[Event], names: set[str], late: Late) -> list[ActionItem]:
+    """Action items in what people wrote, one per distinct description, each citing who said it."""
+    items: dict[str, ActionItem] = {}
+    for event in prose:
+        rest, listed = split_lists(event.text)
+        found = [_listed(line, event, names) for line in listed]
+        said = sentences(rest)
+        for index, sentence in enumerate(said):
+            hit = cues.ACTIONS.search(sentence) or (cues.LATE_ACTIONS.search(sentence) if late(event) else None)
+            if hit is not None:
+                found.append(_said(sentence, hit, said[index - 1] if index else "", event, names))
+        for description, owner in found:
+            key = description.casefold()
+            if key in items:
+                _cite(items[key].evidence, event.id)
+            elif description:
+                items[key] = ActionItem(description=trim(description), owner=owner, evidence=[event.id])
+    return list(items.values())
+
+
+def _listed(line: str, event: Event, names: set[str]) -> tuple[str, str]:
+    hit = cues.ACTIONS.search(line)
+    description, category = _after_lead(line, hit) if hit else (line, "suggestion")
+    return _finish(description, line, category, event, names)
+
+
+def _said(
+    sentence: str, hit: tuple[Cue, re.Match[str]], previous: str, event: Event, names: set[str]
+) -> tuple[str, str]:
+    description, category = _after_lead(sentence, hit)
+    if hit[0].label == "context" and previous:
+        # "hotfix PR #1204 closes the channel. will ship tomorrow": the subject is in the sentence before.
+        description = sentence = f"{previous} {sentence}"
+    return _finish(description, sentence, category, event, names)
+
+
+def _after_lead(sentence: str, hit: tuple[Cue, re.Match[str]]) -> tuple[str, str]:
+    """What follows the cue's lead ("I'll file a ticket" -> "file a ticket"), and the cue's category."""
+    item, found = hit
+    if found.groupdict().get("lead") is None or item.label == "context":
+        return sentence, item.category
+    rest = sentence[found.end("lead") :]
+    # A list header with its item on the same line: "follow ups: can someone file a ticket to …?"
+    nested = cues.ACTIONS.search(rest)
+    if nested is not None and nested[1].groupdict().get("lead") is not None:
+        return rest[nested[1].end("lead") :], nested[0].category
+    return rest, item.category
+
+
+def _finish(description: str, sentence: str, category: str, event: Event, names: set[str]) -> tuple[str, str]:
+    owner = event.actor if category == "commitment" else "TBD"
+    named = cues.OWNER_SUFFIX.pattern.search(description)
+    person = _person(named["name"], names) if named else None
+    if named is not None and person is not None:
+        owner, description = person, description[: named.start()]
+        sentence = cues.OWNER_SUFFIX.pattern.sub("", sentence)
+    text = _clean(description)
+    if _thin(text):
+        # "RCA doc tomorrow, I'll own it" is an item, "Own it" is not.
+        text = _clean(sentence)
+    return capitalise(text), owner
+
+
+def _clean(text: str) -> str:
+    return plain(text).strip(PUNCT + "?")
+
+
+def _thin(text: str) -> bool:
+    words = [w.casefold() for w in _WORDS.findall(text)]
+    return len(words) < 3 or (len(words) <= 3 and any(w in _PRONOUNS for w in words))
+
+
+def _person(name: str, names: set[str]) -> str | None:
+    """The one person in the sources ``name`` can mean ("Nur" -> "Nur Aziz"), else ``None``."""
+    full = [n for n in names if " " in n and (n == name or n.split()[0] == name)]
+    if len(full) == 1:
+        return full[0]
+    return name if name in names else None
+
+
+def open_questions(prose: Iterable[Event], stream: EventStream, late: Late) -> list[Cited]:
+    """Questions for the review, quoted as asked; operational ones only when nobody answered them."""
+    questions: list[Cited] = []
+    for event in prose:
+        said = sentences(split_lists(event.text)[0])
+        for index, sentence in enumerate(said):
+            hit = cues.QUESTIONS.search(sentence)
+            if hit is None:
+                continue
+            category = hit[0].category
+            if category == "review-late":
+                category = "review" if late(event) else "clarifying"
+            if category != "review" and not _unanswered(stream, event):
+                continue
+            quote = sentence
+            if len(_WORDS.findall(sentence)) < 3:
+                # "why??" says nothing alone; with the sentence before it, it is the question.
+                if index == 0:
+                    continue
+                quote = f"{said[index - 1]} {sentence}"
+            questions.append(Cited(text=f"Asked during the incident: “{trim(plain(quote))}”", evidence=[event.id]))
+    return questions
+
+
+def _unanswered(stream: EventStream, question: Event) -> bool:
+    """A threaded question nobody else replied to later in its thread (channel questions are skipped)."""
+    root = question.thread or question.id
+    later = [e for e in stream if e.ts >= question.ts and e.id != question.id and e.thread == root]
+    if question.thread is None and not later:
+        return False
+    return not any(e.actor != question.actor and e.actor_kind is ActorKind.HUMAN for e in later)
+
+
+def _cite(evidence: list[str], event_id: str) -> None:
+    if event_id not in evidence:
+        evidence.append(event_id)

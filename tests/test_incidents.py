@@ -1,0 +1,70 @@
+"""Regression incidents: realistic incident chats and what a draft of each must get right.
+
+Every ``fixtures/incidents/dev-*/`` folder holds ``sources/`` as exported or pasted and an
+``expected.yaml`` next to it: the ``date`` and ``tz`` pasted text needs, substrings of the messages
+the first detection, a mitigation entry and the resolution must cite (a list means any of them),
+substrings of the action items and open questions the draft must list, and the starts of messages
+that must stay out of the timeline (noise, questions, follow-ups).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from postmortem_writer.events import EventStream
+from postmortem_writer.extract.cues import normalise
+from postmortem_writer.models import Draft, TimelineKind
+from postmortem_writer.pipeline import draft_from, ingest
+from postmortem_writer.sources import SourceOptions
+
+INCIDENTS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "incidents").glob("dev-*"))
+
+
+def _draft(folder: Path) -> tuple[Draft, EventStream, dict[str, Any]]:
+    expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
+    day = expected.get("date")
+    options = SourceOptions(
+        tz=ZoneInfo(expected["tz"]) if expected.get("tz") else None,
+        date=day if isinstance(day, date) else None,
+    )
+    ingested = ingest([folder / "sources"], options)
+    return draft_from(ingested), ingested.stream, expected
+
+
+def _any_of(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
+def _cites(stream: EventStream, ids: list[str], wanted: str | list[str]) -> bool:
+    return any(text in normalise(stream[event_id].text) for event_id in ids for text in _any_of(wanted))
+
+
+@pytest.mark.parametrize("folder", INCIDENTS, ids=[folder.name for folder in INCIDENTS])
+def test_the_draft_finds_the_key_moments_and_follow_ups(folder: Path) -> None:
+    draft, stream, expected = _draft(folder)
+    texts = {event_id: normalise(stream[event_id].text) for event_id in draft.cited_ids()}
+
+    detection = draft.impact.start_evidence[:1]
+    assert _cites(stream, detection, expected["detection"]), [texts[i] for i in detection]
+    resolution = draft.impact.end_evidence[:1]
+    assert _cites(stream, resolution, expected["resolution"]), [texts[i] for i in resolution]
+    mitigations = [i for entry in draft.timeline if entry.kind is TimelineKind.MITIGATION for i in entry.evidence]
+    assert _cites(stream, mitigations, expected["mitigation"]), [texts[i] for i in mitigations]
+
+    items = [item.description.casefold() for item in draft.action_items]
+    missing = [text for text in expected.get("action_items", []) if not any(text.casefold() in i for i in items)]
+    assert missing == [], items
+    asked = [q.text.casefold() for q in draft.open_questions if q.evidence]
+    missing = [text for text in expected.get("questions", []) if not any(text.casefold() in q for q in asked)]
+    assert missing == [], asked
+
+    in_timeline = {event_id for entry in draft.timeline for event_id in entry.evidence}
+    for start in expected.get("not_in_timeline", []):
+        rows = [texts.get(i, i) for i in in_timeline if normalise(stream[i].text).startswith(start)]
+        assert rows == [], start
