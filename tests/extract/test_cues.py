@@ -38,10 +38,10 @@ def _post(text: str) -> set[str]:
     return {found[1].id} if found else set()
 
 
-def _per_line(item: cues.Cue, group: str) -> Classifier:
+def _per_line(*items: cues.Cue, group: str) -> Classifier:
     def classify(text: str) -> set[str]:
-        hits = (item.pattern.search(line) for line in cues.lines(text))
-        return {f"{item.id}={hit[group]}" for hit in hits if hit is not None}
+        hits = ((item, item.pattern.search(line)) for line in cues.lines(text) for item in items)
+        return {f"{item.id}={hit[group]}" for item, hit in hits if hit is not None}
 
     return classify
 
@@ -86,9 +86,9 @@ CLASSIFIERS: dict[str, Classifier] = {
     "gap-question": _first_per_sentence(cues.GAP_QUESTIONS),
     "action": _first_per_sentence(cues.ACTIONS),
     "late-action": _first_per_sentence(cues.LATE_ACTIONS),
-    "action-header": _per_line(cues.ACTION_HEADER, "header"),
-    "bullet": _per_line(cues.BULLET, "item"),
-    "owner": _per_line(cues.OWNER_SUFFIX, "name"),
+    "action-header": _per_line(cues.ACTION_HEADER, group="header"),
+    "bullet": _per_line(cues.BULLET, group="item"),
+    "owner": _per_line(cues.OWNER_SUFFIX, cues.OWNER_PREFIX, group="name"),
     "question": _first_per_sentence(cues.QUESTIONS),
     "question-tag": _single(cues.QUESTION_TAG),
     "open-question": _single(cues.OPEN_QUESTION),
@@ -112,7 +112,7 @@ TABLES: dict[str, list[cues.Cue]] = {
     "late-action": list(cues.LATE_ACTIONS.cues),
     "action-header": [cues.ACTION_HEADER],
     "bullet": [cues.BULLET],
-    "owner": [cues.OWNER_SUFFIX],
+    "owner": [cues.OWNER_SUFFIX, cues.OWNER_PREFIX],
     "question": list(cues.QUESTIONS.cues),
     "question-tag": [cues.QUESTION_TAG],
     "open-question": [cues.OPEN_QUESTION],
@@ -583,9 +583,25 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ("list-bullet-dot", "bullet", "• we need a soak test", {"act.bullet=we need a soak test"}),
     ("list-bullet-neg-decimal", "bullet", "2.5 days stale", set()),
     ("list-owner", "owner", "TODO: recover the remaining rows from the binlog (Nur)", {"act.owner-suffix=Nur"}),
+    (
+        "list-owner-mention",
+        "owner",
+        "runtime config with sane bounds (@Devansh Malhotra)",
+        {"act.owner-suffix=Devansh Malhotra"},
+    ),
+    (
+        "list-owner-prefix",
+        "owner",
+        "@Marco Bellini: cdn changes need a second reviewer",
+        {"act.owner-prefix=Marco Bellini"},
+    ),
+    ("list-owner-lowercase", "owner", "DLX + delivery limit on all label queues (lukas)", {"act.owner-suffix=lukas"}),
+    ("list-owner-bare-prefix", "owner", "Li: idempotency key per order, not per attempt", {"act.owner-prefix=Li"}),
+    ("list-owner-me", "owner", "alert when a backend has < 50% servers UP (me)", {"act.owner-suffix=me"}),
     ("list-owner-neg-note", "owner", "route airflow failures to pagerduty (low urgency)", set()),
     # questions
     ("q-why", "question", "why didn't the canary catch this?", {"q.why"}),
+    ("q-bulleted", "question", "review qs:\n- why didnt the canary catch this?", {"q.why"}),
     ("q-how-come", "question", "how come staging didn't show it?", {"q.why"}),
     ("q-what", "question", "what changed at 09:02?", {"q.clarifying"}),
     ("q-who", "question", "who owns the redis pool config?", {"q.who-owns"}),

@@ -503,10 +503,12 @@ def test_follow_up_lists_owners_and_thin_commitments() -> None:
             ),
             event(5, "incident resolved. RCA doc tomorrow, I'll own it", actor="Zoë Ødegård"),
             event(6, "TODO: recover the remaining rows from the binlog (Zoë)"),
+            event(7, "TODO: page on inactive slots too (me)", actor="Marco Rossi"),
         ]
     )
     owners = {item.description: item.owner for item in draft.action_items}
     assert owners == {
+        "Page on inactive slots too": "Marco Rossi",
         "Alert on inactive replication slots": "Marco Rossi",
         "Decommission runbook needs a drop-the-slot step": "TBD",
         "Disk alert at 80% not 95%": "TBD",

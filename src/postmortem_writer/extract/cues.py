@@ -933,7 +933,19 @@ ACTION_HEADER = cue(
 BULLET = cue("act.bullet", r"^\s*(?:[-*\u2022\u00b7\u25e6\u25aa\u2023\u2013]|\d{1,2}[.)])\s+(?P<item>\S.*)$")
 
 # "(Nur)" at the end of an item names its owner (checked against the people in the sources).
-OWNER_SUFFIX = cue("act.owner-suffix", r"\s*\((?P<name>[A-Z][\w'-]+(?: [A-Z][\w'-]+)?)\)\W*$", flags=0)
+# Names are only taken when they are people in the sources, so "(edited)" or "Note:" name nobody.
+# One word in any case ("(lukas)", "(me)"), or a capitalised full name ("(Zoë Ødegård)").
+_OWNER = r"@?(?P<name>[^\W\d_][\w'-]+|[A-Z][\w'-]+ [A-Z][\w'-]+)"
+OWNER_SUFFIX = cue("act.owner-suffix", r"\s*\(" + _OWNER + r"\)\W*$", flags=0)
+# "@Marco Bellini: cdn config changes need a second reviewer" or "Li: …" assigns the item; list
+# and note labels ("TODO:", "AI:", "fyi:") are not names.
+OWNER_PREFIX = cue(
+    "act.owner-prefix",
+    r"^\s*(?!(?:todo|ai|fyi|note|nb|update|edit|re|ps|q|a|follow[- ]?ups?|action items?|next steps?)\s*:)"
+    + _OWNER
+    + r"\s*:\s+",
+    flags=re.IGNORECASE,
+)
 
 # --- questions -------------------------------------------------------------------------------------
 
@@ -1145,8 +1157,14 @@ def normalise(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """The sentences of ``text`` (lines and ``.!?`` followed by space end one), normalised, emoji gone."""
-    parts = (strip_emoji(normalise(part)) for part in _SENTENCE_END.split(_unmark(text)))
+    parts = (strip_emoji(normalise(_unbullet(part))) for part in _SENTENCE_END.split(_unmark(text)))
     return [part for part in parts if part]
+
+
+def _unbullet(sentence: str) -> str:
+    # A list item ("- why didnt the canary catch this?") is a sentence of its own, without its marker.
+    item = BULLET.pattern.match(sentence)
+    return item["item"] if item else sentence
 
 
 def lines(text: str) -> list[str]:

@@ -20,6 +20,7 @@ from postmortem_writer.models import ActionItem, ActorKind, Cited, Event
 Late = Callable[[Event], bool]
 """Whether an event was written after the incident recovered."""
 
+_SELF = frozenset({"me", "mine", "myself"})
 _PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those", "one"})
 _WORDS = re.compile(r"\w+")
 
@@ -99,11 +100,15 @@ def _after_lead(sentence: str, hit: tuple[Cue, re.Match[str]]) -> tuple[str, str
 
 def _finish(description: str, sentence: str, category: str, event: Event, names: set[str]) -> tuple[str, str]:
     owner = event.actor if category == "commitment" else "TBD"
-    named = cues.OWNER_SUFFIX.pattern.search(description)
-    person = _person(named["name"], names) if named else None
-    if named is not None and person is not None:
-        owner, description = person, description[: named.start()]
-        sentence = cues.OWNER_SUFFIX.pattern.sub("", sentence)
+    for marker in (cues.OWNER_SUFFIX, cues.OWNER_PREFIX):
+        named = marker.pattern.search(description)
+        person = (
+            (event.actor if named["name"].casefold() in _SELF else _person(named["name"], names)) if named else None
+        )
+        if named is not None and person is not None:
+            owner = person
+            description = description[: named.start()] + description[named.end() :]
+            sentence = marker.pattern.sub("", sentence)
     text = _clean(description)
     if _thin(text):
         # "RCA doc tomorrow, I'll own it" is an item, "Own it" is not.
@@ -121,16 +126,18 @@ def _thin(text: str) -> bool:
 
 
 def _person(name: str, names: set[str]) -> str | None:
-    """The one person in the sources ``name`` can mean ("Nur" -> "Nur Aziz"), else ``None``."""
-    full = [n for n in names if " " in n and (n == name or n.split()[0] == name)]
+    """The one person in the sources ``name`` can mean ("Nur" or "nur" -> "Nur Aziz"), else ``None``."""
+    key = name.casefold()
+    full = [n for n in names if " " in n and key in (n.casefold(), n.split()[0].casefold())]
     if len(full) == 1:
         return full[0]
-    return name if name in names else None
+    return next((n for n in names if n.casefold() == key), None)
 
 
 def open_questions(prose: Iterable[Event], stream: EventStream, late: Late) -> list[Cited]:
     """Questions for the review, quoted as asked; operational ones only when nobody answered them."""
     questions: list[Cited] = []
+    asked: list[str] = []
     for event in prose:
         said = sentences(split_lists(event.text)[0])
         for index, sentence in enumerate(said):
@@ -148,6 +155,10 @@ def open_questions(prose: Iterable[Event], stream: EventStream, late: Late) -> l
                 if index == 0:
                     continue
                 quote = f"{said[index - 1]} {sentence}"
+            key = _WORDS.findall(quote.casefold())
+            if any(key == _WORDS.findall(q.casefold()) for q in asked):
+                continue  # the same question asked twice ("…fire??" then "…fire?") is one question
+            asked.append(quote)
             questions.append(Cited(text=f"Asked during the incident: “{trim(plain(quote))}”", evidence=[event.id]))
     return questions
 
