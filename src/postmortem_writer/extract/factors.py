@@ -159,7 +159,7 @@ def gap_factors(stream: EventStream) -> list[ContributingFactor]:
         description = (
             f"{'The page escalated after the acknowledgement timeout. ' if escalated else ''}"
             f"{'Raised as a question; to be confirmed. ' if asked else ''}The review can look at "
-            "the conditions around it (alert coverage and routing, notification channels, time of day, on-call load)."
+            f"the conditions around it ({_REVIEW_ANGLES.get(item.category, _REVIEW_ANGLES['process'])})."
         )
         factors.append(
             ContributingFactor(
@@ -171,6 +171,14 @@ def gap_factors(stream: EventStream) -> list[ContributingFactor]:
             )
         )
     return factors
+
+
+# What a review usually examines for each kind of gap, so the prompt fits the factor.
+_REVIEW_ANGLES = {
+    "monitoring": "alert coverage, thresholds and routing, dashboards",
+    "testing": "test coverage, canary analysis, review and pre-production checks",
+    "process": "alert routing, notification channels, time of day, on-call load",
+}
 
 
 def _gaps_in(event: Event) -> list[cues.Cue]:
