@@ -588,6 +588,14 @@ def test_a_gap_only_asked_about_is_a_low_candidate_not_something_that_went_wrong
     assert (asked.confidence, asked.evidence) == (Confidence.LOW, [find(stream, "why didn't").id])
     assert stated.confidence is Confidence.MEDIUM
     assert [c.text for c in draft.went_wrong] == ["The failing condition did not page the on-call responder."]
+    assert "thresholds" in asked.description
+
+
+def test_a_testing_gap_suggests_testing_angles() -> None:
+    draft, _ = draft_of([event(0, "customers report failed payments"), event(30, "why didn't the canary catch this?")])
+    (testing,) = [f for f in draft.contributing_factors if f.category == "testing"]
+    assert "canary analysis" in testing.description
+    assert "on-call load" not in testing.description
 
 
 def test_stated_causes_are_whole_thoughts_and_never_name_a_person() -> None:
