@@ -635,3 +635,39 @@ def test_a_mitigation_before_the_first_detection_is_a_change() -> None:
 def test_quoted_words_do_not_classify_the_message() -> None:
     quoted = event(3, 'status page updated: "The change was rolled back at 18:44 CT and latency recovered."')
     assert classify_event(quoted) is TimelineKind.COMMUNICATION
+
+
+def test_generated_wording_never_names_a_person_in_any_form() -> None:
+    draft, _ = draft_of(
+        [
+            event(-10, "@Mei Zhang changed the percentage rollout from 25% to 100%", actor="Mei Zhang"),
+            event(0, "customers report failed logins"),
+            event(5, "root cause: @Marco Rossi pushed the wrong config", actor="Zoë Ødegård"),
+            event(6, "the deploy failed because marco skipped the canary", actor="Zoë Ødegård"),
+            event(7, "outage was caused by @bob forgetting to renew the cert", actor="Zoë Ødegård"),
+            event(20, "incident resolved"),
+            event(30, "why didn't Marco ack the page?", actor="Zoë Ødegård"),
+        ]
+    )
+    generated = [f.title for f in draft.contributing_factors] + [f.description for f in draft.contributing_factors]
+    generated += [c.text for c in draft.trigger + draft.summary + draft.open_questions + draft.went_wrong]
+    for text in generated:
+        for name in ("Mei", "Marco", "marco", "bob"):
+            assert name not in text, text
+
+
+def test_timeline_rows_quote_the_message_without_asides_about_people() -> None:
+    draft, _ = draft_of(
+        [
+            system(0, "Triggered: checkout p99", SourceKind.PAGE, Signal.PAGE_TRIGGERED),
+            event(
+                5,
+                "I'm IC. @Sam Okafor was paged but hasn't acked — @Marco Rossi can you pull latency graphs? "
+                "There was a checkout deploy at 09:02",
+            ),
+            event(20, "sorry all — slept through the first page. I'll own comms to support", actor="Sam Okafor"),
+        ]
+    )
+    rows = {entry.kind: entry.description for entry in draft.timeline}
+    assert rows[TimelineKind.ESCALATION] == "Priya Natarajan: I'm IC. There was a checkout deploy at 09:02"
+    assert rows[TimelineKind.COMMUNICATION] == "Sam Okafor: I'll own comms to support"

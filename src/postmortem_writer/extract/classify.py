@@ -11,8 +11,8 @@ checkout down?"), which is how people often report one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
 from postmortem_writer.extract.cues import Cue, normalise, sentences
 from postmortem_writer.extract.followups import is_action, split_lists
@@ -38,13 +38,6 @@ def is_bot(event: Event) -> bool:
     return event.actor_kind is not ActorKind.HUMAN
 
 
-def people(stream: EventStream) -> set[str]:
-    """The names of the people in the sources: full names and, when unambiguous enough, first names."""
-    names = {e.actor.strip() for e in stream if not is_bot(e) and e.actor.strip()}
-    firsts = {name.split()[0] for name in names if " " in name and len(name.split()[0]) >= 3}
-    return names | firsts
-
-
 def chat_cues(text: str) -> list[tuple[TimelineKind, Cue]]:
     """Every timeline kind the sentences of a chat message give, in precedence order, with a cue each.
 
@@ -52,6 +45,17 @@ def chat_cues(text: str) -> list[tuple[TimelineKind, Cue]]:
     (a question can still be a detection).
     """
     found: dict[TimelineKind, Cue] = {}
+    for _, kind, item in _sentence_cues(text):
+        found.setdefault(kind, item)
+    return [(kind, found[kind]) for kind in cues.TIMELINE_CUES if kind in found]
+
+
+def sentences_of_kind(text: str, kind: TimelineKind) -> list[str]:
+    """The sentences of a chat message that give it ``kind`` (what a timeline row should quote)."""
+    return list(dict.fromkeys(sentence for sentence, found, _ in _sentence_cues(text) if found is kind))
+
+
+def _sentence_cues(text: str) -> Iterator[tuple[str, TimelineKind, Cue]]:
     # Quoted words are someone else's ("status page updated: \"… was rolled back at 18:44\""):
     # they do not say what this message's author did.
     rest, _ = split_lists(_QUOTED.sub("“…”", text))
@@ -67,9 +71,8 @@ def chat_cues(text: str) -> list[tuple[TimelineKind, Cue]]:
             if question and kind is not _K.DETECTION:
                 continue
             hit = table.search(sentence)
-            if hit is not None and kind not in found:
-                found[kind] = hit[0]
-    return [(kind, found[kind]) for kind in cues.TIMELINE_CUES if kind in found]
+            if hit is not None:
+                yield said, kind, hit[0]
 
 
 def timeline_kinds(event: Event) -> list[TimelineKind]:

@@ -16,7 +16,8 @@ from postmortem_writer.extract import cues
 from postmortem_writer.extract.classify import is_bot
 from postmortem_writer.extract.cues import normalise, sentences
 from postmortem_writer.extract.followups import is_action, split_lists
-from postmortem_writer.extract.text import PUNCT, capitalise, plain, span, trim
+from postmortem_writer.extract.names import impersonal, names_someone
+from postmortem_writer.extract.text import PUNCT, capitalise, cite, plain, span, trim
 from postmortem_writer.models import Confidence, ContributingFactor, Event, Signal, TimelineKind
 
 CHANGE_LOOKBACK = timedelta(hours=2)
@@ -66,14 +67,6 @@ def change_factors(
     return factors
 
 
-def impersonal(text: str, names: Collection[str]) -> str:
-    """``text`` as one plain line without the people's ``names`` ("Mei Zhang changed X" -> "changed X")."""
-    text = plain(text)
-    for name in sorted(names, key=len, reverse=True):
-        text = re.sub(rf"(?:\bby\s+)?(?<![\w@.]){re.escape(name)}(?![\w@.])\s*", "", text)
-    return " ".join(text.split())
-
-
 def _mentioned_changes(
     stream: EventStream, kinds: Mapping[str, TimelineKind], detection: Event, names: Collection[str]
 ) -> list[ContributingFactor]:
@@ -106,7 +99,7 @@ def cause_factors(prose: Iterable[Event], names: Collection[str] = ()) -> list[C
             continue
         cause, sentence = found
         if cause.casefold() in factors:
-            _cite(factors[cause.casefold()].evidence, event.id)
+            cite(factors[cause.casefold()].evidence, event.id)
         elif cause:
             category = cues.FACTOR_CATEGORIES.search(sentence)
             factors[cause.casefold()] = ContributingFactor(
@@ -123,23 +116,19 @@ def _stated_cause(event: Event, names: Collection[str]) -> tuple[str, str] | Non
     said = sentences(split_lists(event.text)[0])
     for index, sentence in enumerate(said):
         hit = None if is_action(sentence) else cues.CAUSES.search(sentence)
-        if hit is None or _names_someone(sentence, names):
+        if hit is None or names_someone(sentence, names):
             continue
         captured = hit[1].groupdict().get("cause")
         cause = plain(captured or "").strip(PUNCT)
         if hit[0].label == "sentence" or len(cause.split()) < 3:
             # "slow because of the volume": the reason only makes sense with what it explains.
             cause = plain(sentence).strip(PUNCT)
-            if _ELIDED.match(sentence) and index and not _names_someone(said[index - 1], names):
+            if _ELIDED.match(sentence) and index and not names_someone(said[index - 1], names):
                 # "… never shuts it down. was hidden before because of a cache": the subject is before.
                 sentence = f"{said[index - 1]} {sentence}"
                 cause = plain(sentence).strip(PUNCT)
         return cause, sentence
     return None
-
-
-def _names_someone(text: str, names: Collection[str]) -> bool:
-    return any(re.search(rf"(?<![\w@.]){re.escape(name)}(?![\w@.])", text) for name in names)
 
 
 def gap_factors(stream: EventStream) -> list[ContributingFactor]:
@@ -151,7 +140,7 @@ def gap_factors(stream: EventStream) -> list[ContributingFactor]:
     found: dict[str, tuple[cues.Cue, list[str]]] = {}
     for event in stream:
         for item in _gaps_in(event):
-            _cite(found.setdefault(item.label, (item, []))[1], event.id)
+            cite(found.setdefault(item.label, (item, []))[1], event.id)
     factors = []
     for label, (item, ids) in found.items():
         escalated = any(stream[event_id].signal is Signal.PAGE_ESCALATED for event_id in ids)
@@ -205,8 +194,3 @@ def _related(service: str | None, signals: str) -> bool | None:
 
 
 _ELIDED = re.compile(r"^(?:was|were|is|are|has|had|have)\b", re.IGNORECASE)
-
-
-def _cite(evidence: list[str], event_id: str) -> None:
-    if event_id not in evidence:
-        evidence.append(event_id)

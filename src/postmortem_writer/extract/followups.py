@@ -9,12 +9,13 @@ it, those words are the response itself. Questions for the review are quoted as 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
 from postmortem_writer.extract.cues import Cue, sentences
-from postmortem_writer.extract.text import PUNCT, capitalise, plain, trim
+from postmortem_writer.extract.names import names_someone, person
+from postmortem_writer.extract.text import PUNCT, capitalise, cite, plain, trim
 from postmortem_writer.models import ActionItem, ActorKind, Cited, Event
 
 Late = Callable[[Event], bool]
@@ -63,7 +64,7 @@ def action_items(prose: Iterable[Event], names: set[str], late: Late) -> list[Ac
         for description, owner in found:
             key = description.casefold()
             if key in items:
-                _cite(items[key].evidence, event.id)
+                cite(items[key].evidence, event.id)
             elif description:
                 items[key] = ActionItem(description=trim(description), owner=owner, evidence=[event.id])
     return list(items.values())
@@ -102,11 +103,11 @@ def _finish(description: str, sentence: str, category: str, event: Event, names:
     owner = event.actor if category == "commitment" else "TBD"
     for marker in (cues.OWNER_SUFFIX, cues.OWNER_PREFIX):
         named = marker.pattern.search(description)
-        person = (
-            (event.actor if named["name"].casefold() in _SELF else _person(named["name"], names)) if named else None
-        )
-        if named is not None and person is not None:
-            owner = person
+        if named is None:
+            continue
+        who = event.actor if named["name"].casefold() in _SELF else person(named["name"], names)
+        if who is not None:
+            owner = who
             description = description[: named.start()] + description[named.end() :]
             sentence = marker.pattern.sub("", sentence)
     text = _clean(description)
@@ -125,17 +126,12 @@ def _thin(text: str) -> bool:
     return len(words) < 3 or (len(words) <= 3 and any(w in _PRONOUNS for w in words))
 
 
-def _person(name: str, names: set[str]) -> str | None:
-    """The one person in the sources ``name`` can mean ("Nur" or "nur" -> "Nur Aziz"), else ``None``."""
-    key = name.casefold()
-    full = [n for n in names if " " in n and key in (n.casefold(), n.split()[0].casefold())]
-    if len(full) == 1:
-        return full[0]
-    return next((n for n in names if n.casefold() == key), None)
+def open_questions(prose: Iterable[Event], stream: EventStream, late: Late, names: Collection[str]) -> list[Cited]:
+    """Questions for the review, quoted as asked; operational ones only when nobody answered them.
 
-
-def open_questions(prose: Iterable[Event], stream: EventStream, late: Late) -> list[Cited]:
-    """Questions for the review, quoted as asked; operational ones only when nobody answered them."""
+    A question that names a person ("why didn't Sam ack the page?") is left out: the review asks
+    about conditions, and the draft does not repeat it.
+    """
     questions: list[Cited] = []
     asked: list[str] = []
     for event in prose:
@@ -150,6 +146,8 @@ def open_questions(prose: Iterable[Event], stream: EventStream, late: Late) -> l
             if category != "review" and not _unanswered(stream, event):
                 continue
             quote = sentence
+            if names_someone(sentence, names):
+                continue
             if len(_WORDS.findall(sentence)) < 3:
                 # "why??" says nothing alone; with the sentence before it, it is the question.
                 if index == 0:
@@ -170,8 +168,3 @@ def _unanswered(stream: EventStream, question: Event) -> bool:
     if question.thread is None and not later:
         return False
     return not any(e.actor != question.actor and e.actor_kind is ActorKind.HUMAN for e in later)
-
-
-def _cite(evidence: list[str], event_id: str) -> None:
-    if event_id not in evidence:
-        evidence.append(event_id)

@@ -16,18 +16,24 @@ from datetime import timedelta
 
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
-from postmortem_writer.extract.classify import classify_event, deploy_announcement, is_bot, people, timeline_kinds
+from postmortem_writer.extract.classify import (
+    classify_event,
+    deploy_announcement,
+    is_bot,
+    sentences_of_kind,
+    timeline_kinds,
+)
 from postmortem_writer.extract.cues import normalise, sentences
 from postmortem_writer.extract.factors import (
     CHANGE_LOOKBACK,
     cause_factors,
     change_factors,
     gap_factors,
-    impersonal,
 )
 from postmortem_writer.extract.followups import action_items, is_action, open_questions, split_lists
 from postmortem_writer.extract.grounding import grounded_entry
-from postmortem_writer.extract.text import PUNCT, clock, plain, span, trim
+from postmortem_writer.extract.names import impersonal, names_someone, people
+from postmortem_writer.extract.text import PUNCT, cite, clock, plain, span, trim
 from postmortem_writer.models import (
     Cited,
     Confidence,
@@ -155,7 +161,8 @@ def extract_rules(
             Cited(text="TODO(author): did anything limit the impact by chance (time of day, traffic, who was online)?")
         ],
         action_items=action_items(inc.prose(), inc.names, inc.late),
-        open_questions=open_questions(inc.prose(), stream, inc.late) + _author_questions(inc, trigger, impact),
+        open_questions=open_questions(inc.prose(), stream, inc.late, inc.names)
+        + _author_questions(inc, trigger, impact),
         responders=_responders(inc),
         provenance=provenance,
     )
@@ -178,7 +185,7 @@ def _timeline(inc: _Incident) -> list[TimelineEntry]:
         # Changes long before detection are history, not the incident; they stay citable.
         if kind is None or (kind is _K.CHANGE and not _in_lookback(inc, event)):
             continue
-        row = _Row(kind, [event], _describe(event))
+        row = _Row(kind, [event], _describe(event, kind, inc.names))
         target = next((r for r in reversed(rows) if _echoes(r, row)), None)
         if target is None:
             rows.append(row)
@@ -207,11 +214,21 @@ def _identifiers(text: str) -> set[str]:
     return {t.casefold() for t in _TOKEN.findall(text) if any(c.isdigit() for c in t) or _CAMEL.search(t)}
 
 
-def _describe(event: Event) -> str:
+def _describe(event: Event, kind: TimelineKind, names: set[str]) -> str:
     text = plain(event.text)
     if event.signal is None:
+        if not is_bot(event):
+            # Quote what made the row and its context, but no aside about a person ("@Sam was
+            # paged but hasn't acked", "slept through the page"): the timeline states what happened.
+            made = set(sentences_of_kind(event.text, kind))
+            said = [s for s in sentences(event.text) if s in made or not _personal(s, names)]
+            text = plain(" ".join(said)) or text
         return trim(f"{event.actor}: {text}")
     return trim(text or event.signal.value.replace(".", " ").capitalize())
+
+
+def _personal(sentence: str, names: set[str]) -> bool:
+    return names_someone(sentence, names) or cues.DETECTION_GAPS.search(sentence) is not None
 
 
 # --- impact --------------------------------------------------------------------------------------
@@ -381,7 +398,7 @@ class _Roster:
             person.name = name
         if role is not None and role not in person.roles:
             person.roles.append(role)
-            _cite(person.evidence, event_id)
+            cite(person.evidence, event_id)
         elif not person.evidence:
             person.evidence.append(event_id)
 
@@ -415,8 +432,3 @@ def _title(inc: _Incident) -> str:
 
 def _in_lookback(inc: _Incident, event: Event) -> bool:
     return inc.detection is None or event.ts >= inc.detection.ts - inc.lookback
-
-
-def _cite(evidence: list[str], event_id: str) -> None:
-    if event_id not in evidence:
-        evidence.append(event_id)

@@ -45,3 +45,9 @@ def span(delta: timedelta) -> str:
     if minutes < 1:
         return "less than a minute"
     return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def cite(evidence: list[str], event_id: str) -> None:
+    """Add ``event_id`` to ``evidence`` once, keeping the order of first citation."""
+    if event_id not in evidence:
+        evidence.append(event_id)
