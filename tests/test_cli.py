@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,13 @@ def test_folder_reads_what_it_can_and_warns_about_the_rest(sample_incident: Path
     assert result.exit_code == 0, result.stderr
     assert f"warning: {folder / 'notes.txt'}: skipped, not a format we read" in result.stderr
     assert "6 events from 1 source(s)" in result.stderr
+
+
+def test_files_beside_a_slack_export_are_read_too(sample_incident: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(sample_incident / "slack-export", folder)
+    shutil.copy(sample_incident / "deploys.csv", folder)
+    shutil.copy(sample_incident / "pagerduty-log-entries.json", folder)
+    result = run("ingest", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert "52 events from 3 source(s)" in result.stderr

@@ -29,21 +29,40 @@ def from_epoch(seconds: str | int | float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def parse_instant(value: str, *, tz: tzinfo | None, path: str, position: str) -> datetime:
+def parse_instant(value: str, *, tz: tzinfo | None, path: str, position: str, day: date | None = None) -> datetime:
     """An aware UTC datetime from an ISO-8601 or other common date-time string.
 
     A time without an offset is read in ``tz``; without ``tz`` that is an error naming the file
-    and position, because guessing the zone would silently shift the whole timeline.
+    and position, because guessing the zone would silently shift the whole timeline. A value
+    without a date ("09:02") or a year ("March 4 09:02") takes them from ``day`` (``--date``),
+    never from today's clock; without ``day`` that is an error too.
     """
     text = value.strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     except ValueError:
-        try:
-            parsed = dateutil_parser.parse(text)
-        except (ValueError, OverflowError):
-            raise InputError(f"cannot read {value!r} as a date and time", path=path, position=position) from None
+        parsed = _parse_loose(text, value, day, path=path, position=position)
     return attach_zone(parsed, tz=tz, path=path, position=position)
+
+
+# Two defaults that differ in every date field: a field that differs between the two parses was
+# not in the text (dateutil would otherwise fill it in from today without a word).
+_PROBES = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+
+
+def _parse_loose(text: str, value: str, day: date | None, *, path: str, position: str) -> datetime:
+    try:
+        first, second = (dateutil_parser.parse(text, default=probe) for probe in _PROBES)
+    except (ValueError, OverflowError):
+        raise InputError(f"cannot read {value!r} as a date and time", path=path, position=position) from None
+    missing = [name for name in ("year", "month", "day") if getattr(first, name) != getattr(second, name)]
+    if not missing:
+        return first
+    if day is None:
+        raise InputError(
+            f"{value!r} has no {' or '.join(missing)}; pass --date YYYY-MM-DD", path=path, position=position
+        )
+    return first.replace(**{name: getattr(day, name) for name in missing})
 
 
 def attach_zone(moment: datetime, *, tz: tzinfo | None, path: str, position: str) -> datetime:

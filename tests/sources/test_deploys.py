@@ -41,7 +41,7 @@ def test_csv_sample() -> None:
     assert train.meta == {"service": "checkout-service", "version": "1.42.0"}
     assert {(event.format, event.kind) for event in events} == {("deploy-history", SourceKind.DEPLOY)}
     rollback = events[4]
-    assert rollback.text == "Rolled back checkout-service to 1.41.3 — Rollback to Argo CD history 40 (e3d9a77)"
+    assert rollback.text == "Rolled back checkout-service, now at 1.41.3 — Rollback to Argo CD history 40 (e3d9a77)"
     assert (rollback.actor, rollback.actor_kind) == ("zoe.odegard@acme.example", ActorKind.HUMAN)
     assert events[0].actor_kind is ActorKind.BOT  # argocd-auto-sync
 

@@ -22,7 +22,7 @@ _ALIASES = {
     "actor": ("actor", "user", "author", "deployer"),
     "description": ("description", "message", "notes", "summary"),
 }
-_ROLLBACK = re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|revert(?:ed|ing)?)\b", re.IGNORECASE)
+_ROLLBACK = re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|revert(?:ed|ing|s)?)\b", re.IGNORECASE)
 
 
 class DeployHistoryAdapter:
@@ -72,14 +72,18 @@ class DeployHistoryAdapter:
         service, version, description = fields["service"], fields["version"], fields["description"]
         rollback = bool(_ROLLBACK.search(f"{version} {description}"))
         if rollback:
-            text = " ".join(part for part in ("Rolled back", service, f"to {version}" if version else "") if part)
+            # The version column is what runs after the row (Heroku numbers a rollback as a new
+            # release), so say "now at", not "to": the target may be another release.
+            text = " ".join(part for part in ("Rolled back", service) if part) + (
+                f", now at {version}" if version else ""
+            )
         else:
             text = " ".join(part for part in ("Deployed", service, version) if part)
         if description:
             text += f" — {description}"
         actor = fields["actor"]
         return Event(
-            ts=parse_instant(fields["time"], tz=options.tz, path=path, position=position),
+            ts=parse_instant(fields["time"], tz=options.tz, path=path, position=position, day=options.date),
             source=path,
             format=self.name,
             kind=self.kind,

@@ -57,6 +57,11 @@ class SlackExportAdapter:
         root = _export_root(bundle.members)
         return root is not None and all(member.startswith(root) for member in bundle.members)
 
+    def claims(self, bundle: Bundle, member: str) -> bool:
+        """Channel day files and the export's own lists; a deploys.csv beside them is not ours."""
+        relative = PurePosixPath(member.removeprefix(_export_root(bundle.members) or ""))
+        return len(relative.parts) == 2 or relative.name in _EXPORT_FILES
+
     def parse_bundle(self, bundle: Bundle, options: SourceOptions) -> list[Event]:
         """One event per message in every channel folder (times are UTC epochs; ``options`` is unused)."""
         members = bundle.members
@@ -79,6 +84,16 @@ class SlackExportAdapter:
                 if event is not None:
                     events.append(event)
         return events
+
+
+# Top-level files of workspace exports (Enterprise Grid and newer exports add some of these).
+_EXPORT_FILES = frozenset(
+    {
+        "channels.json", "groups.json", "dms.json", "mpims.json", "users.json", "org_users.json",
+        "integration_logs.json", "canvases.json", "content_flags.json", "huddle_transcripts.json",
+        "file_conversations.json", "lists.json",
+    }
+)  # fmt: skip
 
 
 def _export_root(members: list[str]) -> str | None:
