@@ -98,9 +98,14 @@ _WORD = re.compile(r"[^\W_]")
 _NOT_YET = r"\b(?:not|isn'?t|hasn'?t|haven'?t|never|until|once|before|if)\s+(?:\w+\s+)?"
 
 # Work someone proposes, offers or may do: "we could fail over", "will revert the PR right after".
+_CHANGE_DID = (
+    r"^(?:the|a|an|that|this|our|their)\s+(?:[\w.-]+\s+){0,3}?(?:migration|deploy\w*|change|release|upgrade|update"
+    r"|rollout|pr|commit|patch|config push)\s+(?:\w+\s+)?(?:added|removed|changed|set|dropped|bumped|deleted|moved"
+    r"|replaced|renamed|disabled|enabled|introduced)\b"
+)
 _PLANNED = (
     r"\b(?:could|can|should|would|might|may|need to|needs to|want to|plan(?:ning)? to|ready to|about to|going to"
-    r"|gonna|will|i'?ll|we'?ll|let'?s|whether to|if we|options?\s*:|plan\s*:)\s+(?:\w+\s+){0,3}?"
+    r"|gonna|will|i'?ll|we'?ll|let'?s|whether to|if we|options?\s*:|plan\s*:|plan is|proposal\s*:?)\s+(?:\w+\s+){0,3}?"
 )
 _MITIGATION_VERBS = (
     r"(?:fail|roll|revert|restart|disable|scale|bump|drain|cordon|pause|suspend|kill|switch|swap|restore|redeploy"
@@ -225,10 +230,19 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue(
                 "mit.restarted",
                 # An action on something ("restarted the pods"), not a symptom ("pods have restarted 40 times").
-                r"(?<!have )(?<!has )(?<!had )\brestart(?:ed|ing)\s+(?!\d+\+?\s*(?:times|x)\b)(?:the\s+|all\s+)?[a-z]"
+                r"(?<!have )(?<!has )(?<!had )\brestart(?:ed|ing)\s+(?!\d+\+?\s*(?:times|x)\b)"
+                r"(?!(?:and|or|but|at|in|on|after|because|so|when|twice|again|itself|overnight|earlier|with|during|from"
+                r"|by|while|without)\b)(?:the\s+|all\s+)?[a-z]"
                 r"|\b(?:rolling|rolled) restart\b|\bbounc(?:ed|ing) (?:the )?\w+",
             ),
             cue("mit.disabled", r"\bdisabl(?:ed|ing)\b"),
+            cue("mit.flipped", r"\b(?:flip(?:ped|ping)|toggl(?:ed|ing))\b"),
+            cue("mit.rolling-to", r"\brolling (?:\S+\s+){0,4}?to (?:prod\w*|all|every\w*|the fleet|\d+\s?%)"),
+            # "stale-if-error + serve-stale enabled": a protective setting switched on during the response.
+            cue(
+                "mit.enabled",
+                r"(?<!was )(?<!were )(?<!been )(?<!got )\benabled\b(?!\s+(?:the|a|an|for|it|feature|flag)\b)",
+            ),
             cue(
                 "mit.reverted",
                 r"\brevert(?:ed|ing|s)\b|\brevert (?:PR|MR|commit)\b(?:\s*#?\w+)?\s+"
@@ -346,6 +360,16 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             # A plan is not an action, unless it is being done now ("going to disable checks right now").
             cue("neg.mit.planned", _PLANNED + _MITIGATION_VERBS + r"(?!.*\b(?:now|asap|immediately)\b)"),
+            # "the november rack migration added 2 nodes": a change did it, nobody responding.
+            cue("neg.mit.change-did", _CHANGE_DID),
+            # "nobody bumped minimum_master_nodes" says what was not done.
+            cue("neg.mit.nobody", r"\b(?:nobody|no one|noone)\b"),
+            # "can you buy us some time" asks; "I rotated the keys this morning" tells history.
+            cue("neg.mit.request", r"\b(?:can|could) (?:you|someone|somebody|u|anyone)\b"),
+            cue(
+                "neg.mit.history",
+                r"\b(?:this morning|yesterday|last (?:night|week|month)|earlier today|(?:days?|weeks?|hours?) ago)\b",
+            ),
             # "rolling back the api won't get rid of the ones already queued" weighs an option.
             cue(
                 "neg.mit.would-not-help",
@@ -374,6 +398,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
     # A change people mention in chat ("1.8.2 went out at 1:58") when no deploy export was given.
     TimelineKind.CHANGE: CueTable(
         (
+            cue("chg.change-did", _CHANGE_DID),
             cue(
                 "chg.went-out",
                 r"\b(?:went out|went live|landed|got (?:deployed|applied|released|shipped|rolled out)"
@@ -401,6 +426,12 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 "chg.ran",
                 r"\b(?:terraform apply|apply|migration|cron ?job|config (?:change|push))\s+(?:\S+\s+){0,2}?"
                 r"(?:ran|finished|completed|happened)\s+(?:at|on|around|~)",
+            ),
+            cue(
+                "chg.earlier",
+                r"\b(?:rotated|upgraded|migrated|changed|updated|bumped|merged|shipped|deployed|enabled|disabled"
+                r"|applied|rolled out|turned on|switched)\b.*\b(?:this morning|yesterday|last (?:night|week)"
+                r"|earlier today|(?:days?|hours?) ago)\b",
             ),
         ),
         (
