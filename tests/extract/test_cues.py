@@ -41,7 +41,7 @@ def _post(text: str) -> set[str]:
 def _per_line(*items: cues.Cue, group: str) -> Classifier:
     def classify(text: str) -> set[str]:
         hits = ((item, item.pattern.search(line)) for line in cues.lines(text) for item in items)
-        return {f"{item.id}={hit[group]}" for item, hit in hits if hit is not None}
+        return {f"{item.id}={hit[group] or hit.groupdict().get('mention')}" for item, hit in hits if hit is not None}
 
     return classify
 
@@ -627,6 +627,13 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ),
     ("list-owner-lowercase", "owner", "DLX + delivery limit on all label queues (lukas)", {"act.owner-suffix=lukas"}),
     ("list-owner-bare-prefix", "owner", "Li: idempotency key per order, not per attempt", {"act.owner-prefix=Li"}),
+    ("list-owner-dash", "owner", "Kenji — stand up an internal PyPI proxy for CI", {"act.owner-prefix=Kenji"}),
+    (
+        "list-owner-mention-lead",
+        "owner",
+        "@Diego Alvarez keda trigger queries must fail loudly",
+        {"act.owner-prefix=Diego Alvarez"},
+    ),
     ("list-owner-me", "owner", "alert when a backend has < 50% servers UP (me)", {"act.owner-suffix=me"}),
     ("list-owner-neg-note", "owner", "route airflow failures to pagerduty (low urgency)", set()),
     # questions

@@ -966,7 +966,7 @@ BULLET = cue("act.bullet", r"^\s*(?:[-*\u2022\u00b7\u25e6\u25aa\u2023\u2013]|\d{
 # "(Nur)" at the end of an item names its owner (checked against the people in the sources).
 # Names are only taken when they are people in the sources, so "(edited)" or "Note:" name nobody.
 # One word in any case ("(lukas)", "(me)"), or a capitalised full name ("(Zoë Ødegård)").
-_OWNER = r"@?(?P<name>[^\W\d_][\w'-]+|[A-Z][\w'-]+ [A-Z][\w'-]+)"
+_OWNER = r"@?(?P<name>[A-Z][\w'-]+ [A-Z][\w'-]+|[^\W\d_][\w'-]+)"
 OWNER_SUFFIX = cue("act.owner-suffix", r"\s*\(" + _OWNER + r"\)\W*$", flags=0)
 # "@Marco Bellini: cdn config changes need a second reviewer" or "Li: …" assigns the item; list
 # and note labels ("TODO:", "AI:", "fyi:") are not names.
@@ -974,7 +974,7 @@ OWNER_PREFIX = cue(
     "act.owner-prefix",
     r"^\s*(?!(?:todo|ai|fyi|note|nb|update|edit|re|ps|q|a|follow[- ]?ups?|action items?|next steps?)\s*:)"
     + _OWNER
-    + r"\s*:\s+",
+    + r"(?:\s*[:\u2014\u2013]\s+|\s+-\s+)|^\s*@(?P<mention>[^\W\d_][\w'-]+ [A-Z][\w'-]+)\s+",
     flags=re.IGNORECASE,
 )
 

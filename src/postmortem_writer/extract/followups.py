@@ -105,7 +105,8 @@ def _finish(description: str, sentence: str, category: str, event: Event, names:
         named = marker.pattern.search(description)
         if named is None:
             continue
-        who = event.actor if named["name"].casefold() in _SELF else person(named["name"], names)
+        said = named["name"] or named.groupdict().get("mention") or ""
+        who = event.actor if said.casefold() in _SELF else person(said, names)
         if who is not None:
             owner = who
             description = description[: named.start()] + description[named.end() :]
