@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,13 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatch: p
 def test_missing_folder_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="does not exist"):
         write_atomic(tmp_path / "no" / "a.md", "x", force=False)
+
+
+def test_new_file_gets_the_usual_mode_not_a_private_one(tmp_path: Path) -> None:
+    target = tmp_path / "a.md"
+    old = os.umask(0o022)
+    try:
+        write_atomic(target, "x", force=False)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

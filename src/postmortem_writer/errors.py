@@ -9,6 +9,7 @@ clear line and a non-zero exit code instead of a traceback::
     │   ├── UsageError               options that contradict each other or name unknown things
     │   └── OutputExistsError        refusing to overwrite an existing file without --force
     └── InternalError                a bug or a broken installation (missing template): exit code 3
+        └── GroundingError           a draft cites an unknown event or mistimes an entry (a bug)
 
 Model misbehaviour (invalid output after retries, dangling evidence ids) will get its own branch
 beside ``UserError`` when the LLM path lands, because it is neither the user's fault nor a bug.
@@ -55,3 +56,7 @@ class InternalError(PostmortemError):
     """A bug or a broken installation, such as a template missing from the package."""
 
     exit_code = 3
+
+
+class GroundingError(InternalError):
+    """A draft cites an event id that does not exist, or an entry's time is not its evidence's."""

@@ -23,6 +23,8 @@ def write_atomic(path: Path, content: str, *, force: bool) -> None:
         raise UserError(f"{path}: the folder {parent} does not exist")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     try:
+        # mkstemp makes the file private (0600); a draft gets the mode any new file would get.
+        os.fchmod(fd, _default_mode())
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(content)
             handle.flush()
@@ -31,3 +33,9 @@ def write_atomic(path: Path, content: str, *, force: bool) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

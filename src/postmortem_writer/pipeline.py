@@ -36,7 +36,7 @@ def draft_from(ingested: Ingested, *, title: str | None = None) -> Draft:
     """A grounded draft of the ingested incident, with the rule-based extractor."""
     provenance = Provenance(tool_version=__version__, extractor="rules", inputs=ingested.inputs)
     draft = extract_rules(ingested.stream, title=title, provenance=provenance)
-    check_draft(draft, ingested.stream)
     cited = draft.cited_ids()
     draft.evidence_index = [event for event in ingested.stream if event.id in cited]
+    check_draft(draft, ingested.stream)  # after the index is filled, so its completeness is checked too
     return draft

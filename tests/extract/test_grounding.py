@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from postmortem_writer.errors import GroundingError
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.grounding import check_draft, draft_problems, ground, grounded_entry
 from postmortem_writer.models import (
@@ -49,7 +50,7 @@ def test_ground_is_the_earliest_cited_event() -> None:
 
 @pytest.mark.parametrize(("evidence", "message"), [([], "no evidence"), (["E1", "E9"], "E9")])
 def test_ground_refuses_no_or_unknown_evidence(evidence: list[str], message: str) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(GroundingError, match=message):
         ground(evidence, stream_of(2))
 
 
@@ -89,7 +90,7 @@ def test_every_problem_is_reported() -> None:
         "impact start is 2025-03-04T09:01:00+00:00 but its evidence is at 2025-03-04T09:00:00+00:00",
         "impact end has no evidence",
     ]
-    with pytest.raises(ValueError, match="not grounded") as caught:
+    with pytest.raises(GroundingError, match="not grounded") as caught:
         check_draft(broken, stream)
     assert "cites E7" in str(caught.value)
 

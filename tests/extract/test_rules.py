@@ -671,3 +671,17 @@ def test_timeline_rows_quote_the_message_without_asides_about_people() -> None:
     rows = {entry.kind: entry.description for entry in draft.timeline}
     assert rows[TimelineKind.ESCALATION] == "Priya Natarajan: I'm IC. There was a checkout deploy at 09:02"
     assert rows[TimelineKind.COMMUNICATION] == "Sam Okafor: I'll own comms to support"
+
+
+def test_went_well_cites_the_rollback_that_ended_it_not_one_that_did_not_help() -> None:
+    draft, stream = draft_of(
+        [
+            system(0, "Triggered: search p95", SourceKind.PAGE, Signal.PAGE_TRIGGERED),
+            event(5, "rolled back search-api to 2.3.0, no change in p95"),
+            event(10, "restarted the search pods"),
+            event(15, "rolled back search-ranking to 1.9.1"),
+            event(25, "incident resolved"),
+        ]
+    )
+    (rollback,) = [c for c in draft.went_well if "rollback" in c.text]
+    assert rollback.evidence == [find(stream, "rolled back search-ranking").id]

@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from postmortem_writer.errors import GroundingError
 from postmortem_writer.events import EventStream
 from postmortem_writer.models import Draft, TimelineEntry, TimelineKind
 
 
 def ground(evidence: Iterable[str], stream: EventStream) -> datetime:
-    """The time of the earliest cited event; ``ValueError`` for no evidence or an unknown id."""
+    """The time of the earliest cited event; ``GroundingError`` for no evidence or an unknown id."""
     ids = list(evidence)
     if not ids:
-        raise ValueError("no evidence cited")
+        raise GroundingError("no evidence cited")
     unknown = [event_id for event_id in ids if event_id not in stream]
     if unknown:
-        raise ValueError(f"unknown event id(s): {', '.join(unknown)}")
+        raise GroundingError(f"unknown event id(s): {', '.join(unknown)}")
     return min(stream[event_id].ts for event_id in ids)
 
 
@@ -65,10 +66,10 @@ def draft_problems(draft: Draft, stream: EventStream) -> list[str]:
 
 
 def check_draft(draft: Draft, stream: EventStream) -> None:
-    """Raise ``ValueError`` listing every grounding problem of ``draft``; return quietly if none."""
+    """Raise ``GroundingError`` listing every grounding problem of ``draft``; return quietly if none."""
     problems = draft_problems(draft, stream)
     if problems:
-        raise ValueError("draft is not grounded in its sources:\n- " + "\n- ".join(problems))
+        raise GroundingError("draft is not grounded in its sources:\n- " + "\n- ".join(problems))
 
 
 def _earliest(evidence: list[str], stream: EventStream) -> datetime | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import takewhile
 
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
@@ -333,9 +334,10 @@ def _went_well(inc: _Incident) -> list[Cited]:
     # recovery (a rollback followed by other fixes did not help, or not alone).
     end = inc.recovery or inc.resolution
     mitigations = [e for e in inc.of(_K.MITIGATION) if end is None or e.ts <= end.ts]
-    rollbacks = [e for e in mitigations if _is_rollback(e)]
-    if rollbacks and mitigations and _is_rollback(mitigations[-1]):
-        well.append(Cited(text="A rollback path was available and was used.", evidence=[rollbacks[0].id]))
+    final = list(takewhile(_is_rollback, reversed(mitigations)))[::-1]
+    if final:
+        # Cite the rollbacks after the last other fix: any of them may be the one that helped.
+        well.append(Cited(text="A rollback path was available and was used.", evidence=[e.id for e in final]))
     return well
 
 
