@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from postmortem_writer.errors import InternalError, UserError
+from postmortem_writer.extract.text import trim
 from postmortem_writer.models import Draft
 from postmortem_writer.resources import templates_dir
 
@@ -58,7 +59,7 @@ def _environment(folder: Path) -> jinja2.Environment:
     )
     env.filters["anchor"] = anchor
     env.filters["cell"] = cell
-    env.filters["truncate_cell"] = lambda text: cell(_shorten(str(text), _CELL_LIMIT))
+    env.filters["truncate_cell"] = lambda text: cell(trim(str(text), _CELL_LIMIT))
     env.filters["when"] = when
     return env
 
@@ -107,7 +108,3 @@ def cell(text: str) -> str:
 def when(moment: datetime, multi_day: bool) -> str:
     """A UTC time for a table: with the date when the incident spans several days."""
     return moment.strftime("%Y-%m-%d %H:%M:%S" if multi_day else "%H:%M:%S")
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -23,8 +23,3 @@ def resource_dir(name: str) -> Path:
 def templates_dir() -> Path:
     """Where the Markdown postmortem templates live."""
     return resource_dir("templates")
-
-
-def prompts_dir() -> Path:
-    """Where the versioned LLM prompts live."""
-    return resource_dir("prompts")

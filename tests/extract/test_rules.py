@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from postmortem_writer.models import (
     SourceKind,
     TimelineKind,
 )
+from postmortem_writer.pipeline import ingest
+from postmortem_writer.sources import SourceOptions
 
 DETECTED = datetime(2025, 3, 4, 9, 10, 1, tzinfo=UTC)
 
@@ -347,8 +350,16 @@ def test_page_notes_are_decisions_or_diagnosis() -> None:
     assert classify_event(link) is TimelineKind.OTHER
 
 
-def test_a_rollback_recorded_as_a_deploy_is_mitigation() -> None:
-    assert classify_event(deploy(0, "Rollback to v311", "checkout-admin")) is TimelineKind.MITIGATION
+def test_a_rollback_row_in_a_deploy_history_is_mitigation(tmp_path: Path) -> None:
+    csv = tmp_path / "deploys.csv"
+    csv.write_text(
+        "time,service,version,description\n"
+        "2025-03-04T09:02:37Z,checkout,1.42.0,pool tuning (PR #4812)\n"
+        "2025-03-04T09:41:19Z,checkout,1.42.1,reverts PR #4812\n",
+        encoding="utf-8",
+    )
+    stream = ingest([csv], SourceOptions()).stream
+    assert [classify_event(e) for e in stream] == [TimelineKind.CHANGE, TimelineKind.MITIGATION]
 
 
 def test_an_unanswered_thread_question_is_open_and_an_answered_one_is_not() -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from postmortem_writer.cli.options import read_sources, source_options, source_paths
+from postmortem_writer.extract.text import trim
 from postmortem_writer.render import cell
 
 
@@ -42,7 +43,8 @@ def ingest(
     click.echo("| Id | Time (UTC) | Kind | Actor | Text |")
     click.echo("| --- | --- | --- | --- | --- |")
     for event in ingested.stream:
-        text = event.text if len(event.text) <= 100 else event.text[:99] + "…"
         stamp = event.ts.strftime("%Y-%m-%d %H:%M:%S")
-        click.echo(f"| {event.id} | {stamp} | {event.kind.value} | {cell(event.actor)} | {cell(text)} |")
+        click.echo(
+            f"| {event.id} | {stamp} | {event.kind.value} | {cell(event.actor)} | {cell(trim(event.text, 100))} |"
+        )
     click.echo(f"{len(ingested.stream)} events from {len(ingested.inputs)} source(s)", err=True)

@@ -28,6 +28,7 @@ SIGNAL_KINDS: dict[Signal, TimelineKind] = {
     Signal.PAGE_ESCALATED: _K.ESCALATION,
     Signal.PAGE_RESOLVED: _K.RESOLUTION,
     Signal.ALERT_RESOLVED: _K.RESOLUTION,
+    Signal.DEPLOY: _K.CHANGE,
     Signal.ROLLBACK: _K.MITIGATION,
     Signal.TOPIC: _K.COMMUNICATION,
 }
@@ -94,8 +95,6 @@ def timeline_kinds(event: Event) -> list[TimelineKind]:
             if cues.TIMELINE_CUES[kind].search(text):
                 return [kind]
         return [kind for kind, _ in chat_cues(event.text)] or [_K.OTHER]
-    if event.signal is Signal.DEPLOY:
-        return [_K.MITIGATION if cues.DEPLOY_ROLLBACK.pattern.search(text) else _K.CHANGE]
     structured = SIGNAL_KINDS.get(event.signal)
     return [structured] if structured else []
 
