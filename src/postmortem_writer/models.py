@@ -220,7 +220,7 @@ class Draft(_Model):
 
     schema_version: int = 1
     title: str
-    severity: str | None = None
+    severity: Cited | None = Field(default=None, description='the severity the sources state, e.g. "SEV2"')
     summary: list[Cited] = Field(default_factory=list)
     impact: Impact = Field(default_factory=Impact)
     timeline: list[TimelineEntry] = Field(default_factory=list)
@@ -240,6 +240,8 @@ class Draft(_Model):
     def cited_ids(self) -> set[str]:
         """Every event id any part of the draft cites."""
         ids: set[str] = set(self.impact.start_evidence) | set(self.impact.end_evidence)
+        if self.severity is not None:
+            ids.update(self.severity.evidence)
         groups: list[list[Any]] = [
             self.summary,
             self.timeline,

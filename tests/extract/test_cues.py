@@ -98,6 +98,7 @@ CLASSIFIERS: dict[str, Classifier] = {
     "deploy-rollback": _single(cues.DEPLOY_ROLLBACK),
     "escalation-timeout": _single(cues.ESCALATION_TIMEOUT),
     "declared": _single(cues.DECLARED),
+    "severity": _single(cues.SEVERITY),
 }
 
 TABLES: dict[str, list[cues.Cue]] = {
@@ -122,6 +123,7 @@ TABLES: dict[str, list[cues.Cue]] = {
     "deploy-rollback": [cues.DEPLOY_ROLLBACK],
     "escalation-timeout": [cues.ESCALATION_TIMEOUT],
     "declared": [cues.DECLARED],
+    "severity": [cues.SEVERITY],
 }
 
 NEGATIVES: dict[str, list[cues.Cue]] = {
@@ -387,6 +389,11 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ("esc-declared", "timeline", "INC-2025-0304 declared, sev 2", {"esc.declared"}),
     ("esc-take-ic", "timeline", "I'll take IC", {"esc.take-ic"}),
     ("esc-ic-me", "timeline", "IC me, Pablo on comms", {"esc.take-ic"}),
+    ("sev-colon", "severity", "IC: @Priya · PagerDuty: #4821 · Sev: 2", {"sev.stated"}),
+    ("sev-glued", "severity", "upgrading this to sev1", {"sev.stated"}),
+    ("sev-dash", "severity", "SEV-3 declared for search", {"sev.stated"}),
+    ("sev-neg-word", "severity", "several users report errors", set()),
+    ("sev-neg-number", "severity", "seven pods restarted", set()),
     ("esc-severity", "timeline", "upgrading this to sev2", {"esc.severity"}),
     ("esc-severity-short", "timeline", "ok, sev3", {"esc.severity"}),
     ("esc-neg-customers", "timeline", "a few enterprise accounts escalating", set()),

@@ -696,3 +696,20 @@ def test_went_well_cites_the_rollback_that_ended_it_not_one_that_did_not_help() 
     )
     (rollback,) = [c for c in draft.went_well if "rollback" in c.text]
     assert rollback.evidence == [find(stream, "rolled back search-ranking").id]
+
+
+def test_severity_is_the_most_severe_level_stated_with_its_evidence() -> None:
+    draft, stream = draft_of(
+        [
+            event(0, "customers report slow search. ok, sev3"),
+            event(10, "upgrading this to sev1, checkout is affected too"),
+            event(20, "incident resolved"),
+        ]
+    )
+    assert draft.severity is not None
+    assert (draft.severity.text, draft.severity.evidence) == ("SEV1", [find(stream, "upgrading").id])
+
+
+def test_no_stated_severity_is_left_to_the_author() -> None:
+    draft, _ = draft_of([event(0, "customers report slow search"), event(20, "incident resolved")])
+    assert draft.severity is None

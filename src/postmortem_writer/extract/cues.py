@@ -1161,6 +1161,9 @@ ROLES = CueTable(
 
 DECLARED = cue("title.declared", r"\bdeclared\b")
 
+# "Sev: 2", "sev2", "SEV-1", "severity 3": the incident's severity as someone stated it.
+SEVERITY = cue("sev.stated", r"\bsev(?:erity)?\s*[:#-]?\s*(?P<level>[0-5])\b")
+
 # --- changes ---------------------------------------------------------------------------------------
 
 # A deploy record that undoes an earlier one is mitigation, not a new change.

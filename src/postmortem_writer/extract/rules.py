@@ -146,6 +146,7 @@ def extract_rules(
     impact = _impact(inc)
     return Draft(
         title=title or _title(inc),
+        severity=_severity(stream),
         summary=_summary(inc, trigger),
         impact=impact,
         timeline=_timeline(inc),
@@ -430,6 +431,20 @@ def _title(inc: _Incident) -> str:
                 return trim(plain(value), 120)
     anchor = inc.detection or next(iter(inc.stream), None)
     return f"Incident on {anchor.ts.date().isoformat()}" if anchor else "Untitled incident"
+
+
+def _severity(stream: EventStream) -> Cited | None:
+    """The most severe level anyone stated ("upgrading to sev1" beats an earlier "sev2"), citing each statement."""
+    stated: dict[int, list[str]] = {}
+    for event in stream:
+        for sentence in sentences(event.text):
+            found = cues.SEVERITY.pattern.search(sentence)
+            if found is not None:
+                cite(stated.setdefault(int(found["level"]), []), event.id)
+    if not stated:
+        return None
+    level = min(stated)
+    return Cited(text=f"SEV{level}", evidence=stated[level])
 
 
 def _in_lookback(inc: _Incident, event: Event) -> bool:
