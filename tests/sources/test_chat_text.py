@@ -468,3 +468,16 @@ def test_irc_fixture_drops_server_notices_and_crosses_midnight() -> None:
     ]
     assert events[2].text == "is taking IC"
     assert not any("-!-" in event.text or "Day changed" in event.text for event in events)
+
+
+def test_a_message_that_is_only_a_date_is_text_not_a_divider(tmp_path: Path) -> None:
+    paste = tmp_path / "paste.txt"
+    paste.write_text(
+        "Priya Natarajan  9:17 AM\nwhen is the next train?\nMarco Rossi  9:18 AM\nJune 30\n"
+        "Priya Natarajan  9:20 AM\nthanks\n",
+        encoding="utf-8",
+    )
+    loaded = load_sources([paste], SourceOptions(tz=UTC, date=date(2025, 3, 4)))
+    marco = next(e for e in loaded.events if e.actor == "Marco Rossi")
+    assert marco.text == "June 30"
+    assert {e.ts.date() for e in loaded.events} == {date(2025, 3, 4)}

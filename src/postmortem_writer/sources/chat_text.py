@@ -299,7 +299,8 @@ class _Reader:
                 skip_next = True
             elif _EMOJI_ONLY.match(line) and _COUNT.match(_next_nonblank(lines, index)):
                 skip_next = True  # a reaction: the emoji line, then its count
-            elif self._divider(line):
+            # A message has a text: "June 30" right under a header is that text, not a divider.
+            elif (not self.messages or self.messages[-1].lines) and self._divider(line):
                 self.saw_divider = True
             else:
                 self._line(index + 1, line, above)
