@@ -713,3 +713,17 @@ def test_severity_is_the_most_severe_level_stated_with_its_evidence() -> None:
 def test_no_stated_severity_is_left_to_the_author() -> None:
     draft, _ = draft_of([event(0, "customers report slow search"), event(20, "incident resolved")])
     assert draft.severity is None
+
+
+def test_a_review_question_answered_in_its_thread_is_not_open() -> None:
+    draft, _ = draft_of(
+        [
+            event(0, "customers report failed payments"),
+            event(30, "why didn't the canary catch this?", native_id="c:1"),
+            event(31, "it only compares error rate, not p99", actor="Marco Rossi", parent_native_id="c:1"),
+            event(32, "why didn't the pool alert fire?", native_id="c:2"),
+            event(40, "incident resolved"),
+        ]
+    )
+    asked = [q.text for q in draft.open_questions if q.evidence]
+    assert asked == ["Asked during the incident: “why didn't the pool alert fire?”"]

@@ -144,7 +144,11 @@ def open_questions(prose: Iterable[Event], stream: EventStream, late: Late, name
             category = hit[0].category
             if category == "review-late":
                 category = "review" if late(event) else "clarifying"
+            # Review questions stay open unless a reply in their thread answers them; operational
+            # ones only count when nobody answered them at all.
             if category != "review" and not _unanswered(stream, event):
+                continue
+            if category == "review" and _answered_in_thread(stream, event):
                 continue
             quote = sentence
             if names_someone(sentence, names):
@@ -160,6 +164,15 @@ def open_questions(prose: Iterable[Event], stream: EventStream, late: Late, name
             asked.append(quote)
             questions.append(Cited(text=f"Asked during the incident: “{trim(plain(quote))}”", evidence=[event.id]))
     return questions
+
+
+def _answered_in_thread(stream: EventStream, question: Event) -> bool:
+    """Whether someone else replied later in the question's thread."""
+    root = question.thread or question.id
+    return any(
+        e.thread == root and e.ts > question.ts and e.actor != question.actor and e.actor_kind is ActorKind.HUMAN
+        for e in stream
+    )
 
 
 def _unanswered(stream: EventStream, question: Event) -> bool:
