@@ -213,9 +213,9 @@ def test_a_cause_named_in_chat_is_a_low_candidate(built: tuple[Draft, EventStrea
 
 def test_the_unacknowledged_page_is_one_blameless_factor(built: tuple[Draft, EventStream]) -> None:
     draft, stream = built
-    escalated, apology = find(stream, "Escalated"), find(stream, "sorry all")
+    escalated = find(stream, "Escalated")
     factor = next(f for f in draft.contributing_factors if escalated.id in f.evidence)
-    assert factor.evidence == [escalated.id, apology.id]
+    assert factor.evidence == [escalated.id]  # the pager's record, not the responder's apology
     assert factor.category == "process"
     assert factor.title == "The first page was not acknowledged when it was sent"
     assert [c.text for c in draft.went_wrong] == [f"{factor.title}."]

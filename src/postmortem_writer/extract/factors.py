@@ -143,7 +143,11 @@ def gap_factors(stream: EventStream) -> list[ContributingFactor]:
             cite(found.setdefault(item.label, (item, []))[1], event.id)
     factors = []
     for label, (item, ids) in found.items():
-        escalated = any(stream[event_id].signal is Signal.PAGE_ESCALATED for event_id in ids)
+        escalations = [i for i in ids if stream[i].signal is Signal.PAGE_ESCALATED]
+        escalated = bool(escalations)
+        if escalated:
+            # The pager's own record is the evidence; a responder's apology is not needed to show it.
+            ids = escalations
         asked = item in cues.GAP_QUESTIONS.cues
         description = (
             f"{'The page escalated after the acknowledgement timeout. ' if escalated else ''}"
