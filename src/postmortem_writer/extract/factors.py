@@ -71,19 +71,24 @@ def _mentioned_changes(
     stream: EventStream, kinds: Mapping[str, TimelineKind], detection: Event, names: Collection[str]
 ) -> list[ContributingFactor]:
     # People often name the change only while responding ("1.8.2 went out at 1:58"); the message
-    # time is not the change's time, so these stay LOW and say when they were mentioned.
-    return [
-        ContributingFactor(
-            title=f"Change mentioned during the response: {trim(impersonal(event.text, names), 100)}",
+    # time is not the change's time, so these stay LOW and say when they were first mentioned.
+    factors: dict[str, ContributingFactor] = {}
+    for event in stream:
+        if event.signal is not None or kinds.get(event.id) is not TimelineKind.CHANGE or event.ts <= detection.ts:
+            continue
+        title = f"Change mentioned during the response: {trim(impersonal(event.text, names), 100)}"
+        if title.casefold() in factors:
+            cite(factors[title.casefold()].evidence, event.id)
+            continue
+        factors[title.casefold()] = ContributingFactor(
+            title=title,
             description=f"Mentioned {span(event.ts - detection.ts)} after the first detection. "
             "Whether and when it reached production is to be confirmed.",
             category="change",
             evidence=[event.id, detection.id],
             confidence=Confidence.LOW,
         )
-        for event in stream
-        if event.signal is None and kinds.get(event.id) is TimelineKind.CHANGE and event.ts > detection.ts
-    ]
+    return list(factors.values())
 
 
 def cause_factors(prose: Iterable[Event], names: Collection[str] = ()) -> list[ContributingFactor]:

@@ -133,52 +133,36 @@ def open_questions(prose: Iterable[Event], stream: EventStream, late: Late, name
     A question that names a person ("why didn't Sam ack the page?") is left out: the review asks
     about conditions, and the draft does not repeat it.
     """
+    replies: dict[str, list[Event]] = {}
+    for event in stream:
+        if event.thread is not None:
+            replies.setdefault(event.thread, []).append(event)
     questions: list[Cited] = []
-    asked: list[str] = []
+    asked: set[tuple[str, ...]] = set()
     for event in prose:
         said = sentences(split_lists(event.text)[0])
         for index, sentence in enumerate(said):
             hit = cues.QUESTIONS.search(sentence)
-            if hit is None:
+            if hit is None or names_someone(sentence, names):
                 continue
             category = hit[0].category
             if category == "review-late":
                 category = "review" if late(event) else "clarifying"
+            later = [e for e in replies.get(event.thread or event.id, []) if e.ts >= event.ts and e.id != event.id]
+            answered = any(e.actor != event.actor and e.actor_kind is ActorKind.HUMAN for e in later)
             # Review questions stay open unless a reply in their thread answers them; operational
-            # ones only count when nobody answered them at all.
-            if category != "review" and not _unanswered(stream, event):
-                continue
-            if category == "review" and _answered_in_thread(stream, event):
+            # ones only count when asked in a thread and nobody answered them there.
+            if answered or (category != "review" and event.thread is None and not later):
                 continue
             quote = sentence
-            if names_someone(sentence, names):
-                continue
             if len(_WORDS.findall(sentence)) < 3:
                 # "why??" says nothing alone; with the sentence before it, it is the question.
                 if index == 0:
                     continue
                 quote = f"{said[index - 1]} {sentence}"
-            key = _WORDS.findall(quote.casefold())
-            if any(key == _WORDS.findall(q.casefold()) for q in asked):
+            key = tuple(_WORDS.findall(quote.casefold()))
+            if key in asked:
                 continue  # the same question asked twice ("…fire??" then "…fire?") is one question
-            asked.append(quote)
+            asked.add(key)
             questions.append(Cited(text=f"Asked during the incident: “{trim(plain(quote))}”", evidence=[event.id]))
     return questions
-
-
-def _answered_in_thread(stream: EventStream, question: Event) -> bool:
-    """Whether someone else replied later in the question's thread."""
-    root = question.thread or question.id
-    return any(
-        e.thread == root and e.ts > question.ts and e.actor != question.actor and e.actor_kind is ActorKind.HUMAN
-        for e in stream
-    )
-
-
-def _unanswered(stream: EventStream, question: Event) -> bool:
-    """A threaded question nobody else replied to later in its thread (channel questions are skipped)."""
-    root = question.thread or question.id
-    later = [e for e in stream if e.ts >= question.ts and e.id != question.id and e.thread == root]
-    if question.thread is None and not later:
-        return False
-    return not any(e.actor != question.actor and e.actor_kind is ActorKind.HUMAN for e in later)

@@ -188,7 +188,7 @@ def _timeline(inc: _Incident) -> list[TimelineEntry]:
         if kind is None or (kind is _K.CHANGE and not _in_lookback(inc, event)):
             continue
         row = _Row(kind, [event], _describe(event, kind, inc.names))
-        target = next((r for r in reversed(rows) if _echoes(r, row)), None)
+        target = _echoed(rows, row)
         if target is None:
             rows.append(row)
         else:
@@ -196,6 +196,14 @@ def _timeline(inc: _Incident) -> list[TimelineEntry]:
             if event.signal is not None:
                 target.description = row.description
     return [grounded_entry(r.kind, r.description, [e.id for e in r.events], inc.stream) for r in rows]
+
+
+def _echoed(rows: list[_Row], row: _Row) -> _Row | None:
+    """The recent row that ``row`` echoes (or that echoes it), if any."""
+    start = row.events[0].ts
+    # Rows are in time order: only the last minute's rows can be an echo of this one.
+    recent = takewhile(lambda earlier: start - earlier.events[0].ts <= MERGE_WINDOW, reversed(rows))
+    return next((earlier for earlier in recent if _echoes(earlier, row)), None)
 
 
 def _echoes(earlier: _Row, later: _Row) -> bool:
