@@ -32,6 +32,8 @@ def cli() -> None:
 
     Every statement in a draft cites the source events it rests on; times come from the sources.
     With no model configured, drafts use the built-in rule-based extractor (no key, no network).
+    Every option can also be set in the environment as POSTMORTEM_<COMMAND>_<OPTION>, for
+    example POSTMORTEM_DRAFT_TZ=Europe/Berlin.
 
     \b
     Example:
