@@ -6,8 +6,8 @@ the first detection, a mitigation entry and the resolution must cite (a list mea
 substrings of the action items and open questions the draft must list, and the starts of messages
 that must stay out of the timeline (noise, questions, follow-ups). An incident whose first detection
 the rules get wrong leaves ``detection`` out and says why in a comment: a known miss, not a pass.
-dev-01…10 were used to tune the cue tables; dev-11…18 and dev-19…26 were written as two held-out
-sets, each measured before the fixes it prompted (the figures are in the commit log and README).
+dev-01…10 were used to tune the cue tables; dev-11…18, dev-19…26 and dev-27…34 were written as three
+held-out sets, each measured before the fixes it prompted (the figures are in the commit log and README).
 """
 
 from __future__ import annotations

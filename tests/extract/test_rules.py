@@ -727,3 +727,18 @@ def test_a_review_question_answered_in_its_thread_is_not_open() -> None:
     )
     asked = [q.text for q in draft.open_questions if q.evidence]
     assert asked == ["Asked during the incident: “why didn't the pool alert fire?”"]
+
+
+def test_a_commitment_that_says_who_but_not_what_is_not_an_action_item() -> None:
+    draft, _ = draft_of(
+        [
+            event(0, "customers report failed uploads"),
+            event(10, "incident resolved"),
+            event(20, "can someone file a ticket so cx hears about shared module changes first?"),
+            event(21, "I can take that one too", actor="Marco Rossi"),
+            event(22, "also file a ticket for that"),
+        ]
+    )
+    assert [item.description for item in draft.action_items] == [
+        "File a ticket so cx hears about shared module changes first"
+    ]

@@ -276,6 +276,14 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"|\b(?:rate ?limits?|limits?|quotas?)\s+(?:was\s+|were\s+|has been\s+|got\s+)?"
                 r"(?:raised|increased|bumped|lifted)\b",
             ),
+            # A setting changed and confirmed live: "LOG_LEVEL back to info, all 30 pods picked it up",
+            # "AUTH_JWT_IAT_LEEWAY_SEC=5 is live", "CONFIG SET maxmemory 20gb applied", "action set to Count".
+            cue(
+                "mit.setting-live",
+                r"(?<!got )(?<!was )(?<!were )\b(?:applied|is live|now live|in effect|picked it up)\b"
+                r"|(?-i:\b[A-Z][A-Z0-9_]{2,}=\S+)|\b\w+(?:[._]\w+)+\s+(?:back to|now|set to)\s+\S+|\bset to [A-Z]\w+",
+            ),
+            cue("mit.put-back", r"\b(?:re-?attached|attached|re-?added|put|added)\b(?:\s+\S+){0,4}?\s+back\b"),
             cue(
                 "mit.restored",
                 r"\brestored (?:\S+\s+){0,3}?from\b|\brestor(?:ed|ing) (?:\S+\s+){0,3}?(?:backup|snapshot)\b"
@@ -653,12 +661,20 @@ ALERT_POSTS = CueTable(
             r"|^\W*alert\s*:",
             category="detection",
         ),
-        cue("post.priority", r"^\W*P[0-5]\b|\balert\s*#?\d+\s*:", category="detection"),
+        cue(
+            "post.priority",
+            r"^\W*(?:\[[\w .-]+\]\s*)?P[0-5]\b|\balert\s*#?\d+\s*(?:\(P[0-5]\)\s*)?:",
+            category="detection",
+        ),
+        # CloudWatch through AWS Chatbot: "CloudWatch Alarm | name | region | ALARM", "ALARM: "name" in …"
+        # (the state in capitals; "Alarm" in the product name is not one).
+        cue("post.alarm", r"(?-i:\bALARM\b)", category="detection"),
         cue("post.down", r"(?-i:^\W*(?:DOWN|CRITICAL|FAILED|FAILING|ERROR|OUTAGE)\b)", category="detection"),
         cue(
             "post.failed",
             r"\b(?:task|job|dag run|run|pipeline|build|check|checks|backup|cron\w*|workflow|probe)s?\s+(?:\S+\s+){0,2}?"
-            r"(?:failed|failing|timed out|errored)\b|\bnew (?:issue|error|exception)\s*:|^\W*(?:failed|failure)\s*:"
+            r"(?:failed|failing|timed out|errored)\b|\bnew (?:issue|error|exception)\s*(?::|in\b)"
+            r"|^\W*(?:failed|failure)\s*:"
             # Error trackers post the exception itself: "[label-worker] ValueError: invalid literal …".
             r"|^\W*(?:\[[\w.-]+\]\s*)?[A-Z]\w*(?:Error|Exception)\b\s*:",
             category="detection",
@@ -967,7 +983,8 @@ BULLET = cue("act.bullet", r"^\s*(?:[-*\u2022\u00b7\u25e6\u25aa\u2023\u2013]|\d{
 # Names are only taken when they are people in the sources, so "(edited)" or "Note:" name nobody.
 # One word in any case ("(lukas)", "(me)"), or a capitalised full name ("(Zoë Ødegård)").
 _OWNER = r"@?(?P<name>[A-Z][\w'-]+ [A-Z][\w'-]+|[^\W\d_][\w'-]+)"
-OWNER_SUFFIX = cue("act.owner-suffix", r"\s*\(" + _OWNER + r"\)\W*$", flags=0)
+# "(Nur)" or " - Victor" at the end of an item.
+OWNER_SUFFIX = cue("act.owner-suffix", r"(?:\s*\(|\s+[-\u2014\u2013]\s+)" + _OWNER + r"\)?\W*$", flags=0)
 # "@Marco Bellini: cdn config changes need a second reviewer" or "Li: …" assigns the item; list
 # and note labels ("TODO:", "AI:", "fyi:") are not names.
 OWNER_PREFIX = cue(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
 from postmortem_writer.extract.cues import Cue, sentences
-from postmortem_writer.extract.names import names_someone, person
+from postmortem_writer.extract.names import impersonal, names_someone, person
 from postmortem_writer.extract.text import PUNCT, capitalise, cite, plain, trim
 from postmortem_writer.models import ActionItem, ActorKind, Cited, Event
 
@@ -22,6 +22,15 @@ Late = Callable[[Event], bool]
 """Whether an event was written after the incident recovered."""
 
 _SELF = frozenset({"me", "mine", "myself"})
+# Words that say who or how but not what ("take that one too", "file a ticket for that").
+_GENERIC = frozenset(
+    {
+        "i", "ll", "i'll", "we", "you", "someone", "can", "will", "could", "should", "take", "do", "own", "get",
+        "put", "file", "a", "an", "the", "ticket", "tickets", "jira", "issue", "for", "in", "on", "to", "of",
+        "and", "up", "too", "also", "yep", "yes", "ok", "sure", "please", "pls", "me", "my", "it", "this",
+        "that", "these", "those", "them", "one", "draft", "there", "off", "load",
+    }
+)  # fmt: skip
 _PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those", "one"})
 _WORDS = re.compile(r"\w+")
 
@@ -112,9 +121,11 @@ def _finish(description: str, sentence: str, category: str, event: Event, names:
             description = description[: named.start()] + description[named.end() :]
             sentence = marker.pattern.sub("", sentence)
     text = _clean(description)
-    if _thin(text):
+    if _thin(impersonal(text, names)):
         # "RCA doc tomorrow, I'll own it" is an item, "Own it" is not.
         text = _clean(sentence)
+    if _thin(impersonal(text, names)):
+        return "", owner  # "I can take that one too" says who, not what: nothing to track
     return capitalise(text), owner
 
 
@@ -124,7 +135,8 @@ def _clean(text: str) -> str:
 
 def _thin(text: str) -> bool:
     words = [w.casefold() for w in _WORDS.findall(text)]
-    return len(words) < 3 or (len(words) <= 3 and any(w in _PRONOUNS for w in words))
+    content = [w for w in words if w not in _GENERIC]
+    return len(words) < 3 or (len(words) <= 3 and any(w in _PRONOUNS for w in words)) or len(content) < 2
 
 
 def open_questions(prose: Iterable[Event], stream: EventStream, late: Late, names: Collection[str]) -> list[Cited]:
