@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from postmortem_writer.events import EventStream
+from postmortem_writer.extract.classify import classify_event
 from postmortem_writer.extract.grounding import draft_problems
-from postmortem_writer.extract.rules import classify_event, extract_rules
+from postmortem_writer.extract.rules import extract_rules
 from postmortem_writer.models import (
     ActorKind,
     Confidence,

@@ -1,11 +1,12 @@
 """Extraction: from an event stream to a grounded ``Draft``.
 
 ``rules`` builds a draft from structured signals and the cue tables in ``cues`` (no model), with
-``classify`` (timeline kinds of events), ``followups`` (action items, questions) and ``factors``;
-``grounding`` checks that every citation exists and every time comes from the cited events.
+``classify`` (timeline kinds of events), ``followups`` (action items, questions), ``factors`` and
+``names`` (keeping people out of generated wording); ``grounding`` checks that every citation
+exists and every time comes from the cited events.
 """
 
-from postmortem_writer.extract.grounding import check_draft, ground
+from postmortem_writer.extract.grounding import check_draft
 from postmortem_writer.extract.rules import extract_rules
 
-__all__ = ["check_draft", "extract_rules", "ground"]
+__all__ = ["check_draft", "extract_rules"]

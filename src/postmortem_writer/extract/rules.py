@@ -18,7 +18,6 @@ from itertools import takewhile
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
 from postmortem_writer.extract.classify import (
-    classify_event,
     deploy_announcement,
     is_bot,
     sentences_of_kind,
@@ -51,7 +50,7 @@ from postmortem_writer.models import (
     TimelineKind,
 )
 
-__all__ = ["classify_event", "extract_rules"]
+__all__ = ["extract_rules"]
 
 MERGE_WINDOW = timedelta(seconds=60)
 """A bot's chat echo of a structured event within this window joins that event's entry."""
