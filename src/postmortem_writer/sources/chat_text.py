@@ -50,9 +50,10 @@ from postmortem_writer.models import ActorKind, Event, SourceKind
 from postmortem_writer.sources.base import Document, SourceOptions, guess_actor_kind
 from postmortem_writer.timeparse import combine
 
-_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
-_CLOCK_12 = r"\d{1,2}:\d{2}(?::\d{2})?\s?[AaPp]\.?[Mm]\.?"
 _CLOCK_24 = r"\d{1,2}:\d{2}(?::\d{2})?"
+_MERIDIEM = r"\s?[AaPp]\.?[Mm]\.?"
+_CLOCK_12 = _CLOCK_24 + _MERIDIEM
+_CLOCK = rf"{_CLOCK_24}(?:{_MERIDIEM})?"
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 _SLASHED_DATE = r"\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})"
 _RELATIVE_DAY = r"(?i:today|yesterday)"
