@@ -163,6 +163,6 @@ class BundleAdapter(Adapter, Protocol):
 
     def parse_bundle(self, bundle: Bundle, options: SourceOptions) -> list[Event]: ...
 
-    def claims(self, bundle: Bundle, member: str) -> bool:
-        """Whether ``member`` is part of the export (others beside it are read on their own)."""
+    def unclaimed(self, bundle: Bundle) -> list[str]:
+        """Members that are not part of the export (read on their own, like a CSV beside it)."""
         ...

@@ -68,9 +68,8 @@ def _load_bundle(bundle: Bundle, options: SourceOptions, loaded: Loaded) -> None
             loaded.events.extend(events)
             loaded.inputs.append(_input_record(bundle.name, adapter.name, _bundle_digest(bundle), len(events)))
             # Files beside the export (a deploy CSV, a PagerDuty log) are sources of their own.
-            for member in bundle.members:
-                if not forced and not adapter.claims(bundle, member):
-                    _load_document(bundle.open(member), options, loaded, strict=False)
+            for member in [] if forced else adapter.unclaimed(bundle):
+                _load_document(bundle.open(member), options, loaded, strict=False)
             return
     before = len(loaded.inputs)
     claimed = _load_nested_bundles(bundle, options, loaded) if options.source_format is None else ()

@@ -57,10 +57,11 @@ class SlackExportAdapter:
         root = _export_root(bundle.members)
         return root is not None and all(member.startswith(root) for member in bundle.members)
 
-    def claims(self, bundle: Bundle, member: str) -> bool:
-        """Channel day files and the export's own lists; a deploys.csv beside them is not ours."""
-        relative = PurePosixPath(member.removeprefix(_export_root(bundle.members) or ""))
-        return len(relative.parts) == 2 or relative.name in _EXPORT_FILES
+    def unclaimed(self, bundle: Bundle) -> list[str]:
+        """Everything but channel day files and the export's own lists (a deploys.csv beside them)."""
+        root = _export_root(bundle.members) or ""
+        relative = ((member, PurePosixPath(member.removeprefix(root))) for member in bundle.members)
+        return [m for m, path in relative if len(path.parts) != 2 and path.name not in _EXPORT_FILES]
 
     def parse_bundle(self, bundle: Bundle, options: SourceOptions) -> list[Event]:
         """One event per message in every channel folder (times are UTC epochs; ``options`` is unused)."""
