@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
@@ -129,12 +130,16 @@ class Bundle:
         """Relative paths of every file in the bundle, sorted."""
         return list(self._members)
 
+    @cached_property
+    def _archive(self) -> zipfile.ZipFile:
+        # One index for every member: reopening the archive per member reads its whole central
+        # directory each time. In memory, so no file handle outlives the bundle.
+        return zipfile.ZipFile(io.BytesIO(self.root.read_bytes()))
+
     def open(self, member: str) -> Document:
         """The document at ``member`` (a path from ``members``)."""
         if self.is_zip:
-            with zipfile.ZipFile(self.root) as archive:
-                data = archive.read(member)
-            return Document(f"{self.name}:{member}", data)
+            return Document(f"{self.name}:{member}", self._archive.read(member))
         return Document(str(PurePosixPath(self.name) / member), (self.root / member).read_bytes())
 
 
