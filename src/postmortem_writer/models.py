@@ -201,6 +201,8 @@ class InputFile(_Model):
     format: str
     sha256: str
     events: int
+    skipped: int = 0  # malformed records left out, each reported as a warning
+    dropped: dict[str, int] = Field(default_factory=dict)  # format noise left out (joins, deletions), by reason
 
 
 class Provenance(_Model):

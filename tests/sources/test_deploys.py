@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -106,25 +107,48 @@ def test_missing_actor_and_service(tmp_path: Path) -> None:
     assert event.meta == {"service": None, "version": "2.0"}
 
 
+GOOD_JSONL = '{"time": "2025-03-04T09:00:00Z", "service": "web"}\n'
+GOOD_CSV = "time,service\n2025-03-04T09:00:00Z,web\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        pytest.param("d.jsonl", GOOD_JSONL + '{"time": \n', r"line 2: malformed JSON", id="bad-jsonl-line"),
+        pytest.param("d.jsonl", GOOD_JSONL + "[1]\n", r"line 2: .*not a JSON object", id="jsonl-not-object"),
+        pytest.param("d.csv", GOOD_CSV + ",web\n", r"line 3: deploy record has no time", id="empty-time"),
+        pytest.param("d.csv", GOOD_CSV + "soon,web\n", r"line 3: cannot read 'soon'", id="bad-time"),
+    ],
+)
+def test_malformed_records_are_skipped_with_a_warning_naming_the_line(
+    tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    loaded = load_sources([write(tmp_path, name, text)], SourceOptions())
+    assert len(loaded.events) == 1
+    assert [record.skipped for record in loaded.inputs] == [1]
+    assert len(loaded.warnings) == 1
+    assert re.fullmatch(rf"skipped .*{name.replace('.', '[.]')}:{message}.*", loaded.warnings[0])
+
+
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
         pytest.param(
             "d.jsonl",
-            '{"time": "2025-03-04T09:00:00Z", "service": "web"}\n{"time": \n',
-            r"line 2: malformed JSON",
-            id="bad-jsonl-line",
+            '{"time": "", "service": "web"}\n{"time": \n',
+            r"line 1: deploy record has no time",
+            id="only-bad-jsonl",
         ),
-        pytest.param(
-            "d.jsonl",
-            '{"time": "2025-03-04T09:00:00Z", "service": "web"}\n[1]\n',
-            r"line 2: .*not a JSON object",
-            id="jsonl-not-object",
-        ),
-        pytest.param("d.csv", "time,service\n,web\n", r"line 2: deploy record has no time", id="empty-time"),
-        pytest.param("d.csv", "time,service\nsoon,web\n", r"line 2: cannot read 'soon'", id="bad-time"),
+        pytest.param("d.csv", "time,service\nsoon,web\n", r"line 2: cannot read 'soon'", id="only-bad-time"),
     ],
 )
-def test_malformed_records_name_the_line(tmp_path: Path, name: str, text: str, message: str) -> None:
+def test_a_file_whose_every_record_fails_is_an_error(tmp_path: Path, name: str, text: str, message: str) -> None:
     with pytest.raises(InputError, match=rf"{name.replace('.', '[.]')}:{message}"):
         read(write(tmp_path, name, text))
+
+
+def test_many_skips_are_summed_up(tmp_path: Path) -> None:
+    path = write(tmp_path, "d.csv", GOOD_CSV + "soon,web\n" * 50)
+    loaded = load_sources([path], SourceOptions())
+    assert len(loaded.warnings) == 21
+    assert loaded.warnings[-1].endswith("skipped 50 malformed records in all")

@@ -106,11 +106,7 @@ def test_bare_list_schema_spelling_and_missing_agent(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("entries", "message"),
     [
-        pytest.param(
-            [entry(created_at="2025-03-04T09:16:20Z"), "oops"],
-            "record 2: log entry is not a JSON object",
-            id="not-an-object",
-        ),
+        pytest.param(["oops"], "record 1: log entry is not a JSON object", id="not-an-object"),
         pytest.param([entry()], "record 1: log entry has no created_at", id="no-created-at"),
         pytest.param([entry(created_at="yesterday-ish")], "record 1: cannot read 'yesterday-ish'", id="bad-time"),
         pytest.param(
@@ -123,3 +119,12 @@ def test_malformed_entries_name_file_and_record(tmp_path: Path, entries: list[An
     path.write_text(json.dumps({"log_entries": entries}), encoding="utf-8")
     with pytest.raises(InputError, match=rf"pd\.json:{message}"):
         read(path)
+
+
+def test_a_bad_entry_among_good_ones_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "pd.json"
+    path.write_text(json.dumps({"log_entries": [entry(created_at="2025-03-04T09:16:20Z"), "oops"]}), encoding="utf-8")
+    loaded = load_sources([path], SourceOptions())
+    assert len(loaded.events) == 1
+    assert loaded.inputs[0].skipped == 1
+    assert loaded.warnings == [f"skipped {path}:record 2: log entry is not a JSON object"]

@@ -56,6 +56,12 @@ def test_joins_and_deleted_messages_are_dropped(events: list[Event]) -> None:
     assert not [event for event in events if event.actor_kind is ActorKind.SYSTEM]
 
 
+def test_dropped_noise_is_counted_by_reason() -> None:
+    loaded = load_sources([EXPORT], SourceOptions())
+    assert loaded.inputs[0].dropped == {"channel_join": 5, "tombstone": 1}
+    assert loaded.inputs[0].skipped == 0
+
+
 def test_ts_keeps_exact_microseconds_and_ignores_day_file_names(events: list[Event]) -> None:
     late = by_ts(events, "1741133261.546125")
     assert late.ts == datetime(2025, 3, 5, 0, 7, 41, 546125, tzinfo=UTC)

@@ -6,11 +6,13 @@ import io
 import json
 import re
 import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
@@ -143,6 +145,53 @@ class Bundle:
         return Document(str(PurePosixPath(self.name) / member), (self.root / member).read_bytes())
 
 
+_R = TypeVar("_R")
+
+
+@dataclass
+class Parsed:
+    """What an adapter read from one source: its events, the records it skipped, the noise it dropped.
+
+    A malformed record is skipped, not fatal, so one bad line does not cost the user the rest of an
+    export; every skip keeps its error (file and position) so nothing is dropped silently. ``dropped``
+    counts what the format itself marks as noise (joins, leaves, deleted messages), by reason.
+    """
+
+    events: list[Event] = field(default_factory=list)
+    skipped: list[InputError] = field(default_factory=list)
+    dropped: Counter[str] = field(default_factory=Counter)
+
+    def collect(self, records: Iterable[tuple[str, _R]], read: Callable[[str, _R], Event | None]) -> None:
+        """Read each ``(position, record)``; an InputError skips that record, ``None`` means dropped noise.
+
+        ``read`` counts its own drops (in ``dropped``) when it returns ``None``.
+        """
+        for position, record in records:
+            try:
+                event = read(position, record)
+            except InputError as exc:
+                self.skipped.append(exc)
+                continue
+            if event is not None:
+                self.events.append(event)
+
+    def extend(self, other: Parsed) -> None:
+        """Add another source's events, skips and drops to these."""
+        self.events.extend(other.events)
+        self.skipped.extend(other.skipped)
+        self.dropped.update(other.dropped)
+
+    def usable(self) -> Parsed:
+        """These results, or the first skip as an error when every record was skipped.
+
+        A file whose every record fails (all times zone-less and no ``--tz``, say) is not "read with
+        some skips": the user needs the reason, not an empty source.
+        """
+        if self.skipped and not self.events and not self.dropped:
+            raise self.skipped[0]
+        return self
+
+
 class Adapter(Protocol):
     """What every adapter tells about itself (``postmortem formats`` lists these)."""
 
@@ -158,7 +207,7 @@ class DocumentAdapter(Adapter, Protocol):
 
     def sniff(self, doc: Document) -> bool: ...
 
-    def parse(self, doc: Document, options: SourceOptions) -> list[Event]: ...
+    def parse(self, doc: Document, options: SourceOptions) -> Parsed: ...
 
 
 class BundleAdapter(Adapter, Protocol):
@@ -166,7 +215,7 @@ class BundleAdapter(Adapter, Protocol):
 
     def sniff_bundle(self, bundle: Bundle) -> bool: ...
 
-    def parse_bundle(self, bundle: Bundle, options: SourceOptions) -> list[Event]: ...
+    def parse_bundle(self, bundle: Bundle, options: SourceOptions) -> Parsed: ...
 
     def unclaimed(self, bundle: Bundle) -> list[str]:
         """Members that are not part of the export (read on their own, like a CSV beside it)."""

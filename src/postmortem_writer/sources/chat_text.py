@@ -47,7 +47,7 @@ from enum import Enum, auto
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, SourceOptions, guess_actor_kind
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, guess_actor_kind
 from postmortem_writer.timeparse import combine
 
 _CLOCK_24 = r"\d{1,2}:\d{2}(?::\d{2})?"
@@ -209,7 +209,7 @@ class ChatTextAdapter:
             return _is_whole_message(lines[0])
         return _count_message_starts(lines) >= 2
 
-    def parse(self, doc: Document, options: SourceOptions) -> list[Event]:
+    def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per message; naive clock times are read on ``options.date`` in ``options.tz``."""
         messages = _Reader(doc.name, options.date).read(doc.text.splitlines())
         events = []
@@ -232,7 +232,7 @@ class ChatTextAdapter:
                     edited=message.edited,
                 )
             )
-        return events
+        return Parsed(events)
 
 
 def _classify(line: str, above: str | None, *, loose: bool = True) -> tuple[_Rule, re.Match[str]] | None:

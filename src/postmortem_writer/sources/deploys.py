@@ -11,7 +11,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, SourceOptions, guess_actor_kind
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, guess_actor_kind
 from postmortem_writer.timeparse import parse_instant
 
 # Each field's accepted column names or JSON keys, compared case-insensitively.
@@ -47,7 +47,7 @@ class DeployHistoryAdapter:
         header = next(csv.reader(io.StringIO(text)), [])
         return _has_deploy_fields(header)
 
-    def parse(self, doc: Document, options: SourceOptions) -> list[Event]:
+    def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per deploy; zone-less times are read in ``options.tz``."""
         text = doc.text
         if text.lstrip().startswith("["):
@@ -59,12 +59,16 @@ class DeployHistoryAdapter:
             records = _jsonl_records(doc.name, text)
         else:
             records = _csv_records(text)
-        events = []
-        for position, record in records:
-            if not isinstance(record, dict):
-                raise InputError("deploy record is not a JSON object", path=doc.name, position=position)
-            events.append(self._event(doc.name, position, _fields(record), options))
-        return events
+        parsed = Parsed()
+        parsed.collect(records, lambda position, record: self._record(doc.name, position, record, options))
+        return parsed.usable()
+
+    def _record(self, path: str, position: str, record: Any, options: SourceOptions) -> Event:
+        if isinstance(record, InputError):
+            raise record
+        if not isinstance(record, dict):
+            raise InputError("deploy record is not a JSON object", path=path, position=position)
+        return self._event(path, position, _fields(record), options)
 
     def _event(self, path: str, position: str, fields: dict[str, str], options: SourceOptions) -> Event:
         if not fields["time"]:
@@ -136,7 +140,8 @@ def _jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
         try:
             yield f"line {number}", json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", path=path, position=f"line {number}") from None
+            # Handed on as the record, so this line alone is skipped (see _record).
+            yield f"line {number}", InputError(f"malformed JSON: {exc.msg}", path=path, position=f"line {number}")
 
 
 def _csv_records(text: str) -> Iterator[tuple[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, SourceOptions
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions
 from postmortem_writer.timeparse import parse_instant
 
 # The schema's AcknowledgeLogEntry says "acknowledgement_log_entry"; real responses say
@@ -45,21 +45,26 @@ class PagerDutyLogEntriesAdapter:
             and all(isinstance(e, dict) and str(e.get("type", "")).endswith("_log_entry") for e in data)
         )
 
-    def parse(self, doc: Document, options: SourceOptions) -> list[Event]:
+    def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per log entry, oldest first (the API lists newest first)."""
         data = doc.json
         entries = data.get("log_entries") if isinstance(data, dict) else data
         if not isinstance(entries, list):
             raise InputError('expected a "log_entries" list', path=doc.name)
-        events = [self._event(doc.name, number, entry, options) for number, entry in enumerate(entries, start=1)]
+        parsed = Parsed()
+        parsed.collect(
+            ((f"record {number}", entry) for number, entry in enumerate(entries, start=1)),
+            lambda position, entry: self._event(doc.name, position, entry, options),
+        )
+        events = parsed.events
         # Entry ids are opaque, so same-second entries (trigger and assign) keep the order PagerDuty
         # made them in: the file order, read backwards when the file lists newest first.
         if events and events[0].ts > events[-1].ts:
             events.reverse()
-        return sorted(events, key=lambda event: event.ts)
+        parsed.events = sorted(events, key=lambda event: event.ts)
+        return parsed.usable()
 
-    def _event(self, path: str, number: int, entry: Any, options: SourceOptions) -> Event:
-        position = f"record {number}"
+    def _event(self, path: str, position: str, entry: Any, options: SourceOptions) -> Event:
         if not isinstance(entry, dict):
             raise InputError("log entry is not a JSON object", path=path, position=position)
         created_at = entry.get("created_at")

@@ -8,11 +8,14 @@ from pathlib import Path
 
 from postmortem_writer.errors import InputError, UsageError
 from postmortem_writer.models import Event, InputFile
-from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, DocumentAdapter, SourceOptions
+from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, DocumentAdapter, Parsed, SourceOptions
 from postmortem_writer.sources.chat_text import ChatTextAdapter
 from postmortem_writer.sources.deploys import DeployHistoryAdapter
 from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
+
+# Past this many, one file's skips are summed up rather than listed: a thousand warnings hide the rest.
+_SKIPS_SHOWN = 20
 
 # Order matters: the most specific formats come first, catch-alls (plain text) last.
 BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(),)
@@ -35,6 +38,24 @@ class Loaded:
     events: list[Event] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def add(self, path: str, fmt: str, sha256: str, parsed: Parsed) -> None:
+        """Take one source's results, turning each skipped record into a warning."""
+        self.events.extend(parsed.events)
+        self.inputs.append(
+            InputFile(
+                path=path,
+                format=fmt,
+                sha256=sha256,
+                events=len(parsed.events),
+                skipped=len(parsed.skipped),
+                dropped=dict(sorted(parsed.dropped.items())),
+            )
+        )
+        shown = parsed.skipped[:_SKIPS_SHOWN]
+        self.warnings.extend(f"skipped {error}" for error in shown)
+        if len(parsed.skipped) > len(shown):
+            self.warnings.append(f"{path}: skipped {len(parsed.skipped)} malformed records in all")
 
 
 def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
@@ -64,9 +85,7 @@ def _load_bundle(bundle: Bundle, options: SourceOptions, loaded: Loaded) -> None
     for adapter in BUNDLE_ADAPTERS:
         forced = options.source_format == adapter.name
         if forced or (options.source_format is None and adapter.sniff_bundle(bundle)):
-            events = adapter.parse_bundle(bundle, options)
-            loaded.events.extend(events)
-            loaded.inputs.append(_input_record(bundle.name, adapter.name, _bundle_digest(bundle), len(events)))
+            loaded.add(bundle.name, adapter.name, _bundle_digest(bundle), adapter.parse_bundle(bundle, options))
             # Files beside the export (a deploy CSV, a PagerDuty log) are sources of their own.
             for member in [] if forced else adapter.unclaimed(bundle):
                 _load_document(bundle.open(member), options, loaded, strict=False)
@@ -90,10 +109,8 @@ def _load_nested_bundles(bundle: Bundle, options: SourceOptions, loaded: Loaded)
         sub = Bundle(bundle.name, bundle.root, bundle.is_zip, [m for m in bundle.members if m.startswith(top)])
         adapter = next((a for a in BUNDLE_ADAPTERS if a.sniff_bundle(sub)), None)
         if adapter is not None:
-            events = adapter.parse_bundle(sub, options)
-            loaded.events.extend(events)
             name = f"{bundle.name}{':' if bundle.is_zip else '/'}{top.rstrip('/')}"
-            loaded.inputs.append(_input_record(name, adapter.name, _bundle_digest(sub), len(events)))
+            loaded.add(name, adapter.name, _bundle_digest(sub), adapter.parse_bundle(sub, options))
             claimed.append(top)
     return tuple(claimed)
 
@@ -110,9 +127,7 @@ def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, str
             )
         loaded.warnings.append(f"{doc.name}: skipped, not a format we read")
         return
-    events = adapter.parse(doc, options)
-    loaded.events.extend(events)
-    loaded.inputs.append(_input_record(doc.name, adapter.name, hashlib.sha256(doc.data).hexdigest(), len(events)))
+    loaded.add(doc.name, adapter.name, hashlib.sha256(doc.data).hexdigest(), adapter.parse(doc, options))
 
 
 def _pick(doc: Document, options: SourceOptions) -> DocumentAdapter | None:
@@ -145,7 +160,3 @@ def _bundle_digest(bundle: Bundle) -> str:
         digest.update(member.encode())
         digest.update(hashlib.sha256(bundle.open(member).data).digest())
     return digest.hexdigest()
-
-
-def _input_record(path: str, fmt: str, sha256: str, count: int) -> InputFile:
-    return InputFile(path=path, format=fmt, sha256=sha256, events=count)

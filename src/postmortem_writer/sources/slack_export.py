@@ -8,7 +8,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Bundle, SourceOptions
+from postmortem_writer.sources.base import Bundle, Parsed, SourceOptions
 from postmortem_writer.timeparse import from_epoch
 
 _CHANNEL_LISTS = ("channels.json", "groups.json", "dms.json", "mpims.json")
@@ -63,12 +63,12 @@ class SlackExportAdapter:
         relative = ((member, PurePosixPath(member.removeprefix(root))) for member in bundle.members)
         return [m for m, path in relative if len(path.parts) != 2 and path.name not in _EXPORT_FILES]
 
-    def parse_bundle(self, bundle: Bundle, options: SourceOptions) -> list[Event]:
+    def parse_bundle(self, bundle: Bundle, options: SourceOptions) -> Parsed:
         """One event per message in every channel folder (times are UTC epochs; ``options`` is unused)."""
         members = bundle.members
         root = _export_root(members) or ""
         workspace = _Workspace(bundle, root, members)
-        events: list[Event] = []
+        parsed = Parsed()
         for member in members:
             relative = PurePosixPath(member.removeprefix(root))
             if not member.startswith(root) or len(relative.parts) != 2 or relative.suffix != ".json":
@@ -78,13 +78,17 @@ class SlackExportAdapter:
             if not isinstance(messages, list):
                 raise InputError("expected a JSON array of messages in a channel folder", path=doc.name)
             channel = relative.parts[0]
-            for number, message in enumerate(messages, start=1):
+
+            def read(position: str, message: Any, channel: str = channel, path: str = doc.name) -> Event | None:
                 if not isinstance(message, dict) or not isinstance(message.get("ts"), str):
-                    raise InputError("not a Slack message (no 'ts')", path=doc.name, position=f"message {number}")
-                event = workspace.event(message, channel, doc.name)
-                if event is not None:
-                    events.append(event)
-        return events
+                    raise InputError("not a Slack message (no 'ts')", path=path, position=position)
+                event = workspace.event(message, channel, path)
+                if event is None:
+                    parsed.dropped[str(message.get("subtype") or "empty")] += 1
+                return event
+
+            parsed.collect(((f"message {n}", m) for n, m in enumerate(messages, start=1)), read)
+        return parsed.usable()
 
 
 # Top-level files of workspace exports (Enterprise Grid and newer exports add some of these).
