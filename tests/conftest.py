@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 from typing import Any
@@ -31,3 +32,12 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _no_model_endpoint(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests see no developer's endpoint or key, and never write to the real answer cache."""
+    for name in list(os.environ):
+        if name.startswith(("OPENAI_", "AZURE_OPENAI_", "POSTMORTEM_")) and name != "POSTMORTEM_UPDATE_GOLDEN":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("POSTMORTEM_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

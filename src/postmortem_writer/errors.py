@@ -7,12 +7,17 @@ clear line and a non-zero exit code instead of a traceback::
     ├── UserError                    the user can fix it: exit code 2
     │   ├── InputError               a source file is unreadable, malformed or of no known format
     │   ├── UsageError               options that contradict each other or name unknown things
-    │   └── OutputExistsError        refusing to overwrite an existing file without --force
+    │   ├── OutputExistsError        refusing to overwrite an existing file without --force
+    │   └── EndpointError            the model endpoint refuses us (bad key, unknown model, wrong URL)
+    ├── ModelError                   the model or its endpoint misbehaved: exit code 4
+    │   ├── ModelOutputError         invalid or truncated output, still wrong after re-asks
+    │   └── EndpointUnavailable      429/5xx/timeouts/dropped connections, still failing after retries
     └── InternalError                a bug or a broken installation (missing template): exit code 3
-        └── GroundingError           a draft cites an unknown event or mistimes an entry (a bug)
+        ├── GroundingError           a draft cites an unknown event or mistimes an entry (a bug)
+        └── ScriptExhausted          the scripted fake backend was asked for more than its script holds
 
-Model misbehaviour (invalid output after retries, dangling evidence ids) will get its own branch
-beside ``UserError`` when the LLM path lands, because it is neither the user's fault nor a bug.
+Model misbehaviour is neither the user's fault nor a bug: a chunk that raises a ``ModelError`` becomes
+a marked gap in the draft, and the raw response is kept for the call log.
 """
 
 from __future__ import annotations
@@ -60,3 +65,31 @@ class InternalError(PostmortemError):
 
 class GroundingError(InternalError):
     """A draft cites an event id that does not exist, or an entry's time is not its evidence's."""
+
+
+class ScriptExhausted(InternalError):
+    """The scripted fake backend ran out of responses: the test expected fewer calls."""
+
+
+class EndpointError(UserError):
+    """The endpoint rejected the request in a way retrying cannot fix (401, 403, 404, 400)."""
+
+
+class ModelError(PostmortemError):
+    """The model or its endpoint misbehaved; ``raw`` keeps the last response text, if any."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, *, raw: str | None = None, attempts: int = 1):
+        self.message = message
+        self.raw = raw
+        self.attempts = attempts
+        super().__init__(message)
+
+
+class ModelOutputError(ModelError):
+    """Output that does not fit the schema or cites unknown events, even after re-asking."""
+
+
+class EndpointUnavailable(ModelError):
+    """Rate limits, server errors, timeouts or dropped connections that outlasted the retries."""

@@ -211,10 +211,27 @@ class Provenance(_Model):
     tool_version: str
     extractor: str
     model: str | None = None
+    endpoint: str | None = None  # host only; keys never leave the process
+    mode: str | None = None
     prompt_versions: dict[str, str] = Field(default_factory=dict)
     inputs: list[InputFile] = Field(default_factory=list)
     usage: dict[str, int] = Field(default_factory=dict)
     calls: int = 0
+    cached_calls: int = 0
+    call_log: str | None = None
+
+
+class Gap(_Model):
+    """Events the model could not analyse; the draft says so instead of pretending to cover them.
+
+    ``first`` and ``last`` count as cited, so the reader finds both in the evidence index.
+    """
+
+    first: EventId
+    last: EventId
+    events: int
+    reason: str
+    fallback: str = Field(description="what the draft shows for these events instead")
 
 
 class Draft(_Model):
@@ -236,6 +253,7 @@ class Draft(_Model):
     open_questions: list[Cited] = Field(default_factory=list)
     related_incidents: list[Cited] = Field(default_factory=list)
     responders: list[Responder] = Field(default_factory=list)
+    gaps: list[Gap] = Field(default_factory=list)
     evidence_index: list[Event] = Field(default_factory=list)
     provenance: Provenance
 
@@ -244,6 +262,7 @@ class Draft(_Model):
         ids: set[str] = set(self.impact.start_evidence) | set(self.impact.end_evidence)
         if self.severity is not None:
             ids.update(self.severity.evidence)
+        ids.update(event_id for gap in self.gaps for event_id in (gap.first, gap.last))
         groups: list[list[Any]] = [
             self.summary,
             self.timeline,

@@ -1,4 +1,4 @@
-"""The only module that knows the order of the stages: sources → events → extract → render."""
+"""The only module that knows the order of the stages: sources → events → extract (rules or LLM) → render."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from postmortem_writer import __version__
 from postmortem_writer.errors import InputError
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.grounding import check_draft
+from postmortem_writer.extract.llm import Budget, Progress, extract_llm
 from postmortem_writer.extract.rules import extract_rules
+from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Draft, InputFile, Provenance
 from postmortem_writer.sources import SourceOptions, load_sources
 
@@ -32,10 +34,41 @@ def ingest(paths: list[Path], options: SourceOptions) -> Ingested:
     return Ingested(EventStream(loaded.events), loaded.inputs, loaded.warnings)
 
 
-def draft_from(ingested: Ingested, *, title: str | None = None) -> Draft:
-    """A grounded draft of the ingested incident, with the rule-based extractor."""
-    provenance = Provenance(tool_version=__version__, extractor="rules", inputs=ingested.inputs)
-    draft = extract_rules(ingested.stream, title=title, provenance=provenance)
+def draft_from(
+    ingested: Ingested, *, title: str | None = None, llm: Session | None = None, progress: Progress | None = None
+) -> Draft:
+    """A grounded draft of the ingested incident: with the model when ``llm`` is given, else by rules."""
+    provenance = Provenance(
+        tool_version=__version__, extractor="rules" if llm is None else "llm", inputs=ingested.inputs
+    )
+    if llm is None:
+        draft = extract_rules(ingested.stream, title=title, provenance=provenance)
+    else:
+        draft = extract_llm(
+            ingested.stream,
+            caller=llm.caller,
+            budget=Budget.for_context(llm.context_tokens),
+            concurrency=llm.concurrency,
+            provenance=provenance,
+            title=title,
+            progress=progress,
+        )
+        totals = llm.caller.totals
+        draft.provenance = provenance.model_copy(
+            update={
+                "model": llm.caller.backend.model,
+                "mode": llm.caller.backend.mode,
+                "endpoint": llm.endpoint,
+                "prompt_versions": {ref.id: ref.label() for ref in totals.prompts.values()},
+                "usage": {
+                    "prompt_tokens": totals.usage.prompt_tokens,
+                    "completion_tokens": totals.usage.completion_tokens,
+                },
+                "calls": totals.calls,
+                "cached_calls": totals.cached,
+                "call_log": str(llm.call_log) if llm.call_log else None,
+            }
+        )
     cited = draft.cited_ids()
     draft.evidence_index = [event for event in ingested.stream if event.id in cited]
     check_draft(draft, ingested.stream)  # after the index is filled, so its completeness is checked too

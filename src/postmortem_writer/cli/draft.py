@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from postmortem_writer.cli.options import force_option, read_sources, source_options, source_paths
+from postmortem_writer.cli.options import (
+    ProgressBar,
+    force_option,
+    model_options,
+    open_llm,
+    read_sources,
+    source_options,
+    source_paths,
+)
+from postmortem_writer.errors import ModelError
 from postmortem_writer.output import write_atomic
 from postmortem_writer.pipeline import draft_from
 from postmortem_writer.render import render_json, render_markdown
@@ -30,6 +40,8 @@ from postmortem_writer.render import render_json, render_markdown
     help="Your own jinja2 Markdown template instead of the built-in one.",
 )
 @source_options
+@model_options
+@click.option("--strict", is_flag=True, help="Exit with code 4 when the model left any events unanalysed.")
 @force_option
 def draft(
     paths: tuple[Path, ...],
@@ -40,7 +52,9 @@ def draft(
     tz: str | None,
     date: str | None,
     source_format: str | None,
+    strict: bool,
     force: bool,
+    **model: Any,
 ) -> None:
     """Write a first draft of a postmortem from incident exports.
 
@@ -51,14 +65,28 @@ def draft(
     Every timeline entry, factor and action item cites event ids (E1, E2, …) listed with their
     source file and position in the draft's appendix.
 
+    With a model endpoint configured (OPENAI_API_KEY, or OPENAI_BASE_URL for a local server such
+    as Ollama, vLLM, llama.cpp or LM Studio), chat is read by the model in chunks and the analysis
+    sections are written by it; times and citations are still checked against the sources.
+    Answers are cached, so an unchanged re-run makes no calls. Events the model could not
+    analyse are listed as gaps in the draft (--strict makes them an error).
+
     \b
     Examples:
       postmortem draft fixtures/incidents/inc-2025-0304/sources -o postmortem.md
       postmortem draft chat.txt --date 2025-03-04 --tz Europe/Berlin
       postmortem draft slack-export.zip pd-log.json --format json -o draft.json
+      OPENAI_BASE_URL=http://localhost:11434/v1 postmortem draft export.zip --model llama3.1 -o pm.md
     """
     ingested = read_sources(paths, tz, date, source_format)
-    result = draft_from(ingested, title=title)
+    session = open_llm(model)
+    bar = ProgressBar("analysing")
+    try:
+        result = draft_from(ingested, title=title, llm=session, progress=bar)
+    finally:
+        bar.close()
+        if session is not None:
+            session.close()
     if output_format == "json":
         text = render_json(result)
     else:
@@ -67,9 +95,16 @@ def draft(
         click.echo(text, nl=False)
     else:
         write_atomic(output, text, force=force)
+    provenance = result.provenance
+    calls = f" ({provenance.calls} model calls, {provenance.cached_calls} cached)" if session is not None else ""
     click.echo(
-        f"Drafted from {len(ingested.stream)} events in {len(ingested.inputs)} source(s) with the rules extractor: "
-        f"{len(result.timeline)} timeline entries, {len(result.contributing_factors)} candidate factors, "
-        f"{len(result.action_items)} action items" + (f"; wrote {output}" if output else ""),
+        f"Drafted from {len(ingested.stream)} events in {len(ingested.inputs)} source(s) with the "
+        f"{provenance.extractor} extractor{calls}: {len(result.timeline)} timeline entries, "
+        f"{len(result.contributing_factors)} candidate factors, {len(result.action_items)} action items"
+        + (f"; wrote {output}" if output else ""),
         err=True,
     )
+    for gap in result.gaps:
+        click.echo(f"warning: events {gap.first} to {gap.last} could not be analysed: {gap.reason}", err=True)
+    if strict and result.gaps:
+        raise ModelError(f"{len(result.gaps)} gap(s) in the analysis and --strict was given")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,9 @@ from typing import Any, TypeVar
 import click
 
 from postmortem_writer.errors import UsageError
+from postmortem_writer.llm.cache import CACHE_ENV
+from postmortem_writer.llm.session import Session, open_session
+from postmortem_writer.llm.settings import CONFIG_NAME, Mode, endpoint_configured, load_config, resolve
 from postmortem_writer.pipeline import Ingested, ingest
 from postmortem_writer.sources import SourceOptions, adapter_names
 from postmortem_writer.timeparse import zone
@@ -69,3 +73,119 @@ def read_sources(paths: tuple[Path, ...], tz: str | None, date: str | None, sour
     for warning in ingested.warnings:
         click.echo(f"warning: {warning}", err=True)
     return ingested
+
+
+def model_options(func: F) -> F:
+    """--extractor and the model endpoint settings (also from OPENAI_* / POSTMORTEM_* variables)."""
+    decorators = [
+        click.option(
+            "--extractor",
+            type=click.Choice(["auto", "rules", "llm"]),
+            default="auto",
+            show_default=True,
+            help="rules: no model. llm: a model endpoint. auto: llm when an endpoint is configured, else rules.",
+        ),
+        click.option("--model", envvar="POSTMORTEM_MODEL", help="Model name at the endpoint [env: POSTMORTEM_MODEL]."),
+        click.option(
+            "--base-url",
+            envvar=["POSTMORTEM_BASE_URL", "OPENAI_BASE_URL"],
+            metavar="URL",
+            help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 [env: OPENAI_BASE_URL].",
+        ),
+        click.option(
+            "--api-key",
+            envvar=["POSTMORTEM_API_KEY", "OPENAI_API_KEY"],
+            metavar="KEY",
+            help="API key; prefer the environment [env: OPENAI_API_KEY].",
+        ),
+        click.option(
+            "--api-version",
+            envvar="OPENAI_API_VERSION",
+            help="Azure OpenAI API version (selects the Azure client) [env: OPENAI_API_VERSION].",
+        ),
+        click.option(
+            "--mode",
+            type=click.Choice([mode.value for mode in Mode]),
+            help="How the schema is enforced: tools (OpenAI, Azure default), json-schema (local servers' "
+            "default), json, md-json (for models without either).",
+        ),
+        click.option("--timeout", type=float, help="Seconds per request [default: 120]."),
+        click.option("--max-retries", type=int, help="Retries of 429/5xx/timeouts per call [default: 3]."),
+        click.option("--concurrency", type=int, help="Calls in flight at once [default: 4]."),
+        click.option(
+            "--context-tokens", type=int, help="Model context window to budget chunks for [default: by model]."
+        ),
+        click.option(
+            "--config",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=f"TOML file with an [llm] table of these settings [default: ./{CONFIG_NAME} if present].",
+        ),
+        click.option("--no-cache", is_flag=True, help="Ask the model again even for unchanged requests."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            envvar=CACHE_ENV,
+            help=f"Answer cache and call logs [env: {CACHE_ENV}; default: ~/.cache/postmortem-writer].",
+        ),
+        click.option(
+            "--call-log",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Append one JSON line per model call here [default: a new file under the cache dir's runs/].",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+_SETTING_FLAGS = (
+    "model", "base_url", "api_key", "api_version", "mode", "timeout", "max_retries", "concurrency", "context_tokens",
+)  # fmt: skip
+
+
+def open_llm(options: dict[str, Any]) -> Session | None:
+    """A model session when the extractor resolves to llm, else ``None``; says on stderr which it is."""
+    extractor = options["extractor"]
+    flags = {name: options[name] for name in _SETTING_FLAGS}
+    config = load_config(options["config"])
+    if extractor == "rules" or (extractor == "auto" and not endpoint_configured({**config, **flags})):
+        if extractor == "auto":
+            click.echo(
+                "extractor: rules (no model endpoint configured; set OPENAI_API_KEY or OPENAI_BASE_URL to use one)",
+                err=True,
+            )
+        return None
+    settings = resolve(flags, config)
+    session = open_session(
+        settings, cache_dir=options["cache_dir"], use_cache=not options["no_cache"], call_log=options["call_log"]
+    )
+    click.echo(
+        f"extractor: llm ({settings.model} at {settings.host}, mode {settings.mode.value}); "
+        f"call log: {session.call_log}",
+        err=True,
+    )
+    return session
+
+
+class ProgressBar:
+    """Progress of model calls on stderr (click draws it only on a terminal)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar: Any = None
+
+    def start(self, total: int) -> None:
+        """Begin a bar of ``total`` steps."""
+        self._bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+        self._bar.__enter__()
+
+    def advance(self) -> None:
+        """One step done."""
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def close(self) -> None:
+        """Finish the bar."""
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None

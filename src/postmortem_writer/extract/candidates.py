@@ -1,0 +1,144 @@
+"""What the model may answer: the schemas of the map and synthesis calls, grounding included.
+
+Validation is where grounding starts: an evidence id the call was not shown, a quote that is not
+in the cited events, or a time the model wrote itself fails validation, and instructor sends the
+error back for another try. Entry times are never taken from the model; ``grounding`` derives
+them from the cited events afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from postmortem_writer.models import Confidence, TimelineKind
+
+Category = Literal["change", "testing", "monitoring", "capacity", "dependency", "process", "communication", "other"]
+Metric = Literal["users", "requests", "error_rate", "latency", "revenue", "orders", "other"]
+
+_TIME_KEYS = frozenset({"time", "timestamp", "ts", "date", "datetime", "when", "at"})
+_ID = re.compile(r"^E[1-9][0-9]*$")
+
+
+class _Grounded(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    evidence: list[str] = Field(
+        min_length=1, description="ids of the events that show this, earliest first, e.g. ['E12', 'E15']"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_times(cls, data: Any) -> Any:
+        if isinstance(data, dict) and (written := sorted(_TIME_KEYS & set(data))):
+            raise ValueError(
+                f"remove {', '.join(written)}: do not write times; they are taken from the events you cite"
+            )
+        return data
+
+    @field_validator("evidence", mode="after")
+    @classmethod
+    def _known_ids(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        ids = [item.strip().upper() for item in value]
+        malformed = [item for item in ids if not _ID.match(item)]
+        if malformed:
+            raise ValueError(f"{', '.join(malformed)}: evidence must be event ids such as E12")
+        allowed = (info.context or {}).get("event_ids")
+        if allowed is not None:
+            unknown = [item for item in ids if item not in allowed]
+            if unknown:
+                raise ValueError(f"{', '.join(unknown)} not among the event ids in the data; cite only ids shown there")
+        return list(dict.fromkeys(ids))
+
+
+class _MaybeGrounded(_Grounded):
+    evidence: list[str] = Field(default_factory=list, description="ids of the events behind this, if any")
+
+
+class TimelineCandidate(_Grounded):
+    """A moment in the incident, in one short past-tense sentence."""
+
+    kind: TimelineKind
+    description: str = Field(min_length=3)
+
+
+class FactorCandidate(_Grounded):
+    """A condition that made the incident possible, worse or longer."""
+
+    title: str = Field(min_length=3)
+    description: str
+    category: Category = "other"
+
+
+class ActionCandidate(_Grounded):
+    """A follow-up someone proposed or took on."""
+
+    description: str = Field(min_length=3)
+    owner: str | None = Field(default=None, description="the person or team the events name as owner, else null")
+
+
+class ImpactClue(_Grounded):
+    """A figure the events state, quoted exactly."""
+
+    metric: Metric
+    value: str = Field(description="the figure as stated, e.g. '38%' or '1,200 orders'")
+    quote: str = Field(description="the exact words of the cited event that state the figure")
+
+    @model_validator(mode="after")
+    def _quoted(self, info: ValidationInfo) -> ImpactClue:
+        texts: dict[str, str] = (info.context or {}).get("texts", {})
+        if texts and not any(_squash(self.quote) in _squash(texts.get(i, "")) for i in self.evidence):
+            raise ValueError(f"quote {self.quote!r} is not in the cited events' text; quote their words exactly")
+        return self
+
+
+class QuestionCandidate(_MaybeGrounded):
+    """Something the review must settle."""
+
+    question: str = Field(min_length=3)
+
+
+class ChunkFindings(BaseModel):
+    """Everything one chunk of events shows (an empty list when it shows nothing of a kind)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timeline: list[TimelineCandidate] = Field(default_factory=list)
+    factors: list[FactorCandidate] = Field(default_factory=list)
+    action_items: list[ActionCandidate] = Field(default_factory=list)
+    impact: list[ImpactClue] = Field(default_factory=list)
+    questions: list[QuestionCandidate] = Field(default_factory=list)
+
+
+class Statement(_Grounded):
+    """One or two sentences and the events behind them."""
+
+    text: str = Field(min_length=3)
+
+
+class SynthesisFactor(FactorCandidate):
+    """A contributing factor with how strongly the evidence supports it."""
+
+    confidence: Confidence = Confidence.LOW
+
+
+class Synthesis(BaseModel):
+    """The analysis sections of the draft."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    summary: list[Statement] = Field(min_length=1, max_length=5)
+    trigger: list[Statement] = Field(default_factory=list)
+    contributing_factors: list[SynthesisFactor] = Field(default_factory=list)
+    went_well: list[Statement] = Field(default_factory=list)
+    went_wrong: list[Statement] = Field(default_factory=list)
+    lucky: list[Statement] = Field(default_factory=list)
+    lessons: list[Statement] = Field(default_factory=list)
+    action_items: list[ActionCandidate] = Field(default_factory=list)
+    open_questions: list[QuestionCandidate] = Field(default_factory=list)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.casefold().split())

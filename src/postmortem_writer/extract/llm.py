@@ -1,0 +1,306 @@
+"""The LLM extractor: map chunks of chat to grounded candidates, merge them, then synthesise.
+
+Structured events (alerts, pages, deploys) reach the timeline through the rules extractor without
+a model call; the model reads what people wrote. A chunk whose call fails for good becomes a
+``Gap`` and its events keep the rules extractor's entries, so a flaky endpoint costs coverage, not
+the run. Only ``EndpointError`` (a key or URL that can never work) stops the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import timedelta
+from difflib import SequenceMatcher
+from typing import Protocol
+
+from postmortem_writer.chunking import Chunk, chunk_events, estimate_tokens
+from postmortem_writer.errors import ModelError
+from postmortem_writer.events import EventStream
+from postmortem_writer.extract.candidates import ChunkFindings, Statement, Synthesis
+from postmortem_writer.extract.grounding import grounded_entry
+from postmortem_writer.extract.rules import extract_rules
+from postmortem_writer.llm.backend import Request
+from postmortem_writer.llm.calls import Caller
+from postmortem_writer.llm.prompts import DATA_CLOSE, DATA_OPEN, data_block, load_prompt
+from postmortem_writer.models import (
+    ActionItem,
+    Cited,
+    ContributingFactor,
+    Draft,
+    Gap,
+    ImpactFigure,
+    Provenance,
+    SourceKind,
+    TimelineEntry,
+)
+
+MAP_PROMPT = ("extract-chunk", "v1")
+SYNTHESIS_PROMPT = ("synthesize", "v1")
+MAX_CHUNK_TOKENS = 6000
+"""Larger chunks save little prompt overhead and make one failure cost more."""
+PROMPT_OVERHEAD = 1200
+"""Tokens of instructions and schema around each chunk (measured on the released prompts)."""
+DUPLICATE_WINDOW = timedelta(minutes=2)
+
+
+class Progress(Protocol):
+    """Told how many calls a run will make, then of each one finished."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self) -> None: ...
+
+
+class _Cites(Protocol):
+    evidence: list[str]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Token budget of one map call, derived from the model's context window."""
+
+    chunk: int
+    overlap: int
+
+    @classmethod
+    def for_context(cls, context_tokens: int) -> Budget:
+        """Room for the chunk after the prompt overhead and a reserve for the answer."""
+        reserve = min(4096, context_tokens // 4)
+        chunk = max(256, min(MAX_CHUNK_TOKENS, context_tokens - reserve - PROMPT_OVERHEAD))
+        return cls(chunk=chunk, overlap=chunk // 20)
+
+
+def chat_chunks(stream: EventStream, budget: Budget) -> list[Chunk]:
+    """The events the model reads (everything but structured alerts, pages and deploys), chunked."""
+    prose = [event for event in stream if event.kind is SourceKind.CHAT]
+    return chunk_events(prose, budget=budget.chunk, overlap=budget.overlap)
+
+
+def extract_llm(
+    stream: EventStream,
+    *,
+    caller: Caller,
+    budget: Budget,
+    provenance: Provenance,
+    concurrency: int = 4,
+    title: str | None = None,
+    progress: Progress | None = None,
+) -> Draft:
+    """A grounded draft: rules for structured events, the model for chat and the analysis.
+
+    ``evidence_index`` is left empty for the caller to fill with the cited events.
+    """
+    rules = extract_rules(stream, title=title, provenance=provenance)
+    chunks = chat_chunks(stream, budget)
+    if progress is not None:
+        progress.start(len(chunks) + 1)
+    findings, gaps = _map(stream, chunks, caller, concurrency, progress)
+    failed = {event_id for chunk in chunks if chunk.id not in findings for event_id in chunk.event_ids}
+    timeline = _merge_timeline(stream, rules.timeline, findings.values(), failed)
+    figures = _figures(rules.impact.figures, findings.values())
+    draft = rules.model_copy(
+        update={"timeline": timeline, "impact": rules.impact.model_copy(update={"figures": figures})}
+    )
+    try:
+        synthesis = _synthesise(draft, findings.values(), caller, len(stream))
+    except ModelError as exc:
+        gaps.append(
+            Gap(
+                first=stream.events[0].id,
+                last=stream.events[-1].id,
+                events=len(stream),
+                reason=f"the analysis call failed: {exc}",
+                fallback="Summary, factors, action items and questions come from the rules extractor",
+            )
+        )
+    else:
+        draft = _with_synthesis(draft, synthesis)
+    if progress is not None:
+        progress.advance()
+    return draft.model_copy(update={"gaps": gaps})
+
+
+def _map(
+    stream: EventStream, chunks: list[Chunk], caller: Caller, concurrency: int, progress: Progress | None
+) -> tuple[dict[str, ChunkFindings], list[Gap]]:
+    prompt = load_prompt(*MAP_PROMPT)
+    requests = {
+        chunk.id: Request(
+            prompt=prompt.ref,
+            messages=prompt.messages(
+                data=data_block(chunk.lines),
+                data_open=DATA_OPEN,
+                data_close=DATA_CLOSE,
+                chunk_id=chunk.id,
+                first_id=chunk.event_ids[0],
+                last_id=chunk.event_ids[-1],
+                count=len(chunk.event_ids),
+            ),
+            response_model=ChunkFindings,
+            context={"event_ids": frozenset(chunk.event_ids), "texts": {i: stream[i].text for i in chunk.event_ids}},
+            label=f"map {chunk.id}",
+        )
+        for chunk in chunks
+    }
+    findings: dict[str, ChunkFindings] = {}
+    gaps: list[Gap] = []
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        futures: dict[Future[ChunkFindings], Chunk] = {
+            pool.submit(lambda r: caller.call(r).value, requests[chunk.id]): chunk for chunk in chunks
+        }
+        try:
+            for future in as_completed(futures):
+                chunk = futures[future]
+                try:
+                    findings[chunk.id] = future.result()
+                except ModelError as exc:
+                    gaps.append(
+                        Gap(
+                            first=chunk.event_ids[0],
+                            last=chunk.event_ids[-1],
+                            events=len(chunk.event_ids),
+                            reason=str(exc),
+                            fallback="Timeline entries for these events come from the rules extractor",
+                        )
+                    )
+                if progress is not None:
+                    progress.advance()
+        except BaseException:
+            # An endpoint that refuses us outright fails every call alike: stop, don't queue the rest.
+            for pending in futures:
+                pending.cancel()
+            raise
+    gaps.sort(key=lambda gap: int(gap.first[1:]))
+    return findings, gaps
+
+
+@dataclass
+class _Row:
+    entry: TimelineEntry
+    structured: bool  # cites an alert, page or deploy, not only chat
+
+
+def _merge_timeline(
+    stream: EventStream, rule_entries: list[TimelineEntry], findings: Iterable[ChunkFindings], failed: set[str]
+) -> list[TimelineEntry]:
+    """Structured entries and model entries, de-duplicated; rules entries stand in for failed chunks."""
+    rows: list[_Row] = []
+    for entry in rule_entries:
+        structured = any(stream[i].kind is not SourceKind.CHAT for i in entry.evidence)
+        if structured or set(entry.evidence) & failed:
+            rows.append(_Row(entry, structured))
+    for found in findings:
+        for candidate in found.timeline:
+            entry = grounded_entry(candidate.kind, candidate.description, candidate.evidence, stream)
+            twin = next((row for row in rows if _same_moment(row.entry, entry)), None)
+            if twin is None:
+                rows.append(_Row(entry, False))
+                continue
+            # The first wording stays: a structured event's is exact ("Alert fired: …"), not a paraphrase.
+            evidence = sorted(set(twin.entry.evidence) | set(entry.evidence), key=lambda i: int(i[1:]))
+            twin.entry = grounded_entry(twin.entry.kind, twin.entry.description, evidence, stream)
+    return sorted((row.entry for row in rows), key=lambda e: (e.time, int(e.evidence[0][1:])))
+
+
+def _same_moment(a: TimelineEntry, b: TimelineEntry) -> bool:
+    """Two entries telling the same moment: same kind, and shared evidence or near-identical words."""
+    if a.kind is not b.kind:
+        return False
+    if set(a.evidence) & set(b.evidence):
+        return True
+    close = abs(a.time - b.time) <= DUPLICATE_WINDOW
+    return close and SequenceMatcher(None, a.description.lower(), b.description.lower()).ratio() >= 0.6
+
+
+def _figures(rule_figures: list[ImpactFigure], findings: Iterable[ChunkFindings]) -> list[ImpactFigure]:
+    figures = list(rule_figures)
+    seen = {(f.metric, f.value.strip().lower()) for f in figures}
+    for found in findings:
+        for clue in found.impact:
+            key = (clue.metric, clue.value.strip().lower())
+            if key not in seen:
+                seen.add(key)
+                figures.append(
+                    ImpactFigure(metric=clue.metric, value=clue.value, quote=clue.quote, evidence=clue.evidence)
+                )
+    return figures
+
+
+def _synthesise(draft: Draft, findings: Iterable[ChunkFindings], caller: Caller, event_count: int) -> Synthesis:
+    """One call over the merged timeline and the chunk candidates for the analysis sections."""
+    lines = [f"TIMELINE ({len(draft.timeline)} entries; time | kind | what | evidence)"]
+    lines += [
+        f"{e.time.strftime('%Y-%m-%d %H:%M:%SZ')} | {e.kind.value} | {e.description} | {', '.join(e.evidence)}"
+        for e in draft.timeline
+    ]
+    found = list(findings)
+    factors = [f for x in found for f in x.factors]
+    actions = [a for x in found for a in x.action_items]
+    questions = [q for x in found for q in x.questions]
+    sections = (
+        ("CANDIDATE FACTORS", [f"{f.title}: {f.description} [{f.category}]{_ids(f)}" for f in factors]),
+        ("CANDIDATE ACTION ITEMS", [f"{a.description} (owner: {a.owner or '?'}){_ids(a)}" for a in actions]),
+        ("IMPACT FIGURES", [f'{f.metric}: {f.value} — "{f.quote}"{_ids(f)}' for f in draft.impact.figures]),
+        ("OPEN QUESTIONS", [f"{q.question}{_ids(q)}" for q in questions]),
+    )
+    for heading, items in sections:
+        if items:
+            lines += ["", heading, *items]
+    cited = draft.cited_ids() | {
+        i for x in found for group in (x.factors, x.action_items, x.questions) for item in group for i in item.evidence
+    }
+    prompt = load_prompt(*SYNTHESIS_PROMPT)
+    request = Request(
+        prompt=prompt.ref,
+        messages=prompt.messages(
+            data=data_block(lines),
+            data_open=DATA_OPEN,
+            data_close=DATA_CLOSE,
+            title=draft.title,
+            entry_count=len(draft.timeline),
+            event_count=event_count,
+        ),
+        response_model=Synthesis,
+        context={"event_ids": frozenset(cited)},
+        label="synthesis",
+    )
+    return caller.call(request).value
+
+
+def _ids(item: _Cites) -> str:
+    return f" | {', '.join(item.evidence)}" if item.evidence else ""
+
+
+def _with_synthesis(draft: Draft, synthesis: Synthesis) -> Draft:
+    def cited(items: list[Statement]) -> list[Cited]:
+        return [Cited(text=item.text, evidence=item.evidence) for item in items]
+
+    return draft.model_copy(
+        update={
+            "summary": cited(synthesis.summary),
+            "trigger": cited(synthesis.trigger),
+            "contributing_factors": [
+                ContributingFactor(
+                    title=f.title, description=f.description, category=f.category, evidence=f.evidence,
+                    confidence=f.confidence,
+                )
+                for f in synthesis.contributing_factors
+            ] or draft.contributing_factors,
+            "went_well": cited(synthesis.went_well),
+            "went_wrong": cited(synthesis.went_wrong),
+            "lucky": cited(synthesis.lucky) or draft.lucky,
+            "lessons": cited(synthesis.lessons),
+            "action_items": [
+                ActionItem(description=a.description, owner=a.owner or "TBD", evidence=a.evidence)
+                for a in synthesis.action_items
+            ],
+            "open_questions": [Cited(text=q.question, evidence=q.evidence) for q in synthesis.open_questions],
+        }
+    )  # fmt: skip
+
+
+def prompt_tokens_estimate(chunks: list[Chunk]) -> int:
+    """Estimated prompt tokens of the map calls (chunk text plus overhead), for dry runs and benchmarks."""
+    return sum(chunk.tokens + PROMPT_OVERHEAD for chunk in chunks) + sum(estimate_tokens("") for _ in chunks)

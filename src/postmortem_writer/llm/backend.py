@@ -1,0 +1,94 @@
+"""The one-method protocol every model backend implements, and what goes in and out of it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+T = TypeVar("T", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class PromptRef:
+    """Which prompt a call used: id, version and a hash of its template files."""
+
+    id: str
+    version: str
+    sha256: str
+
+    def label(self) -> str:
+        """``id@version`` with a short hash, for logs and provenance."""
+        return f"{self.id}@{self.version} sha256:{self.sha256[:12]}"
+
+
+@dataclass(frozen=True)
+class Request(Generic[T]):
+    """One schema-constrained call: messages in, an instance of ``response_model`` out.
+
+    ``context`` reaches the response model's validators (the event ids a chunk may cite), so a
+    dangling id fails validation and is re-asked like any other schema error.
+    """
+
+    prompt: PromptRef
+    messages: list[dict[str, str]]
+    response_model: type[T]
+    context: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    def key(self, model: str, mode: str) -> str:
+        """A content hash of everything that decides the answer: the cache and replay key."""
+        payload = {
+            "model": model,
+            "mode": mode,
+            "prompt": [self.prompt.id, self.prompt.version, self.prompt.sha256],
+            "messages": self.messages,
+            "schema": self.response_model.model_json_schema(),
+            "context": sorted((k, _jsonable(v)) for k, v in self.context.items()),
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class Usage:
+    """Tokens the endpoint reports (zero when it reports none)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def add(self, other: Usage) -> None:
+        """Add ``other``'s counts to these."""
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+
+
+@dataclass
+class Reply(Generic[T]):
+    """A validated answer and what it cost."""
+
+    value: T
+    usage: Usage = field(default_factory=Usage)
+    attempts: int = 1
+    errors: list[str] = field(default_factory=list)
+
+
+class Backend(Protocol):
+    """Anything that can answer a ``Request`` with a validated instance of its response model.
+
+    Raises ``ModelOutputError`` when the output stays invalid after re-asks, ``EndpointUnavailable``
+    when transient faults outlast the retries, ``EndpointError`` when retrying cannot help.
+    """
+
+    model: str
+    mode: str
+
+    def complete(self, request: Request[T]) -> Reply[T]: ...
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    return value

@@ -1,0 +1,109 @@
+"""Making calls: the cache in front of the backend, a JSONL log line per call, and the totals."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from postmortem_writer.errors import ModelError
+from postmortem_writer.llm.backend import Backend, PromptRef, Reply, Request, T, Usage
+from postmortem_writer.llm.cache import Cache
+
+
+@dataclass
+class Totals:
+    """What a run's calls cost, for the draft's provenance."""
+
+    calls: int = 0
+    cached: int = 0
+    failed: int = 0
+    attempts: int = 0
+    usage: Usage = field(default_factory=Usage)
+    prompts: dict[str, PromptRef] = field(default_factory=dict)
+
+
+class Caller:
+    """Answers requests from the cache or the backend, logging each call; thread-safe."""
+
+    def __init__(self, backend: Backend, *, cache: Cache | None = None, log: TextIO | None = None) -> None:
+        self.backend = backend
+        self.cache = cache
+        self.totals = Totals()
+        self._log = log
+        self._lock = threading.Lock()
+
+    def call(self, request: Request[T]) -> Reply[T]:
+        """The answer to ``request``; a ``ModelError`` is logged (with the raw output) and re-raised."""
+        key = request.key(self.backend.model, self.backend.mode)
+        with self._lock:
+            self.totals.prompts[request.prompt.id] = request.prompt
+        started = time.monotonic()
+        if self.cache is not None and (stored := self.cache.get(key)) is not None:
+            try:
+                value = request.response_model.model_validate_json(stored, context=request.context)
+            except ValidationError:
+                pass  # stored by an older schema: ask again
+            else:
+                self._record(request, key, started, cached=True, reply=Reply(value=value, attempts=0))
+                return Reply(value=value, attempts=0)
+        try:
+            reply = self.backend.complete(request)
+        except ModelError as exc:
+            self._record(request, key, started, cached=False, error=exc)
+            raise
+        if self.cache is not None:
+            self.cache.put(key, reply.value.model_dump_json())
+        self._record(request, key, started, cached=False, reply=reply)
+        return reply
+
+    def _record(
+        self,
+        request: Request[Any],
+        key: str,
+        started: float,
+        *,
+        cached: bool,
+        reply: Reply[Any] | None = None,
+        error: ModelError | None = None,
+    ) -> None:
+        usage = reply.usage if reply is not None else Usage()
+        attempts = reply.attempts if reply is not None else error.attempts if error is not None else 0
+        line: dict[str, Any] = {
+            "time": datetime.now(UTC).isoformat(),
+            "label": request.label,
+            "prompt": {"id": request.prompt.id, "version": request.prompt.version, "sha256": request.prompt.sha256},
+            "model": self.backend.model,
+            "mode": self.backend.mode,
+            "key": key,
+            "cached": cached,
+            "latency_s": round(time.monotonic() - started, 4),
+            "attempts": attempts,
+            "usage": {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens},
+            "errors": (reply.errors if reply is not None else []) + ([str(error)] if error is not None else []),
+            "outcome": "error" if error is not None else "cached" if cached else "ok",
+        }
+        if error is not None and error.raw is not None:
+            line["raw"] = error.raw
+        with self._lock:
+            totals = self.totals
+            totals.calls += 0 if cached else 1
+            totals.cached += 1 if cached else 0
+            totals.failed += 1 if error is not None else 0
+            totals.attempts += attempts
+            totals.usage.add(usage)
+            if self._log is not None:
+                self._log.write(json.dumps(line, ensure_ascii=False) + "\n")
+                self._log.flush()
+
+
+def open_call_log(path: Path) -> TextIO:
+    """The call log at ``path``, appended to (a log is history, so it is never replaced)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.open("a", encoding="utf-8")

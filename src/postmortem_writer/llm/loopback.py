@@ -1,0 +1,192 @@
+"""A loopback OpenAI-compatible server for tests and benchmarks: scripted answers and faults.
+
+It listens on 127.0.0.1 on a free port and answers ``POST /v1/chat/completions`` from a script
+(or a function of the request), shaping each answer the way the request asks for it: a tool call
+when the request offers tools, message content otherwise. Faults are real HTTP behaviour (status
+codes with ``Retry-After``, slow answers, dropped connections, cut-off output), so the openai
+client and instructor are exercised exactly as against a misbehaving endpoint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A completion carrying ``payload`` (a dict sent as JSON, or raw text sent as it is)."""
+
+    payload: dict[str, Any] | str
+    finish_reason: str = "stop"
+    usage: tuple[int, int] = (100, 20)
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Fault:
+    """An HTTP error status, with optional headers such as ``Retry-After``."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    message: str = "scripted fault"
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class Drop:
+    """Close the connection without answering (after ``delay`` seconds)."""
+
+    delay: float = 0.0
+
+
+Action = Answer | Fault | Drop
+Responder = Callable[[dict[str, Any]], Action]
+
+
+class LoopbackServer:
+    """Serves ``script`` in order, or ``responder(request_body)`` for every request.
+
+    ``requests`` holds every request body received. When the script runs out the server answers
+    500 and sets ``exhausted``, so a test expecting fewer calls fails loudly.
+    """
+
+    def __init__(self, script: Iterable[Action] = (), *, responder: Responder | None = None) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.exhausted = False
+        self._script: deque[Action] = deque(script)
+        self._responder = responder
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The base URL to give the client (``…/v1``)."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    @property
+    def remaining(self) -> int:
+        """Scripted actions not yet served."""
+        return len(self._script)
+
+    def __enter__(self) -> LoopbackServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def next_action(self, body: dict[str, Any]) -> Action | None:
+        """Record ``body`` and choose the action for it (``None`` once the script is exhausted)."""
+        with self._lock:
+            self.requests.append(body)
+            if self._responder is not None:
+                return self._responder(body)
+            if not self._script:
+                self.exhausted = True
+                return None
+            return self._script.popleft()
+
+
+def completion(body: dict[str, Any], answer: Answer) -> dict[str, Any]:
+    """The chat completion for ``answer``, shaped as the request asks (tool call or content)."""
+    text = answer.payload if isinstance(answer.payload, str) else json.dumps(answer.payload)
+    message: dict[str, Any] = {"role": "assistant", "content": None}
+    tools = body.get("tools") or []
+    if tools:
+        name = tools[0]["function"]["name"]
+        message["tool_calls"] = [{"id": "call_1", "type": "function", "function": {"name": name, "arguments": text}}]
+    else:
+        message["content"] = text
+    prompt, output = answer.usage
+    return {
+        "id": "chatcmpl-loopback",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model", "loopback"),
+        "choices": [{"index": 0, "message": message, "finish_reason": answer.finish_reason, "logprobs": None}],
+        "usage": {"prompt_tokens": prompt, "completion_tokens": output, "total_tokens": prompt + output},
+    }
+
+
+def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: test output is not the place for an access log."""
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length) or b"{}")
+            action = server.next_action(body)
+            if action is None:
+                self._send(500, {"error": {"message": "loopback script exhausted", "type": "server_error"}})
+                return
+            time.sleep(action.delay)
+            if isinstance(action, Drop):
+                self.close_connection = True
+                self.connection.close()
+                return
+            if isinstance(action, Fault):
+                error = {"error": {"message": action.message, "type": "scripted", "code": action.status}}
+                self._send(action.status, error, action.headers)
+                return
+            self._send(200, completion(body, action))
+
+        def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            # The client may have given up (a timeout test); there is nobody left to tell.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(data)
+
+    return Handler
+
+
+_LINE_ID = re.compile(r"^(E\d+) \|", re.MULTILINE)
+_ANY_ID = re.compile(r"\bE\d+\b")
+
+
+def citing_responder(delay: float = 0.0, usage: tuple[int, int] = (0, 20)) -> Responder:
+    """Answers every map call with one entry citing the chunk's first event, and the synthesis with
+    a one-line summary citing the first id it was shown.
+
+    Plumbing only: the answers are valid and grounded but say nothing about the incident. With
+    ``usage=(0, n)`` the prompt tokens reported are estimated from the request's characters.
+    """
+
+    def respond(body: dict[str, Any]) -> Action:
+        text = "\n".join(str(m.get("content") or "") for m in body.get("messages", []))
+        prompt_tokens = usage[0] or len(text) // 4
+        if "ChunkFindings" in json.dumps(body):
+            ids = _LINE_ID.findall(text)
+            payload: dict[str, Any] = {
+                "timeline": [{"kind": "other", "description": "Discussion continued.", "evidence": ids[:1]}]
+            }
+        else:
+            ids = _ANY_ID.findall(text.split("INCIDENT_DATA", 1)[-1])
+            payload = {"summary": [{"text": "An incident happened.", "evidence": ids[:1]}]}
+        return Answer(payload, usage=(prompt_tokens, usage[1]), delay=delay)
+
+    return respond

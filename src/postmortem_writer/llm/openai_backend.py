@@ -1,0 +1,183 @@
+"""The backend for any OpenAI-compatible endpoint; the only module that imports openai and instructor.
+
+Retries are ours, not the SDK's (its ``max_retries`` is 0): every 429, 5xx, timeout and dropped
+connection is counted in the call log and waits as long as ``Retry-After`` asks, instead of being
+retried out of sight. Schema and grounding errors are re-asked by instructor, which sends the
+validation error back to the model.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import instructor
+import openai
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+
+from postmortem_writer.errors import EndpointError, EndpointUnavailable, ModelOutputError
+from postmortem_writer.llm.backend import Reply, Request, T, Usage
+from postmortem_writer.llm.settings import LLMSettings, Mode
+
+# instructor logs every failed attempt at ERROR; without a handler Python prints those on stderr.
+logging.getLogger("instructor").addHandler(logging.NullHandler())
+
+_MODES = {
+    Mode.TOOLS: instructor.Mode.TOOLS,
+    Mode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
+    Mode.JSON: instructor.Mode.JSON,
+    Mode.MD_JSON: instructor.Mode.MD_JSON,
+}
+_RETRYABLE_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
+BACKOFF_BASE = 0.5
+"""Seconds before the first retry without ``Retry-After``; doubles per attempt, with jitter."""
+MAX_WAIT = 120.0
+"""Longest single wait; an endpoint asking for more is reported rather than waited for."""
+
+
+class OpenAIBackend:
+    """Schema-constrained calls to an OpenAI-compatible endpoint through instructor."""
+
+    def __init__(self, settings: LLMSettings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.settings = settings
+        self.model = settings.model
+        self.mode = str(settings.mode)
+        self._sleep = sleep
+        client: openai.OpenAI
+        if settings.is_azure:
+            client = openai.AzureOpenAI(
+                azure_endpoint=settings.base_url or "",
+                api_key=settings.api_key,
+                api_version=settings.api_version or "2024-10-21",
+                timeout=settings.timeout,
+                max_retries=0,
+            )
+        else:
+            client = openai.OpenAI(
+                # Local servers accept any key, but the SDK insists on having one.
+                api_key=settings.api_key or "no-key",
+                base_url=settings.base_url,
+                timeout=settings.timeout,
+                max_retries=0,
+            )
+        self._client = instructor.from_openai(client, mode=_MODES[settings.mode])
+
+    def complete(self, request: Request[T]) -> Reply[T]:
+        """A validated answer, retrying transient endpoint faults and re-asking invalid output."""
+        errors: list[str] = []
+        attempts = 0
+        for retry in range(self.settings.max_retries + 1):
+            try:
+                value, completion = self._client.chat.completions.create_with_completion(
+                    model=self.settings.model,
+                    messages=request.messages,  # type: ignore[arg-type]
+                    response_model=request.response_model,
+                    max_retries=self.settings.max_reasks,
+                    context=request.context,
+                    temperature=0,
+                )
+            except InstructorRetryException as exc:
+                attempts += exc.n_attempts
+                cause = exc.__cause__ if isinstance(exc.__cause__, openai.APIError) else None
+                if cause is None:
+                    raise ModelOutputError(
+                        f"output still invalid after {exc.n_attempts} attempt(s): {_first_line(str(exc))}",
+                        raw=_raw_text(exc.last_completion),
+                        attempts=attempts,
+                    ) from None
+                wait = self._transient_wait(cause, retry, attempts)
+                errors.append(_describe(cause))
+                if retry < self.settings.max_retries:
+                    self._sleep(wait)
+                continue
+            except IncompleteOutputException as exc:
+                raise ModelOutputError(
+                    "output was cut off at the token limit (finish_reason=length)",
+                    raw=_raw_text(exc.last_completion),
+                    attempts=attempts + 1,
+                ) from None
+            attempts += 1
+            return Reply(value=value, usage=_usage(completion), attempts=attempts, errors=errors)
+        raise EndpointUnavailable(
+            f"{self.settings.host} still failing after {self.settings.max_retries} retries: {errors[-1]}",
+            attempts=attempts,
+        )
+
+    def _transient_wait(self, error: openai.APIError, retry: int, attempts: int) -> float:
+        """Seconds to wait before retrying ``error``; raises when retrying cannot help."""
+        if isinstance(error, openai.APIStatusError) and error.status_code not in _RETRYABLE_STATUS:
+            hint = ""
+            if error.status_code in (400, 422):
+                hint = " (if the endpoint lacks tool calls or JSON schema, try --mode json or md-json)"
+            elif error.status_code == 404:
+                hint = f" (is model {self.settings.model!r} served there, and is the base URL right?)"
+            elif error.status_code in (401, 403):
+                hint = " (check the API key)"
+            raise EndpointError(f"{self.settings.host} refused the request: {_describe(error)}{hint}")
+        asked = _retry_after(error)
+        if asked is not None and asked > MAX_WAIT:
+            raise EndpointUnavailable(
+                f"{self.settings.host} asks to retry after {asked:.0f} s; giving up ({_describe(error)})",
+                attempts=attempts,
+            )
+        backoff = BACKOFF_BASE * 2**retry * (0.5 + random.random() / 2)
+        return asked if asked is not None else min(backoff, MAX_WAIT)
+
+
+def _retry_after(error: openai.APIError) -> float | None:
+    """Seconds from ``Retry-After`` (seconds or an HTTP date) or ``retry-after-ms``, if sent."""
+    response = getattr(error, "response", None)
+    if response is None:
+        return None
+    headers = response.headers
+    if (millis := headers.get("retry-after-ms")) is not None:
+        try:
+            return max(float(millis) / 1000, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+        return None if parsed is None else max(parsed.timestamp() - time.time(), 0.0)
+
+
+def _describe(error: openai.APIError) -> str:
+    if isinstance(error, openai.APIStatusError):
+        return f"HTTP {error.status_code}: {_first_line(error.message)}"
+    if isinstance(error, openai.APITimeoutError):
+        return "request timed out"
+    if isinstance(error, openai.APIConnectionError):
+        return "connection failed or was dropped"
+    return _first_line(str(error))
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line[:300]
+
+
+def _usage(completion: Any) -> Usage:
+    usage = getattr(completion, "usage", None)
+    if usage is None:
+        return Usage()
+    return Usage(int(getattr(usage, "prompt_tokens", 0) or 0), int(getattr(usage, "completion_tokens", 0) or 0))
+
+
+def _raw_text(completion: Any) -> str | None:
+    """The text a failed completion carried (content or tool arguments), for the call log."""
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if getattr(message, "tool_calls", None):
+        return "".join(call.function.arguments or "" for call in message.tool_calls)
+    content = getattr(message, "content", None)
+    return content if isinstance(content, str) else None

@@ -1,0 +1,63 @@
+"""One run's model plumbing: backend, cache and call log, opened together and closed together."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from postmortem_writer.llm.backend import Backend
+from postmortem_writer.llm.cache import Cache, default_cache_dir
+from postmortem_writer.llm.calls import Caller, open_call_log
+from postmortem_writer.llm.settings import LLMSettings
+
+
+@dataclass
+class Session:
+    """What the LLM extractor needs for a run, and where its call log is."""
+
+    caller: Caller
+    context_tokens: int
+    concurrency: int
+    endpoint: str | None
+    call_log: Path | None
+    _log: TextIO | None = None
+
+    def close(self) -> None:
+        """Flush and close the call log and the cache."""
+        if self._log is not None:
+            self._log.close()
+        if self.caller.cache is not None:
+            self.caller.cache.close()
+
+
+def open_session(
+    settings: LLMSettings,
+    *,
+    backend: Backend | None = None,
+    cache_dir: Path | None = None,
+    use_cache: bool = True,
+    call_log: Path | None = None,
+) -> Session:
+    """A session over ``backend`` (default: the OpenAI-compatible one for ``settings``)."""
+    if backend is None:
+        # Imported here so the rules path never pays for loading the vendor SDKs.
+        from postmortem_writer.llm.openai_backend import OpenAIBackend
+
+        backend = OpenAIBackend(settings)
+    folder = cache_dir or default_cache_dir()
+    cache = Cache(folder / "answers.sqlite3") if use_cache else None
+    if call_log is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        call_log = folder / "runs" / f"{stamp}-{os.getpid()}.jsonl"
+    log = open_call_log(call_log)
+    return Session(
+        caller=Caller(backend, cache=cache, log=log),
+        context_tokens=settings.context_tokens,
+        concurrency=settings.concurrency,
+        endpoint=settings.host,
+        call_log=call_log,
+        _log=log,
+    )
