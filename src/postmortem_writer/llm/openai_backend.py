@@ -64,7 +64,12 @@ class OpenAIBackend:
                 timeout=settings.timeout,
                 max_retries=0,
             )
+        self._http = client
         self._client = instructor.from_openai(client, mode=_MODES[settings.mode])
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
 
     def complete(self, request: Request[T]) -> Reply[T]:
         """A validated answer, retrying transient endpoint faults and re-asking invalid output."""
@@ -151,7 +156,10 @@ def _retry_after(error: openai.APIError) -> float | None:
 
 def _describe(error: openai.APIError) -> str:
     if isinstance(error, openai.APIStatusError):
-        return f"HTTP {error.status_code}: {_first_line(error.message)}"
+        # The body's own message, not the SDK's "Error code: 429 - {…}" rendering of it.
+        body = error.body.get("error", error.body) if isinstance(error.body, dict) else None
+        message = body.get("message") if isinstance(body, dict) else None
+        return f"HTTP {error.status_code}: {_first_line(str(message or error.message))}"
     if isinstance(error, openai.APITimeoutError):
         return "request timed out"
     if isinstance(error, openai.APIConnectionError):

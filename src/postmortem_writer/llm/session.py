@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,11 +25,14 @@ class Session:
     endpoint: str | None
     call_log: Path | None
     _log: TextIO | None = None
+    _closer: Callable[[], None] | None = None
 
     def close(self) -> None:
         """Flush and close the call log and the cache."""
         if self._log is not None:
             self._log.close()
+        if self._closer is not None:
+            self._closer()
         if self.caller.cache is not None:
             self.caller.cache.close()
 
@@ -42,11 +46,13 @@ def open_session(
     call_log: Path | None = None,
 ) -> Session:
     """A session over ``backend`` (default: the OpenAI-compatible one for ``settings``)."""
+    closer = None
     if backend is None:
         # Imported here so the rules path never pays for loading the vendor SDKs.
         from postmortem_writer.llm.openai_backend import OpenAIBackend
 
-        backend = OpenAIBackend(settings)
+        openai_backend = OpenAIBackend(settings)
+        backend, closer = openai_backend, openai_backend.close
     folder = cache_dir or default_cache_dir()
     cache = Cache(folder / "answers.sqlite3") if use_cache else None
     if call_log is None:
@@ -60,4 +66,5 @@ def open_session(
         endpoint=settings.host,
         call_log=call_log,
         _log=log,
+        _closer=closer,
     )

@@ -1,0 +1,81 @@
+"""Chunking: whole event lines, within budget, stable ids, overlap, long messages cut."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from postmortem_writer.chunking import MAX_EVENT_CHARS, chunk_events, estimate_tokens, event_line
+from postmortem_writer.events import EventStream
+from postmortem_writer.models import ActorKind, Event, SourceKind
+
+T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
+
+
+def stream(texts: list[str]) -> list[Event]:
+    events = [
+        Event(
+            ts=T0 + timedelta(seconds=i),
+            source="chat.txt",
+            format="chat-text",
+            kind=SourceKind.CHAT,
+            ref=f"line {i + 1}",
+            actor="Priya",
+            actor_kind=ActorKind.HUMAN,
+            text=text,
+        )
+        for i, text in enumerate(texts)
+    ]
+    return list(EventStream(events))
+
+
+def test_every_event_lands_whole_in_a_chunk_within_budget() -> None:
+    events = stream([f"message number {i} " + "word " * (i % 17) for i in range(300)])
+    chunks = chunk_events(events, budget=400, overlap=40)
+    assert len(chunks) > 5
+    assert all(chunk.tokens <= 400 for chunk in chunks)
+    seen = [event_id for chunk in chunks for event_id in chunk.event_ids]
+    assert set(seen) == {event.id for event in events}
+    lines = {event.id: event_line(event) for event in events}
+    for chunk in chunks:
+        assert chunk.lines == [lines[event_id] for event_id in chunk.event_ids]
+
+
+def test_consecutive_chunks_overlap_and_ids_are_stable() -> None:
+    events = stream([f"message {i} about the checkout service and its cache pool" for i in range(200)])
+    first = chunk_events(events, budget=300, overlap=60)
+    again = chunk_events(events, budget=300, overlap=60)
+    assert [c.id for c in first] == [c.id for c in again]
+    for left, right in itertools.pairwise(first):
+        assert set(left.event_ids) & set(right.event_ids), "neighbouring chunks share an event"
+    no_overlap = chunk_events(events, budget=300, overlap=0)
+    assert sum(len(c.event_ids) for c in no_overlap) == len(events)
+
+
+def test_a_changed_event_changes_only_its_chunk_id() -> None:
+    texts = [f"message {i} about the checkout service" for i in range(100)]
+    before = chunk_events(stream(texts), budget=300)
+    texts[-1] = "a different last message"
+    after = chunk_events(stream(texts), budget=300)
+    assert before[0].id == after[0].id
+    assert before[-1].id != after[-1].id
+
+
+def test_multiline_and_huge_messages_stay_one_line() -> None:
+    events = stream(["first line\nsecond line", "x" * 10_000])
+    lines = [event_line(event) for event in events]
+    assert "first line ⏎ second line" in lines[0]
+    assert len(lines[1]) < MAX_EVENT_CHARS + 200
+    assert lines[1].endswith("…[cut]")
+    assert [c.event_ids for c in chunk_events(events, budget=2000)] == [["E1", "E2"]]
+
+
+@pytest.mark.parametrize(("text", "tokens"), [("", 0), ("abc", 1), ("abcd", 2), ("x" * 300, 100)])
+def test_estimate_rounds_up(text: str, tokens: int) -> None:
+    assert estimate_tokens(text) == tokens
+
+
+def test_no_events_no_chunks() -> None:
+    assert chunk_events([], budget=100) == []

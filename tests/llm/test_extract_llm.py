@@ -1,0 +1,131 @@
+"""The LLM extractor through the pipeline, with the scripted fake backend (plumbing, not quality)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from postmortem_writer.errors import EndpointError, ModelOutputError, ScriptExhausted
+from postmortem_writer.extract.llm import Budget, chat_chunks
+from postmortem_writer.llm.calls import Caller
+from postmortem_writer.llm.fake import ScriptedBackend, ScriptItem
+from postmortem_writer.llm.session import Session
+from postmortem_writer.models import Draft, TimelineKind
+from postmortem_writer.pipeline import Ingested, draft_from, ingest
+from postmortem_writer.render import render_markdown
+from postmortem_writer.sources import SourceOptions
+
+ROLLBACK_DECISION = "E25"  # "Decision: roll back checkout to Argo CD history 40" in chat
+SUMMARY = {"summary": [{"text": "Checkout latency rose after a cache pool change.", "evidence": ["E24"]}]}
+
+
+@pytest.fixture(scope="module")
+def ingested(sample_incident_path: Path) -> Ingested:
+    return ingest([sample_incident_path], SourceOptions())
+
+
+@pytest.fixture(scope="module")
+def sample_incident_path() -> Path:
+    return Path(__file__).resolve().parents[2] / "fixtures" / "incidents" / "inc-2025-0304" / "sources"
+
+
+def run(ingested: Ingested, script: list[ScriptItem], context_tokens: int = 8192) -> tuple[Draft, ScriptedBackend]:
+    backend = ScriptedBackend(script)
+    session = Session(Caller(backend), context_tokens=context_tokens, concurrency=2, endpoint=None, call_log=None)
+    return draft_from(ingested, llm=session), backend
+
+
+def decision() -> dict[str, Any]:
+    entry = {
+        "kind": "decision",
+        "description": "The team chose to roll back checkout.",
+        "evidence": [ROLLBACK_DECISION],
+    }
+    return {"timeline": [entry]}
+
+
+def test_model_entries_are_grounded_and_structured_events_need_no_call(ingested: Ingested) -> None:
+    draft, backend = run(ingested, [decision(), SUMMARY])
+    assert len(backend.requests) == 2
+    assert backend.remaining == 0
+    entry = next(e for e in draft.timeline if e.kind is TimelineKind.DECISION)
+    assert entry.time == ingested.stream[ROLLBACK_DECISION].ts
+    assert entry.evidence == [ROLLBACK_DECISION]
+    # Pages and deploys reach the timeline without the model having mentioned them.
+    page = next(e for e in ingested.stream if e.signal is not None and e.signal.value == "page.triggered")
+    assert any(page.id in e.evidence for e in draft.timeline)
+    assert [s.text for s in draft.summary] == ["Checkout latency rose after a cache pool change."]
+    assert draft.provenance.extractor == "llm"
+    assert draft.provenance.calls == 2
+    assert set(draft.provenance.prompt_versions) == {"extract-chunk", "synthesize"}
+    assert not draft.gaps
+    # Only chat is sent to the model: the deploy and page lines are not in the map request.
+    user = backend.requests[0].messages[1]["content"]
+    assert "E25 |" in user
+    assert "E7 |" not in user
+    assert "E5 |" not in user
+
+
+def test_a_time_or_dangling_id_is_reasked_and_never_reaches_the_draft(ingested: Ingested) -> None:
+    bad_time = decision()
+    bad_time["timeline"][0]["time"] = "2025-03-04T08:00:00Z"
+    dangling = decision()
+    dangling["timeline"][0]["evidence"] = ["E7"]  # a page: real, but not in the chunk the model saw
+    draft, backend = run(ingested, [bad_time, dangling, decision(), SUMMARY])
+    assert backend.remaining == 0
+    times = {e.time for e in draft.timeline}
+    assert ingested.stream[ROLLBACK_DECISION].ts in times
+
+
+def test_a_failed_chunk_becomes_a_gap_and_keeps_the_rules_entries(ingested: Ingested) -> None:
+    draft, _ = run(ingested, [ModelOutputError("output still invalid after 3 attempts"), SUMMARY])
+    assert len(draft.gaps) == 1
+    gap = draft.gaps[0]
+    chunk = chat_chunks(ingested.stream, Budget.for_context(8192))[0]
+    assert (gap.first, gap.last, gap.events) == (chunk.event_ids[0], chunk.event_ids[-1], len(chunk.event_ids))
+    chat_rows = [e for e in draft.timeline if all(ingested.stream[i].kind.value == "chat" for i in e.evidence)]
+    assert chat_rows, "the rules extractor's chat entries stand in for the failed chunk"
+    markdown = render_markdown(draft, event_count=len(ingested.stream))
+    assert f"({gap.events} events) could not be analysed: output still invalid" in markdown
+    assert f'<a id="ev-{gap.first.lower()}">' in markdown  # the gap's ends are in the evidence index
+
+
+def test_a_failed_synthesis_falls_back_to_the_rules_sections(ingested: Ingested) -> None:
+    draft, _ = run(ingested, [decision(), ModelOutputError("cut off")])
+    rules = draft_from(ingested)
+    assert draft.summary == rules.summary
+    assert draft.contributing_factors == rules.contributing_factors
+    assert [g.reason for g in draft.gaps] == ["the analysis call failed: cut off"]
+
+
+def test_an_endpoint_that_refuses_us_stops_the_run(ingested: Ingested) -> None:
+    with pytest.raises(EndpointError, match="401"):
+        run(ingested, [EndpointError("api.example refused the request: HTTP 401")])
+
+
+def test_an_exhausted_script_fails_loudly_not_as_a_gap(ingested: Ingested) -> None:
+    with pytest.raises(ScriptExhausted, match="no answer left"):
+        run(ingested, [decision()])
+
+
+def test_many_chunks_each_get_one_call(ingested: Ingested) -> None:
+    chunks = chat_chunks(ingested.stream, Budget.for_context(2048))
+    assert len(chunks) > 3
+    draft, backend = run(ingested, [{}] * len(chunks) + [SUMMARY], context_tokens=2048)
+    assert backend.remaining == 0
+    assert draft.provenance.calls == len(chunks) + 1
+    labels = sorted(r.label for r in backend.requests)
+    assert labels == sorted([f"map {c.id}" for c in chunks] + ["synthesis"])
+
+
+def test_duplicates_across_answers_merge_into_one_entry(ingested: Ingested) -> None:
+    twice = decision()
+    twice["timeline"].append(
+        {"kind": "decision", "description": "Rollback was decided.", "evidence": [ROLLBACK_DECISION, "E27"]}
+    )
+    draft, _ = run(ingested, [twice, SUMMARY])
+    decisions = [e for e in draft.timeline if e.kind is TimelineKind.DECISION]
+    assert len(decisions) == 1
+    assert decisions[0].evidence == [ROLLBACK_DECISION, "E27"]
