@@ -146,7 +146,7 @@ _SETTING_FLAGS = (
 def open_llm(options: dict[str, Any]) -> Session | None:
     """A model session when the extractor resolves to llm, else ``None``; says on stderr which it is."""
     extractor = options["extractor"]
-    flags = {name: options[name] for name in _SETTING_FLAGS}
+    flags = {name: options[name] for name in _SETTING_FLAGS if options[name] is not None}
     config = load_config(options["config"])
     if extractor == "rules" or (extractor == "auto" and not endpoint_configured({**config, **flags})):
         if extractor == "auto":

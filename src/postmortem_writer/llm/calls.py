@@ -32,8 +32,12 @@ class Totals:
 class Caller:
     """Answers requests from the cache or the backend, logging each call; thread-safe."""
 
-    def __init__(self, backend: Backend, *, cache: Cache | None = None, log: TextIO | None = None) -> None:
+    def __init__(
+        self, backend: Backend, *, cache: Cache | None = None, log: TextIO | None = None, endpoint: str = ""
+    ) -> None:
         self.backend = backend
+        # Part of the cache key: the same model name at another endpoint may be another model.
+        self.endpoint = endpoint
         self.cache = cache
         self.totals = Totals()
         self._log = log
@@ -41,7 +45,7 @@ class Caller:
 
     def call(self, request: Request[T]) -> Reply[T]:
         """The answer to ``request``; a ``ModelError`` is logged (with the raw output) and re-raised."""
-        key = request.key(self.backend.model, self.backend.mode)
+        key = request.key(f"{self.endpoint}/{self.backend.model}", self.backend.mode)
         with self._lock:
             self.totals.prompts[request.prompt.id] = request.prompt
         started = time.monotonic()

@@ -60,7 +60,7 @@ def open_session(
         call_log = folder / "runs" / f"{stamp}-{os.getpid()}.jsonl"
     log = open_call_log(call_log)
     return Session(
-        caller=Caller(backend, cache=cache, log=log),
+        caller=Caller(backend, cache=cache, log=log, endpoint=settings.host),
         context_tokens=settings.context_tokens,
         concurrency=settings.concurrency,
         endpoint=settings.host,
