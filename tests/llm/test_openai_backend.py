@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from postmortem_writer.errors import EndpointError, EndpointUnavailable, ModelOutputError
+from postmortem_writer.errors import EndpointError, EndpointUnavailable, ModelError, ModelOutputError
 from postmortem_writer.extract.candidates import ChunkFindings
 from postmortem_writer.llm.backend import PromptRef, Request
-from postmortem_writer.llm.loopback import Action, Answer, Drop, Fault, LoopbackServer
+from postmortem_writer.llm.loopback import Action, Answer, Drop, Fault, LoopbackServer, Raw
 from postmortem_writer.llm.openai_backend import OpenAIBackend
 from postmortem_writer.llm.settings import LLMSettings, Mode
 
@@ -187,3 +187,18 @@ def test_an_exhausted_loopback_script_is_visible(sleeps: Sleeps, backend: MakeBa
     with LoopbackServer([]) as server, pytest.raises(EndpointUnavailable):
         backend(server, max_retries=0).complete(REQUEST)
     assert server.exhausted
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param(Raw("<html><body>502 Bad Gateway</body></html>", content_type="text/html"), id="html-page"),
+        pytest.param(Raw('{"id": "x", "object": "chat.completion", "choices": []}'), id="no-choices"),
+        pytest.param(Raw("null"), id="json-null"),
+        pytest.param(Raw('{"error": {"message": "overloaded"}}'), id="error-object-with-200"),
+        pytest.param(Answer("I cannot help with that."), id="prose-instead-of-json"),
+    ],
+)
+def test_odd_answers_become_model_errors_not_tracebacks(answer: Action, backend: MakeBackend) -> None:
+    with LoopbackServer([answer] * 3) as server, pytest.raises(ModelError):
+        backend(server, max_retries=0).complete(REQUEST)

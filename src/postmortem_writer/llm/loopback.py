@@ -49,7 +49,17 @@ class Drop:
     delay: float = 0.0
 
 
-Action = Answer | Fault | Drop
+@dataclass(frozen=True)
+class Raw:
+    """Any status and body, sent as they are (an HTML error page, an empty ``choices`` list…)."""
+
+    body: str
+    status: int = 200
+    content_type: str = "application/json"
+    delay: float = 0.0
+
+
+Action = Answer | Fault | Drop | Raw
 Responder = Callable[[dict[str, Any]], Action]
 
 
@@ -143,6 +153,9 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 self.connection.close()
                 return
+            if isinstance(action, Raw):
+                self._send_bytes(action.status, action.body.encode(), action.content_type)
+                return
             if isinstance(action, Fault):
                 error = {"error": {"message": action.message, "type": "scripted", "code": action.status}}
                 self._send(action.status, error, action.headers)
@@ -150,9 +163,13 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             self._send(200, completion(body, action))
 
         def _send(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-            data = json.dumps(payload).encode()
+            self._send_bytes(status, json.dumps(payload).encode(), "application/json", headers)
+
+        def _send_bytes(
+            self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None
+        ) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             for name, value in (headers or {}).items():
                 self.send_header(name, value)

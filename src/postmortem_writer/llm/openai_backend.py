@@ -105,6 +105,15 @@ class OpenAIBackend:
                     raw=_raw_text(exc.last_completion),
                     attempts=attempts + 1,
                 ) from None
+            except (EndpointError, EndpointUnavailable):
+                raise
+            except Exception as exc:
+                # The answer is the endpoint's to shape, not ours: whatever odd thing it sends back
+                # (no choices, a bare null, a body the SDK cannot read) is the model side's fault,
+                # and costs one chunk, never the run.
+                raise ModelOutputError(
+                    f"unreadable answer ({type(exc).__name__}: {_first_line(str(exc))})", attempts=attempts + 1
+                ) from None
             attempts += 1
             return Reply(value=value, usage=_usage(completion), attempts=attempts, errors=errors)
         raise EndpointUnavailable(
