@@ -105,8 +105,6 @@ class OpenAIBackend:
                     raw=_raw_text(exc.last_completion),
                     attempts=attempts + 1,
                 ) from None
-            except (EndpointError, EndpointUnavailable):
-                raise
             except Exception as exc:
                 # The answer is the endpoint's to shape, not ours: whatever odd thing it sends back
                 # (no choices, a bare null, a body the SDK cannot read) is the model side's fault,
