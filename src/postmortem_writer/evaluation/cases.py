@@ -119,9 +119,8 @@ def load_case(folder: Path) -> Case:
         gold = Gold.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise InputError(
-            f"{first['msg']}{_input_hint(first)}", path=str(gold_path), position=_field(first["loc"])
-        ) from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise InputError(f"{message}{_input_hint(first)}", path=str(gold_path), position=_field(first["loc"])) from None
     return Case(slug=folder.name, folder=folder, gold=gold)
 
 

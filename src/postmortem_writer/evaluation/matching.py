@@ -39,7 +39,8 @@ def assign(gold_count: int, draft_count: int, score: Callable[[int, int], float 
     """A one-to-one matching with as many pairs as possible, preferring higher scores.
 
     ``score(g, d)`` is None when the two cannot match. Maximum bipartite matching by augmenting
-    paths, trying each gold item's candidates best first so that ties go to the better pair.
+    paths; gold items with the strongest candidates go first and try their candidates best first,
+    so that where the pair count is the same either way, the better-scoring pairs are kept.
     """
     candidates: list[list[tuple[float, int]]] = []
     for g in range(gold_count):
@@ -57,7 +58,7 @@ def assign(gold_count: int, draft_count: int, score: Callable[[int, int], float 
                 return True
         return False
 
-    for g in range(gold_count):
+    for g in sorted(range(gold_count), key=lambda g: -candidates[g][0][0] if candidates[g] else 0):
         augment(g, set())
     scores = {(g, d): s for g, row in enumerate(candidates) for s, d in row}
     return sorted((Pair(g, d, scores[g, d]) for d, g in owner.items()), key=lambda pair: pair.gold)
