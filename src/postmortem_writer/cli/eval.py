@@ -8,7 +8,15 @@ from pathlib import Path
 import click
 
 from postmortem_writer.cli.options import force_option
-from postmortem_writer.evaluation import build_report, find_cases, load_case, render_json, render_markdown, run_case
+from postmortem_writer.evaluation import (
+    Case,
+    build_report,
+    find_cases,
+    load_case,
+    render_json,
+    render_markdown,
+    run_case,
+)
 from postmortem_writer.evaluation.metrics import DEFAULT_TOLERANCES
 from postmortem_writer.evaluation.report import compare_reports, load_report, render_deltas
 from postmortem_writer.output import write_atomic
@@ -27,8 +35,15 @@ class _EvalGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+class _CasesDir(click.Argument):
+    """CASES_DIR belongs to `eval` alone: keep it out of the usage line of `eval compare`."""
+
+    def get_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return super().get_usage_pieces(ctx) if isinstance(ctx.command, click.Group) else []
+
+
 @click.group("eval", cls=_EvalGroup, invoke_without_command=True)
-@click.argument("cases_dir", required=False, default="evals/cases", type=click.Path(path_type=Path))
+@click.argument("cases_dir", cls=_CasesDir, required=False, default="evals/cases", type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -44,8 +59,8 @@ def eval_command(ctx: click.Context, cases_dir: Path, output: Path | None, force
     and gold.yaml with the reference timeline, contributing factors and action items (format in
     evals/README.md); a single case folder works too. Each case is drafted with the rules
     extractor and scored: timeline recall and precision, kind agreement, exact-time rate,
-    citation validity (must be 100%, else exit 1), unsupported claims, factor and action-item
-    recall, section completeness. A progress bar runs on stderr.
+    citation validity (must be 100%, else exit 1), unsupported claims, factor recall and
+    precision, action-item recall, section completeness. A progress bar runs on stderr.
 
     \b
     Examples:
@@ -78,8 +93,8 @@ def eval_command(ctx: click.Context, cases_dir: Path, output: Path | None, force
         sys.exit(1)
 
 
-def _slug(case: object) -> str | None:
-    return getattr(case, "slug", None)
+def _slug(case: Case | None) -> str | None:
+    return case.slug if case is not None else None
 
 
 @eval_command.command()
