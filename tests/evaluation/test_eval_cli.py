@@ -132,3 +132,16 @@ def test_the_extraction_step_is_a_parameter_and_bad_citations_fail_the_run(cases
     assert invented.counts["valid_citations"] == honest.counts["valid_citations"]
     report = build_report([invented], DEFAULT_TOLERANCES)
     assert len(report.failures()) == 1
+
+
+def test_compare_shows_a_metric_only_one_report_has_without_failing(report: Path, tmp_path: Path) -> None:
+    """Reports from before a metric existed still compare: the new metric is shown, not judged."""
+    data = json.loads(report.read_text(encoding="utf-8"))
+    del data["overall"]["factor_precision"]
+    data["metrics"] = [m for m in data["metrics"] if m["id"] != "factor_precision"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data), encoding="utf-8")
+    result = run("eval", "compare", str(old), str(report))
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if line.startswith("| factor precision |"))
+    assert row.split("|")[2].strip() == "—"
