@@ -9,6 +9,7 @@ import click
 
 from postmortem_writer import __version__
 from postmortem_writer.cli.draft import draft
+from postmortem_writer.cli.eval import eval_command
 from postmortem_writer.cli.formats import formats
 from postmortem_writer.cli.ingest import ingest
 from postmortem_writer.errors import PostmortemError
@@ -44,6 +45,7 @@ def cli() -> None:
 cli.add_command(draft)
 cli.add_command(ingest)
 cli.add_command(formats)
+cli.add_command(eval_command)
 
 
 def main() -> None:

@@ -1,0 +1,128 @@
+"""``postmortem eval``: score drafts against recorded incidents; ``eval compare``: did a change help?"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from postmortem_writer.cli.options import force_option
+from postmortem_writer.evaluation import (
+    Case,
+    build_report,
+    find_cases,
+    load_case,
+    render_json,
+    render_markdown,
+    run_case,
+)
+from postmortem_writer.evaluation.metrics import DEFAULT_TOLERANCES
+from postmortem_writer.evaluation.report import compare_reports, load_report, render_deltas
+from postmortem_writer.output import write_atomic
+
+
+class _EvalGroup(click.Group):
+    """``eval [CASES_DIR]`` runs the cases; ``eval compare …`` is a subcommand, not a folder named compare."""
+
+    allow_interspersed_args = True  # `eval evals/cases -o r.json`: options may follow the folder
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] in self.commands:
+            click.Command.parse_args(self, ctx, [])  # the group's own options take their defaults
+            ctx._protected_args, ctx.args = args[:1], args[1:]
+            return ctx.args
+        return super().parse_args(ctx, args)
+
+
+class _CasesDir(click.Argument):
+    """CASES_DIR belongs to `eval` alone: keep it out of the usage line of `eval compare`."""
+
+    def get_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return super().get_usage_pieces(ctx) if isinstance(ctx.command, click.Group) else []
+
+
+@click.group("eval", cls=_EvalGroup, invoke_without_command=True)
+@click.argument("cases_dir", cls=_CasesDir, required=False, default="evals/cases", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Write the report here: JSON if the name ends in .json, else Markdown (default: Markdown on stdout).",
+)
+@force_option
+@click.pass_context
+def eval_command(ctx: click.Context, cases_dir: Path, output: Path | None, force: bool) -> None:
+    """Score the drafts of recorded incidents against their gold, per case and overall.
+
+    CASES_DIR (default evals/cases) holds one folder per incident: sources/ with the raw exports
+    and gold.yaml with the reference timeline, contributing factors and action items (format in
+    evals/README.md); a single case folder works too. Each case is drafted with the rules
+    extractor and scored: timeline recall and precision, kind agreement, exact-time rate,
+    citation validity (must be 100%, else exit 1), unsupported claims, factor recall and
+    precision, action-item recall, section completeness. A progress bar runs on stderr.
+
+    \b
+    Examples:
+      postmortem eval
+      postmortem eval evals/cases -o report.json
+      postmortem eval compare evals/baseline.json report.json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    cases = [load_case(folder) for folder in find_cases(cases_dir)]  # every gold.yaml is checked before any run
+    tolerances = DEFAULT_TOLERANCES
+    results = []
+    with click.progressbar(cases, label="Scoring", file=sys.stderr, item_show_func=_slug) as bar:
+        for case in bar:
+            results.append(run_case(case, tolerances=tolerances))
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"warning: {result.slug}: {warning}", err=True)
+    report = build_report(results, tolerances)
+    text = render_json(report) if output is not None and output.suffix == ".json" else render_markdown(report)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text, force=force)
+        click.echo(f"Scored {len(results)} case(s); wrote {output}", err=True)
+    failures = report.failures()
+    for failure in failures:
+        click.echo(f"error: {failure}", err=True)
+    if failures:
+        sys.exit(1)
+
+
+def _slug(case: Case | None) -> str | None:
+    return case.slug if case is not None else None
+
+
+@eval_command.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0),
+    default=0.02,
+    show_default=True,
+    help="How far a metric may get worse (as a fraction: 0.02 = 2 percentage points) before it counts as a drop.",
+)
+def compare(old: Path, new: Path, tolerance: float) -> None:
+    """Print the overall metrics of two eval reports side by side; exit 1 if one dropped.
+
+    OLD and NEW are JSON reports written by `postmortem eval -o FILE.json`. A metric drops when
+    it moves in its worse direction (down for recall, up for unsupported claims) by more than
+    --tolerance.
+
+    \b
+    Example:
+      postmortem eval -o new.json && postmortem eval compare evals/baseline.json new.json
+    """
+    before = load_report(old.read_text(encoding="utf-8"), str(old))
+    after = load_report(new.read_text(encoding="utf-8"), str(new))
+    deltas = compare_reports(before, after, tolerance)
+    click.echo(render_deltas(deltas), nl=False)
+    dropped = [delta.metric.label for delta in deltas if delta.regressed]
+    if dropped:
+        click.echo(f"error: dropped past the tolerance ({tolerance:g}): {', '.join(dropped)}", err=True)
+        sys.exit(1)

@@ -1,0 +1,32 @@
+"""Running the pipeline on one case with a given extraction step, and scoring the draft."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from postmortem_writer.evaluation.cases import Case
+from postmortem_writer.evaluation.metrics import DEFAULT_TOLERANCES, METRICS, Tolerances, ratio, score_draft
+from postmortem_writer.evaluation.report import CaseResult
+from postmortem_writer.models import Draft
+from postmortem_writer.pipeline import Ingested, draft_from, ingest
+
+Extractor = Callable[[Ingested], Draft]
+"""The extraction step under test: an ingested incident in, a grounded draft out (default: the rules)."""
+
+
+def run_case(case: Case, extract: Extractor = draft_from, tolerances: Tolerances = DEFAULT_TOLERANCES) -> CaseResult:
+    """Ingest the case's sources with its day and zone, draft them with ``extract``, score the draft."""
+    ingested = ingest([case.sources], case.source_options())
+    draft = extract(ingested)
+    scored = score_draft(draft, ingested.stream, case.gold, tolerances)
+    return CaseResult(
+        slug=case.slug,
+        title=case.gold.title,
+        derived=case.gold.derived,
+        extractor=draft.provenance.extractor,
+        events=len(ingested.stream),
+        counts=scored.counts,
+        metrics={metric.id: ratio(scored.counts, metric) for metric in METRICS},
+        missed=scored.missed,
+        warnings=ingested.warnings,
+    )
