@@ -218,6 +218,7 @@ class Provenance(_Model):
     usage: dict[str, int] = Field(default_factory=dict)
     calls: int = 0
     cached_calls: int = 0
+    latency_ms: int = 0  # summed over the calls; they overlap, so this exceeds the wall time
     call_log: str | None = None
 
 

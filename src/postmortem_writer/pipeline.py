@@ -66,6 +66,7 @@ def draft_from(
                 },
                 "calls": totals.calls,
                 "cached_calls": totals.cached,
+                "latency_ms": round(totals.latency * 1000),
                 "call_log": str(llm.call_log) if llm.call_log else None,
             }
         )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
-from postmortem_writer.cli.options import force_option
+from postmortem_writer.cli.options import force_option, model_options, open_llm
+from postmortem_writer.errors import UsageError
 from postmortem_writer.evaluation import (
     Case,
     build_report,
@@ -19,7 +21,11 @@ from postmortem_writer.evaluation import (
 )
 from postmortem_writer.evaluation.metrics import DEFAULT_TOLERANCES
 from postmortem_writer.evaluation.report import compare_reports, load_report, render_deltas
+from postmortem_writer.evaluation.runner import Extractor
+from postmortem_writer.llm.session import Session
+from postmortem_writer.models import Draft
 from postmortem_writer.output import write_atomic
+from postmortem_writer.pipeline import Ingested, draft_from
 
 
 class _EvalGroup(click.Group):
@@ -50,32 +56,63 @@ class _CasesDir(click.Argument):
     type=click.Path(path_type=Path),
     help="Write the report here: JSON if the name ends in .json, else Markdown (default: Markdown on stdout).",
 )
+@model_options
+@click.option(
+    "--record",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Store every model request and answer in this folder (no keys), for --replay.",
+)
+@click.option(
+    "--replay",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Answer model calls only from a --record folder: offline and exact; a missing answer is an error.",
+)
 @force_option
 @click.pass_context
-def eval_command(ctx: click.Context, cases_dir: Path, output: Path | None, force: bool) -> None:
+def eval_command(
+    ctx: click.Context,
+    /,
+    cases_dir: Path,
+    output: Path | None,
+    record: Path | None,
+    replay: Path | None,
+    force: bool,
+    **model: Any,
+) -> None:
     """Score the drafts of recorded incidents against their gold, per case and overall.
 
     CASES_DIR (default evals/cases) holds one folder per incident: sources/ with the raw exports
     and gold.yaml with the reference timeline, contributing factors and action items (format in
     evals/README.md); a single case folder works too. Each case is drafted with the rules
-    extractor and scored: timeline recall and precision, kind agreement, exact-time rate,
-    citation validity (must be 100%, else exit 1), unsupported claims, factor recall and
-    precision, action-item recall, section completeness. A progress bar runs on stderr.
+    extractor, or with a model (--extractor llm and the endpoint options, as for `draft`), and
+    scored: timeline recall and precision, kind agreement, exact-time rate, citation validity
+    (must be 100%, else exit 1), unsupported claims, factor recall and precision, action-item
+    recall, section completeness, and model calls, tokens and latency. A progress bar runs on
+    stderr. --record keeps every model answer so that --replay reproduces the run offline.
 
     \b
     Examples:
       postmortem eval
       postmortem eval evals/cases -o report.json
       postmortem eval compare evals/baseline.json report.json
+      postmortem eval --extractor llm --model gpt-4.1-mini --record runs/r1 -o r1.json
+      postmortem eval --replay runs/r1 -o r1-again.json
     """
     if ctx.invoked_subcommand is not None:
         return
+    if record is not None and replay is not None:
+        raise UsageError("--record and --replay exclude each other")
     cases = [load_case(folder) for folder in find_cases(cases_dir)]  # every gold.yaml is checked before any run
     tolerances = DEFAULT_TOLERANCES
+    session = open_llm(model, record=record, replay=replay)
     results = []
-    with click.progressbar(cases, label="Scoring", file=sys.stderr, item_show_func=_slug) as bar:
-        for case in bar:
-            results.append(run_case(case, tolerances=tolerances))
+    try:
+        with click.progressbar(cases, label="Scoring", file=sys.stderr, item_show_func=_slug) as bar:
+            for case in bar:
+                results.append(run_case(case, extract=_extractor(session), tolerances=tolerances))
+    finally:
+        if session is not None:
+            session.close()
     for result in results:
         for warning in result.warnings:
             click.echo(f"warning: {result.slug}: {warning}", err=True)
@@ -91,6 +128,15 @@ def eval_command(ctx: click.Context, cases_dir: Path, output: Path | None, force
         click.echo(f"error: {failure}", err=True)
     if failures:
         sys.exit(1)
+
+
+def _extractor(session: Session | None) -> Extractor:
+    """The extraction step for one case: the rules, or the model with the case's own call totals."""
+
+    def extract(ingested: Ingested) -> Draft:
+        return draft_from(ingested, llm=session.fresh() if session is not None else None)
+
+    return extract
 
 
 def _slug(case: Case | None) -> str | None:

@@ -13,7 +13,14 @@ import click
 from postmortem_writer.errors import UsageError
 from postmortem_writer.llm.cache import CACHE_ENV
 from postmortem_writer.llm.session import Session, open_session
-from postmortem_writer.llm.settings import CONFIG_NAME, Mode, endpoint_configured, load_config, resolve
+from postmortem_writer.llm.settings import (
+    CONFIG_NAME,
+    LLMSettings,
+    Mode,
+    endpoint_configured,
+    load_config,
+    resolve,
+)
 from postmortem_writer.pipeline import Ingested, ingest
 from postmortem_writer.sources import SourceOptions, adapter_names
 from postmortem_writer.timeparse import zone
@@ -143,11 +150,21 @@ _SETTING_FLAGS = (
 )  # fmt: skip
 
 
-def open_llm(options: dict[str, Any]) -> Session | None:
-    """A model session when the extractor resolves to llm, else ``None``; says on stderr which it is."""
+def open_llm(options: dict[str, Any], *, record: Path | None = None, replay: Path | None = None) -> Session | None:
+    """A model session when the extractor resolves to llm, else ``None``; says on stderr which it is.
+
+    ``replay`` needs no endpoint: the answers come from the recording folder.
+    """
     extractor = options["extractor"]
     flags = {name: options[name] for name in _SETTING_FLAGS if options[name] is not None}
     config = load_config(options["config"])
+    if replay is not None:
+        if extractor == "rules":
+            raise UsageError("--replay replays model calls; it cannot be used with --extractor rules")
+        settings = LLMSettings(model="replay", concurrency=int(flags.get("concurrency", 4)))
+        session = open_session(settings, replay=replay, call_log=options["call_log"], cache_dir=options["cache_dir"])
+        click.echo(f"extractor: llm (replaying {replay}, recorded with {session.caller.backend.model})", err=True)
+        return session
     if extractor == "rules" or (extractor == "auto" and not endpoint_configured({**config, **flags})):
         if extractor == "auto":
             click.echo(
@@ -157,7 +174,11 @@ def open_llm(options: dict[str, Any]) -> Session | None:
         return None
     settings = resolve(flags, config)
     session = open_session(
-        settings, cache_dir=options["cache_dir"], use_cache=not options["no_cache"], call_log=options["call_log"]
+        settings,
+        cache_dir=options["cache_dir"],
+        use_cache=not options["no_cache"],
+        call_log=options["call_log"],
+        record=record,
     )
     click.echo(
         f"extractor: llm ({settings.model} at {settings.host}, mode {settings.mode.value}); "

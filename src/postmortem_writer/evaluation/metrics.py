@@ -29,6 +29,7 @@ class Metric:
     better: Literal["higher", "lower"] = "higher"
     required: float | None = None
     meaning: str = ""
+    unit: Literal["percent", "per_case"] = "percent"
 
 
 METRICS: tuple[Metric, ...] = (
@@ -52,6 +53,14 @@ METRICS: tuple[Metric, ...] = (
            meaning="gold action items matched by a draft action item"),
     Metric("section_completeness", "section completeness", "sections_filled", "sections",
            meaning="narrative sections with at least one cited statement"),
+    Metric("model_calls", "model calls per case", "model_calls", "cases", better="lower", unit="per_case",
+           meaning="calls sent to the model endpoint (cached and replayed answers are not calls)"),
+    Metric("prompt_tokens", "prompt tokens per case", "prompt_tokens", "cases", better="lower", unit="per_case",
+           meaning="prompt tokens the endpoint reported"),
+    Metric("completion_tokens", "completion tokens per case", "completion_tokens", "cases", better="lower",
+           unit="per_case", meaning="completion tokens the endpoint reported"),
+    Metric("model_latency", "model latency per case (ms)", "model_latency_ms", "cases", better="lower",
+           unit="per_case", meaning="time spent in model calls, summed (calls overlap, so above wall time)"),
 )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ class MetricInfo(_ReportModel):
     better: str
     required: float | None = None
     meaning: str = ""
+    unit: str = "percent"
 
 
 class CaseResult(_ReportModel):
@@ -80,7 +81,12 @@ def build_report(results: list[CaseResult], tolerances: Tolerances) -> Report:
 
 def _info(metric: Metric) -> MetricInfo:
     return MetricInfo(
-        id=metric.id, label=metric.label, better=metric.better, required=metric.required, meaning=metric.meaning
+        id=metric.id,
+        label=metric.label,
+        better=metric.better,
+        required=metric.required,
+        meaning=metric.meaning,
+        unit=metric.unit,
     )
 
 
@@ -103,16 +109,22 @@ def _percent(value: float | None, digits: int = 0) -> str:
     return "—" if value is None else f"{value:.{digits}%}"
 
 
+def _value(info: MetricInfo, value: float | None, digits: int = 0) -> str:
+    if info.unit == "per_case":
+        return "—" if value is None else f"{value:,.{digits}f}"
+    return _percent(value, digits)
+
+
 def render_markdown(report: Report) -> str:
     """A Markdown table, one row per case and one overall, then the metric definitions and misses."""
     header = ["case", "events", *(info.label for info in report.metrics)]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for case in report.cases:
         name = f"{case.slug}{' (derived)' if case.derived else ''}"
-        cells = [name, str(case.events), *(_percent(case.metrics.get(info.id)) for info in report.metrics)]
+        cells = [name, str(case.events), *(_value(info, case.metrics.get(info.id)) for info in report.metrics)]
         lines.append("| " + " | ".join(cells) + " |")
     overall = ["**overall**", str(sum(c.events for c in report.cases))]
-    overall += [f"**{_percent(report.overall.get(info.id))}**" for info in report.metrics]
+    overall += [f"**{_value(info, report.overall.get(info.id))}**" for info in report.metrics]
     lines.append("| " + " | ".join(overall) + " |")
     tol = report.tolerances
     lines += [
@@ -147,6 +159,9 @@ def compare_reports(old: Report, new: Report, tolerance: float) -> list[Delta]:
     for key, info in infos.items():
         before, after = old.overall.get(key), new.overall.get(key)
         change = None if before is None or after is None else after - before
+        if change is not None and info.unit == "per_case":
+            # Counts (calls, tokens) have no common scale: the tolerance is relative to the old value.
+            change = change / before if before else (0.0 if not after else float("inf"))
         worse = change is not None and (-change if info.better == "higher" else change) > tolerance
         deltas.append(Delta(info, before, after, worse))
     return deltas
@@ -158,8 +173,19 @@ def render_deltas(deltas: list[Delta]) -> str:
     for delta in deltas:
         change = "—"
         if delta.old is not None and delta.new is not None:
-            change = f"{(delta.new - delta.old) * 100:+.1f} pts"
+            if delta.metric.unit == "per_case":
+                change = (
+                    f"{(delta.new - delta.old) / delta.old:+.1%}" if delta.old else f"{delta.new - delta.old:+,.1f}"
+                )
+            else:
+                change = f"{(delta.new - delta.old) * 100:+.1f} pts"
         mark = "REGRESSED" if delta.regressed else ""
-        cells = [delta.metric.label, _percent(delta.old, 1), _percent(delta.new, 1), change, mark]
+        cells = [
+            delta.metric.label,
+            _value(delta.metric, delta.old, 1),
+            _value(delta.metric, delta.new, 1),
+            change,
+            mark,
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

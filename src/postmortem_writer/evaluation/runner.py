@@ -19,6 +19,14 @@ def run_case(case: Case, extract: Extractor = draft_from, tolerances: Tolerances
     ingested = ingest([case.sources], case.source_options())
     draft = extract(ingested)
     scored = score_draft(draft, ingested.stream, case.gold, tolerances)
+    usage = draft.provenance.usage
+    scored.counts.update(
+        cases=1,
+        model_calls=draft.provenance.calls,
+        prompt_tokens=usage.get("prompt_tokens", 0),
+        completion_tokens=usage.get("completion_tokens", 0),
+        model_latency_ms=draft.provenance.latency_ms,
+    )
     return CaseResult(
         slug=case.slug,
         title=case.gold.title,

@@ -25,6 +25,7 @@ class Totals:
     cached: int = 0
     failed: int = 0
     attempts: int = 0
+    latency: float = 0.0  # seconds, summed over calls (not wall time: calls overlap)
     usage: Usage = field(default_factory=Usage)
     prompts: dict[str, PromptRef] = field(default_factory=dict)
 
@@ -78,6 +79,7 @@ class Caller:
         error: ModelError | None = None,
     ) -> None:
         usage = reply.usage if reply is not None else Usage()
+        latency = time.monotonic() - started
         attempts = reply.attempts if reply is not None else error.attempts if error is not None else 0
         line: dict[str, Any] = {
             "time": datetime.now(UTC).isoformat(),
@@ -87,7 +89,7 @@ class Caller:
             "mode": self.backend.mode,
             "key": key,
             "cached": cached,
-            "latency_s": round(time.monotonic() - started, 4),
+            "latency_s": round(latency, 4),
             "attempts": attempts,
             "usage": {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens},
             "errors": (reply.errors if reply is not None else []) + ([str(error)] if error is not None else []),
@@ -101,6 +103,7 @@ class Caller:
             totals.cached += 1 if cached else 0
             totals.failed += 1 if error is not None else 0
             totals.attempts += attempts
+            totals.latency += latency
             totals.usage.add(usage)
             if self._log is not None:
                 self._log.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -12,6 +12,7 @@ from typing import TextIO
 from postmortem_writer.llm.backend import Backend
 from postmortem_writer.llm.cache import Cache, default_cache_dir
 from postmortem_writer.llm.calls import Caller, open_call_log
+from postmortem_writer.llm.recording import RecordingBackend, ReplayBackend
 from postmortem_writer.llm.settings import LLMSettings
 
 
@@ -27,6 +28,11 @@ class Session:
     _log: TextIO | None = None
     _closer: Callable[[], None] | None = None
 
+    def fresh(self) -> Session:
+        """The same backend, cache and log with zeroed totals (one per eval case); close the original only."""
+        caller = Caller(self.caller.backend, cache=self.caller.cache, log=self._log, endpoint=self.caller.endpoint)
+        return replace(self, caller=caller, _log=None, _closer=None)
+
     def close(self) -> None:
         """Flush and close the call log and the cache."""
         if self._log is not None:
@@ -40,19 +46,32 @@ class Session:
 def open_session(
     settings: LLMSettings,
     *,
-    backend: Backend | None = None,
     cache_dir: Path | None = None,
     use_cache: bool = True,
     call_log: Path | None = None,
+    record: Path | None = None,
+    replay: Path | None = None,
 ) -> Session:
-    """A session over ``backend`` (default: the OpenAI-compatible one for ``settings``)."""
+    """A session for ``settings``: the OpenAI-compatible backend, or a recording of one.
+
+    ``record`` stores every answer in that folder; ``replay`` answers only from such a folder and
+    never opens a connection. Both bypass the cache, which would hide calls from the recording.
+    """
     closer = None
-    if backend is None:
+    backend: Backend
+    if replay is not None:
+        backend = ReplayBackend(replay)
+        settings = replace(settings, model=backend.model, context_tokens=backend.context_tokens)
+        use_cache = False
+    else:
         # Imported here so the rules path never pays for loading the vendor SDKs.
         from postmortem_writer.llm.openai_backend import OpenAIBackend
 
         openai_backend = OpenAIBackend(settings)
         backend, closer = openai_backend, openai_backend.close
+        if record is not None:
+            backend = RecordingBackend(backend, record, context_tokens=settings.context_tokens)
+            use_cache = False
     folder = cache_dir or default_cache_dir()
     cache = Cache(folder / "answers.sqlite3") if use_cache else None
     if call_log is None:
@@ -63,7 +82,7 @@ def open_session(
         caller=Caller(backend, cache=cache, log=log, endpoint=settings.host),
         context_tokens=settings.context_tokens,
         concurrency=settings.concurrency,
-        endpoint=settings.host,
+        endpoint=f"replay of {replay}" if replay is not None else settings.host,
         call_log=call_log,
         _log=log,
         _closer=closer,
