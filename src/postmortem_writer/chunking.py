@@ -12,11 +12,12 @@ import hashlib
 import logging
 import math
 import re
+from datetime import date
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pydantic import BaseModel
 
-from postmortem_writer.models import Event
+from postmortem_writer.models import ActorKind, Event
 
 # The splitter logs a warning for a piece over budget; our lines are capped, and stderr is the user's.
 logging.getLogger("langchain_text_splitters").addHandler(logging.NullHandler())
@@ -26,7 +27,7 @@ CHARS_PER_TOKEN = 3.0
 MAX_EVENT_CHARS = 1500
 """Longer messages (pasted logs, stack traces) are cut in the prompt; the evidence index keeps them whole."""
 
-_LINE_ID = re.compile(r"^(E\d+) \|")
+_LINE_ID = re.compile(r"^(E\d+) \d")
 
 
 class Chunk(BaseModel):
@@ -43,34 +44,65 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
-def event_line(event: Event) -> str:
-    """One event as one prompt line: id, UTC time, source, actor and text (newlines flattened)."""
+def event_line(event: Event, *, channel: bool = False) -> str:
+    """One event as one compact prompt line: ``E12 09:14:03 [#channel] Actor [bot]: text``.
+
+    The day is not repeated on every line (``day_line`` marks it) and newlines are flattened:
+    every character here is paid for on every call, and the source text is the yardstick.
+    """
     text = " ⏎ ".join(part.strip() for part in event.text.splitlines() if part.strip())
     if len(text) > MAX_EVENT_CHARS:
         text = text[:MAX_EVENT_CHARS] + " …[cut]"
-    where = event.meta.get("channel") if isinstance(event.meta.get("channel"), str) else event.format
-    when = event.ts.strftime("%Y-%m-%d %H:%M:%SZ")
-    return f"{event.id} | {when} | {event.kind.value} {where} | {event.actor} ({event.actor_kind.value}): {text}"
+    where = f" #{_channel(event)}" if channel else ""
+    kind = "" if event.actor_kind is ActorKind.HUMAN else f" [{event.actor_kind.value}]"
+    return f"{event.id} {event.ts:%H:%M:%S}{where} {event.actor}{kind}: {text}"
+
+
+def day_line(day: date) -> str:
+    """The marker giving the UTC day of the event lines after it."""
+    return f"--- {day.isoformat()} ---"
 
 
 def chunk_events(events: list[Event], *, budget: int, overlap: int = 0) -> list[Chunk]:
-    """``events`` as chunks of at most ``budget`` estimated tokens, consecutive chunks sharing ~``overlap``."""
+    """``events`` as chunks of at most ``budget`` estimated tokens, consecutive chunks sharing ~``overlap``.
+
+    Each chunk starts with the day of its first event, so no line is read without its date.
+    """
     if not events:
         return []
+    channels = len({_channel(event) for event in events}) > 1
+    lines: list[str] = []
+    days: dict[str, date] = {}
+    for event in events:
+        day = event.ts.date()
+        if not days or day != days[events[len(days) - 1].id]:
+            lines.append(day_line(day))
+        lines.append(event_line(event, channel=channels))
+        days[event.id] = day
     splitter = RecursiveCharacterTextSplitter(
         separators=["\n"],
-        chunk_size=budget,
+        chunk_size=budget - estimate_tokens(day_line(date.min)),  # room for the day marker added below
         chunk_overlap=min(overlap, budget // 2),
         length_function=estimate_tokens,
         keep_separator=False,
         strip_whitespace=True,
     )
     chunks = []
-    for text in splitter.split_text("\n".join(event_line(event) for event in events)):
-        lines = text.split("\n")
-        ids = [match.group(1) for line in lines if (match := _LINE_ID.match(line))]
-        digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+    for text in splitter.split_text("\n".join(lines)):
+        body = text.split("\n")
+        ids = [match.group(1) for line in body if (match := _LINE_ID.match(line))]
+        if not ids:
+            continue  # a piece holding only a day marker
+        if not body[0].startswith("---"):
+            body.insert(0, day_line(days[ids[0]]))
+        joined = "\n".join(body)
+        digest = hashlib.sha256(joined.encode()).hexdigest()[:8]
         chunks.append(
-            Chunk(id=f"{ids[0]}-{ids[-1]}#{digest}", event_ids=ids, lines=lines, tokens=estimate_tokens(text))
+            Chunk(id=f"{ids[0]}-{ids[-1]}#{digest}", event_ids=ids, lines=body, tokens=estimate_tokens(joined))
         )
     return chunks
+
+
+def _channel(event: Event) -> str:
+    channel = event.meta.get("channel")
+    return channel if isinstance(channel, str) else event.format

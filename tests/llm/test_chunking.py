@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from postmortem_writer.chunking import MAX_EVENT_CHARS, chunk_events, estimate_tokens, event_line
+from postmortem_writer.chunking import MAX_EVENT_CHARS, chunk_events, day_line, estimate_tokens, event_line
 from postmortem_writer.events import EventStream
 from postmortem_writer.models import ActorKind, Event, SourceKind
 
@@ -40,7 +40,8 @@ def test_every_event_lands_whole_in_a_chunk_within_budget() -> None:
     assert set(seen) == {event.id for event in events}
     lines = {event.id: event_line(event) for event in events}
     for chunk in chunks:
-        assert chunk.lines == [lines[event_id] for event_id in chunk.event_ids]
+        assert chunk.lines[0] == day_line(T0.date()), "every chunk says which day its lines are on"
+        assert chunk.lines[1:] == [lines[event_id] for event_id in chunk.event_ids]
 
 
 def test_consecutive_chunks_overlap_and_ids_are_stable() -> None:
@@ -75,6 +76,20 @@ def test_multiline_and_huge_messages_stay_one_line() -> None:
 @pytest.mark.parametrize(("text", "tokens"), [("", 0), ("abc", 1), ("abcd", 2), ("x" * 300, 100)])
 def test_estimate_rounds_up(text: str, tokens: int) -> None:
     assert estimate_tokens(text) == tokens
+
+
+def test_day_markers_where_the_day_changes_and_channels_only_when_several() -> None:
+    events = stream(["before midnight", "after midnight"])
+    events[1] = events[1].model_copy(update={"ts": T0 + timedelta(days=1), "meta": {"channel": "inc"}})
+    (chunk,) = chunk_events(events, budget=500)
+    assert chunk.lines == [
+        "--- 2025-03-04 ---",
+        "E1 09:00:00 #chat-text Priya: before midnight",
+        "--- 2025-03-05 ---",
+        "E2 09:00:00 #inc Priya: after midnight",
+    ]
+    bot = events[0].model_copy(update={"actor": "deploy-bot", "actor_kind": ActorKind.BOT})
+    assert event_line(bot) == "E1 09:00:00 deploy-bot [bot]: before midnight"
 
 
 def test_no_events_no_chunks() -> None:

@@ -9,7 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 from postmortem_writer.cli import cli
+from postmortem_writer.extract.llm import Budget, chat_chunks
 from postmortem_writer.llm.loopback import Fault, LoopbackServer, citing_responder
+from postmortem_writer.llm.settings import LOCAL_CONTEXT
+from postmortem_writer.pipeline import ingest
+from postmortem_writer.sources import SourceOptions
 
 FAST = ["--max-retries", "0", "--timeout", "5"]
 
@@ -34,12 +38,13 @@ def test_draft_with_an_endpoint_then_an_unchanged_rerun_costs_no_calls(sample_in
         assert f"(0 model calls, {first} cached)" in err
         code, _, err = draft(sample_incident, tmp_path / "c.md", "--no-cache", env=env)
         assert len(server.requests) == 2 * first
-    assert first == 3  # two chat chunks at a local endpoint's default 4,096-token context, and the synthesis
+    ingested = ingest([sample_incident], SourceOptions())
+    assert first == len(chat_chunks(ingested.stream, Budget.for_context(LOCAL_CONTEXT))) + 1  # and the synthesis
     markdown = (tmp_path / "a.md").read_text(encoding="utf-8")
     assert "with the\n> `llm` extractor" in markdown
     assert "Prompt: `extract-chunk@v1 sha256:" in markdown
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
-    assert [line["prompt"]["id"] for line in lines] == ["extract-chunk", "extract-chunk", "synthesize"]
+    assert [line["prompt"]["id"] for line in lines] == ["extract-chunk"] * (first - 1) + ["synthesize"]
     assert all(
         line["outcome"] == "ok" and line["attempts"] == 1 and len(line["prompt"]["sha256"]) == 64 for line in lines
     )

@@ -63,9 +63,9 @@ def test_model_entries_are_grounded_and_structured_events_need_no_call(ingested:
     assert not draft.gaps
     # Only chat is sent to the model: the deploy and page lines are not in the map request.
     user = backend.requests[0].messages[1]["content"]
-    assert "E25 |" in user
-    assert "E7 |" not in user
-    assert "E5 |" not in user
+    assert "\nE25 09:" in user
+    assert "\nE7 " not in user
+    assert "\nE5 " not in user
 
 
 def test_a_time_or_dangling_id_is_reasked_and_never_reaches_the_draft(ingested: Ingested) -> None:

@@ -181,7 +181,7 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-_LINE_ID = re.compile(r"^(E\d+) \|", re.MULTILINE)
+_LINE_ID = re.compile(r"^(E\d+) \d", re.MULTILINE)
 _ANY_ID = re.compile(r"\bE\d+\b")
 
 
