@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from functools import cached_property
@@ -220,3 +221,28 @@ class BundleAdapter(Adapter, Protocol):
     def unclaimed(self, bundle: Bundle) -> list[str]:
         """Members that are not part of the export (read on their own, like a CSV beside it)."""
         ...
+
+
+def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
+    """``("line N", object)`` per non-blank line; a malformed line yields its InputError as the record."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"line {number}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            # Handed on as the record, so the adapter raises it and only this line is skipped.
+            yield f"line {number}", InputError(f"malformed JSON: {exc.msg}", path=path, position=f"line {number}")
+
+
+def csv_records(text: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """``("line N", {header: cell})`` per non-blank row, N being the line the row starts on."""
+    # Universal newlines: CRLF inside a quoted cell reads as "\n", and line numbers still count.
+    reader = csv.reader(io.StringIO(text, newline=None))
+    header = next(reader, [])
+    # A quoted cell can span lines, so a row starts on the line after the previous row ended.
+    start = reader.line_num + 1
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            yield f"line {start}", dict(zip(header, row, strict=False))
+        start = reader.line_num + 1
