@@ -7,6 +7,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -98,6 +99,11 @@ class Document:
             return None
 
 
+# What zipfile and zlib raise on a damaged archive: a bad header or CRC, a bad deflate stream, an
+# offset pointing outside the file, a cut-off member, a compression method we lack.
+_ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, ValueError, EOFError, NotImplementedError, OSError)
+
+
 @dataclass
 class Bundle:
     """A folder or a zip archive, read as a tree of documents with ``/``-separated paths."""
@@ -120,7 +126,7 @@ class Bundle:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = [info.filename for info in archive.infolist() if not info.is_dir()]
-        except zipfile.BadZipFile:
+        except _ZIP_DAMAGE:
             raise InputError("not a readable zip archive", path=display) from None
         for name in names:
             if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
@@ -142,7 +148,10 @@ class Bundle:
     def open(self, member: str) -> Document:
         """The document at ``member`` (a path from ``members``)."""
         if self.is_zip:
-            return Document(f"{self.name}:{member}", self._archive.read(member))
+            try:
+                return Document(f"{self.name}:{member}", self._archive.read(member))
+            except _ZIP_DAMAGE as exc:
+                raise InputError(f"damaged archive member ({exc})", path=f"{self.name}:{member}") from None
         return Document(str(PurePosixPath(self.name) / member), (self.root / member).read_bytes())
 
 
