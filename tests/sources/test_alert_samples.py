@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
+from postmortem_writer.pipeline import ingest
 from postmortem_writer.sources import SourceOptions, load_sources
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
@@ -223,3 +224,25 @@ def test_pagerduty_incident_and_log_entries_share_trigger_and_resolve() -> None:
     assert [e.signal for e in events].count(TRIG) == 1
     assert [e.signal for e in events].count(RES) == 1
     assert len(events) == 10
+
+
+def test_alerts_interleave_with_chat_in_one_stream() -> None:
+    folders = ["grafana", "datadog", "opsgenie", "alertmanager", "pagerduty", "slack/export"]
+    stream = ingest([SAMPLES / folder for folder in folders], SourceOptions()).stream
+    firsts = [(e.format, e.ts) for e in stream if e.signal in (F, TRIG)]
+    # The story's order of detection: Grafana, Datadog, Opsgenie, Alertmanager, PagerDuty #4821.
+    assert [fmt for fmt, ts in firsts if ts.date() == at("09:00:00").date()][:6] == [
+        "grafana-webhook",
+        "datadog-events",
+        "opsgenie",
+        "alertmanager",
+        "pagerduty-csv",  # #4822, the CloudWatch e-mail incident, 09:09:49
+        "pagerduty-incidents",  # #4821 at 09:10:01, told by three PagerDuty files, kept once
+    ]
+    formats = [e.format for e in stream]
+    deploy_post = next(i for i, e in enumerate(stream) if e.format == "slack-export" and "Deploying" in e.text)
+    first_alert = formats.index("grafana-webhook")
+    declared = next(i for i, e in enumerate(stream) if "declared" in e.text and e.format == "slack-export")
+    resolved = next(i for i, e in enumerate(stream) if e.signal is R and e.format == "alertmanager")
+    # Deploy announced in chat, then alerts, then the incident declared in chat, then recovery.
+    assert deploy_post < first_alert < formats.index("pagerduty-incidents") < declared < resolved
