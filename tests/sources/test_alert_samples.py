@@ -211,8 +211,24 @@ FOLDERS = [
 
 @pytest.mark.parametrize(("folder", "signals"), FOLDERS, ids=[folder for folder, _ in FOLDERS])
 def test_a_tools_files_together_tell_each_transition_once(folder: str, signals: list[Signal | None]) -> None:
-    events = sorted(load_sources([SAMPLES / folder], SourceOptions()).events, key=lambda event: event.ts)
+    loaded = load_sources([SAMPLES / folder], SourceOptions())
+    events = sorted(loaded.events, key=lambda event: event.ts)
     assert [event.signal for event in events] == signals
+    # What was merged is counted per file, beside what each file held.
+    merged = sum(record.dropped.get("repeated alert notification", 0) for record in loaded.inputs)
+    assert sum(record.events for record in loaded.inputs) - merged == len(events)
+
+
+def test_merged_notifications_are_counted_against_their_file() -> None:
+    loaded = load_sources([SAMPLES / "alertmanager"], SourceOptions())
+    assert {Path(r.path).name: r.dropped for r in loaded.inputs} == {
+        "2025-03-04T091000Z_firing_latency.json": {},
+        "2025-03-04T091230Z_firing_errors.json": {},
+        # Re-sent: both firing alerts again, as already told by the 09:12:30 payload.
+        "2025-03-04T095045Z_mixed_errors.json": {"repeated alert notification": 2},
+        # Re-sent: the latency alert's firing, as told by the 09:10:00 payload.
+        "2025-03-04T095500Z_resolved_latency.json": {"repeated alert notification": 1},
+    }
 
 
 def test_pagerduty_incident_and_log_entries_share_trigger_and_resolve() -> None:

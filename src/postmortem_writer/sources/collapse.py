@@ -12,7 +12,7 @@ stable identity in ``Event.meta[ALERT_KEY]``; here, per identity:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime
 
 from postmortem_writer.models import Event, Signal
@@ -34,10 +34,15 @@ _STATES = frozenset(
 )
 
 
-def collapse_alerts(events: list[Event]) -> list[Event]:
+REPEATED = "repeated alert notification"
+"""``InputFile.dropped`` reason for an event merged into another telling of the same alert."""
+
+
+def collapse_alerts(events: list[Event]) -> tuple[list[Event], Counter[str]]:
     """``events`` with duplicate alert notifications merged and repeated firings folded per episode.
 
     Events without an alert identity pass through untouched; the order of the rest is kept.
+    Also returns how many events were merged away, by their source, so none goes unreported.
     """
     by_key: dict[str, list[int]] = defaultdict(list)
     for index, event in enumerate(events):
@@ -47,11 +52,12 @@ def collapse_alerts(events: list[Event]) -> list[Event]:
     gone: set[int] = set()
     for indexes in by_key.values():
         gone.update(_fold(events, sorted(indexes, key=lambda i: (events[i].ts, i))))
-    return [event for index, event in enumerate(events) if index not in gone]
+    merged = Counter(events[index].source for index in gone)
+    return [event for index, event in enumerate(events) if index not in gone], merged
 
 
 def _fold(events: list[Event], indexes: list[int]) -> set[int]:
-    """Indexes (in time order, all one alert) to drop; kept firings are updated in place."""
+    """Indexes (in time order, all one alert) to merge away; kept firings are updated in place."""
     gone: set[int] = set()
     seen: set[tuple[object, ...]] = set()
     episode: list[Event] = []

@@ -12,7 +12,7 @@ from postmortem_writer.sources.alertmanager import AlertmanagerAdapter
 from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, DocumentAdapter, Parsed, SourceOptions
 from postmortem_writer.sources.chat_text import ChatTextAdapter
 from postmortem_writer.sources.cloudwatch import CloudWatchAlarmHistoryAdapter
-from postmortem_writer.sources.collapse import collapse_alerts
+from postmortem_writer.sources.collapse import REPEATED, collapse_alerts
 from postmortem_writer.sources.datadog import DatadogEventsAdapter
 from postmortem_writer.sources.deploys import DeployHistoryAdapter
 from postmortem_writer.sources.grafana import GrafanaWebhookAdapter
@@ -85,7 +85,10 @@ def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
             _load_bundle(Bundle.from_path(path, display), options, loaded)
         else:
             _load_document(Document(display, path.read_bytes()), options, loaded, strict=True)
-    loaded.events = collapse_alerts(loaded.events)
+    loaded.events, merged = collapse_alerts(loaded.events)
+    for record in loaded.inputs:
+        if merged[record.path]:
+            record.dropped = dict(sorted({**record.dropped, REPEATED: merged[record.path]}.items()))
     return loaded
 
 
