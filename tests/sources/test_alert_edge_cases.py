@@ -110,6 +110,20 @@ CASES = {
         "grafana-webhook",
         [("2025-03-04T09:00:00", F)],
     ),
+    "grafana-data-source-alerts-are-not-detections": Case(
+        "grafana.json",
+        dumps(
+            {
+                **am_payload(
+                    {**am_alert("gg", "2025-03-04T09:00:00Z"), "labels": {"alertname": "DatasourceNoData"}},
+                    version="1",
+                ),
+                "orgId": 1,
+            }
+        ),
+        "grafana-webhook",
+        [("2025-03-04T09:00:00", None)],
+    ),
     "pagerduty-incidents-list-skips-one-without-created_at": Case(
         "incidents.json",
         dumps(
@@ -148,6 +162,15 @@ CASES = {
         "pagerduty-csv",
         [("2025-03-04T09:10:00", TRIG)],
         ["incidents.csv:line 2: seconds_to_first_ack 'soon' is not a number"],
+    ),
+    # The csv module refuses cells over 128 KiB; that row is skipped, the rows after it are read.
+    "pagerduty-csv-runaway-cell-skips-only-its-row": Case(
+        "incidents.csv",
+        'incident_number,created_at,description\n1,2025-03-04T09:00:00Z,"' + "x" * 200_000 + '"\n'
+        "2,2025-03-04T09:10:00Z,disk\n",
+        "pagerduty-csv",
+        [("2025-03-04T09:10:00", TRIG)],
+        ["incidents.csv:line 2: unreadable CSV row: field larger than field limit"],
     ),
     "opsgenie-alert-list-skips-one-without-createdAt": Case(
         "alerts.json",

@@ -61,12 +61,10 @@ def read_payloads(doc: Document, options: SourceOptions, fmt: str, tool: str) ->
         if not isinstance(payload, dict) or not isinstance(payload.get("alerts"), list):
             parsed.skipped.append(InputError('payload has no "alerts" list', path=doc.name, position=position))
             continue
-        for number, alert in enumerate(payload["alerts"], start=1):
-            where = f"{position} alert {number}" if position else f"alert {number}"
-            try:
-                parsed.events.extend(alert_events(doc.name, where, alert, options, fmt, tool))
-            except InputError as exc:
-                parsed.skipped.append(exc)
+        parsed.collect(
+            ((f"{position} alert {n}".lstrip(), alert) for n, alert in enumerate(payload["alerts"], start=1)),
+            lambda where, alert: alert_events(doc.name, where, alert, options, fmt, tool),
+        )
     return parsed.usable()
 
 
@@ -80,6 +78,11 @@ def _payloads(doc: Document) -> Iterator[tuple[str, Any]]:
         yield from ((f"payload {n}", payload) for n, payload in enumerate(data, start=1))
     else:
         yield "", data
+
+
+# Grafana's own alerts about its data sources: the query failed or returned nothing. They say the
+# monitoring could not see, not that the system was unwell, so they are not detections.
+_DATA_SOURCE_ALERTS = frozenset({"DatasourceNoData", "DatasourceError"})
 
 
 def _first_line_is_json(text: str) -> bool:
@@ -107,6 +110,10 @@ def alert_events(path: str, position: str, alert: Any, options: SourceOptions, f
     meta: dict[str, Any] = {ALERT_KEY: f"{fmt}:{identity}", "alertname": name}
     meta.update({label: labels[label] for label in ("service", "severity") if label in labels})
 
+    data_source = name in _DATA_SOURCE_ALERTS
+    if data_source:
+        detail = f"{detail} (a data source problem, not a symptom)".lstrip()
+
     def event(at: str, state: str, signal: Signal) -> Event:
         return Event(
             ts=parse_instant(at, tz=options.tz, path=path, position=position),
@@ -117,7 +124,7 @@ def alert_events(path: str, position: str, alert: Any, options: SourceOptions, f
             actor=tool,
             actor_kind=ActorKind.BOT,
             text=f"[{state}] {name}" + (f": {detail}" if detail else ""),
-            signal=signal,
+            signal=None if data_source else signal,
             native_id=fingerprint if isinstance(fingerprint, str) and fingerprint else None,
             meta=dict(meta),
         )

@@ -171,10 +171,11 @@ class Parsed:
     skipped: list[InputError] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
 
-    def collect(self, records: Iterable[tuple[str, _R]], read: Callable[[str, _R], Event | None]) -> None:
+    def collect(self, records: Iterable[tuple[str, _R]], read: Callable[[str, _R], Event | list[Event] | None]) -> None:
         """Read each ``(position, record)``; an InputError skips that record, ``None`` means dropped noise.
 
-        ``read`` counts its own drops (in ``dropped``) when it returns ``None``.
+        ``read`` counts its own drops (in ``dropped``) when it returns ``None``; it returns a list
+        when one record tells several events (an alert's firing and its resolve).
         """
         for position, record in records:
             try:
@@ -182,7 +183,9 @@ class Parsed:
             except InputError as exc:
                 self.skipped.append(exc)
                 continue
-            if event is not None:
+            if isinstance(event, list):
+                self.events.extend(event)
+            elif event is not None:
                 self.events.append(event)
 
     def extend(self, other: Parsed) -> None:
@@ -244,14 +247,29 @@ def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
             yield f"line {number}", InputError(f"malformed JSON: {exc.msg}", path=path, position=f"line {number}")
 
 
-def csv_records(text: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """``("line N", {header: cell})`` per non-blank row, N being the line the row starts on."""
+def csv_records(path: str, text: str) -> Iterator[tuple[str, dict[str, str] | InputError]]:
+    """``("line N", {header: cell})`` per non-blank row, N being the line the row starts on.
+
+    A row the csv module cannot read (a NUL byte, a runaway quoted cell) yields its InputError as
+    the record, like a malformed JSON line; the rows after it are still read.
+    """
     # Universal newlines: CRLF inside a quoted cell reads as "\n", and line numbers still count.
     reader = csv.reader(io.StringIO(text, newline=None))
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise InputError(f"unreadable CSV header: {exc}", path=path, position="line 1") from None
     # A quoted cell can span lines, so a row starts on the line after the previous row ended.
     start = reader.line_num + 1
-    for row in reader:
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            yield f"line {start}", InputError(f"unreadable CSV row: {exc}", path=path, position=f"line {start}")
+            start = reader.line_num + 1
+            continue
+        if row is None:
+            return
         if any(cell.strip() for cell in row):
             yield f"line {start}", dict(zip(header, row, strict=False))
         start = reader.line_num + 1

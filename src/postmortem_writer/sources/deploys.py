@@ -58,7 +58,7 @@ class DeployHistoryAdapter:
         elif doc.looks_like_json():
             records = jsonl_records(doc.name, text)
         else:
-            records = csv_records(text)
+            records = csv_records(doc.name, text)
         parsed = Parsed()
         parsed.collect(records, lambda position, record: self._record(doc.name, position, record, options))
         return parsed.usable()

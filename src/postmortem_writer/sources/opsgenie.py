@@ -60,11 +60,10 @@ class OpsgenieAdapter:
                 lambda position, record: self._log(doc.name, position, record, key, options),
             )
         else:
-            for number, alert in enumerate(body, start=1):
-                try:
-                    parsed.events.extend(self._alert(doc.name, f"alert {number}", alert, options))
-                except InputError as exc:
-                    parsed.skipped.append(exc)
+            parsed.collect(
+                ((f"alert {number}", alert) for number, alert in enumerate(body, start=1)),
+                lambda position, alert: self._alert(doc.name, position, alert, options),
+            )
         return parsed.usable()
 
     def _alert(self, path: str, position: str, alert: Any, options: SourceOptions) -> list[Event]:

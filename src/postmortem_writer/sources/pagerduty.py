@@ -175,12 +175,10 @@ class PagerDutyIncidentsAdapter:
         else:
             raise InputError('expected an "incident" object or an "incidents" list', path=doc.name)
         parsed = Parsed()
-        for number, incident in enumerate(incidents, start=1):
-            position = f"incident {number}"
-            try:
-                parsed.events.extend(self._events(doc.name, position, incident, options))
-            except InputError as exc:
-                parsed.skipped.append(exc)
+        parsed.collect(
+            ((f"incident {number}", incident) for number, incident in enumerate(incidents, start=1)),
+            lambda position, incident: self._events(doc.name, position, incident, options),
+        )
         return parsed.usable()
 
     def _events(self, path: str, position: str, incident: Any, options: SourceOptions) -> list[Event]:

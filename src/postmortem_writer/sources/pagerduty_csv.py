@@ -60,14 +60,16 @@ class PagerDutyCsvAdapter:
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """Events per row; the first acknowledgement's time is creation plus ``seconds_to_first_ack``."""
         parsed = Parsed()
-        for position, row in csv_records(doc.text):
-            try:
-                parsed.events.extend(self._events(doc.name, position, row, options))
-            except InputError as exc:
-                parsed.skipped.append(exc)
+        parsed.collect(
+            csv_records(doc.name, doc.text), lambda position, row: self._events(doc.name, position, row, options)
+        )
         return parsed.usable()
 
-    def _events(self, path: str, position: str, row: dict[str, str], options: SourceOptions) -> list[Event]:
+    def _events(
+        self, path: str, position: str, row: dict[str, str] | InputError, options: SourceOptions
+    ) -> list[Event]:
+        if isinstance(row, InputError):
+            raise row
         fields: dict[str, str] = {}
         for header, cell in row.items():
             name = _canonical(header or "")
