@@ -31,7 +31,12 @@ SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 # them, the "needs --tz" paths run too.
 OPTIONS = (SourceOptions(), SourceOptions(tz=zone("Europe/Berlin"), date=date(2025, 3, 4)))
 # JSON values a field might turn into: every JSON type, empty ones, and out-of-range numbers.
-SWAPS: tuple[Any, ...] = (None, True, 0, -1, 10**30, 1.5e300, "", "x", "2025-13-45T99:99:99Z", [], {}, [1], {"a": 1})
+SWAPS: tuple[Any, ...] = (
+    *(None, True, 0, -1, 10**30, 1.5e300, -1e18, "", "x", [], {}, [1], {"a": 1}),
+    # Times that do not exist, or that exist but leave the datetime range once moved to UTC.
+    *("2025-13-45T99:99:99Z", "0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00", "1741079942.590465"),
+)
+NESTING = 5000  # levels: deeper than the json module can recurse
 
 
 def _truncate(data: bytes, rng: random.Random) -> bytes:
@@ -59,6 +64,14 @@ def _duplicate_line(data: bytes, rng: random.Random) -> bytes:
         at = rng.randrange(len(lines))
         lines.insert(at, lines[at])
     return b"".join(lines)
+
+
+def _nest_deeply(data: bytes, rng: random.Random) -> bytes:
+    """The file, or one line of it, wrapped in arrays deeper than a JSON parser's recursion."""
+    lines = data.splitlines(keepends=True) or [b""]
+    at = rng.randrange(len(lines))
+    lines[at] = b"[" * NESTING + lines[at].rstrip(b"\r\n") + b"]" * NESTING + b"\n"
+    return b"".join(lines) if rng.random() < 0.5 else b"[" * NESTING + data + b"]" * NESTING
 
 
 def _containers(node: Any) -> Iterator[dict[str, Any] | list[Any]]:
@@ -115,6 +128,7 @@ MUTATIONS: dict[str, Mutation] = {
     "duplicate-line": _duplicate_line,
     "swap-json-types": _json_edit(_swap_type),
     "remove-json-keys": _json_edit(_remove_key),
+    "nest-deeply": _nest_deeply,
 }
 ROUNDS = 4  # mutants per mutation kind and sample
 

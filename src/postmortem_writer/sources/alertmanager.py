@@ -89,7 +89,7 @@ def _first_line_is_json(text: str) -> bool:
     line = next((line for line in text.splitlines() if line.strip()), "")
     try:
         return isinstance(json.loads(line), dict)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
 
 

@@ -53,6 +53,10 @@ class SourceOptions:
     source_format: str | None = None
 
 
+# The json module recurses once per nesting level; no export nests anywhere near a thousand deep.
+_TOO_DEEP = "JSON nested too deeply to be an export"
+
+
 @dataclass
 class Document:
     """One file's bytes, from disk or from inside an archive, named as the user would name it."""
@@ -79,6 +83,8 @@ class Document:
             raise InputError(
                 f"malformed JSON: {exc.msg}", path=self.name, position=f"{exc.lineno}:{exc.colno}"
             ) from None
+        except RecursionError:
+            raise InputError(_TOO_DEEP, path=self.name) from None
 
     def looks_like_json(self) -> bool:
         """Cheap check used by sniffers before paying for a full parse."""
@@ -245,6 +251,8 @@ def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
         except json.JSONDecodeError as exc:
             # Handed on as the record, so the adapter raises it and only this line is skipped.
             yield f"line {number}", InputError(f"malformed JSON: {exc.msg}", path=path, position=f"line {number}")
+        except RecursionError:
+            yield f"line {number}", InputError(_TOO_DEEP, path=path, position=f"line {number}")
 
 
 def csv_records(path: str, text: str) -> Iterator[tuple[str, dict[str, str] | InputError]]:

@@ -128,6 +128,6 @@ def _first_json_record(text: str) -> dict[str, Any] | None:
             first = data[0] if isinstance(data, list) and data else None
         else:
             first = json.loads(stripped.splitlines()[0])
-    except (json.JSONDecodeError, IndexError):
+    except (json.JSONDecodeError, IndexError, RecursionError):
         return None
     return first if isinstance(first, dict) else None
