@@ -102,6 +102,20 @@ CASES = {
     "alertmanager-truncated-payload-names-line-and-column": Case(
         "webhook.json", dumps(am_payload(am_alert("aa", "2025-03-04T09:00:00Z")))[:120], error="malformed JSON"
     ),
+    "alertmanager-time-out-of-range-in-utc-skips-the-alert": Case(
+        "webhook.json",
+        dumps(am_payload(am_alert("aa", "2025-03-04T09:00:00Z"), am_alert("bb", "0001-01-01T00:00:00+05:00"))),
+        "alertmanager",
+        [("2025-03-04T09:00:00", F)],
+        ["webhook.json:alert 2: time 0001-01-01T00:00:00+05:00 is out of range in UTC"],
+    ),
+    "alertmanager-jsonl-line-nested-too-deeply-is-skipped": Case(
+        "webhooks.jsonl",
+        jsonl(am_payload(am_alert("aa", "2025-03-04T09:00:00Z"))) + "[" * 5000 + "]" * 5000 + "\n",
+        "alertmanager",
+        [("2025-03-04T09:00:00", F)],
+        ["webhooks.jsonl:line 2: JSON nested too deeply"],
+    ),
     "grafana-version-1-with-orgId": Case(
         "grafana.json",
         dumps(
