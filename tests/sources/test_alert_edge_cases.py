@@ -261,6 +261,21 @@ CASES = {
         [("2025-03-04T09:00:00.500000", F), ("2025-03-04T09:10:00", None)],
         ["history.json:item 3: history item has no AlarmName"],
     ),
+    "cloudwatch-bare-list-from-query": Case(
+        "history.json",
+        dumps(
+            [
+                {
+                    "AlarmName": "cpu",
+                    "Timestamp": "2025-03-04T09:00:00.000000+00:00",
+                    "HistoryItemType": "StateUpdate",
+                    "HistorySummary": "Alarm updated from OK to ALARM",
+                }
+            ]
+        ),
+        "cloudwatch-alarm-history",
+        [("2025-03-04T09:00:00", F)],
+    ),
     "datadog-v1-transitions-from-titles-and-status": Case(
         "events.json",
         dumps(

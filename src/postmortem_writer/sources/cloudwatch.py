@@ -24,20 +24,26 @@ class CloudWatchAlarmHistoryAdapter:
     name = "cloudwatch-alarm-history"
     kind = SourceKind.ALERT
     description = "AWS CloudWatch describe-alarm-history JSON (AWS CLI v1 or v2 output, or the raw API)"
-    hint = 'JSON object with an "AlarmHistoryItems" list'
+    hint = 'JSON object with an "AlarmHistoryItems" list, or that list alone (--query AlarmHistoryItems)'
     example = (
         "aws cloudwatch describe-alarm-history --alarm-name my-alarm > history.json && postmortem draft history.json"
     )
 
     def sniff(self, doc: Document) -> bool:
-        """True for a ``{"AlarmHistoryItems": [...]}`` response."""
+        """True for a ``{"AlarmHistoryItems": [...]}`` response or a bare list of history items."""
         data = doc.try_json()
-        return isinstance(data, dict) and isinstance(data.get("AlarmHistoryItems"), list)
+        if isinstance(data, dict):
+            return isinstance(data.get("AlarmHistoryItems"), list)
+        return (
+            isinstance(data, list)
+            and bool(data)
+            and all(isinstance(item, dict) and {"AlarmName", "HistoryItemType"} <= item.keys() for item in data)
+        )
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per history item; ``HistoryData`` (JSON inside a string) gives the new state."""
         data = doc.json
-        items = data.get("AlarmHistoryItems") if isinstance(data, dict) else None
+        items = data.get("AlarmHistoryItems") if isinstance(data, dict) else data
         if not isinstance(items, list):
             raise InputError('expected an "AlarmHistoryItems" list', path=doc.name)
         parsed = Parsed()
