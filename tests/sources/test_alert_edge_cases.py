@@ -333,3 +333,13 @@ def test_edge_case(tmp_path: Path, case: Case) -> None:
     assert len(loaded.warnings) == len(case.warnings), loaded.warnings
     for expected, warning in zip(case.warnings, loaded.warnings, strict=True):
         assert expected in warning
+
+
+def test_opsgenie_alert_without_id_is_known_by_its_tiny_id(tmp_path: Path) -> None:
+    envelope = {"took": 0.1, "requestId": "r"}
+    first = {"tinyId": "7", "message": "disk", "createdAt": "2025-03-04T09:00:00Z"}
+    (tmp_path / "a.json").write_text(dumps({"data": first, **envelope}), encoding="utf-8")
+    (tmp_path / "b.json").write_text(dumps({"data": {**first, "createdAt": "2025-03-04T09:20:00Z"}, **envelope}))
+    (fired,) = load_sources([tmp_path], SourceOptions()).events
+    assert fired.meta["alert_key"] == "opsgenie:tiny:7"
+    assert fired.meta["count"] == 2

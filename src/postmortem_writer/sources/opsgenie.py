@@ -83,8 +83,10 @@ class OpsgenieAdapter:
             "priority": _text(alert.get("priority")) or None,
             "entity": _text(alert.get("entity")) or None,
         }
-        if native:
-            meta[ALERT_KEY] = f"opsgenie:{native}"
+        # The id names the alert across responses; an export without it still has the tiny id.
+        identity = native or (f"tiny:{tiny}" if isinstance(tiny, str | int) else None)
+        if identity:
+            meta[ALERT_KEY] = f"opsgenie:{identity}"
         ref = f"{position} ({native})" if native else position
 
         def event(at: datetime, actor: str, text: str, signal: Signal, extra: dict[str, Any]) -> Event:
