@@ -75,7 +75,10 @@ def attach_zone(moment: datetime, *, tz: tzinfo | None, path: str, position: str
                 position=position,
             )
         moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # year 1 east of UTC, or year 9999 west of it
+        raise InputError(f"time {moment.isoformat()} is out of range in UTC", path=path, position=position) from None
 
 
 def combine(day: date | None, clock: time, *, tz: tzinfo | None, path: str, position: str) -> datetime:

@@ -76,6 +76,7 @@ def test_actors_texts_and_refs(events: list[Event]) -> None:
         "incident_number": 4821,
         "incident_title": "[FIRING:1] CheckoutP99LatencyHigh checkout-service (prod eu-west-1)",
         "service": "checkout-service (prod)",
+        "alert_key": "pagerduty:Q1VX8CHKL4TZ0R",
     }
 
 

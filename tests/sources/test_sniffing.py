@@ -35,6 +35,8 @@ CASES = [
         "pagerduty-log-entries",
         id="pd-bare-list",
     ),
+    pytest.param(SAMPLES / "pagerduty" / "incident_Q1VX8CHKL4TZ0R.json", "pagerduty-incidents", id="pd-incident"),
+    pytest.param(SAMPLES / "pagerduty" / "incidents_analytics_export.csv", "pagerduty-csv", id="pd-analytics-csv"),
     pytest.param(INCIDENT / "deploys.csv", "deploy-history", id="deploys-csv"),
     pytest.param(SAMPLES / "deploys" / "deploys.jsonl", "deploy-history", id="deploys-jsonl"),
     pytest.param(SAMPLES / "deploys" / "deploys.json", "deploy-history", id="deploys-json-array"),
@@ -64,10 +66,6 @@ CASES = [
     pytest.param(("pd.json", b'{"log_entries": [\n  {"id": "R1",\n'), "3:1: malformed JSON", id="malformed-json"),
     pytest.param(
         SAMPLES / "slack" / "api" / "conversations.history.page1.json", "not a format we read", id="slack-api-json"
-    ),
-    pytest.param(SAMPLES / "pagerduty" / "incident_Q1VX8CHKL4TZ0R.json", "not a format we read", id="pd-incident"),
-    pytest.param(
-        SAMPLES / "pagerduty" / "incidents_analytics_export.csv", "not a format we read", id="pd-analytics-csv"
     ),
     pytest.param(
         ("builds.csv", b"time,job,result\n2025-03-04T09:00:00Z,build,ok\n"),

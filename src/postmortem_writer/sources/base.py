@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
 import zipfile
+import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from functools import cached_property
@@ -51,6 +53,10 @@ class SourceOptions:
     source_format: str | None = None
 
 
+# The json module recurses once per nesting level; no export nests anywhere near a thousand deep.
+_TOO_DEEP = "JSON nested too deeply to be an export"
+
+
 @dataclass
 class Document:
     """One file's bytes, from disk or from inside an archive, named as the user would name it."""
@@ -77,6 +83,8 @@ class Document:
             raise InputError(
                 f"malformed JSON: {exc.msg}", path=self.name, position=f"{exc.lineno}:{exc.colno}"
             ) from None
+        except RecursionError:
+            raise InputError(_TOO_DEEP, path=self.name) from None
 
     def looks_like_json(self) -> bool:
         """Cheap check used by sniffers before paying for a full parse."""
@@ -95,6 +103,11 @@ class Document:
             return self.json
         except InputError:
             return None
+
+
+# What zipfile and zlib raise on a damaged archive: a bad header or CRC, a bad deflate stream, an
+# offset pointing outside the file, a cut-off member, a compression method we lack.
+_ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, ValueError, EOFError, NotImplementedError, OSError)
 
 
 @dataclass
@@ -119,7 +132,7 @@ class Bundle:
         try:
             with zipfile.ZipFile(path) as archive:
                 names = [info.filename for info in archive.infolist() if not info.is_dir()]
-        except zipfile.BadZipFile:
+        except _ZIP_DAMAGE:
             raise InputError("not a readable zip archive", path=display) from None
         for name in names:
             if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
@@ -141,7 +154,10 @@ class Bundle:
     def open(self, member: str) -> Document:
         """The document at ``member`` (a path from ``members``)."""
         if self.is_zip:
-            return Document(f"{self.name}:{member}", self._archive.read(member))
+            try:
+                return Document(f"{self.name}:{member}", self._archive.read(member))
+            except _ZIP_DAMAGE as exc:
+                raise InputError(f"damaged archive member ({exc})", path=f"{self.name}:{member}") from None
         return Document(str(PurePosixPath(self.name) / member), (self.root / member).read_bytes())
 
 
@@ -161,10 +177,11 @@ class Parsed:
     skipped: list[InputError] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
 
-    def collect(self, records: Iterable[tuple[str, _R]], read: Callable[[str, _R], Event | None]) -> None:
+    def collect(self, records: Iterable[tuple[str, _R]], read: Callable[[str, _R], Event | list[Event] | None]) -> None:
         """Read each ``(position, record)``; an InputError skips that record, ``None`` means dropped noise.
 
-        ``read`` counts its own drops (in ``dropped``) when it returns ``None``.
+        ``read`` counts its own drops (in ``dropped``) when it returns ``None``; it returns a list
+        when one record tells several events (an alert's firing and its resolve).
         """
         for position, record in records:
             try:
@@ -172,7 +189,9 @@ class Parsed:
             except InputError as exc:
                 self.skipped.append(exc)
                 continue
-            if event is not None:
+            if isinstance(event, list):
+                self.events.extend(event)
+            elif event is not None:
                 self.events.append(event)
 
     def extend(self, other: Parsed) -> None:
@@ -220,3 +239,45 @@ class BundleAdapter(Adapter, Protocol):
     def unclaimed(self, bundle: Bundle) -> list[str]:
         """Members that are not part of the export (read on their own, like a CSV beside it)."""
         ...
+
+
+def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
+    """``("line N", object)`` per non-blank line; a malformed line yields its InputError as the record."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"line {number}", json.loads(line)
+        except json.JSONDecodeError as exc:
+            # Handed on as the record, so the adapter raises it and only this line is skipped.
+            yield f"line {number}", InputError(f"malformed JSON: {exc.msg}", path=path, position=f"line {number}")
+        except RecursionError:
+            yield f"line {number}", InputError(_TOO_DEEP, path=path, position=f"line {number}")
+
+
+def csv_records(path: str, text: str) -> Iterator[tuple[str, dict[str, str] | InputError]]:
+    """``("line N", {header: cell})`` per non-blank row, N being the line the row starts on.
+
+    A row the csv module cannot read (a NUL byte, a runaway quoted cell) yields its InputError as
+    the record, like a malformed JSON line; the rows after it are still read.
+    """
+    # Universal newlines: CRLF inside a quoted cell reads as "\n", and line numbers still count.
+    reader = csv.reader(io.StringIO(text, newline=None))
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise InputError(f"unreadable CSV header: {exc}", path=path, position="line 1") from None
+    # A quoted cell can span lines, so a row starts on the line after the previous row ended.
+    start = reader.line_num + 1
+    while True:
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            yield f"line {start}", InputError(f"unreadable CSV row: {exc}", path=path, position=f"line {start}")
+            start = reader.line_num + 1
+            continue
+        if row is None:
+            return
+        if any(cell.strip() for cell in row):
+            yield f"line {start}", dict(zip(header, row, strict=False))
+        start = reader.line_num + 1

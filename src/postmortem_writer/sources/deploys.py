@@ -11,7 +11,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, guess_actor_kind
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, csv_records, guess_actor_kind, jsonl_records
 from postmortem_writer.timeparse import parse_instant
 
 # Each field's accepted column names or JSON keys, compared case-insensitively.
@@ -56,9 +56,9 @@ class DeployHistoryAdapter:
                 raise InputError("expected a JSON array of deploy records", path=doc.name)
             records: Iterator[tuple[str, Any]] = ((f"record {i}", r) for i, r in enumerate(data, start=1))
         elif doc.looks_like_json():
-            records = _jsonl_records(doc.name, text)
+            records = jsonl_records(doc.name, text)
         else:
-            records = _csv_records(text)
+            records = csv_records(doc.name, text)
         parsed = Parsed()
         parsed.collect(records, lambda position, record: self._record(doc.name, position, record, options))
         return parsed.usable()
@@ -128,29 +128,6 @@ def _first_json_record(text: str) -> dict[str, Any] | None:
             first = data[0] if isinstance(data, list) and data else None
         else:
             first = json.loads(stripped.splitlines()[0])
-    except (json.JSONDecodeError, IndexError):
+    except (json.JSONDecodeError, IndexError, RecursionError):
         return None
     return first if isinstance(first, dict) else None
-
-
-def _jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield f"line {number}", json.loads(line)
-        except json.JSONDecodeError as exc:
-            # Handed on as the record, so this line alone is skipped (see _record).
-            yield f"line {number}", InputError(f"malformed JSON: {exc.msg}", path=path, position=f"line {number}")
-
-
-def _csv_records(text: str) -> Iterator[tuple[str, Any]]:
-    # Universal newlines: CRLF inside a quoted cell reads as "\n", and line numbers still count.
-    reader = csv.reader(io.StringIO(text, newline=None))
-    header = next(reader, [])
-    # A quoted cell can span lines, so a row starts on the line after the previous row ended.
-    start = reader.line_num + 1
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            yield f"line {start}", dict(zip(header, row, strict=False))
-        start = reader.line_num + 1

@@ -1,4 +1,4 @@
-"""PagerDuty incident log entries (``GET /incidents/{id}/log_entries`` saved as JSON)."""
+"""PagerDuty REST API v2 saved as JSON: incidents (``GET /incidents[/{id}]``) and their log entries."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
 from postmortem_writer.sources.base import Document, Parsed, SourceOptions
+from postmortem_writer.sources.collapse import ALERT_KEY
 from postmortem_writer.timeparse import parse_instant
 
 # The schema's AcknowledgeLogEntry says "acknowledgement_log_entry"; real responses say
@@ -132,4 +133,103 @@ def _meta(entry: dict[str, Any]) -> dict[str, Any]:
     service = _summary(entry.get("service"))
     if service is not None:
         meta["service"] = service
+    key = incident_key(entry.get("incident"))
+    if key is not None:
+        meta[ALERT_KEY] = key
     return meta
+
+
+def incident_key(incident: Any) -> str | None:
+    """The alert identity of a PagerDuty incident (or reference to one), shared by every PagerDuty format.
+
+    An incident export and its log entries then tell one trigger and one resolve, not two.
+    """
+    if isinstance(incident, dict) and isinstance(incident.get("id"), str | int) and str(incident["id"]):
+        return f"pagerduty:{incident['id']}"
+    return None
+
+
+class PagerDutyIncidentsAdapter:
+    """Reads PagerDuty incidents into page events: triggered, each acknowledgement, resolved."""
+
+    name = "pagerduty-incidents"
+    kind = SourceKind.PAGE
+    description = "PagerDuty incidents (REST API v2 JSON: one incident or a list of them)"
+    hint = 'JSON object with an "incident" object or an "incidents" list'
+    example = "postmortem draft incident_Q1VX8CHKL4TZ0R.json log_entries_Q1VX8CHKL4TZ0R.json"
+
+    def sniff(self, doc: Document) -> bool:
+        """True for a ``{"incident": {...}}`` or ``{"incidents": [...]}`` response."""
+        data = doc.try_json()
+        return isinstance(data, dict) and (
+            isinstance(data.get("incident"), dict) or isinstance(data.get("incidents"), list)
+        )
+
+    def parse(self, doc: Document, options: SourceOptions) -> Parsed:
+        """Up to three kinds of events per incident; the API keeps no fuller history (log entries do)."""
+        data = doc.json
+        if isinstance(data, dict) and isinstance(data.get("incident"), dict):
+            incidents: list[Any] = [data["incident"]]
+        elif isinstance(data, dict) and isinstance(data.get("incidents"), list):
+            incidents = data["incidents"]
+        else:
+            raise InputError('expected an "incident" object or an "incidents" list', path=doc.name)
+        parsed = Parsed()
+        parsed.collect(
+            ((f"incident {number}", incident) for number, incident in enumerate(incidents, start=1)),
+            lambda position, incident: self._events(doc.name, position, incident, options),
+        )
+        return parsed.usable()
+
+    def _events(self, path: str, position: str, incident: Any, options: SourceOptions) -> list[Event]:
+        if not isinstance(incident, dict):
+            raise InputError("incident is not a JSON object", path=path, position=position)
+        created_at = incident.get("created_at")
+        if not isinstance(created_at, str):
+            raise InputError("incident has no created_at", path=path, position=position)
+        number = incident.get("incident_number")
+        title = str(incident.get("title") or incident.get("description") or incident.get("summary") or "incident")
+        label = f"#{number} {title}" if isinstance(number, int) else title
+        native = str(incident["id"]) if isinstance(incident.get("id"), str | int) else None
+        meta: dict[str, Any] = {"incident_number": number if isinstance(number, int) else None, "incident_title": title}
+        service = _summary(incident.get("service"))
+        if service is not None:
+            meta["service"] = service
+        key = incident_key(incident)
+        if key is not None:
+            meta[ALERT_KEY] = key
+        ref = f"{position} ({native})" if native else position
+
+        def event(at: str, actor: tuple[str, ActorKind], text: str, signal: Signal) -> Event:
+            return Event(
+                ts=parse_instant(at, tz=options.tz, path=path, position=position),
+                source=path,
+                format=self.name,
+                kind=self.kind,
+                ref=ref,
+                actor=actor[0],
+                actor_kind=actor[1],
+                text=text,
+                signal=signal,
+                native_id=native,
+                meta=dict(meta),
+            )
+
+        trigger_actor = (service, ActorKind.BOT) if service else ("PagerDuty", ActorKind.SYSTEM)
+        events = [event(created_at, trigger_actor, f"Triggered {label}.", Signal.PAGE_TRIGGERED)]
+        # Acknowledgements are emptied once an incident resolves; log entries keep them for good.
+        for ack in incident.get("acknowledgements") or []:
+            if isinstance(ack, dict) and isinstance(ack.get("at"), str):
+                who = _summary(ack.get("acknowledger")) or "unknown"
+                events.append(
+                    event(ack["at"], (who, ActorKind.HUMAN), f"Acknowledged by {who}.", Signal.PAGE_ACKNOWLEDGED)
+                )
+        resolved_at = incident.get("resolved_at")
+        if incident.get("status") == "resolved" and isinstance(resolved_at, str):
+            by = incident.get("last_status_change_by")
+            resolver = _summary(by)
+            kind = ActorKind.HUMAN if isinstance(by, dict) and by.get("type") == "user_reference" else ActorKind.BOT
+            actor = (resolver, kind) if resolver else ("PagerDuty", ActorKind.SYSTEM)
+            text = f"Resolved {label}" + (f" by {resolver}." if resolver and kind is ActorKind.HUMAN else ".")
+            events.append(event(resolved_at, actor, text, Signal.PAGE_RESOLVED))
+        return events

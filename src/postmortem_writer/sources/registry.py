@@ -8,10 +8,17 @@ from pathlib import Path
 
 from postmortem_writer.errors import InputError, UsageError
 from postmortem_writer.models import Event, InputFile
+from postmortem_writer.sources.alertmanager import AlertmanagerAdapter
 from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, DocumentAdapter, Parsed, SourceOptions
 from postmortem_writer.sources.chat_text import ChatTextAdapter
+from postmortem_writer.sources.cloudwatch import CloudWatchAlarmHistoryAdapter
+from postmortem_writer.sources.collapse import REPEATED, collapse_alerts
+from postmortem_writer.sources.datadog import DatadogEventsAdapter
 from postmortem_writer.sources.deploys import DeployHistoryAdapter
-from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
+from postmortem_writer.sources.grafana import GrafanaWebhookAdapter
+from postmortem_writer.sources.opsgenie import OpsgenieAdapter
+from postmortem_writer.sources.pagerduty import PagerDutyIncidentsAdapter, PagerDutyLogEntriesAdapter
+from postmortem_writer.sources.pagerduty_csv import PagerDutyCsvAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
 
 # Past this many, one file's skips are summed up rather than listed: a thousand warnings hide the rest.
@@ -20,7 +27,14 @@ _SKIPS_SHOWN = 20
 # Order matters: the most specific formats come first, catch-alls (plain text) last.
 BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(),)
 DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
+    PagerDutyIncidentsAdapter(),
     PagerDutyLogEntriesAdapter(),
+    PagerDutyCsvAdapter(),
+    OpsgenieAdapter(),
+    AlertmanagerAdapter(),
+    GrafanaWebhookAdapter(),
+    CloudWatchAlarmHistoryAdapter(),
+    DatadogEventsAdapter(),
     DeployHistoryAdapter(),
     ChatTextAdapter(),
 )
@@ -71,6 +85,10 @@ def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
             _load_bundle(Bundle.from_path(path, display), options, loaded)
         else:
             _load_document(Document(display, path.read_bytes()), options, loaded, strict=True)
+    loaded.events, merged = collapse_alerts(loaded.events)
+    for record in loaded.inputs:
+        if merged[record.path]:
+            record.dropped = dict(sorted({**record.dropped, REPEATED: merged[record.path]}.items()))
     return loaded
 
 

@@ -1,0 +1,141 @@
+"""Prometheus Alertmanager webhook payloads (version 4), as a receiver logs them.
+
+A file may hold one payload, a JSON array of payloads, or one payload per line (JSON Lines).
+Grafana's webhook has the same alert shape, so ``grafana.py`` reads its alerts with ``alert_events``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from postmortem_writer.errors import InputError
+from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, jsonl_records
+from postmortem_writer.sources.collapse import ALERT_KEY
+from postmortem_writer.timeparse import parse_instant
+
+
+class AlertmanagerAdapter:
+    """Reads each alert of each webhook payload: firing at ``startsAt``, resolved at ``endsAt``."""
+
+    name = "alertmanager"
+    kind = SourceKind.ALERT
+    description = "Prometheus Alertmanager webhook payloads (version 4): one payload, a JSON array, or JSON Lines"
+    hint = 'JSON with "version": "4", "groupKey" and "alerts" (the first payload, for arrays and JSON Lines)'
+    example = "postmortem draft alertmanager-webhooks.jsonl"
+
+    def sniff(self, doc: Document) -> bool:
+        """True when the (first) payload is an Alertmanager version 4 notification."""
+        first = first_payload(doc)
+        return first is not None and first.get("version") == "4" and "groupKey" in first and "alerts" in first
+
+    def parse(self, doc: Document, options: SourceOptions) -> Parsed:
+        """Firing and resolved events of every alert; re-sent notifications are merged later (collapse)."""
+        return read_payloads(doc, options, self.name, "Alertmanager")
+
+
+def first_payload(doc: Document) -> dict[str, Any] | None:
+    """The first payload object of a file holding one, an array of them, or JSON Lines; for sniffing."""
+    if not doc.looks_like_json():
+        return None
+    data = doc.try_json()
+    if data is None:
+        try:
+            data = json.loads(doc.text.lstrip().splitlines()[0])
+        except (InputError, json.JSONDecodeError, IndexError, RecursionError):
+            return None
+    if isinstance(data, list):
+        data = data[0] if data else None
+    return data if isinstance(data, dict) else None
+
+
+def read_payloads(doc: Document, options: SourceOptions, fmt: str, tool: str) -> Parsed:
+    """Events of every alert in every payload of ``doc``, read as format ``fmt`` sent by ``tool``."""
+    parsed = Parsed()
+    for position, payload in _payloads(doc):
+        if isinstance(payload, InputError):
+            parsed.skipped.append(payload)
+            continue
+        if not isinstance(payload, dict) or not isinstance(payload.get("alerts"), list):
+            parsed.skipped.append(InputError('payload has no "alerts" list', path=doc.name, position=position))
+            continue
+        parsed.collect(
+            ((f"{position} alert {n}".lstrip(), alert) for n, alert in enumerate(payload["alerts"], start=1)),
+            lambda where, alert: alert_events(doc.name, where, alert, options, fmt, tool),
+        )
+    return parsed.usable()
+
+
+def _payloads(doc: Document) -> Iterator[tuple[str, Any]]:
+    data = doc.try_json()
+    if data is None:
+        if not _first_line_is_json(doc.text):
+            _ = doc.json  # one damaged document, not JSON Lines: its parse error names line and column
+        yield from jsonl_records(doc.name, doc.text)
+    elif isinstance(data, list):
+        yield from ((f"payload {n}", payload) for n, payload in enumerate(data, start=1))
+    else:
+        yield "", data
+
+
+# Grafana's own alerts about its data sources: the query failed or returned nothing. They say the
+# monitoring could not see, not that the system was unwell, so they are not detections.
+_DATA_SOURCE_ALERTS = frozenset({"DatasourceNoData", "DatasourceError"})
+
+
+def _first_line_is_json(text: str) -> bool:
+    line = next((line for line in text.splitlines() if line.strip()), "")
+    try:
+        return isinstance(json.loads(line), dict)
+    except (json.JSONDecodeError, RecursionError):
+        return False
+
+
+def alert_events(path: str, position: str, alert: Any, options: SourceOptions, fmt: str, tool: str) -> list[Event]:
+    """A firing event at ``startsAt`` and, for a resolved alert, a resolved event at ``endsAt``."""
+    if not isinstance(alert, dict):
+        raise InputError("alert is not a JSON object", path=path, position=position)
+    starts_at = alert.get("startsAt")
+    if not isinstance(starts_at, str):
+        raise InputError("alert has no startsAt", path=path, position=position)
+    labels = _strings(alert.get("labels"))
+    annotations = _strings(alert.get("annotations"))
+    name = labels.get("alertname") or "alert"
+    fingerprint = alert.get("fingerprint")
+    # Without a fingerprint, the label set is the alert's identity (that is what Alertmanager hashes).
+    identity = fingerprint if isinstance(fingerprint, str) and fingerprint else json.dumps(labels, sort_keys=True)
+    detail = annotations.get("summary") or annotations.get("description") or ""
+    meta: dict[str, Any] = {ALERT_KEY: f"{fmt}:{identity}", "alertname": name}
+    meta.update({label: labels[label] for label in ("service", "severity") if label in labels})
+
+    data_source = name in _DATA_SOURCE_ALERTS
+    if data_source:
+        detail = f"{detail} (a data source problem, not a symptom)".lstrip()
+
+    def event(at: str, state: str, signal: Signal) -> Event:
+        return Event(
+            ts=parse_instant(at, tz=options.tz, path=path, position=position),
+            source=path,
+            format=fmt,
+            kind=SourceKind.ALERT,
+            ref=position,
+            actor=tool,
+            actor_kind=ActorKind.BOT,
+            text=f"[{state}] {name}" + (f": {detail}" if detail else ""),
+            signal=None if data_source else signal,
+            native_id=fingerprint if isinstance(fingerprint, str) and fingerprint else None,
+            meta=dict(meta),
+        )
+
+    events = [event(starts_at, "FIRING", Signal.ALERT_FIRING)]
+    ends_at = alert.get("endsAt")
+    # Firing alerts carry endsAt "0001-01-01T00:00:00Z" by design: no end known yet.
+    if alert.get("status") == "resolved" and isinstance(ends_at, str) and not ends_at.startswith("0001-"):
+        events.append(event(ends_at, "RESOLVED", Signal.ALERT_RESOLVED))
+    return events
+
+
+def _strings(value: Any) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items() if v is not None} if isinstance(value, dict) else {}

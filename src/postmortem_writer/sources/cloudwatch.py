@@ -1,0 +1,108 @@
+"""AWS CloudWatch alarm history (``aws cloudwatch describe-alarm-history`` output, CLI v1 or v2)."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from postmortem_writer.errors import InputError
+from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions
+from postmortem_writer.sources.collapse import ALERT_KEY
+from postmortem_writer.timeparse import from_epoch, parse_instant
+
+# INSUFFICIENT_DATA says nothing about the system, only about its metrics: no signal.
+_STATE_SIGNALS = {"ALARM": Signal.ALERT_FIRING, "OK": Signal.ALERT_RESOLVED}
+_SUMMARY_STATE = re.compile(r"\bto (ALARM|OK|INSUFFICIENT_DATA)\b")
+
+
+class CloudWatchAlarmHistoryAdapter:
+    """Reads alarm history items: state changes (OK→ALARM fires, ALARM→OK resolves), actions, config updates."""
+
+    name = "cloudwatch-alarm-history"
+    kind = SourceKind.ALERT
+    description = "AWS CloudWatch describe-alarm-history JSON (AWS CLI v1 or v2 output, or the raw API)"
+    hint = 'JSON object with an "AlarmHistoryItems" list, or that list alone (--query AlarmHistoryItems)'
+    example = (
+        "aws cloudwatch describe-alarm-history --alarm-name my-alarm > history.json && postmortem draft history.json"
+    )
+
+    def sniff(self, doc: Document) -> bool:
+        """True for a ``{"AlarmHistoryItems": [...]}`` response or a bare list of history items."""
+        data = doc.try_json()
+        if isinstance(data, dict):
+            return isinstance(data.get("AlarmHistoryItems"), list)
+        return (
+            isinstance(data, list)
+            and bool(data)
+            and all(isinstance(item, dict) and {"AlarmName", "HistoryItemType"} <= item.keys() for item in data)
+        )
+
+    def parse(self, doc: Document, options: SourceOptions) -> Parsed:
+        """One event per history item; ``HistoryData`` (JSON inside a string) gives the new state."""
+        data = doc.json
+        items = data.get("AlarmHistoryItems") if isinstance(data, dict) else data
+        if not isinstance(items, list):
+            raise InputError('expected an "AlarmHistoryItems" list', path=doc.name)
+        parsed = Parsed()
+        parsed.collect(
+            ((f"item {n}", item) for n, item in enumerate(items, start=1)),
+            lambda position, item: self._event(doc.name, position, item, options),
+        )
+        return parsed.usable()
+
+    def _event(self, path: str, position: str, item: Any, options: SourceOptions) -> Event:
+        if not isinstance(item, dict):
+            raise InputError("history item is not a JSON object", path=path, position=position)
+        alarm = item.get("AlarmName")
+        if not isinstance(alarm, str) or not alarm:
+            raise InputError("history item has no AlarmName", path=path, position=position)
+        kind = item.get("HistoryItemType")
+        summary = str(item.get("HistorySummary") or kind or "alarm history item")
+        signal: Signal | None = None
+        text = f"{alarm}: {summary}"
+        if kind == "StateUpdate":
+            state, reason = _new_state(item.get("HistoryData"), summary)
+            signal = _STATE_SIGNALS.get(state or "")
+            if reason:
+                text = f"{text} — {reason}"
+        return Event(
+            ts=_timestamp(item.get("Timestamp"), options, path, position),
+            source=path,
+            format=self.name,
+            kind=self.kind,
+            ref=f"{position} ({kind})" if isinstance(kind, str) else position,
+            actor="CloudWatch",
+            actor_kind=ActorKind.BOT,
+            text=text,
+            signal=signal,
+            meta={ALERT_KEY: f"cloudwatch:{alarm}", "alarm": alarm, "history_type": str(kind) if kind else None},
+        )
+
+
+def _timestamp(value: Any, options: SourceOptions, path: str, position: str) -> datetime:
+    # SDK dumps may hold epoch seconds as a number; the CLI writes ISO strings (v1 "Z", v2 "+00:00").
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return from_epoch(value)
+        except (OverflowError, OSError, ValueError):
+            raise InputError(f"Timestamp {value!r} is out of range", path=path, position=position) from None
+    if not isinstance(value, str):
+        raise InputError("history item has no Timestamp", path=path, position=position)
+    return parse_instant(value, tz=options.tz, path=path, position=position)
+
+
+def _new_state(history_data: Any, summary: str) -> tuple[str | None, str | None]:
+    """The state the alarm moved to and why, from HistoryData, else from the summary sentence."""
+    try:
+        data = json.loads(history_data) if isinstance(history_data, str) else None
+    except (json.JSONDecodeError, RecursionError):
+        data = None
+    new = data.get("newState") if isinstance(data, dict) else None
+    if isinstance(new, dict) and isinstance(new.get("stateValue"), str):
+        reason = new.get("stateReason")
+        return new["stateValue"], reason if isinstance(reason, str) else None
+    match = _SUMMARY_STATE.search(summary)
+    return (match[1], None) if match else (None, None)

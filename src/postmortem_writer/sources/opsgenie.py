@@ -1,0 +1,180 @@
+"""Opsgenie Alert API v2 saved as JSON: one alert, a list of alerts, or one alert's logs."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from postmortem_writer.errors import InputError
+from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, guess_actor_kind
+from postmortem_writer.sources.collapse import ALERT_KEY, COUNT, LAST
+from postmortem_writer.timeparse import parse_instant
+
+# Log sentences are free text ("Alert is acknowledged via Web"); the first matching pattern wins.
+# Each occurrence bump is the alert firing again.
+_LOG_SIGNALS: tuple[tuple[re.Pattern[str], Signal], ...] = (
+    (re.compile(r"^alert created\b|occurrence count increased", re.IGNORECASE), Signal.ALERT_FIRING),
+    (re.compile(r"\bunacknowledged\b", re.IGNORECASE), Signal.PAGE_NOTE),
+    (re.compile(r"\backnowledged\b", re.IGNORECASE), Signal.PAGE_ACKNOWLEDGED),
+    (re.compile(r"\bclosed\b", re.IGNORECASE), Signal.ALERT_RESOLVED),
+    (re.compile(r"\bescalated\b", re.IGNORECASE), Signal.PAGE_ESCALATED),
+    (re.compile(r"\bnotified to\b", re.IGNORECASE), Signal.PAGE_NOTIFIED),
+    (re.compile(r"\bnote\b", re.IGNORECASE), Signal.PAGE_NOTE),
+)
+_ALERT_IN_URL = re.compile(r"/v2/alerts/([^/?#]+)/logs")
+
+
+class OpsgenieAdapter:
+    """Reads Opsgenie alerts (created, acknowledged, closed) and alert logs (each logged action)."""
+
+    name = "opsgenie"
+    kind = SourceKind.ALERT
+    description = "Opsgenie Alert API v2 JSON: GET /v2/alerts/{id}, GET /v2/alerts, or GET /v2/alerts/{id}/logs"
+    hint = 'JSON object with "data", "took" and "requestId"; alerts carry "tinyId", logs carry "log" and "offset"'
+    example = "postmortem draft alert_1893.json alert_1893_logs.json"
+
+    def sniff(self, doc: Document) -> bool:
+        """True for an Opsgenie response envelope holding alerts or alert logs."""
+        data = doc.try_json()
+        if not isinstance(data, dict) or "data" not in data or not ({"took", "requestId"} & data.keys()):
+            return False
+        body = data["data"]
+        first = body[0] if isinstance(body, list) and body else body
+        return isinstance(first, dict) and ("tinyId" in first or {"log", "offset"} <= first.keys())
+
+    def parse(self, doc: Document, options: SourceOptions) -> Parsed:
+        """Events for every alert or log record in the response."""
+        data = doc.json
+        body = data.get("data") if isinstance(data, dict) else None
+        if isinstance(body, dict):
+            body = [body]
+        if not isinstance(body, list):
+            raise InputError('expected an Opsgenie response with a "data" object or list', path=doc.name)
+        parsed = Parsed()
+        if body and isinstance(body[0], dict) and "log" in body[0]:
+            key = _logs_key(data, doc.name)
+            parsed.collect(
+                ((f"log {n}", record) for n, record in enumerate(body, start=1)),
+                lambda position, record: self._log(doc.name, position, record, key, options),
+            )
+        else:
+            parsed.collect(
+                ((f"alert {number}", alert) for number, alert in enumerate(body, start=1)),
+                lambda position, alert: self._alert(doc.name, position, alert, options),
+            )
+        return parsed.usable()
+
+    def _alert(self, path: str, position: str, alert: Any, options: SourceOptions) -> list[Event]:
+        if not isinstance(alert, dict):
+            raise InputError("alert is not a JSON object", path=path, position=position)
+        created_at = alert.get("createdAt")
+        if not isinstance(created_at, str):
+            raise InputError("alert has no createdAt", path=path, position=position)
+        created = parse_instant(created_at, tz=options.tz, path=path, position=position)
+        native = str(alert["id"]) if isinstance(alert.get("id"), str | int) else None
+        tiny = alert.get("tinyId")
+        message = str(alert.get("message") or "alert")
+        label = f"#{tiny} {message}" if isinstance(tiny, str | int) else message
+        integration = alert.get("integration")
+        origin = _text(alert.get("source")) or (_text(integration.get("name")) if isinstance(integration, dict) else "")
+        meta: dict[str, Any] = {
+            "priority": _text(alert.get("priority")) or None,
+            "entity": _text(alert.get("entity")) or None,
+        }
+        # The id names the alert across responses; an export without it still has the tiny id.
+        identity = native or (f"tiny:{tiny}" if isinstance(tiny, str | int) else None)
+        if identity:
+            meta[ALERT_KEY] = f"opsgenie:{identity}"
+        ref = f"{position} ({native})" if native else position
+
+        def event(at: datetime, actor: str, text: str, signal: Signal, extra: dict[str, Any]) -> Event:
+            return Event(
+                ts=at,
+                source=path,
+                format=self.name,
+                kind=self.kind,
+                ref=ref,
+                actor=actor or "Opsgenie",
+                actor_kind=_actor_kind(actor),
+                text=text,
+                signal=signal,
+                native_id=native,
+                meta={**meta, **extra},
+            )
+
+        # Opsgenie folds repeats into one alert; its count and last occurrence say how often it fired.
+        occurrences: dict[str, Any] = {}
+        if isinstance(alert.get("count"), int) and not isinstance(alert["count"], bool):
+            occurrences[COUNT] = alert["count"]
+        if isinstance(alert.get("lastOccurredAt"), str):
+            last = parse_instant(alert["lastOccurredAt"], tz=options.tz, path=path, position=position)
+            occurrences[LAST] = last.isoformat()
+        events = [event(created, origin, f"Alert {label} opened.", Signal.ALERT_FIRING, occurrences)]
+        report: dict[str, Any] = alert["report"] if isinstance(alert.get("report"), dict) else {}
+        acked = _after(created, report.get("ackTime"), path, position)
+        if alert.get("acknowledged") is True and acked is not None:
+            who = _text(report.get("acknowledgedBy"))
+            events.append(
+                event(acked, who, f"Alert {label} acknowledged by {who or 'someone'}.", Signal.PAGE_ACKNOWLEDGED, {})
+            )
+        closed = _after(created, report.get("closeTime"), path, position)
+        if alert.get("status") == "closed" and closed is not None:
+            who = _text(report.get("closedBy"))
+            events.append(event(closed, who, f"Alert {label} closed by {who or 'someone'}.", Signal.ALERT_RESOLVED, {}))
+        return events
+
+    def _log(self, path: str, position: str, record: Any, key: str, options: SourceOptions) -> Event:
+        if not isinstance(record, dict):
+            raise InputError("log record is not a JSON object", path=path, position=position)
+        created_at, sentence = record.get("createdAt"), _text(record.get("log"))
+        if not isinstance(created_at, str):
+            raise InputError("log record has no createdAt", path=path, position=position)
+        owner = _text(record.get("owner"))
+        signal = next((signal for pattern, signal in _LOG_SIGNALS if pattern.search(sentence)), None)
+        offset = record.get("offset")
+        return Event(
+            ts=parse_instant(created_at, tz=options.tz, path=path, position=position),
+            source=path,
+            format=self.name,
+            kind=self.kind,
+            ref=position,
+            actor=owner or "Opsgenie",
+            actor_kind=_actor_kind(owner),
+            text=sentence or "(empty log record)",
+            signal=signal,
+            native_id=str(offset) if isinstance(offset, str | int) else None,
+            meta={ALERT_KEY: key},
+        )
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _actor_kind(actor: str) -> ActorKind:
+    # Opsgenie names people by e-mail address and integrations by their product name.
+    return ActorKind.HUMAN if "@" in actor else guess_actor_kind(actor)
+
+
+def _after(created: datetime, millis: Any, path: str, position: str) -> datetime | None:
+    """``created`` plus a report duration (Opsgenie reports ack and close times in ms since creation)."""
+    if millis is None:
+        return None
+    if isinstance(millis, bool) or not isinstance(millis, int | float):
+        raise InputError(f"report duration {millis!r} is not a number of milliseconds", path=path, position=position)
+    try:
+        return created + timedelta(milliseconds=millis)
+    except (OverflowError, ValueError):
+        raise InputError(f"report duration {millis!r} is out of range", path=path, position=position) from None
+
+
+def _logs_key(data: dict[str, Any], path: str) -> str:
+    """The alert a log response is about: named only in its paging links, else the file stands for it."""
+    paging = data.get("paging")
+    for link in paging.values() if isinstance(paging, dict) else ():
+        match = _ALERT_IN_URL.search(link) if isinstance(link, str) else None
+        if match:
+            return f"opsgenie:{match[1]}"
+    return f"opsgenie:{path}"
