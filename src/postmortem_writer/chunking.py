@@ -45,7 +45,7 @@ def estimate_tokens(text: str) -> int:
 
 
 def event_line(event: Event, *, channel: bool = False) -> str:
-    """One event as one compact prompt line: ``E12 09:14:03 [#channel] Actor [bot]: text``.
+    """One event as one compact prompt line: ``E12 09:14 [#channel] Actor [bot]: text``.
 
     The day is not repeated on every line (``day_line`` marks it) and newlines are flattened:
     every character here is paid for on every call, and the source text is the yardstick.
@@ -55,7 +55,8 @@ def event_line(event: Event, *, channel: bool = False) -> str:
         text = text[:MAX_EVENT_CHARS] + " …[cut]"
     where = f" #{_channel(event)}" if channel else ""
     kind = "" if event.actor_kind is ActorKind.HUMAN else f" [{event.actor_kind.value}]"
-    return f"{event.id} {event.ts:%H:%M:%S}{where} {event.actor}{kind}: {text}"
+    # Minutes suffice: ids keep the order, and entry times are taken from the events, not the model.
+    return f"{event.id} {event.ts:%H:%M}{where} {event.actor}{kind}: {text}"
 
 
 def day_line(day: date) -> str:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from postmortem_writer.chunking import MAX_EVENT_CHARS, chunk_events, day_line, estimate_tokens, event_line
 from postmortem_writer.events import EventStream
+from postmortem_writer.extract.candidates import ChunkFindings
+from postmortem_writer.extract.llm import MAP_PROMPT, PROMPT_OVERHEAD
+from postmortem_writer.llm.prompts import DATA_CLOSE, DATA_OPEN, data_block, load_prompt
 from postmortem_writer.models import ActorKind, Event, SourceKind
 
 T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
@@ -84,13 +88,23 @@ def test_day_markers_where_the_day_changes_and_channels_only_when_several() -> N
     (chunk,) = chunk_events(events, budget=500)
     assert chunk.lines == [
         "--- 2025-03-04 ---",
-        "E1 09:00:00 #chat-text Priya: before midnight",
+        "E1 09:00 #chat-text Priya: before midnight",
         "--- 2025-03-05 ---",
-        "E2 09:00:00 #inc Priya: after midnight",
+        "E2 09:00 #inc Priya: after midnight",
     ]
     bot = events[0].model_copy(update={"actor": "deploy-bot", "actor_kind": ActorKind.BOT})
-    assert event_line(bot) == "E1 09:00:00 deploy-bot [bot]: before midnight"
+    assert event_line(bot) == "E1 09:00 deploy-bot [bot]: before midnight"
 
 
 def test_no_events_no_chunks() -> None:
     assert chunk_events([], budget=100) == []
+
+
+def test_the_budgeted_prompt_overhead_covers_the_real_instructions_and_schema() -> None:
+    prompt = load_prompt(*MAP_PROMPT)
+    messages = prompt.messages(
+        data=data_block([]), data_open=DATA_OPEN, data_close=DATA_CLOSE, chunk_id="E1-E9#0", first_id="E1",
+        last_id="E9", count=9,
+    )  # fmt: skip
+    schema = json.dumps(ChunkFindings.model_json_schema())
+    assert estimate_tokens(json.dumps(messages) + schema) <= PROMPT_OVERHEAD

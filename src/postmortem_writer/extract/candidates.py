@@ -22,9 +22,18 @@ _TIME_KEYS = frozenset({"time", "timestamp", "ts", "date", "datetime", "when", "
 _ID = re.compile(r"^E[1-9][0-9]*$")
 
 
-class _Grounded(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _untitled(schema: dict[str, Any]) -> None:
+    """Drop the per-property titles pydantic adds: the schema rides along on every call, and a
+    title only repeats the property's name."""
+    for value in schema.get("properties", {}).values():
+        value.pop("title", None)
 
+
+class _Answer(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_untitled)
+
+
+class _Grounded(_Answer):
     evidence: list[str] = Field(
         min_length=1, description="ids of the events that show this, earliest first, e.g. ['E12', 'E15']"
     )
@@ -100,10 +109,8 @@ class QuestionCandidate(_MaybeGrounded):
     question: str = Field(min_length=3)
 
 
-class ChunkFindings(BaseModel):
+class ChunkFindings(_Answer):
     """Everything one chunk of events shows (an empty list when it shows nothing of a kind)."""
-
-    model_config = ConfigDict(extra="forbid")
 
     timeline: list[TimelineCandidate] = Field(default_factory=list)
     factors: list[FactorCandidate] = Field(default_factory=list)
@@ -124,10 +131,8 @@ class SynthesisFactor(FactorCandidate):
     confidence: Confidence = Confidence.LOW
 
 
-class Synthesis(BaseModel):
+class Synthesis(_Answer):
     """The analysis sections of the draft."""
-
-    model_config = ConfigDict(extra="forbid")
 
     summary: list[Statement] = Field(min_length=1, max_length=5)
     trigger: list[Statement] = Field(default_factory=list)

@@ -15,7 +15,7 @@ from datetime import timedelta
 from difflib import SequenceMatcher
 from typing import Protocol
 
-from postmortem_writer.chunking import Chunk, chunk_events, estimate_tokens
+from postmortem_writer.chunking import Chunk, chunk_events
 from postmortem_writer.errors import ModelError
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.candidates import ChunkFindings, Statement, Synthesis
@@ -38,10 +38,10 @@ from postmortem_writer.models import (
 
 MAP_PROMPT = ("extract-chunk", "v1")
 SYNTHESIS_PROMPT = ("synthesize", "v1")
-MAX_CHUNK_TOKENS = 6000
-"""Larger chunks save little prompt overhead and make one failure cost more."""
-PROMPT_OVERHEAD = 1200
-"""Tokens of instructions and schema around each chunk (measured on the released prompts)."""
+MAX_CHUNK_TOKENS = 16_000
+"""Each call repeats ~2,000 tokens of instructions and schema; past this, one failure costs too much."""
+PROMPT_OVERHEAD = 2300
+"""Estimated tokens of the map prompt's instructions and answer schema around each chunk (a test checks it)."""
 DUPLICATE_WINDOW = timedelta(minutes=2)
 
 
@@ -69,7 +69,7 @@ class Budget:
         """Room for the chunk after the prompt overhead and a reserve for the answer."""
         reserve = min(4096, context_tokens // 4)
         chunk = max(256, min(MAX_CHUNK_TOKENS, context_tokens - reserve - PROMPT_OVERHEAD))
-        return cls(chunk=chunk, overlap=chunk // 20)
+        return cls(chunk=chunk, overlap=chunk // 40)
 
 
 def chat_chunks(stream: EventStream, budget: Budget) -> list[Chunk]:
@@ -92,11 +92,16 @@ def extract_llm(
 
     ``evidence_index`` is left empty for the caller to fill with the cited events.
     """
-    rules = extract_rules(stream, title=title, provenance=provenance)
     chunks = chat_chunks(stream, budget)
     if progress is not None:
         progress.start(len(chunks) + 1)
-    findings, gaps = _map(stream, chunks, caller, concurrency, progress)
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        futures = _start_map(pool, stream, chunks, caller)
+        # The rules run while the calls are in flight: they are CPU, the calls are waiting.
+        try:
+            rules = extract_rules(stream, title=title, provenance=provenance)
+        finally:
+            findings, gaps = _collect(futures, progress)
     failed = {event_id for chunk in chunks if chunk.id not in findings for event_id in chunk.event_ids}
     timeline = _merge_timeline(stream, rules.timeline, findings.values(), failed)
     figures = _figures(rules.impact.figures, findings.values())
@@ -122,12 +127,14 @@ def extract_llm(
     return draft.model_copy(update={"gaps": gaps})
 
 
-def _map(
-    stream: EventStream, chunks: list[Chunk], caller: Caller, concurrency: int, progress: Progress | None
-) -> tuple[dict[str, ChunkFindings], list[Gap]]:
+def _start_map(
+    pool: ThreadPoolExecutor, stream: EventStream, chunks: list[Chunk], caller: Caller
+) -> dict[Future[ChunkFindings], Chunk]:
+    """One map call per chunk, submitted to ``pool``."""
     prompt = load_prompt(*MAP_PROMPT)
-    requests = {
-        chunk.id: Request(
+    futures: dict[Future[ChunkFindings], Chunk] = {}
+    for chunk in chunks:
+        request = Request(
             prompt=prompt.ref,
             messages=prompt.messages(
                 data=data_block(chunk.lines),
@@ -142,36 +149,38 @@ def _map(
             context={"event_ids": frozenset(chunk.event_ids), "texts": {i: stream[i].text for i in chunk.event_ids}},
             label=f"map {chunk.id}",
         )
-        for chunk in chunks
-    }
+        futures[pool.submit(lambda r: caller.call(r).value, request)] = chunk
+    return futures
+
+
+def _collect(
+    futures: dict[Future[ChunkFindings], Chunk], progress: Progress | None
+) -> tuple[dict[str, ChunkFindings], list[Gap]]:
+    """Each chunk's findings, or a gap for a chunk whose call failed for good."""
     findings: dict[str, ChunkFindings] = {}
     gaps: list[Gap] = []
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        futures: dict[Future[ChunkFindings], Chunk] = {
-            pool.submit(lambda r: caller.call(r).value, requests[chunk.id]): chunk for chunk in chunks
-        }
-        try:
-            for future in as_completed(futures):
-                chunk = futures[future]
-                try:
-                    findings[chunk.id] = future.result()
-                except ModelError as exc:
-                    gaps.append(
-                        Gap(
-                            first=chunk.event_ids[0],
-                            last=chunk.event_ids[-1],
-                            events=len(chunk.event_ids),
-                            reason=str(exc),
-                            fallback="Timeline entries for these events come from the rules extractor",
-                        )
+    try:
+        for future in as_completed(futures):
+            chunk = futures[future]
+            try:
+                findings[chunk.id] = future.result()
+            except ModelError as exc:
+                gaps.append(
+                    Gap(
+                        first=chunk.event_ids[0],
+                        last=chunk.event_ids[-1],
+                        events=len(chunk.event_ids),
+                        reason=str(exc),
+                        fallback="Timeline entries for these events come from the rules extractor",
                     )
-                if progress is not None:
-                    progress.advance()
-        except BaseException:
-            # An endpoint that refuses us outright fails every call alike: stop, don't queue the rest.
-            for pending in futures:
-                pending.cancel()
-            raise
+                )
+            if progress is not None:
+                progress.advance()
+    except BaseException:
+        # An endpoint that refuses us outright fails every call alike: stop, don't send the rest.
+        for pending in futures:
+            pending.cancel()
+        raise
     gaps.sort(key=lambda gap: int(gap.first[1:]))
     return findings, gaps
 
@@ -299,8 +308,3 @@ def _with_synthesis(draft: Draft, synthesis: Synthesis) -> Draft:
             "open_questions": [Cited(text=q.question, evidence=q.evidence) for q in synthesis.open_questions],
         }
     )  # fmt: skip
-
-
-def prompt_tokens_estimate(chunks: list[Chunk]) -> int:
-    """Estimated prompt tokens of the map calls (chunk text plus overhead), for dry runs and benchmarks."""
-    return sum(chunk.tokens + PROMPT_OVERHEAD for chunk in chunks) + sum(estimate_tokens("") for _ in chunks)
