@@ -11,6 +11,8 @@ from postmortem_writer import __version__
 from postmortem_writer.cli.draft import draft
 from postmortem_writer.cli.formats import formats
 from postmortem_writer.cli.ingest import ingest
+from postmortem_writer.cli.lint import lint
+from postmortem_writer.cli.reword import reword
 from postmortem_writer.errors import PostmortemError
 
 
@@ -44,6 +46,8 @@ def cli() -> None:
 cli.add_command(draft)
 cli.add_command(ingest)
 cli.add_command(formats)
+cli.add_command(lint)
+cli.add_command(reword)
 
 
 def main() -> None:
