@@ -111,13 +111,17 @@ def _first_match(rule: Rule, text: str, people: re.Pattern[str]) -> tuple[int, i
             before = text[: match.start()]
             if cue.negatable and negated(before):
                 continue
-            if cue.person:
-                clause = _CLAUSE.split(before)[-1]
-                subject = _subject_pattern(cue.first_person)
-                if not subject.search(clause) and not people.search(clause):
-                    continue
+            if cue.person and not _has_person(_CLAUSE.split(before)[-1], cue.first_person, people):
+                continue
+            after = " ".join(text[match.end() :].split()[:3])
+            if cue.person_after and not _has_person(after, True, people):
+                continue
             return match.span()
     return None
+
+
+def _has_person(words: str, first_person: bool, people: re.Pattern[str]) -> bool:
+    return bool(_subject_pattern(first_person).search(words) or people.search(words))
 
 
 def _finding(

@@ -34,7 +34,10 @@ PERSON_WORDS = (
 )
 FIRST_PERSON = r"i|we"
 
-_NEGATION = re.compile(r"\b(?:not|never|no|nor|without|don't|didn't|doesn't|shouldn't|won't|isn't|wasn't)\b|n't\b")
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|nor|without|rarely|seldom|prevents?|avoids?|risk of|"
+    r"don't|didn't|doesn't|shouldn't|won't|isn't|wasn't)\b|n't\b"
+)
 _META = re.compile(r"\bblam(?:e|es|ed|ing)\b|\bblameless\b", re.IGNORECASE)
 
 
@@ -44,6 +47,7 @@ class Cue:
 
     pattern: str
     person: bool = False  # a person must be the subject before the cue (same clause)
+    person_after: bool = False  # a person must follow within three words ("why didn't the on-call …")
     first_person: bool = False  # with ``person``: "I" and "we" count as people too
     negatable: bool = True  # "not", "never", "without" just before the cue cancel it
 
@@ -140,10 +144,7 @@ RULES: tuple[Rule, ...] = (
                 r"looked|realized|realised|read|reviewed|verified)\b",
                 negatable=False,
             ),
-            Cue(
-                r"\bwhy (?:didn't|did not|wasn't|weren't|hadn't) (?:you|they|he|she|we|the|anyone|someone)\b",
-                negatable=False,
-            ),
+            Cue(r"\bwhy (?:didn't|did not|wasn't|weren't|hadn't)\b", person_after=True, negatable=False),
             Cue(rf"\bdid (?:the |a |an )?(?:[\w/-]+ )?(?:{PERSON_WORDS})(?:/\w+)? not\b", negatable=False),
             Cue(rf"^(?:had|if only) (?:the |a |an )?(?:{PERSON_WORDS}|they|we)\b", negatable=False),
         ),
@@ -274,7 +275,7 @@ RULES: tuple[Rule, ...] = (
             ),
             Cue(r"\b(?:re-?train(?:ed|ing)?|(?:more|additional|intensive|extra|refresher) training)\b"),
             Cue(r"\bdisciplin(?:ed|ary|e)\b|\bwritten up\b|\blet go\b"),
-            Cue(r"\b(?:fired|reassigned|suspended)\b"),
+            Cue(r"\b(?:fired|reassigned|suspended)\b", person=True, first_person=True),
             Cue(r"\bfire (?:him|her|them|someone|the)\b"),
             Cue(r"\bremoved from (?:the )?(?:on-?call )?rotation\b"),
             Cue(r"\bhold (?:someone|people|them|him|her|the \w+) (?:responsible|accountable)\b"),
@@ -309,7 +310,7 @@ def blame_rule(category: str) -> Rule:
 
 
 def negated(before: str) -> bool:
-    """Whether the last four words before a cue negate it ("not", "never", "without", "don't")."""
+    """Whether the last four words before a cue negate it ("not", "without", "rarely", "risk of")."""
     return bool(_NEGATION.search(" ".join(before.split()[-4:]).lower()))
 
 

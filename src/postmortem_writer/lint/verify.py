@@ -1,7 +1,9 @@
 """The check every rewording must pass before it is offered: blameless, and no fact lost.
 
 A rewrite keeps every time, date, number, identifier and system name of the original. People's
-names and @handles are the exception: taking them out is the point of a rewrite.
+names and @handles are the exception: taking them out is the point of a rewrite. Identifiers are
+tokens with a digit, underscore, dot or slash (``db-7``, ``us-east-1``, ``v2.4.1``) or in backticks;
+plain hyphenated words ("on-call", "checkout-api") are left to the reader, as prose uses them too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("time", re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?(?:UTC|GMT|Z|[A-Z]{2,4}T))?")),
     ("date", re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b{_MONTHS} \d{{1,2}}(?:, \d{{4}})?|\b\d{{1,2}} {_MONTHS}")),
-    ("identifier", re.compile(r"`[^`]+`|(?<![\w@'])(?=[\w./-]*[\d_./-])[A-Za-z_][\w./-]*\w|\b\d+[a-z][\w-]*\b")),
+    ("identifier", re.compile(r"`[^`]+`|(?<![\w@'])(?=[\w./-]*[\d_./])[A-Za-z_][\w./-]*\w|\b\d+[a-z][\w-]*\b")),
     ("number", re.compile(r"(?<![\w.:-])\d+(?:[.,]\d+)*(?:\s?%|\s?(?:ms|s|GB|MB|KB|TB|k|x))?(?![\w:])")),
     ("system", re.compile(r"(?<![\w@])(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}[\w]*|[a-z]+[A-Z]\w*)\b")),
 )
