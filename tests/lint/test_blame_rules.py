@@ -81,3 +81,20 @@ def test_blame_rules(text: str, expected: set[str], people: tuple[str, ...]) -> 
 def test_case_ids_are_unique() -> None:
     ids = [c[0] for c in CASES]
     assert len(ids) == len(set(ids))
+
+
+def test_rule_keys_never_hide_a_cue_match() -> None:
+    """Every cue match in the case table and the labelled set contains one of its rule's keys."""
+    import json
+    from pathlib import Path
+
+    from postmortem_writer.lint.rules import RULES
+
+    labelled = Path(__file__).resolve().parents[2] / "evals" / "lint" / "sentences.jsonl"
+    texts = [c[1] for c in CASES] + [json.loads(line)["text"] for line in labelled.read_text("utf-8").splitlines()]
+    for text in texts:
+        lowered = text.lower()
+        for rule in RULES:
+            for cue, pattern in rule.compiled:
+                for match in pattern.finditer(lowered):
+                    assert any(key in match.group(0) for key in rule.keys), (rule.id, cue.pattern, text)

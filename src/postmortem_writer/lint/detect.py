@@ -8,15 +8,7 @@ from functools import lru_cache
 
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.markdown import Markdown, Sentence, parse
-from postmortem_writer.lint.rules import (
-    FIRST_PERSON,
-    PERSON_WORDS,
-    RULES,
-    Rule,
-    about_blame,
-    blame_rule,
-    negated,
-)
+from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule, about_blame, blame_rule, negated
 from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
 
@@ -30,7 +22,8 @@ def lint_text(text: str, *, path: str = "-", config: LintConfig | None = None) -
     """Every finding in a Markdown (or plain) text, in document order."""
     config = config or LintConfig()
     doc = parse(text, skip_sections=config.skip_sections)
-    findings = [f for sentence in doc.sentences for f in _check_sentence(doc, sentence, path, config)]
+    active = tuple(rule for rule in RULES if rule.compiled and config.enabled(rule.id))
+    findings = [f for sentence in doc.sentences for f in _check_sentence(doc, sentence, path, config, active)]
     findings.extend(check_structure(doc, path, config))
     findings = [f for f in findings if not doc.silenced(f.start, f.rule_id)]
     return sorted(findings, key=lambda f: (f.start, f.rule_id))
@@ -84,17 +77,20 @@ def _shift(finding: Finding, by: int) -> Finding:
     )  # fmt: skip
 
 
-def _check_sentence(doc: Markdown, sentence: Sentence, path: str, config: LintConfig) -> list[Finding]:
+def _check_sentence(
+    doc: Markdown, sentence: Sentence, path: str, config: LintConfig, active: tuple[Rule, ...]
+) -> list[Finding]:
     text = sentence.text
-    meta = about_blame(text)
+    lowered = _lower(text)
+    meta = "blam" in lowered and about_blame(text)
     people = _people_pattern(config.people)
     found: list[Finding] = []
-    for rule in RULES:
-        if not rule.compiled or sentence.kind in rule.quiet_in or (meta and rule.meta_exempt):
+    for rule in active:
+        if sentence.kind in rule.quiet_in or (meta and rule.meta_exempt):
             continue
-        if not config.enabled(rule.id):
+        if rule.gate is not None and not rule.gate.search(lowered):
             continue
-        span = _first_match(rule, text, people)
+        span = _first_match(rule, text, lowered, people)
         if span is not None:
             found.append(_finding(doc, sentence, rule, span, path, config))
     naming = blame_rule("naming_individuals")
@@ -105,9 +101,15 @@ def _check_sentence(doc: Markdown, sentence: Sentence, path: str, config: LintCo
     return found
 
 
-def _first_match(rule: Rule, text: str, people: re.Pattern[str]) -> tuple[int, int] | None:
+def _lower(text: str) -> str:
+    """``text`` lower-cased without changing its length, so offsets still point into ``text``."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -> tuple[int, int] | None:
     for cue, pattern in rule.compiled:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(lowered):
             before = text[: match.start()]
             if cue.negatable and negated(before):
                 continue
