@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import click
 
 from postmortem_writer import __version__
-from postmortem_writer.cli.draft import draft
-from postmortem_writer.cli.formats import formats
-from postmortem_writer.cli.ingest import ingest
-from postmortem_writer.cli.lint import lint
-from postmortem_writer.cli.reword import reword
 from postmortem_writer.errors import PostmortemError
+
+# Subcommands are imported when used: `postmortem lint` (often a pre-commit hook) need not load
+# the source adapters and extractors that `draft` needs.
+_COMMANDS = {
+    "draft": "postmortem_writer.cli.draft",
+    "ingest": "postmortem_writer.cli.ingest",
+    "formats": "postmortem_writer.cli.formats",
+    "lint": "postmortem_writer.cli.lint",
+    "reword": "postmortem_writer.cli.reword",
+}
 
 
 class _Group(click.Group):
-    """Turns our own errors into one line on stderr and an exit code, never a traceback."""
+    """Loads subcommands on demand; turns our own errors into one line on stderr and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        command: click.Command = getattr(importlib.import_module(_COMMANDS[cmd_name]), cmd_name)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -41,13 +56,6 @@ def cli() -> None:
     Example:
       postmortem draft slack-export.zip pagerduty-log.json deploys.csv -o postmortem.md
     """
-
-
-cli.add_command(draft)
-cli.add_command(ingest)
-cli.add_command(formats)
-cli.add_command(lint)
-cli.add_command(reword)
 
 
 def main() -> None:
