@@ -39,6 +39,7 @@ def test_sarif_is_2_1_0_with_rules_and_regions() -> None:
     log = json.loads(render(_results(), "sarif"))
     assert log["version"] == "2.1.0"
     run = log["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == [r.id for r in RULES] + list(STRUCTURE_RULES)
     result = run["results"][0]

@@ -126,6 +126,7 @@ def render_sarif(results: Mapping[str, Sequence[Finding]]) -> str:
                     }
                 },
                 "results": sarif_results,
+                "columnKind": "unicodeCodePoints",  # our columns count characters, not UTF-16 units
             }
         ],
     }
