@@ -120,10 +120,14 @@ def lint(
     (structure.*) check sections, action item owners and due dates, UTC times with evidence,
     quantified impact and more than one contributing factor.
 
-    Code blocks, block quotes and the Appendix are skipped. Switch rules off in the text with
-    <!-- postmortem-lint disable blame.counterfactual --> … <!-- postmortem-lint enable -->,
-    or for the next paragraph with <!-- postmortem-lint disable-next -->; in settings with
-    rules = {"blame.hindsight_minimizing" = false} under [tool.postmortem.lint].
+    Code blocks, block quotes and the Appendix are skipped. Switch rules off in the text, or in
+    settings ([tool.postmortem.lint] in pyproject.toml, or [lint] in .postmortem.toml):
+
+    \b
+      <!-- postmortem-lint disable blame.counterfactual --> … <!-- postmortem-lint enable -->
+      <!-- postmortem-lint disable-next -->   (the next paragraph only)
+      rules = { "blame.hindsight_minimizing" = false, "structure" = false }
+      severity = { "blame.counterfactual" = "error" }
 
     Exit codes: 0 clean (below --fail-level), 1 findings at or above it, 2 bad input or options.
 

@@ -24,6 +24,8 @@ _INLINE_SKIPS = (
     re.compile(r"(?<=\])\([^)\s]*(?:\s+\"[^\"]*\")?\)"),  # link targets, the text stays
     re.compile(r"<(?:https?://|mailto:)[^>]*>|</?[A-Za-z][^>]*>"),  # autolinks and HTML tags
 )
+_LETTER = re.compile(r"[^\W\d_]")
+_NOT_NEWLINE = re.compile(r"[^\r\n]")
 _SENTENCE_END = re.compile("(?<=[.!?])[\"'\u201d\u2019)\\]]*\\s+(?=[\"'\u201c\u2018(\\[]*[A-Z0-9@])")
 
 # Section titles (case-insensitive prefixes or words) and the kind of section they make.
@@ -143,7 +145,7 @@ def parse(text: str, *, skip_sections: Sequence[str] = ()) -> Markdown:
         for piece_start, piece_end in _sentence_spans(chunk):
             raw = chunk[piece_start:piece_end]
             stripped = raw.strip()
-            if not stripped or not any(c.isalpha() for c in stripped):
+            if not _LETTER.search(stripped):
                 continue
             lead = len(raw) - len(raw.lstrip())
             doc.sentences.append(Sentence(" ".join(stripped.split()), start + piece_start + lead, title, kind))
@@ -258,9 +260,8 @@ def _blank_inline(body: str, start: int, masked: list[str]) -> None:
 
 
 def _blank(masked: list[str], start: int, end: int) -> None:
-    for index in range(start, min(end, len(masked))):
-        if masked[index] not in "\r\n":
-            masked[index] = " "
+    end = min(end, len(masked))
+    masked[start:end] = _NOT_NEWLINE.sub(" ", "".join(masked[start:end]))
 
 
 def _sentence_spans(chunk: str) -> list[tuple[int, int]]:
