@@ -39,7 +39,6 @@ class LintConfig:
     people: tuple[str, ...] = ()
     fail_level: str = "warning"
     skip_sections: tuple[str, ...] = ("Appendix", "Provenance")
-    source: str = "defaults"
 
     def enabled(self, rule_id: str) -> bool:
         """Whether ``rule_id`` runs: the longest prefix in ``rules`` decides, everything runs by default."""
@@ -77,7 +76,7 @@ def load_config(path: Path | None) -> LintConfig:
         return LintConfig()
     table = _table(path)
     if table is None:
-        return LintConfig(source=str(path))
+        return LintConfig()
     unknown = set(table) - _KEYS
     if unknown:
         names, known_keys = ", ".join(sorted(unknown)), ", ".join(sorted(_KEYS))
@@ -101,7 +100,6 @@ def load_config(path: Path | None) -> LintConfig:
         people=tuple(_strings(path, table, "people")),
         fail_level=fail_level,
         skip_sections=tuple(_strings(path, table, "skip_sections", default=["Appendix", "Provenance"])),
-        source=str(path),
     )
 
 

@@ -73,7 +73,6 @@ class Section:
 
     title: str
     kind: str
-    line: int  # 1-based line of the heading
     start: int  # offset of the heading
     end: int  # offset where the next heading starts (or the end of the text)
 
@@ -194,7 +193,7 @@ def _units(text: str, lines: list[str], doc: Markdown, masked: list[str]) -> lis
             level = len(heading.group(1))
             title = _plain_title(heading.group(2))
             _end_previous(doc, start)
-            section = Section(title, section_kind(title), number, start, len(text))
+            section = Section(title, section_kind(title), start, len(text))
             doc.sections.append(section)
             units.append((start + len(body) - len(body.lstrip()) + level + 1, start + len(body)))
             continue
@@ -281,7 +280,7 @@ def _plain_title(title: str) -> str:
 def _end_previous(doc: Markdown, at: int) -> None:
     if doc.sections:
         last = doc.sections[-1]
-        doc.sections[-1] = Section(last.title, last.kind, last.line, last.start, at)
+        doc.sections[-1] = Section(last.title, last.kind, last.start, at)
 
 
 def under(rule_id: str, prefix: str) -> bool:
