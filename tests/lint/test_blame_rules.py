@@ -64,6 +64,8 @@ CASES: list[tuple[str, str, set[str], tuple[str, ...]]] = [
     ("pr-fired", "The engineer responsible was fired.", {PR}, ()),
     ("pr-not-fired-quiet", "He shouldn't be fired.", set(), ()),
     ("pr-system-training-quiet", "The training environment was rebuilt after the upgrade.", set(), ()),
+    ("pr-discipline-noun-quiet", "Guidance asks for this language discipline in every review.", set(), ()),
+    ("pr-disciplinary-action", "Disciplinary action was taken against the operator.", {PR}, ()),
     ("trap-git-blame-quiet", "We ran git blame on the config file to find the commit.", set(), ()),
     ("trap-fault-tolerance-quiet", "The fault tolerance of the queue kept messages safe.", set(), ()),
     ("trap-error-budget-quiet", "The error budget for the month was spent by 14:20 UTC.", set(), ()),

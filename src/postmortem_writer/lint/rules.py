@@ -408,7 +408,7 @@ RULES: tuple[Rule, ...] = (
                 r"responders)\b"
             ),
             Cue(r"\b(?:re-?train(?:ed|ing)?|(?:more|additional|intensive|extra|refresher) training)\b"),
-            Cue(r"\bdisciplin(?:ed|ary|e)\b|\bwritten up\b|\blet go\b"),
+            Cue(r"\bdisciplin(?:ed|ary)\b|\bwritten up\b|\blet go\b"),
             Cue(r"\b(?:fired|reassigned|suspended)\b", person=True, first_person=True),
             Cue(r"\bfire (?:him|her|them|someone|the)\b"),
             Cue(r"\bremoved from (?:the )?(?:on-?call )?rotation\b"),
