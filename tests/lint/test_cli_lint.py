@@ -110,6 +110,14 @@ def test_eval_prints_precision_recall_and_f1(tmp_path: Path) -> None:
     assert "- c expected [] got ['hindsight_minimizing']: Obviously it broke." in result.stdout
 
 
+def test_eval_rejects_an_unknown_split(tmp_path: Path) -> None:
+    labelled = tmp_path / "set.jsonl"
+    labelled.write_text('{"id": "a", "text": "x", "labels": [], "source": "x", "split": "dev"}\n', encoding="utf-8")
+    result = run("lint", "--eval", str(labelled), "--split", "holdout")
+    assert result.exit_code == 2
+    assert "has the parts dev" in result.stderr
+
+
 def test_eval_names_a_malformed_line(tmp_path: Path) -> None:
     labelled = tmp_path / "set.jsonl"
     labelled.write_text('{"id": "a", "text": "x", "labels": ["nonsense"], "source": "x"}\n', encoding="utf-8")

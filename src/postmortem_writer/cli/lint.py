@@ -91,10 +91,9 @@ def read_text(path: Path) -> str:
 )
 @click.option(
     "--split",
-    type=click.Choice(["dev", "holdout", "all"]),
     default="all",
     show_default=True,
-    help="With --eval: which part of the set to score (all prints dev, holdout and both).",
+    help="With --eval: which part of the set to score, e.g. dev or holdout (all: each part, then the whole set).",
 )
 @click.option("--misses", is_flag=True, help="With --eval: also list the sentences scored wrong.")
 def lint(
@@ -148,7 +147,10 @@ def lint(
         return
     if eval_path is not None:
         cases = load_cases(eval_path)
-        splits = ["dev", "holdout", "all"] if split == "all" else [split]
+        known = list(dict.fromkeys(c.split for c in cases))
+        if split != "all" and split not in known:
+            raise UsageError(f"--split {split!r}: {eval_path} has the parts {', '.join(known)} (or use all)")
+        splits = [*known, "all"] if split == "all" else [split]
         for name in splits:
             chosen = [c for c in cases if name == "all" or c.split == name]
             report = evaluate(chosen, config)

@@ -82,7 +82,7 @@ def _check_sentence(
 ) -> list[Finding]:
     text = sentence.text
     lowered = _lower(text)
-    meta = "blam" in lowered and about_blame(text)
+    meta = about_blame(lowered)
     people = _people_pattern(config.people)
     found: list[Finding] = []
     for rule in active:

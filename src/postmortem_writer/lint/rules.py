@@ -38,7 +38,12 @@ _NEGATION = re.compile(
     r"\b(?:not|never|no|nor|without|rarely|seldom|prevents?|avoids?|risk of|"
     r"don't|didn't|doesn't|shouldn't|won't|isn't|wasn't)\b|n't\b"
 )
-_META = re.compile(r"\bblam(?:e|es|ed|ing)\b|\bblameless\b", re.IGNORECASE)
+_META = re.compile(
+    r"\bblam(?:e|es|ed|ing)\b|\bblameless\b"
+    # sentences that reject the framing they quote: "... is not a solution", "... is never a root cause"
+    r"|\b(?:is|are|was|were)(?: not|n't| never) (?:a |the )?(?:solution|root cause|cause|answer|fix)\b"
+    r"|^none of (?:these|them|those)\b",
+)
 
 
 @dataclass(frozen=True)
@@ -85,9 +90,11 @@ class Rule:
 
 _ERROR_ACTS = (
     r"\b(?:caused|broke|took down|took (?:\w+ ){1,3}down|brought down|brought (?:\w+ ){1,3}down|"
-    r"knocked out|wiped|mistakenly|accidentally|by mistake|inadvertently|made a (?:mistake|typo|bad call)|"
-    r"skipp(?:ed|ing)|for triggering|(?:ran|run|executed|entered|pushed|deployed|typed|dropped)\b[^.;]{0,60}?"
-    r"\b(?:wrong|incorrect|bad|untested|instead of))"
+    r"knocked out|wiped|mistakenly|accidentally|by mistake|inadvertently|made an? (?:\w+ )?(?:mistake|typo|bad call)|"
+    r"skipp(?:ed|ing)|for triggering|"
+    r"(?:ran|runs?|executed?s?|entere?d?s?|push(?:ed|es)?|deploy(?:ed|s)?|typed?s?|dropped|drops?|opened|opens?|"
+    r"install(?:ed|s)?|land(?:ed|s)?|set|sets|chose|chooses|picked|picks)\b[^.;]{0,60}?"
+    r"\b(?:wrong|incorrect|bad|untested|instead of|backwards?))\b"
 )
 
 RULES: tuple[Rule, ...] = (
@@ -102,6 +109,7 @@ RULES: tuple[Rule, ...] = (
         ),
         keys=(
             "caus",
+            "backward",
             "broke",
             "took",
             "brought",
@@ -147,6 +155,8 @@ RULES: tuple[Rule, ...] = (
         ),
         keys=(
             "have",
+            "'ve",
+            "\u2019ve",
             "fail",
             "forgot",
             "neglect",
@@ -163,7 +173,8 @@ RULES: tuple[Rule, ...] = (
         ),
         cues=(
             Cue(
-                r"\b(?:should|could|would|must)(?:n't| not)? have (?:\w+ed|been|known|seen|caught|spotted|done|made|"
+                r"\b(?:should|could|would|must)(?:n't| not)?(?: have|'ve|\u2019ve) (?:\w+ed|been|known|seen|caught|"
+                r"spotted|done|made|"
                 r"read|run|taken|gone|written|kept|thought|told|given|found|begun)\b",
                 person=True,
                 first_person=True,
@@ -183,7 +194,8 @@ RULES: tuple[Rule, ...] = (
                 negatable=False,
             ),
             Cue(
-                r"\b(?:nobody|no one|no-one)\b (?:had |ever )?(?:noticed|checked|thought|tested|caught|updated|"
+                r"\b(?:nobody|no one|no-one)\b (?:had |ever )?(?:noticed|checked|thought|tested|caught|updated|removed|"
+                r"fixed|followed|reported|"
                 r"looked|realized|realised|read|reviewed|verified)\b",
                 negatable=False,
             ),
@@ -448,6 +460,6 @@ def negated(before: str) -> bool:
     return bool(_NEGATION.search(" ".join(before.split()[-4:]).lower()))
 
 
-def about_blame(sentence: str) -> bool:
-    """Whether the sentence talks about blame itself ("not blaming people", "blameless")."""
-    return bool(_META.search(sentence))
+def about_blame(lowered: str) -> bool:
+    """Whether a lower-cased sentence talks about blame itself ("not blaming people", "... is not a solution")."""
+    return bool(_META.search(lowered))
