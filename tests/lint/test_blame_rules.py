@@ -30,6 +30,7 @@ CASES: list[tuple[str, str, set[str], tuple[str, ...]]] = [
     ("cf-should-ve-curly", "The operator should\u2019ve known the replica was behind.", {CF}, ()),
     ("cf-nobody-removed", "A fallback added during the migration that nobody removed.", {CF}, ()),
     ("ic-present-tense-wrong", "The operator opens the wrong valve.", {IC}, ()),
+    ("ic-trade-role", "An electrician landed a wire on the wrong terminal.", {IC}, ()),
     ("ic-broken-is-not-broke-quiet", "If a developer can delete the database, the system is broken.", set(), ()),
     ("meta-not-a-solution-quiet", "Telling engineers to be careful is not a solution.", set(), ()),
     ("meta-never-a-root-cause-quiet", "Human error is never a root cause.", set(), ()),

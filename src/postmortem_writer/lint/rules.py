@@ -30,7 +30,7 @@ PERSON_WORDS = (
     r"contractors?|sub-?contractors?|on-?call(?:er)?s?|sres?|responders?|reviewers?|deployers?|authors?|"
     r"team members?|staff|person|someone|somebody|anyone|anybody|nobody|no one|everyone|team|ops|interns?|"
     r"new hires?|juniors?|managers?|boss|directors?|incident commanders?|commanders?|guy|co-?workers?|"
-    r"colleagues?|he|she|you|him|her"
+    r"colleagues?|technicians?|mechanics?|electricians?|testers?|dbas?|analysts?|he|she|you|him|her"
 )
 FIRST_PERSON = r"i|we"
 
