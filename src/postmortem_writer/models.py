@@ -205,6 +205,41 @@ class InputFile(_Model):
     dropped: dict[str, int] = Field(default_factory=dict)  # format noise left out (joins, deletions), by reason
 
 
+class Severity(StrEnum):
+    """How loud a lint finding is, quietest first (the order ``--fail-level`` compares)."""
+
+    SUGGESTION = "suggestion"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """0 for suggestion, 1 for warning, 2 for error."""
+        return list(Severity).index(self)
+
+
+class Finding(_Model):
+    """One lint finding: which rule, where (1-based line/column and 0-based character span), why, what to do."""
+
+    rule_id: str = Field(description="e.g. blame.counterfactual or structure.action_item_owner")
+    category: str
+    severity: Severity
+    message: str
+    path: str = Field(description="the linted file, '-' for stdin, or the draft field, e.g. timeline[3]")
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int = Field(description="character offset of the match in the linted text")
+    end: int
+    match: str
+    sentence: str = ""
+    section: str = ""
+    suggestions: list[str] = Field(default_factory=list, description="templates for a rewording, not rewrites")
+    link: str = ""
+    source: str = "lexicon"
+
+
 class Provenance(_Model):
     """How a draft was made, so a reader can reproduce or distrust it."""
 
@@ -256,6 +291,9 @@ class Draft(_Model):
     responders: list[Responder] = Field(default_factory=list)
     gaps: list[Gap] = Field(default_factory=list)
     evidence_index: list[Event] = Field(default_factory=list)
+    blame_findings: list[Finding] = Field(
+        default_factory=list, description="what `postmortem lint` found in the draft's own wording"
+    )
     provenance: Provenance
 
     def cited_ids(self) -> set[str]:

@@ -1,4 +1,4 @@
-"""The only module that knows the order of the stages: sources → events → extract (rules or LLM) → render."""
+"""The only module that knows the order of the stages: sources → events → extract (rules or LLM) → lint → render."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from postmortem_writer.errors import InputError
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.grounding import check_draft
 from postmortem_writer.extract.llm import Budget, Progress, extract_llm
+from postmortem_writer.extract.names import people
 from postmortem_writer.extract.rules import extract_rules
+from postmortem_writer.lint import lint_draft
 from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Draft, InputFile, Provenance
 from postmortem_writer.sources import SourceOptions, load_sources
@@ -37,7 +39,8 @@ def ingest(paths: list[Path], options: SourceOptions) -> Ingested:
 def draft_from(
     ingested: Ingested, *, title: str | None = None, llm: Session | None = None, progress: Progress | None = None
 ) -> Draft:
-    """A grounded draft of the ingested incident: with the model when ``llm`` is given, else by rules."""
+    """A grounded draft of the ingested incident (with the model when ``llm`` is given, else by rules), linted
+    for blame-prone wording."""
     provenance = Provenance(
         tool_version=__version__, extractor="rules" if llm is None else "llm", inputs=ingested.inputs
     )
@@ -73,4 +76,5 @@ def draft_from(
     cited = draft.cited_ids()
     draft.evidence_index = [event for event in ingested.stream if event.id in cited]
     check_draft(draft, ingested.stream)  # after the index is filled, so its completeness is checked too
+    draft.blame_findings = lint_draft(draft, people=tuple(sorted(people(ingested.stream))))
     return draft

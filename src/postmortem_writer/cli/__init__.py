@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
 import click
 
 from postmortem_writer import __version__
-from postmortem_writer.cli.draft import draft
-from postmortem_writer.cli.eval import eval_command
-from postmortem_writer.cli.formats import formats
-from postmortem_writer.cli.ingest import ingest
 from postmortem_writer.errors import PostmortemError
+
+# Subcommands are imported when used: `postmortem lint` (often a pre-commit hook) need not load
+# the source adapters and extractors that `draft` needs.
+_COMMANDS = {
+    "draft": "postmortem_writer.cli.draft:draft",
+    "ingest": "postmortem_writer.cli.ingest:ingest",
+    "formats": "postmortem_writer.cli.formats:formats",
+    "lint": "postmortem_writer.cli.lint:lint",
+    "reword": "postmortem_writer.cli.reword:reword",
+    "eval": "postmortem_writer.cli.eval:eval_command",
+}
 
 
 class _Group(click.Group):
-    """Turns our own errors into one line on stderr and an exit code, never a traceback."""
+    """Loads subcommands on demand; turns our own errors into one line on stderr and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(_COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return None
+        module, attribute = _COMMANDS[cmd_name].split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -40,12 +58,6 @@ def cli() -> None:
     Example:
       postmortem draft slack-export.zip pagerduty-log.json deploys.csv -o postmortem.md
     """
-
-
-cli.add_command(draft)
-cli.add_command(ingest)
-cli.add_command(formats)
-cli.add_command(eval_command)
 
 
 def main() -> None:

@@ -1,0 +1,61 @@
+"""``postmortem reword``: blameless templates for flagged sentences (a model-backed rewrite plugs in later)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from postmortem_writer.cli.lint import build_config, lint_options, read_text
+from postmortem_writer.errors import UsageError
+from postmortem_writer.lint.detect import lint_text
+from postmortem_writer.lint.reword import findings_from_json, render_reworded, reword_findings
+
+
+@click.command()
+@click.argument("sentence", required=False)
+@click.option("--file", "file_path", type=click.Path(path_type=Path), help="Reword every flagged sentence of a file.")
+@click.option(
+    "--findings",
+    "findings_path",
+    type=click.Path(path_type=Path),
+    help="Reword the sentences of a `postmortem lint --format json` report.",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@lint_options
+def reword(
+    sentence: str | None,
+    file_path: Path | None,
+    findings_path: Path | None,
+    output_format: str,
+    people: tuple[str, ...],
+    config_path: Path | None,
+    enable: tuple[str, ...],
+    disable: tuple[str, ...],
+) -> None:
+    """Suggest blameless wording for sentences that `postmortem lint` flags.
+
+    Give one SENTENCE, a --file, or the --findings of a lint run. With no model configured the
+    suggestions are the rules' templates, labelled as such: they show the shape of a blameless
+    sentence (the change or condition as subject, what was seen and when, a question where the
+    reason is unknown); fill the <...> parts in from the record. Model-backed rewrites are not
+    built yet; when they are, each is offered only after it passes lint and keeps every time,
+    number, identifier and system name of the original.
+
+    \b
+    Examples:
+      postmortem reword "The on-call engineer should have noticed the alert at 02:10."
+      postmortem reword --file postmortem.md
+      postmortem lint postmortem.md --format json > lint.json; postmortem reword --findings lint.json
+    """
+    given = [value for value in (sentence, file_path, findings_path) if value is not None]
+    if len(given) != 1:
+        raise UsageError("give exactly one of SENTENCE, --file or --findings")
+    config = build_config(config_path, people, enable, disable)
+    if findings_path is not None:
+        findings = findings_from_json(read_text(findings_path), path=str(findings_path))
+    elif file_path is not None:
+        findings = lint_text(read_text(file_path), path=str(file_path), config=config)
+    else:
+        findings = lint_text(sentence or "", path="sentence", config=config)
+    click.echo(render_reworded(reword_findings(findings, config=config), output_format), nl=False)

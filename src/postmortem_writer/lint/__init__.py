@@ -1,0 +1,10 @@
+"""Blame-language lint and completeness checks for postmortems (``postmortem lint``).
+
+``lint_text`` checks Markdown or plain text, ``lint_draft`` a ``Draft``'s own wording; the rules are
+data in ``rules.py``; ``verify.verify_rewrite`` is the check every rewording must pass.
+"""
+
+from postmortem_writer.lint.config import LintConfig, find_config, load_config
+from postmortem_writer.lint.detect import lint_draft, lint_text
+
+__all__ = ["LintConfig", "find_config", "lint_draft", "lint_text", "load_config"]

@@ -1,0 +1,187 @@
+"""Running the rules: sentences in, ``Finding``s out, for a Markdown text, one sentence, or a ``Draft``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from postmortem_writer.lint.config import LintConfig
+from postmortem_writer.lint.markdown import Markdown, Sentence, parse
+from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule, about_blame, blame_rule, negated
+from postmortem_writer.lint.structure import check_structure
+from postmortem_writer.models import Draft, Finding
+
+_CLAUSE = re.compile(r"[;:—]| - ")
+_HANDLE = r"(?<![\w@.])@[A-Za-z][\w.-]*[\w]"
+_INITIALS = r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w)"
+_NAME_ERROR = r"'s (?:[\w-]+ )?(?:change|commit|deploy|push|script|mistake|error|typo|fault)\b"
+
+
+def lint_text(text: str, *, path: str = "-", config: LintConfig | None = None) -> list[Finding]:
+    """Every finding in a Markdown (or plain) text, in document order."""
+    config = config or LintConfig()
+    doc = parse(text, skip_sections=config.skip_sections)
+    active = tuple(rule for rule in RULES if rule.compiled and config.enabled(rule.id))
+    findings = [f for sentence in doc.sentences for f in _check_sentence(doc, sentence, path, config, active)]
+    findings.extend(check_structure(doc, path, config))
+    findings = [f for f in findings if not doc.silenced(f.start, f.rule_id)]
+    return sorted(findings, key=lambda f: (f.start, f.rule_id))
+
+
+def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig | None = None) -> list[Finding]:
+    """Findings in a draft's own wording, each with the draft field as its path (e.g. ``timeline[2]``).
+
+    The evidence index is not linted: it quotes the sources, and the draft cannot reword them.
+    """
+    config = (config or LintConfig()).with_people(people)
+    findings: list[Finding] = []
+    for field, section, text in _draft_texts(draft):
+        heading = f"## {section}\n" if section else ""
+        for finding in lint_text(heading + text, path=field, config=config):
+            if finding.category != "structure":
+                findings.append(_shift(finding, len(heading)))
+    return findings
+
+
+def _draft_texts(draft: Draft) -> Iterator[tuple[str, str, str]]:
+    """(field, section title, text) for every piece of generated wording in a draft."""
+    yield "title", "", draft.title
+    cited = {
+        "summary": ("Summary", draft.summary),
+        "trigger": ("Trigger / root cause", draft.trigger),
+        "went_well": ("What went well", draft.went_well),
+        "went_wrong": ("What went wrong", draft.went_wrong),
+        "lucky": ("Where we got lucky", draft.lucky),
+        "lessons": ("Lessons learned", draft.lessons),
+        "open_questions": ("Open questions", draft.open_questions),
+    }
+    for name, (section, items) in cited.items():
+        for index, item in enumerate(items):
+            yield f"{name}[{index}]", section, item.text
+    for index, entry in enumerate(draft.timeline):
+        yield f"timeline[{index}]", "Timeline", entry.description
+    for index, factor in enumerate(draft.contributing_factors):
+        yield f"contributing_factors[{index}]", "Contributing factors", f"{factor.title}. {factor.description}"
+    for index, action in enumerate(draft.action_items):
+        yield f"action_items[{index}]", "Action items", action.description
+    for index, unknown in enumerate(draft.impact.unknowns):
+        yield f"impact.unknowns[{index}]", "Impact", unknown
+
+
+def _shift(finding: Finding, by: int) -> Finding:
+    """A finding of ``## Section\\ntext`` re-based onto ``text`` alone."""
+    return finding.model_copy(
+        update={"start": finding.start - by, "end": finding.end - by, "line": finding.line - 1,
+                "end_line": finding.end_line - 1}
+    )  # fmt: skip
+
+
+def _check_sentence(
+    doc: Markdown, sentence: Sentence, path: str, config: LintConfig, active: tuple[Rule, ...]
+) -> list[Finding]:
+    text = sentence.text
+    lowered = _lower(text)
+    meta = about_blame(lowered)
+    people = _people_pattern(config.people)
+    found: list[Finding] = []
+    for rule in active:
+        if sentence.kind in rule.quiet_in or (meta and rule.meta_exempt):
+            continue
+        if rule.gate is not None and not rule.gate.search(lowered):
+            continue
+        span = _first_match(rule, text, lowered, people)
+        if span is not None:
+            found.append(_finding(doc, sentence, rule, span, path, config))
+    naming = blame_rule("naming_individuals")
+    if config.enabled(naming.id) and not meta:
+        name = people.search(text)
+        if name and (found or re.match(_NAME_ERROR, text[name.end() :])):
+            found.append(_finding(doc, sentence, naming, name.span(), path, config))
+    return found
+
+
+def _lower(text: str) -> str:
+    """``text`` lower-cased without changing its length, so offsets still point into ``text``."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -> tuple[int, int] | None:
+    for cue, pattern in rule.compiled:
+        for match in pattern.finditer(lowered):
+            before = text[: match.start()]
+            if cue.negatable and negated(before):
+                continue
+            if cue.person and not _has_person(_CLAUSE.split(before)[-1], cue.first_person, people):
+                continue
+            after = " ".join(text[match.end() :].split()[:3])
+            if cue.person_after and not _has_person(after, True, people):
+                continue
+            return match.span()
+    return None
+
+
+def _has_person(words: str, first_person: bool, people: re.Pattern[str]) -> bool:
+    return bool(_subject_pattern(first_person).search(words) or people.search(words))
+
+
+def _finding(
+    doc: Markdown, sentence: Sentence, rule: Rule, span: tuple[int, int], path: str, config: LintConfig
+) -> Finding:
+    start = sentence.start + _raw_offset(doc.masked, sentence.start, span[0])
+    end = sentence.start + _raw_offset(doc.masked, sentence.start, span[1])
+    line, column = doc.position(start)
+    end_line, end_column = doc.position(end)
+    return Finding(
+        rule_id=rule.id,
+        category=rule.category,
+        severity=config.severity_of(rule.id, rule.severity),
+        message=rule.message,
+        path=path,
+        line=line,
+        column=column,
+        end_line=end_line,
+        end_column=end_column,
+        start=start,
+        end=end,
+        match=doc.text[start:end],
+        sentence=sentence.text,
+        section=sentence.section,
+        suggestions=list(rule.suggestions),
+        link=rule.link,
+    )
+
+
+def _raw_offset(text: str, start: int, index: int) -> int:
+    """Where character ``index`` of a whitespace-collapsed sentence lies in the original, from ``start``."""
+    position, seen = start, 0
+    in_space = False
+    while seen < index and position < len(text):
+        if text[position].isspace():
+            if not in_space:
+                seen += 1
+            in_space = True
+        else:
+            seen += 1
+            in_space = False
+        position += 1
+    while position < len(text) and text[position].isspace() and in_space:
+        position += 1
+    return position - start
+
+
+@lru_cache(maxsize=4)
+def _subject_pattern(first_person: bool) -> re.Pattern[str]:
+    words = PERSON_WORDS + ("|" + FIRST_PERSON if first_person else "")
+    return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])|{_HANDLE}|{_INITIALS}", re.IGNORECASE)
+
+
+@lru_cache(maxsize=16)
+def _people_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Known names (full, first, with or without @ and 's), @handles and dotted initials."""
+    variants = {n.strip().lstrip("@") for n in names if n.strip()}
+    variants |= {v.split()[0] for v in list(variants) if " " in v and len(v.split()[0]) >= 3}
+    alternatives = [rf"@?{re.escape(v)}" for v in sorted(variants, key=len, reverse=True)]
+    alternatives += [_HANDLE, _INITIALS]
+    return re.compile(rf"(?<![\w@])(?:{'|'.join(alternatives)})(?![\w])")

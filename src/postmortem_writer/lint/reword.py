@@ -1,0 +1,145 @@
+"""Blameless rewording of flagged sentences.
+
+Without a model, ``reword`` offers each rule's suggestions as templates, clearly labelled: they
+show the shape of a blameless sentence, and the author fills them in from the record. A model
+plugs in as a ``Rewriter``; its candidate is offered only when ``verify_rewrite`` passes it (no
+blame left, every time, number, identifier and system name kept). There is no model here yet.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel, Field, ValidationError
+
+from postmortem_writer.errors import InputError
+from postmortem_writer.lint.config import LintConfig
+from postmortem_writer.lint.detect import lint_text
+from postmortem_writer.lint.report import JSON_SCHEMA
+from postmortem_writer.lint.verify import Verdict, verify_rewrite
+from postmortem_writer.models import Finding
+
+TEMPLATE_LABEL = "template, not a rewrite: fill in the <...> parts from the record"
+
+
+class Rewrite(BaseModel):
+    """What a rewriter proposes for one flagged sentence."""
+
+    text: str
+    categories_addressed: list[str] = Field(default_factory=list)
+    rationale: str = ""
+    questions: list[str] = Field(
+        default_factory=list, description="for the author, where why it made sense at the time is unknown"
+    )
+
+
+class Rewriter(Protocol):
+    """Anything that rewrites a flagged sentence, e.g. a model behind a schema-constrained call."""
+
+    def rewrite(self, sentence: str, findings: Sequence[Finding]) -> Rewrite:
+        """A candidate blameless rewrite of ``sentence`` addressing ``findings``."""
+        ...
+
+
+@dataclass
+class Reworded:
+    """One flagged sentence: its findings, the rules' templates, and a verified rewrite if there is one."""
+
+    sentence: str
+    findings: list[Finding]
+    templates: list[tuple[str, str]] = field(default_factory=list)  # (rule id, template)
+    candidate: Rewrite | None = None
+    verdict: Verdict | None = None
+
+    @property
+    def offered(self) -> Rewrite | None:
+        """The candidate, only if it passed verification."""
+        return self.candidate if self.verdict is not None and self.verdict.ok else None
+
+
+def reword(
+    sentence: str, findings: Sequence[Finding], *, rewriter: Rewriter | None = None, config: LintConfig | None = None
+) -> Reworded:
+    """Templates for ``sentence`` from its findings' rules, and the rewriter's candidate checked by the verifier."""
+    templates: list[tuple[str, str]] = []
+    for finding in findings:
+        templates.extend((finding.rule_id, t) for t in finding.suggestions if (finding.rule_id, t) not in templates)
+    result = Reworded(sentence, list(findings), templates)
+    if rewriter is not None:
+        result.candidate = rewriter.rewrite(sentence, findings)
+        result.verdict = verify_rewrite(sentence, result.candidate.text, config=config)
+    return result
+
+
+def reword_findings(
+    findings: Sequence[Finding], *, rewriter: Rewriter | None = None, config: LintConfig | None = None
+) -> list[Reworded]:
+    """One ``Reworded`` per flagged sentence (blame findings only), in the order found."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.category != "structure" and finding.sentence:
+            groups.setdefault((finding.path, finding.sentence), []).append(finding)
+    return [reword(sentence, group, rewriter=rewriter, config=config) for (_, sentence), group in groups.items()]
+
+
+def reword_text(
+    text: str, *, path: str = "-", rewriter: Rewriter | None = None, config: LintConfig | None = None
+) -> list[Reworded]:
+    """Lint ``text`` and reword every flagged sentence in it."""
+    return reword_findings(lint_text(text, path=path, config=config), rewriter=rewriter, config=config)
+
+
+def findings_from_json(text: str, *, path: str) -> list[Finding]:
+    """The findings of a ``postmortem lint --format json`` report."""
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not JSON ({exc.msg})", path=path, position=f"line {exc.lineno}") from None
+    if not isinstance(data, dict) or data.get("schema") != JSON_SCHEMA:
+        raise InputError(f"not a lint report of schema {JSON_SCHEMA}", path=path)
+    findings: list[Finding] = []
+    for file_index, entry in enumerate(data.get("files", [])):
+        for index, raw in enumerate(entry.get("findings", [])):
+            try:
+                findings.append(Finding.model_validate(raw))
+            except ValidationError as exc:
+                where = f"files[{file_index}].findings[{index}]"
+                raise InputError(f"malformed finding ({exc.error_count()} errors)", path=path, position=where) from None
+    return findings
+
+
+def render_reworded(items: Sequence[Reworded], output_format: str = "text") -> str:
+    """The rewordings as readable text or as JSON."""
+    if output_format == "json":
+        rows = [
+            {
+                "sentence": item.sentence,
+                "path": item.findings[0].path,
+                "line": item.findings[0].line,
+                "rules": [f.rule_id for f in item.findings],
+                "templates": [{"rule_id": rule, "template": text} for rule, text in item.templates],
+                "rewrite": item.offered.model_dump() if item.offered else None,
+                "rejected": item.verdict.problems if item.verdict and not item.verdict.ok else [],
+            }
+            for item in items
+        ]
+        return json.dumps({"schema": "postmortem-reword/1", "sentences": rows}, indent=2, ensure_ascii=False) + "\n"
+    if not items:
+        return "No blame-prone wording found; nothing to reword.\n"
+    blocks = []
+    for item in items:
+        first = item.findings[0]
+        lines = [f"{first.path}:{first.line}:{first.column}: {item.sentence}"]
+        lines += [f"  {f.rule_id}: {f.message} ({f.match!r})" for f in item.findings]
+        if item.offered:
+            lines.append(f"  rewrite (verified): {item.offered.text}")
+            lines += [f"  question for the author: {q}" for q in item.offered.questions]
+        elif item.verdict is not None:
+            lines.append(f"  rewrite rejected: {'; '.join(item.verdict.problems)}")
+        lines.append(f"  {TEMPLATE_LABEL}:")
+        lines += [f"    [{rule}] {text}" for rule, text in item.templates]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"

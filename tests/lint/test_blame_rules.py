@@ -1,0 +1,109 @@
+"""The blame rules, one table of cases: each id is stable, each row says which rules must fire.
+
+An empty set means the sentence must stay quiet (the false-positive traps of shared/blameless.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from postmortem_writer.lint import LintConfig, lint_text
+
+IC, CF, NC, HE = "individual_as_cause", "counterfactual", "negligence_carelessness", "human_error"
+HM, SR, JC, NI = "hindsight_minimizing", "single_root_cause", "judgmental_characterization", "naming_individuals"
+PA, PR = "passive_aggressive", "person_focused_remediation"
+
+# (id, text, categories that must be flagged, people)
+CASES: list[tuple[str, str, set[str], tuple[str, ...]]] = [
+    ("ic-role-broke", "The payments engineer broke checkout by deploying the new tax module.", {IC}, ()),
+    ("ic-took-down", "Ops took the cluster down while rotating certificates.", {IC}, ()),
+    ("ic-caused-by-role", "The outage was caused by a contractor entering the wrong value.", {IC}, ()),
+    ("ic-possessive-mistake", "The outage came from the operator's mistake.", {IC}, ()),
+    ("ic-wrong-host", "An exhausted operator ran rm -rf on the primary instead of the replica.", {IC}, ()),
+    ("ic-machine-subject-quiet", "The deploy of v2.4.1 broke checkout for 12% of users.", set(), ()),
+    ("ic-issue-causing-quiet", "The team was debugging an issue causing the billing job to lag.", set(), ()),
+    ("cf-should-have", "The reviewer should have spotted the missing index.", {CF}, ()),
+    ("cf-failed-to-person", "The team failed to notice that the certificate expired on Sunday.", {CF}, ()),
+    ("cf-nobody-noticed", "The backups had been empty for months and nobody had noticed.", {CF}, ()),
+    ("cf-why-didnt-you", "Why didn't you test it?", {CF}, ()),
+    ("cf-had-inversion", "Had the responder read the second alert, impact would have been halved.", {CF}, ()),
+    ("cf-should-ve-curly", "The operator should\u2019ve known the replica was behind.", {CF}, ()),
+    ("cf-nobody-removed", "A fallback added during the migration that nobody removed.", {CF}, ()),
+    ("ic-present-tense-wrong", "The operator opens the wrong valve.", {IC}, ()),
+    ("ic-trade-role", "An electrician landed a wire on the wrong terminal.", {IC}, ()),
+    ("ic-broken-is-not-broke-quiet", "If a developer can delete the database, the system is broken.", set(), ()),
+    ("meta-not-a-solution-quiet", "Telling engineers to be careful is not a solution.", set(), ()),
+    ("meta-never-a-root-cause-quiet", "Human error is never a root cause.", set(), ()),
+    ("cf-machine-failed-to-quiet", "The health check failed to detect the stuck worker.", set(), ()),
+    ("cf-system-should-have-quiet", "The outage should have been limited to one region.", set(), ()),
+    ("cf-why-machine-quiet", "Why didn't the canary catch the pool change?", set(), ()),
+    ("cf-future-should-quiet", "The script should refuse production targets unless --confirm is passed.", set(), ()),
+    ("cf-action-items-quiet", "## Action items\n\n- Responders should have a runbook link in every page.", set(), ()),
+    ("nc-carelessly", "The change was pushed carelessly without a second look.", {NC}, ()),
+    ("nc-complacent", "Engineers had grown complacent about the nightly backup emails.", {NC}, ()),
+    ("nc-ignored-warnings", "The responder ignored the warnings from the disk alert.", {NC}, ()),
+    ("nc-negligible-quiet", "The performance impact of the extra check was negligible.", set(), ()),
+    ("he-human-error", "The outage was due to human error during maintenance.", {HE}, ()),
+    ("he-fat-finger", "A fat-fingered command removed the wrong servers.", {HE}, ()),
+    ("he-meta-quiet", "The write-up never blames human error; it names the tool.", set(), ()),
+    ("he-error-rate-quiet", "The error rate rose to 4% at 10:02 UTC.", set(), ()),
+    ("he-without-risk-quiet", "Automation removes the risk of fat fingers on the console.", set(), ()),
+    ("hm-obviously", "Obviously the cron job must not overlap the backup window.", {HM}, ()),
+    ("hm-simple-matter", "It was a simple matter of reading the logs.", {HM}, ()),
+    ("hm-anyone-could-see", "Anyone could see the graph was heading to zero.", {HM}, ()),
+    ("hm-simply-put-quiet", "Simply put, the cache expired all keys at once.", set(), ()),
+    ("hm-just-in-time-quiet", "Credentials are issued just-in-time by the broker.", set(), ()),
+    ("sr-only-cause", "The one and only cause was the manual edit to the hosts file.", {SR}, ()),
+    ("sr-root-cause-person", "Root cause: developer deployed untested code.", {SR, IC}, ()),
+    ("sr-rarely-quiet", "Incidents rarely have a single root cause.", set(), ()),
+    ("sr-technical-quiet", "The root cause analysis found three contributing factors.", set(), ()),
+    ("jc-amateurish", "It was an amateurish mistake.", {JC}, ()),
+    ("jc-poor-judgment", "Poor judgment by the incident commander prolonged the outage.", {JC}, ()),
+    ("jc-negated-quiet", "This is not incompetence.", set(), ()),
+    ("ni-handle-commit", "@raj's commit 4f2a broke the login flow.", {NI, IC}, ()),
+    ("ni-known-name-error", "Maria should have checked the target database.", {NI, CF}, ("Maria Lopez",)),
+    ("ni-neutral-timeline-quiet", "14:02 @alice acknowledged the page and joined the call.", set(), ()),
+    ("ni-known-name-neutral-quiet", "Maria restarted the replica at 14:05.", set(), ("Maria Lopez",)),
+    ("pa-yet-again", "Yet again, the checklist was treated as optional.", {PA}, ()),
+    ("pa-scare-quotes", "The 'tested' build failed in its first minute.", {PA}, ()),
+    ("pr-be-careful", "Remind engineers to be more careful with production credentials.", {PR}, ()),
+    ("pr-retrain", "Retrain the team on the deploy process.", {PR}, ()),
+    ("pr-fired", "The engineer responsible was fired.", {PR}, ()),
+    ("pr-not-fired-quiet", "He shouldn't be fired.", set(), ()),
+    ("pr-system-training-quiet", "The training environment was rebuilt after the upgrade.", set(), ()),
+    ("pr-discipline-noun-quiet", "Guidance asks for this language discipline in every review.", set(), ()),
+    ("pr-disciplinary-action", "Disciplinary action was taken against the operator.", {PR}, ()),
+    ("trap-git-blame-quiet", "We ran git blame on the config file to find the commit.", set(), ()),
+    ("trap-fault-tolerance-quiet", "The fault tolerance of the queue kept messages safe.", set(), ()),
+    ("trap-error-budget-quiet", "The error budget for the month was spent by 14:20 UTC.", set(), ()),
+    ("trap-blameless-meta-quiet", "Blame the missing guardrail, not the human.", set(), ()),
+    ("trap-we-let-you-down-quiet", "We let our customers down, and we are sorry.", set(), ()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "people"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_blame_rules(text: str, expected: set[str], people: tuple[str, ...]) -> None:
+    found = {f.category for f in lint_text(text, config=LintConfig(people=people)) if f.category != "structure"}
+    assert found == expected
+
+
+def test_case_ids_are_unique() -> None:
+    ids = [c[0] for c in CASES]
+    assert len(ids) == len(set(ids))
+
+
+def test_rule_keys_never_hide_a_cue_match() -> None:
+    """Every cue match in the case table and the labelled set contains one of its rule's keys."""
+    import json
+    from pathlib import Path
+
+    from postmortem_writer.lint.rules import RULES
+
+    labelled = Path(__file__).resolve().parents[2] / "evals" / "lint" / "sentences.jsonl"
+    texts = [c[1] for c in CASES] + [json.loads(line)["text"] for line in labelled.read_text("utf-8").splitlines()]
+    for text in texts:
+        lowered = text.lower()
+        for rule in RULES:
+            for cue, pattern in rule.compiled:
+                for match in pattern.finditer(lowered):
+                    assert any(key in match.group(0) for key in rule.keys), (rule.id, cue.pattern, text)

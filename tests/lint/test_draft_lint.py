@@ -1,0 +1,62 @@
+"""``postmortem draft`` lints its own wording: findings on the Draft, listed in the Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from postmortem_writer.lint import lint_draft
+from postmortem_writer.models import ActionItem, Cited, Draft, Provenance
+from postmortem_writer.pipeline import draft_from, ingest
+from postmortem_writer.render import render_markdown
+from postmortem_writer.sources import SourceOptions
+
+
+def _draft() -> Draft:
+    return Draft(
+        title="Checkout latency",
+        summary=[Cited(text="Checkout slowed at 10:02 UTC.")],
+        went_wrong=[Cited(text="Obviously the pool was too small.")],
+        action_items=[ActionItem(description="Remind engineers to be more careful with pool settings.")],
+        open_questions=[Cited(text="Why didn't Marco check the canary?")],
+        provenance=Provenance(tool_version="0", extractor="rules"),
+    )
+
+
+def test_lint_draft_names_the_field_and_uses_section_and_people() -> None:
+    findings = lint_draft(_draft(), people=("Marco Rossi",))
+    assert [(f.path, f.rule_id, f.match, f.line, f.column) for f in findings] == [
+        ("went_wrong[0]", "blame.hindsight_minimizing", "Obviously", 1, 1),
+        ("open_questions[0]", "blame.counterfactual", "Why didn't", 1, 1),
+        ("open_questions[0]", "blame.naming_individuals", "Marco", 1, 12),
+        ("action_items[0]", "blame.person_focused_remediation", "be more careful", 1, 21),
+    ]
+    assert findings[3].section == "Action items"
+
+
+def test_findings_are_listed_in_the_rendered_draft() -> None:
+    draft = _draft()
+    draft.blame_findings = lint_draft(draft)
+    text = render_markdown(draft, event_count=0)
+    assert "## Blameless wording check" in text
+    assert "| went_wrong[0] | `blame.hindsight_minimizing` | “Obviously” |" in text
+
+
+def test_the_rendered_list_is_not_linted_again() -> None:
+    from postmortem_writer.lint import lint_text
+
+    draft = _draft()
+    draft.blame_findings = lint_draft(draft)
+    text = render_markdown(draft, event_count=0)
+    in_check = [f for f in lint_text(text) if f.section == "Blameless wording check"]
+    assert in_check == []
+
+
+def test_pipeline_fills_blame_findings(sample_incident: Path) -> None:
+    draft = draft_from(ingest([sample_incident], SourceOptions()))
+    assert draft.blame_findings == lint_draft(draft, people=tuple(sorted(_people(sample_incident))))
+
+
+def _people(sample_incident: Path) -> set[str]:
+    from postmortem_writer.extract.names import people
+
+    return people(ingest([sample_incident], SourceOptions()).stream)

@@ -1,0 +1,41 @@
+"""The labelled development set: big enough, sourced, split before tuning, and scored by one function."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from postmortem_writer.lint.evaluate import Case, evaluate, load_cases
+
+SET = Path(__file__).resolve().parents[2] / "evals" / "lint" / "sentences.jsonl"
+
+
+def test_the_set_is_large_sourced_mostly_real_and_held_out() -> None:
+    cases = load_cases(SET)
+    rows = [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines()]
+    assert len(cases) >= 150
+    assert len({c.id for c in cases}) == len(cases)
+    real = [r for r in rows if r["origin"] == "real"]
+    assert len(real) > len(rows) / 2
+    assert all(r["source"].startswith("http") for r in real)
+    tuned_or_held = [c for c in cases if c.split in {"dev", "holdout"}]  # "fresh" came after the rules froze
+    holdout = sum(c.split == "holdout" for c in tuned_or_held) / len(tuned_or_held)
+    assert 0.25 <= holdout <= 0.35
+    assert {c.split for c in cases} == {"dev", "holdout", "fresh"}
+    assert sum(not c.labels for c in cases) >= 50  # hard negatives
+
+
+def test_scores_count_each_category_once_per_sentence() -> None:
+    cases = [
+        Case("1", "The reviewer should have spotted it.", frozenset({"counterfactual"}), "dev", "x"),
+        Case("2", "Obviously the job failed.", frozenset(), "dev", "x"),
+        Case("3", "Cause: operator error.", frozenset({"human_error", "single_root_cause"}), "dev", "x"),
+    ]
+    report = evaluate(cases)
+    cf, hm, sr = (report.per_category[k] for k in ("counterfactual", "hindsight_minimizing", "single_root_cause"))
+    assert (cf.tp, cf.fp, cf.fn) == (1, 0, 0)
+    assert (hm.tp, hm.fp, hm.fn, hm.precision) == (0, 1, 0, 0.0)
+    assert (sr.tp, sr.fn, sr.recall) == (0, 1, 0.0)
+    assert (report.overall.tp, report.overall.fp, report.overall.fn) == (2, 1, 1)
+    assert (report.sentences.tp, report.sentences.fp, report.sentences.fn) == (2, 1, 0)
+    assert [c.id for c, _ in report.errors] == ["2", "3"]
