@@ -9,6 +9,7 @@ import click
 
 from postmortem_writer.cli.options import (
     ProgressBar,
+    config_option,
     force_option,
     model_options,
     open_llm,
@@ -41,6 +42,7 @@ from postmortem_writer.render import render_json, render_markdown
 )
 @source_options
 @model_options
+@config_option
 @click.option("--strict", is_flag=True, help="Exit with code 4 when the model left any events unanalysed.")
 @force_option
 def draft(

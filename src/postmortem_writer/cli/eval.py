@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from postmortem_writer.cli.options import force_option, model_options, open_llm
+from postmortem_writer.cli.options import config_option, force_option, model_options, open_llm
 from postmortem_writer.errors import UsageError
 from postmortem_writer.evaluation import (
     Case,
@@ -57,6 +57,7 @@ class _CasesDir(click.Argument):
     help="Write the report here: JSON if the name ends in .json, else Markdown (default: Markdown on stdout).",
 )
 @model_options
+@config_option
 @click.option(
     "--record",
     type=click.Path(file_okay=False, path_type=Path),

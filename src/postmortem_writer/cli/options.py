@@ -82,6 +82,15 @@ def read_sources(paths: tuple[Path, ...], tz: str | None, date: str | None, sour
     return ingested
 
 
+def config_option(func: F) -> F:
+    """--config: the settings file (``lint`` and ``reword`` bring their own, read for both tables)."""
+    return click.option(
+        "--config",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"TOML file with an [llm] table of the model settings [default: ./{CONFIG_NAME} if present].",
+    )(func)
+
+
 def model_options(func: F) -> F:
     """--extractor and the model endpoint settings (also from OPENAI_* / POSTMORTEM_* variables)."""
     decorators = [
@@ -122,11 +131,6 @@ def model_options(func: F) -> F:
         click.option(
             "--context-tokens", type=int, help="Model context window to budget chunks for [default: by model]."
         ),
-        click.option(
-            "--config",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help=f"TOML file with an [llm] table of these settings [default: ./{CONFIG_NAME} if present].",
-        ),
         click.option("--no-cache", is_flag=True, help="Ask the model again even for unchanged requests."),
         click.option(
             "--cache-dir",
@@ -157,7 +161,7 @@ def open_llm(options: dict[str, Any], *, record: Path | None = None, replay: Pat
     """
     extractor = options["extractor"]
     flags = {name: options[name] for name in _SETTING_FLAGS if options[name] is not None}
-    config = load_config(options["config"])
+    config = load_config(options.get("config"))
     if replay is not None:
         if extractor == "rules":
             raise UsageError("--replay replays model calls; it cannot be used with --extractor rules")

@@ -1,14 +1,17 @@
-"""``postmortem reword``: blameless templates for flagged sentences (a model-backed rewrite plugs in later)."""
+"""``postmortem reword``: blameless templates for flagged sentences, and verified model rewrites."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from postmortem_writer.cli.lint import build_config, lint_options, read_text
+from postmortem_writer.cli.options import model_options, open_llm
 from postmortem_writer.errors import UsageError
 from postmortem_writer.lint.detect import lint_text
+from postmortem_writer.lint.model_rewriter import ModelRewriter
 from postmortem_writer.lint.reword import findings_from_json, render_reworded, reword_findings
 
 
@@ -23,6 +26,7 @@ from postmortem_writer.lint.reword import findings_from_json, render_reworded, r
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @lint_options
+@model_options
 def reword(
     sentence: str | None,
     file_path: Path | None,
@@ -32,15 +36,17 @@ def reword(
     config_path: Path | None,
     enable: tuple[str, ...],
     disable: tuple[str, ...],
+    **model: Any,
 ) -> None:
     """Suggest blameless wording for sentences that `postmortem lint` flags.
 
     Give one SENTENCE, a --file, or the --findings of a lint run. With no model configured the
     suggestions are the rules' templates, labelled as such: they show the shape of a blameless
     sentence (the change or condition as subject, what was seen and when, a question where the
-    reason is unknown); fill the <...> parts in from the record. Model-backed rewrites are not
-    built yet; when they are, each is offered only after it passes lint and keeps every time,
-    number, identifier and system name of the original.
+    reason is unknown); fill the <...> parts in from the record. With a model endpoint configured
+    (as for `draft`), each flagged sentence also gets a schema-constrained rewrite with the
+    categories it addresses, a rationale and questions for the author; a rewrite is offered only
+    after it passes lint and keeps every time, number, identifier and system name of the original.
 
     \b
     Examples:
@@ -58,4 +64,11 @@ def reword(
         findings = lint_text(read_text(file_path), path=str(file_path), config=config)
     else:
         findings = lint_text(sentence or "", path="sentence", config=config)
-    click.echo(render_reworded(reword_findings(findings, config=config), output_format), nl=False)
+    session = open_llm({**model, "config": config_path})
+    try:
+        rewriter = ModelRewriter(session.caller, config) if session is not None else None
+        reworded = reword_findings(findings, rewriter=rewriter, config=config)
+    finally:
+        if session is not None:
+            session.close()
+    click.echo(render_reworded(reworded, output_format), nl=False)

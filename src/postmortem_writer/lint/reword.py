@@ -2,8 +2,8 @@
 
 Without a model, ``reword`` offers each rule's suggestions as templates, clearly labelled: they
 show the shape of a blameless sentence, and the author fills them in from the record. A model
-plugs in as a ``Rewriter``; its candidate is offered only when ``verify_rewrite`` passes it (no
-blame left, every time, number, identifier and system name kept). There is no model here yet.
+plugs in as a ``Rewriter`` (``model_rewriter``); its candidate is offered only when
+``verify_rewrite`` passes it (no blame left, every time, number, identifier and system name kept).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
-from postmortem_writer.errors import InputError
+from postmortem_writer.errors import InputError, ModelError
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.report import JSON_SCHEMA
@@ -53,6 +53,7 @@ class Reworded:
     templates: list[tuple[str, str]] = field(default_factory=list)  # (rule id, template)
     candidate: Rewrite | None = None
     verdict: Verdict | None = None
+    failure: str | None = None  # why the rewriter gave no candidate
 
     @property
     def offered(self) -> Rewrite | None:
@@ -69,8 +70,12 @@ def reword(
         templates.extend((finding.rule_id, t) for t in finding.suggestions if (finding.rule_id, t) not in templates)
     result = Reworded(sentence, list(findings), templates)
     if rewriter is not None:
-        result.candidate = rewriter.rewrite(sentence, findings)
-        result.verdict = verify_rewrite(sentence, result.candidate.text, config=config)
+        try:
+            result.candidate = rewriter.rewrite(sentence, findings)
+        except ModelError as exc:
+            result.failure = str(exc)  # the templates still stand
+        else:
+            result.verdict = verify_rewrite(sentence, result.candidate.text, config=config)
     return result
 
 
@@ -123,6 +128,7 @@ def render_reworded(items: Sequence[Reworded], output_format: str = "text") -> s
                 "templates": [{"rule_id": rule, "template": text} for rule, text in item.templates],
                 "rewrite": item.offered.model_dump() if item.offered else None,
                 "rejected": item.verdict.problems if item.verdict and not item.verdict.ok else [],
+                "failure": item.failure,
             }
             for item in items
         ]
@@ -139,6 +145,8 @@ def render_reworded(items: Sequence[Reworded], output_format: str = "text") -> s
             lines += [f"  question for the author: {q}" for q in item.offered.questions]
         elif item.verdict is not None:
             lines.append(f"  rewrite rejected: {'; '.join(item.verdict.problems)}")
+        elif item.failure is not None:
+            lines.append(f"  no model rewrite: {item.failure}")
         lines.append(f"  {TEMPLATE_LABEL}:")
         lines += [f"    [{rule}] {text}" for rule, text in item.templates]
         blocks.append("\n".join(lines))

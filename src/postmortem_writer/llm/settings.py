@@ -17,7 +17,8 @@ from urllib.parse import urlparse
 from postmortem_writer.errors import UsageError
 
 CONFIG_NAME = ".postmortem.toml"
-"""Read from the working folder when ``--config`` is not given; settings live under ``[llm]``."""
+"""Read from the working folder when ``--config`` is not given; settings live under ``[llm]``
+(``[tool.postmortem.llm]`` in a pyproject.toml)."""
 
 
 class Mode(StrEnum):
@@ -99,7 +100,12 @@ def load_config(path: Path | None) -> dict[str, Any]:
         raise UsageError(f"config file {candidate} does not exist") from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{candidate}: not valid TOML: {exc}") from None
-    table = data.get("llm", {})
+    # pyproject.toml keeps tool settings under [tool.postmortem]; our own file has them at the top.
+    table = (
+        data.get("tool", {}).get("postmortem", {}).get("llm", {})
+        if candidate.name == "pyproject.toml"
+        else data.get("llm", {})
+    )
     if not isinstance(table, dict):
         raise UsageError(f"{candidate}: [llm] must be a table")
     unknown = sorted(set(table) - set(LLMSettings.__dataclass_fields__))
