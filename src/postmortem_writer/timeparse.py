@@ -29,6 +29,11 @@ def from_epoch(seconds: str | int | float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+def from_epoch_ms(millis: int) -> datetime:
+    """UTC time of an epoch value in milliseconds, exact (no float rounding of the fraction)."""
+    return from_epoch(f"{millis // 1000}.{millis % 1000:03d}")
+
+
 def parse_instant(value: str, *, tz: tzinfo | None, path: str, position: str, day: date | None = None) -> datetime:
     """An aware UTC datetime from an ISO-8601 or other common date-time string.
 

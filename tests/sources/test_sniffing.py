@@ -66,9 +66,8 @@ CASES = [
         SAMPLES / "slack" / "api" / "conversations.history.page1.json", "not a format we read", id="slack-api-json"
     ),
     pytest.param(SAMPLES / "pagerduty" / "incident_Q1VX8CHKL4TZ0R.json", "not a format we read", id="pd-incident"),
-    pytest.param(
-        SAMPLES / "pagerduty" / "incidents_analytics_export.csv", "not a format we read", id="pd-analytics-csv"
-    ),
+    # Until a PagerDuty CSV adapter claims it, the analytics export is generic records.
+    pytest.param(SAMPLES / "pagerduty" / "incidents_analytics_export.csv", "records", id="pd-analytics-csv"),
     pytest.param(
         ("builds.csv", b"time,job,result\n2025-03-04T09:00:00Z,build,ok\n"),
         "not a format we read",
@@ -109,7 +108,7 @@ CASES = [
             b'time,user,text\n2025-03-04 09:17,Priya,I\'m IC\n"10:19 AM",Marco,p99 is 2.4s\n'
             b'09:24,Priya,"Decision: roll back"\n',
         ),
-        "not a format we read",
+        "records",
         id="chat-csv",
     ),
 ]

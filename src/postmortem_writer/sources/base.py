@@ -7,7 +7,7 @@ import json
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from functools import cached_property
@@ -44,11 +44,15 @@ def guess_actor_kind(name: str) -> ActorKind:
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """What the user told us about the sources: zone and day for zone-less or date-less times."""
+    """What the user told us about the sources: zone and day for zone-less or date-less times.
+
+    ``field_map`` (``--map``) names the time, text and actor fields of generic records.
+    """
 
     tz: tzinfo | None = None
     date: date | None = None
     source_format: str | None = None
+    field_map: Mapping[str, str] | None = None
 
 
 @dataclass
@@ -220,3 +224,15 @@ class BundleAdapter(Adapter, Protocol):
     def unclaimed(self, bundle: Bundle) -> list[str]:
         """Members that are not part of the export (read on their own, like a CSV beside it)."""
         ...
+
+
+def record_object(record: Any, path: str, position: str) -> dict[str, Any]:
+    """``record`` as a JSON object, or the InputError that skips it."""
+    if not isinstance(record, dict):
+        raise InputError("record is not a JSON object", path=path, position=position)
+    return record
+
+
+def first_object(data: Any) -> dict[str, Any] | None:
+    """The first element of a JSON array when it is an object (what sniffers look at)."""
+    return data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None

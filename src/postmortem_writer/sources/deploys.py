@@ -22,7 +22,8 @@ _ALIASES = {
     "actor": ("actor", "user", "author", "deployer"),
     "description": ("description", "message", "notes", "summary"),
 }
-_ROLLBACK = re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|revert(?:ed|ing|s)?)\b", re.IGNORECASE)
+# Shared with the other deploy adapters: how a description says it undoes a change.
+ROLLBACK_WORDS = re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|revert(?:ed|ing|s)?)\b", re.IGNORECASE)
 
 
 class DeployHistoryAdapter:
@@ -41,7 +42,7 @@ class DeployHistoryAdapter:
         except InputError:
             return False
         if doc.looks_like_json():
-            first = _first_json_record(text) or {}
+            first = first_json_record(text) or {}
             # Only scalar values count, so API objects with a nested "service" reference are not claimed.
             return _has_deploy_fields(key for key, value in first.items() if isinstance(value, str | int | float))
         header = next(csv.reader(io.StringIO(text)), [])
@@ -56,9 +57,9 @@ class DeployHistoryAdapter:
                 raise InputError("expected a JSON array of deploy records", path=doc.name)
             records: Iterator[tuple[str, Any]] = ((f"record {i}", r) for i, r in enumerate(data, start=1))
         elif doc.looks_like_json():
-            records = _jsonl_records(doc.name, text)
+            records = jsonl_records(doc.name, text)
         else:
-            records = _csv_records(text)
+            records = csv_records(text)
         parsed = Parsed()
         parsed.collect(records, lambda position, record: self._record(doc.name, position, record, options))
         return parsed.usable()
@@ -74,7 +75,7 @@ class DeployHistoryAdapter:
         if not fields["time"]:
             raise InputError("deploy record has no time", path=path, position=position)
         service, version, description = fields["service"], fields["version"], fields["description"]
-        rollback = bool(_ROLLBACK.search(f"{version} {description}"))
+        rollback = bool(ROLLBACK_WORDS.search(f"{version} {description}"))
         if rollback:
             # The version column is what runs after the row (Heroku numbers a rollback as a new
             # release), so say "now at", not "to": the target may be another release.
@@ -120,7 +121,8 @@ def _fields(record: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
-def _first_json_record(text: str) -> dict[str, Any] | None:
+def first_json_record(text: str) -> dict[str, Any] | None:
+    """The first object of a JSON array or of JSON Lines, for sniffing; ``None`` if there is none."""
     stripped = text.lstrip()
     try:
         if stripped.startswith("["):
@@ -133,7 +135,8 @@ def _first_json_record(text: str) -> dict[str, Any] | None:
     return first if isinstance(first, dict) else None
 
 
-def _jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
+def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
+    """``(position, record)`` per non-blank line; a malformed line is handed on as its InputError."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -144,7 +147,8 @@ def _jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
             yield f"line {number}", InputError(f"malformed JSON: {exc.msg}", path=path, position=f"line {number}")
 
 
-def _csv_records(text: str) -> Iterator[tuple[str, Any]]:
+def csv_records(text: str) -> Iterator[tuple[str, Any]]:
+    """``(position, row as a dict by header)`` per non-blank row, positions naming the row's first line."""
     # Universal newlines: CRLF inside a quoted cell reads as "\n", and line numbers still count.
     reader = csv.reader(io.StringIO(text, newline=None))
     header = next(reader, [])

@@ -8,11 +8,20 @@ from pathlib import Path
 
 from postmortem_writer.errors import InputError, UsageError
 from postmortem_writer.models import Event, InputFile
+from postmortem_writer.sources.argocd import ArgoCDApplicationAdapter, ArgoCDHistoryTextAdapter
 from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, DocumentAdapter, Parsed, SourceOptions
 from postmortem_writer.sources.chat_text import ChatTextAdapter
 from postmortem_writer.sources.deploys import DeployHistoryAdapter
+from postmortem_writer.sources.git_log import GitLogAdapter
+from postmortem_writer.sources.github_actions import GitHubActionsRunsAdapter
+from postmortem_writer.sources.github_deployments import GitHubDeploymentsAdapter
+from postmortem_writer.sources.heroku_releases import HerokuReleasesAdapter
+from postmortem_writer.sources.kubectl_rollout import KubectlRolloutHistoryAdapter
+from postmortem_writer.sources.kubernetes_events import KubernetesEventsAdapter
 from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
+from postmortem_writer.sources.records import RecordsAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
+from postmortem_writer.sources.spinnaker import SpinnakerExecutionsAdapter
 
 # Past this many, one file's skips are summed up rather than listed: a thousand warnings hide the rest.
 _SKIPS_SHOWN = 20
@@ -21,7 +30,17 @@ _SKIPS_SHOWN = 20
 BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(),)
 DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     PagerDutyLogEntriesAdapter(),
+    GitHubDeploymentsAdapter(),
+    GitHubActionsRunsAdapter(),
+    ArgoCDApplicationAdapter(),
+    ArgoCDHistoryTextAdapter(),
+    KubernetesEventsAdapter(),
+    KubectlRolloutHistoryAdapter(),
+    GitLogAdapter(),
+    HerokuReleasesAdapter(),
+    SpinnakerExecutionsAdapter(),
     DeployHistoryAdapter(),
+    RecordsAdapter(),
     ChatTextAdapter(),
 )
 
