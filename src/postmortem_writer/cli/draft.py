@@ -40,6 +40,7 @@ def draft(
     tz: str | None,
     date: str | None,
     source_format: str | None,
+    field_map: str | None,
     force: bool,
 ) -> None:
     """Write a first draft of a postmortem from incident exports.
@@ -57,7 +58,7 @@ def draft(
       postmortem draft chat.txt --date 2025-03-04 --tz Europe/Berlin
       postmortem draft slack-export.zip pd-log.json --format json -o draft.json
     """
-    ingested = read_sources(paths, tz, date, source_format)
+    ingested = read_sources(paths, tz, date, source_format, field_map)
     result = draft_from(ingested, title=title)
     if output_format == "json":
         text = render_json(result)

@@ -99,9 +99,9 @@ class ArgoCDHistoryTextAdapter:
     hint = "text whose first line is `SOURCE <repo URL>` or the header `ID  DATE  REVISION`"
     example = "argocd app history checkout > history.txt; postmortem ingest history.txt"
     signature = (
-        (r"^SOURCE\s+\S+",),
-        (r"^ID\s+DATE\s+REVISION",),
-        (r"^\d+\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}",),
+        ("a `SOURCE <repo URL>` line", r"^SOURCE\s+\S+"),
+        ("an `ID  DATE  REVISION` header", r"^ID\s+DATE\s+REVISION"),
+        ("`ID  YYYY-MM-DD HH:MM:SS -0800 ZONE  REVISION` rows", r"^\d+\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}"),
     )
 
     def sniff(self, doc: Document) -> bool:

@@ -34,6 +34,10 @@ class DeployHistoryAdapter:
     description = "Deploy history as CSV, JSON Lines or a JSON array (time, service, version, actor, description)"
     hint = "CSV header or JSON keys with a time column (time/timestamp/date/created_at) and service or version"
     example = "postmortem draft deploys.csv"
+    signature = (
+        ("a time column", *_ALIASES["time"]),
+        ("a service or version column", *_ALIASES["service"], *_ALIASES["version"]),
+    )
 
     def sniff(self, doc: Document) -> bool:
         """True when the first record has a time field and a service or version field."""

@@ -39,7 +39,14 @@ class GitLogAdapter:
     example = (
         "git log --since=2025-03-03 --date=iso-strict --pretty=format:'%H%x1f%an%x1f%aI%x1f%cI%x1f%s%x1e' > git.log"
     )
-    signature = ((r"^commit [0-9a-f]{7,64}",), (r"^(Author|Date|AuthorDate|CommitDate):",))
+    signature = (
+        ("`commit <hash>` lines", r"^commit [0-9a-f]{7,64}", r"^[0-9a-f]{7,64}[\x1f\t|]"),
+        (
+            "`Author:`/`Date:` headers or ISO dates",
+            r"^(Author|Date|AuthorDate|CommitDate):",
+            r".*\d{4}-\d\d-\d\dT\d\d:",
+        ),
+    )
 
     def sniff(self, doc: Document) -> bool:
         """True for the medium/fuller layout, or when the first record is sha + ISO date fields."""

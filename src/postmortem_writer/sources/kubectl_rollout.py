@@ -28,7 +28,11 @@ class KubectlRolloutHistoryAdapter:
     description = "Output of `kubectl rollout history` (revisions and change causes; it has no times)"
     hint = "text with the header `REVISION  CHANGE-CAUSE` after a `deployment.apps/NAME` line"
     example = "kubectl rollout history deployment/checkout > rollout.txt; postmortem ingest rollout.txt events.json"
-    signature = ((r"^[a-z]+(\.[a-z.]+)?/[a-z0-9.-]+\s*$",), (r"^REVISION\s+CHANGE-CAUSE",), (r"^\d+\s+\S",))
+    signature = (
+        ("a `deployment.apps/NAME` line", r"^[a-z]+(\.[a-z.]+)?/[a-z0-9.-]+\s*$"),
+        ("a `REVISION  CHANGE-CAUSE` header", r"^REVISION\s+CHANGE-CAUSE"),
+        ("`REVISION  CAUSE` rows", r"^\d+\s+\S"),
+    )
 
     def sniff(self, doc: Document) -> bool:
         """True when the header comes within the first two non-blank lines."""

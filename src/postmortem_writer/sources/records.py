@@ -59,7 +59,7 @@ class RecordsAdapter:
     )
     hint = "records with a time field (ts, time, timestamp, @timestamp, date, or date/epoch values) and a text field"
     example = "postmortem ingest app-log.jsonl --map time=@timestamp,text=log.message,actor=host --tz UTC"
-    signature = (NAMES["time"], NAMES["text"], NAMES["actor"])
+    signature = tuple((f"{role} field", *NAMES[role]) for role in ROLES)
 
     def sniff(self, doc: Document) -> bool:
         """True when the first records have a time and a text field (or the ``--map`` fields)."""

@@ -18,6 +18,7 @@ from postmortem_writer.sources.github_deployments import GitHubDeploymentsAdapte
 from postmortem_writer.sources.heroku_releases import HerokuReleasesAdapter
 from postmortem_writer.sources.kubectl_rollout import KubectlRolloutHistoryAdapter
 from postmortem_writer.sources.kubernetes_events import KubernetesEventsAdapter
+from postmortem_writer.sources.nearest import nearest
 from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.records import RecordsAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
@@ -140,11 +141,8 @@ def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, str
         _raise_if_malformed_json(doc)
         if strict:
             _ = doc.text  # a binary or non-UTF-8 file gets that error, which says more than "unknown format"
-            raise InputError(
-                f"not a format we read (known: {', '.join(adapter_names())}; force one with --source-format)",
-                path=doc.name,
-            )
-        loaded.warnings.append(f"{doc.name}: skipped, not a format we read")
+            raise InputError(_unread(doc), path=doc.name)
+        loaded.warnings.append(f"{doc.name}: skipped, {_unread(doc)}")
         return
     loaded.add(doc.name, adapter.name, hashlib.sha256(doc.data).hexdigest(), adapter.parse(doc, options))
 
@@ -159,6 +157,17 @@ def _pick(doc: Document, options: SourceOptions) -> DocumentAdapter | None:
         if adapter.sniff(doc):
             return adapter
     return None
+
+
+def _unread(doc: Document) -> str:
+    """Why no adapter took ``doc``: the formats it came closest to, what they lack, and the ways out."""
+    candidates = nearest(doc, DOCUMENT_ADAPTERS)
+    if not candidates:
+        return f"not a format we read (known: {', '.join(adapter_names())}; force one with --source-format)"
+    return (
+        f"not a format we read; nearest: {', '.join(c.describe() for c in candidates)}. "
+        "Force one with --source-format NAME, or name the fields of records with --map time=FIELD,text=FIELD"
+    )
 
 
 def _raise_if_malformed_json(doc: Document) -> None:
