@@ -47,10 +47,9 @@ class KubernetesEventsAdapter:
         metadata = _dict(item.get("metadata"))
         series = _dict(item.get("series"))
         # core/v1 events written through events.k8s.io/v1 have null first/lastTimestamp and set eventTime.
-        first = _time(item, "firstTimestamp", "deprecatedFirstTimestamp", "eventTime") or metadata.get(
-            "creationTimestamp"
-        )
         last = _time(item, "lastTimestamp", "deprecatedLastTimestamp") or series.get("lastObservedTime")
+        first = _time(item, "firstTimestamp", "deprecatedFirstTimestamp", "eventTime") or last
+        first = first or metadata.get("creationTimestamp")
         if not isinstance(first, str):
             raise InputError(
                 "event has no time (no timestamps, eventTime or creationTimestamp)", path=path, position=position

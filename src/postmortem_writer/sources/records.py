@@ -66,6 +66,10 @@ class RecordsAdapter:
         sample = _sample(doc)
         return bool(sample) and all(_find(sample, role) is not None for role in ("time", "text"))
 
+    def shaped(self, doc: Document) -> bool:
+        """True for any CSV, JSON array of objects or JSON Lines, whatever its fields (for ``--map``)."""
+        return bool(_sample(doc))
+
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per record; zone-less times need ``--tz``, epoch numbers are UTC."""
         sample = _sample(doc)

@@ -27,6 +27,8 @@ from postmortem_writer.sources.spinnaker import SpinnakerExecutionsAdapter
 # Past this many, one file's skips are summed up rather than listed: a thousand warnings hide the rest.
 _SKIPS_SHOWN = 20
 
+_RECORDS = RecordsAdapter()
+
 # Order matters: the most specific formats come first, catch-alls (plain text) last.
 BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(),)
 DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
@@ -41,7 +43,7 @@ DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     HerokuReleasesAdapter(),
     SpinnakerExecutionsAdapter(),
     DeployHistoryAdapter(),
-    RecordsAdapter(),
+    _RECORDS,
     ChatTextAdapter(),
 )
 
@@ -156,6 +158,9 @@ def _pick(doc: Document, options: SourceOptions) -> DocumentAdapter | None:
     for adapter in DOCUMENT_ADAPTERS:
         if adapter.sniff(doc):
             return adapter
+    # With --map the user has named the fields, so any records file is theirs to read.
+    if options.field_map is not None and _RECORDS.shaped(doc):
+        return _RECORDS
     return None
 
 

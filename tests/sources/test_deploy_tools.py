@@ -1,0 +1,333 @@
+"""Deploy and change tools read from their samples: GitHub, Argo CD, Kubernetes, git, Heroku, Spinnaker.
+
+Every sample tells INC-2025-0304 (checkout 1.42.0 shipped at 09:02 UTC, rolled back at 09:41), so
+the asserted times are the ones in the samples' ground-truth table.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from postmortem_writer.errors import InputError
+from postmortem_writer.models import ActorKind, Event, Signal, SourceKind, TimelineKind
+from postmortem_writer.pipeline import draft_from, ingest
+from postmortem_writer.sources import SourceOptions, load_sources
+from postmortem_writer.timeparse import zone
+
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
+
+
+def read(path: Path, fmt: str, tz: str | None = None) -> list[Event]:
+    loaded = load_sources([path], SourceOptions(tz=zone(tz) if tz else None))
+    assert [record.format for record in loaded.inputs] == [fmt]
+    assert all(event.format == fmt for event in loaded.events)
+    return loaded.events
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def at(hms: str, day: int = 4, month: int = 3) -> datetime:
+    hour, minute, second = (int(part) for part in hms.split(":"))
+    return datetime(2025, month, day, hour, minute, second, tzinfo=UTC)
+
+
+def skipped(path: Path, tz: str | None = None) -> list[str]:
+    return load_sources([path], SourceOptions(tz=zone(tz) if tz else None)).warnings
+
+
+# --- GitHub deployments and statuses ------------------------------------------------------------
+
+
+def test_github_deployments_sample() -> None:
+    events = read(SAMPLES / "github" / "deployments.json", "github-deployments")
+    assert [e.ts for e in events] == [at("09:02:10"), at("09:41:05")]  # oldest first; the API lists newest first
+    assert [e.signal for e in events] == [Signal.DEPLOY, Signal.ROLLBACK]
+    assert [(e.actor, e.actor_kind) for e in events] == [
+        ("github-actions[bot]", ActorKind.BOT),
+        ("zoe-odegard", ActorKind.HUMAN),
+    ]
+    assert events[0].text == (
+        "Deployment 2048011876 of main (9f8e7d6) to production created: Deploy train 2025-03-04 09:00 UTC: "
+        "checkout-service 1.42.0"
+    )
+    assert events[1].meta["task"] == "deploy:rollback"
+    assert (events[1].native_id, events[1].ref) == ("2048190331", "record 1 (2048190331)")
+    assert {e.kind for e in events} == {SourceKind.DEPLOY}
+
+
+def test_github_statuses_keep_final_states_and_count_the_rest() -> None:
+    path = SAMPLES / "github" / "deployment_statuses_2048011876.json"
+    loaded = load_sources([path], SourceOptions())
+    [success] = loaded.events
+    assert (success.ts, success.signal, success.actor_kind) == (at("09:03:38"), Signal.DEPLOY, ActorKind.BOT)
+    assert success.text == "Deployment 2048011876 to production succeeded: Argo CD synced: history 41"
+    # "inactive" is GitHub superseding an older deployment, not a rollback: counted, not an event.
+    assert loaded.inputs[0].dropped == {"in_progress status": 1, "inactive status": 1, "queued status": 1}
+    [rolled_back] = read(SAMPLES / "github" / "deployment_statuses_2048190331.json", "github-deployments")
+    assert (rolled_back.ts, rolled_back.signal, rolled_back.actor) == (at("09:41:21"), Signal.ROLLBACK, "zoe-odegard")
+
+
+def test_github_deployment_without_created_at_is_skipped_with_its_position(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "deployments.json",
+        '[{"id": 1, "statuses_url": "u", "environment": "prod", "ref": "main", "created_at": "2025-03-04T09:02:10Z"},'
+        ' {"id": 2, "statuses_url": "u"}, "not an object"]',
+    )
+    [event] = read(path, "github-deployments")
+    assert (event.native_id, event.actor, event.actor_kind) == ("1", "GitHub", ActorKind.SYSTEM)
+    assert skipped(path) == [
+        f"skipped {path}:record 2: record has no created_at",
+        f"skipped {path}:record 3: record is not a JSON object",
+    ]
+
+
+# --- GitHub Actions -------------------------------------------------------------------------------
+
+
+def test_github_workflow_runs_sample() -> None:
+    events = read(SAMPLES / "github" / "workflow_runs.json", "github-actions-runs")
+    assert [e.ts for e in events] == [at("16:19:40", day=3), at("08:55:05"), at("09:40:33")]  # run_started_at
+    assert [e.signal for e in events] == [Signal.DEPLOY, Signal.DEPLOY, Signal.ROLLBACK]
+    assert [e.actor for e in events] == ["priya-n", "zoe-odegard", "zoe-odegard"]
+    assert events[1].text == (
+        "Workflow Deploy production run #1187 (schedule, main): success — Tune checkout cache TTL and pool size (#4812)"
+    )
+    assert events[1].meta["updated_at"] == "2025-03-04T09:03:41Z"
+
+
+def test_workflow_runs_that_do_not_ship_are_builds_and_naive_times_need_tz(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "runs.json",
+        '{"workflow_runs": [{"id": 7, "name": "CI", "path": ".github/workflows/test.yml", "run_number": 3,'
+        ' "status": "completed", "conclusion": "failure", "created_at": "2025-03-04 09:00:00",'
+        ' "actor": {"login": "dependabot[bot]", "type": "Bot"}}]}',
+    )
+    with pytest.raises(InputError, match=r"runs\.json:record 1: time has no time zone; pass --tz"):
+        read(path, "github-actions-runs")
+    [run] = read(path, "github-actions-runs", tz="Europe/Berlin")
+    assert (run.ts, run.signal, run.actor_kind) == (at("08:00:00"), Signal.BUILD, ActorKind.BOT)
+    assert run.text == "Workflow CI run #3: failure"
+
+
+# --- Argo CD ----------------------------------------------------------------------------------------
+
+
+def test_argocd_application_history_sample() -> None:
+    events = read(SAMPLES / "argocd" / "application_checkout.json", "argocd-application")
+    assert [e.ts for e in events] == [at("14:12:40", 27, 2), at("16:20:11", 3), at("09:02:37"), at("09:41:19")]
+    # History 42 returns to history 40's revision: Argo CD records a rollback only that way.
+    assert [e.signal for e in events] == [Signal.DEPLOY] * 3 + [Signal.ROLLBACK]
+    assert [(e.actor, e.actor_kind) for e in events[2:]] == [
+        ("Argo CD auto-sync", ActorKind.BOT),
+        ("zoe.odegard@acme.example", ActorKind.HUMAN),
+    ]
+    assert events[2].text == "Argo CD synced checkout to revision 5be0c2d (history 41)"
+    assert events[2].meta["deploy_started_at"] == "2025-03-04T09:02:21Z"
+
+
+def test_argocd_cli_history_sample_reads_the_numeric_offset() -> None:
+    events = read(SAMPLES / "argocd" / "argocd_app_history_checkout.txt", "argocd-history-text")
+    # "2025-03-04 01:02:37 -0800 PST" is the CLI host's local time; the same instants as the JSON.
+    assert [e.ts for e in events] == [at("14:12:40", 27, 2), at("16:20:11", 3), at("09:02:37"), at("09:41:19")]
+    assert [e.signal for e in events] == [Signal.DEPLOY] * 3 + [Signal.ROLLBACK]
+    assert [e.ref for e in events] == ["line 3 (id 39)", "line 4 (id 40)", "line 5 (id 41)", "line 6 (id 42)"]
+    assert events[3].meta == {"repo": "https://github.com/acme/deploy-config.git", "revision": "main (e3d9a77)"}
+
+
+def test_argocd_cli_rows_that_do_not_parse_are_skipped(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "history.txt",
+        "ID  DATE                           REVISION\n"
+        "1   2025-03-04 10:02:37 +0100 CET  v1.2.0\n"
+        "2   yesterday                      v1.3.0\n",
+    )
+    [event] = read(path, "argocd-history-text")
+    assert event.ts == at("09:02:37")
+    assert skipped(path) == [f"skipped {path}:line 3: not an `ID  DATE  REVISION` row"]
+
+
+# --- Kubernetes ---------------------------------------------------------------------------------------
+
+
+def test_kubernetes_events_sample() -> None:
+    events = read(SAMPLES / "kubernetes" / "events_checkout.json", "kubernetes-events")
+    assert len(events) == 11
+    assert {(e.kind, e.actor_kind, e.signal) for e in events} == {(SourceKind.STATUS, ActorKind.SYSTEM, None)}
+    # The scheduler's event has null timestamps and only eventTime (µs).
+    scheduled = next(e for e in events if e.meta["reason"] == "Scheduled")
+    assert (scheduled.ts, scheduled.actor) == (datetime(2025, 3, 4, 9, 2, 37, 412906, tzinfo=UTC), "default-scheduler")
+    # 87 probe failures over 35 minutes are one event at the first, with the count and the last.
+    unhealthy = next(e for e in events if e.meta["reason"] == "Unhealthy")
+    assert unhealthy.ts == at("09:06:12")
+    assert unhealthy.text.startswith("Warning Pod/checkout-7d9f8c6b5d-x2x9q: Unhealthy: Readiness probe failed")
+    assert unhealthy.text.endswith("(87 times until 2025-03-04 09:40:58 UTC)")
+    assert (unhealthy.meta["count"], unhealthy.meta["last_seen"]) == (87, "2025-03-04T09:40:58+00:00")
+    assert events[-1].ts == at("09:42:06")
+
+
+def test_kubernetes_event_without_any_time_is_skipped(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "events.json",
+        '{"kind": "List", "items": ['
+        '{"kind": "Event", "reason": "Killing", "message": "Stopping", "involvedObject": {"kind": "Pod", "name": "p"},'
+        ' "lastTimestamp": "2025-03-04T09:42:06Z", "firstTimestamp": null},'
+        '{"kind": "Event", "reason": "BackOff", "involvedObject": {"kind": "Pod", "name": "p"}}]}',
+    )
+    [event] = read(path, "kubernetes-events")
+    assert (event.ts, event.text, event.actor) == (at("09:42:06"), "Pod/p: Killing: Stopping", "kubernetes")
+    assert skipped(path) == [
+        f"skipped {path}:item 2: event has no time (no timestamps, eventTime or creationTimestamp)"
+    ]
+
+
+def test_kubectl_rollout_history_has_no_times_and_says_what_to_pass_instead() -> None:
+    path = SAMPLES / "kubernetes" / "kubectl_rollout_history_checkout.txt"
+    loaded = load_sources([path], SourceOptions())
+    assert [record.format for record in loaded.inputs] == ["kubectl-rollout-history"]
+    assert loaded.events == []
+    assert len(loaded.warnings) == 3
+    assert loaded.warnings[1] == (
+        f"skipped {path}:line 4: revision 12 (argocd sync deploy-config@5be0c2d image=checkout-service:1.42.0) "
+        "has no time: kubectl rollout history prints none; pass `kubectl get events -o json` for when each "
+        "ReplicaSet was scaled"
+    )
+
+
+# --- git log ------------------------------------------------------------------------------------------
+
+
+def test_git_log_default_format_uses_the_author_date_with_its_offset() -> None:
+    events = read(SAMPLES / "git" / "git_log_default.txt", "git-log")
+    assert [e.native_id[:7] for e in events if e.native_id] == ["4b7e0a1", "9f8e7d6", "b7c8d9e", "c0ffee5"]
+    # "Mon Mar 3 17:41:09 2025 +0100": the author date, the only one the default format prints.
+    assert [e.ts for e in events] == [at("15:58:21", 3), at("16:41:09", 3), at("09:58:03"), at("10:05:19")]
+    assert {(e.signal, e.kind) for e in events} == {(Signal.COMMIT, SourceKind.DEPLOY)}
+    assert [(e.actor, e.actor_kind) for e in events[:2]] == [
+        ("Marco Rossi", ActorKind.HUMAN),
+        ("Zoë Ødegård", ActorKind.HUMAN),
+    ]
+    assert events[2].text == 'Commit b7c8d9e by Zoë Ødegård: Revert "Tune checkout cache TTL and pool size (#4812)"'
+    assert (events[3].meta["merge"], events[3].meta["time_is"]) == (True, "author date")
+    assert events[3].ref == "line 1 (c0ffee5)"
+
+
+@pytest.mark.parametrize("sample", ["git_log_pretty.tsv", "git_log_pretty_us_rs.txt"])
+def test_git_log_pretty_formats_use_the_commit_date(sample: str) -> None:
+    events = read(SAMPLES / "git" / sample, "git-log")
+    # 9f8e7d6 was authored on Mar 3 and squash-merged (committed) at 07:47:55 UTC on Mar 4.
+    assert [e.ts for e in events] == [at("15:58:21", 3), at("07:47:55"), at("10:01:44"), at("10:05:19")]
+    assert events[1].meta["authored"] == "2025-03-03T16:41:09+00:00"
+    assert events[1].meta["time_is"] == "commit date"
+    assert [e.actor for e in events] == ["Marco Rossi", "Zoë Ødegård", "Zoë Ødegård", "Zoë Ødegård"]
+    assert events[1].text == "Commit 9f8e7d6 by Zoë Ødegård: Tune checkout cache TTL and pool size (#4812)"
+
+
+def test_git_log_record_without_a_date_is_skipped_and_naive_dates_need_tz(tmp_path: Path) -> None:
+    path = write(tmp_path, "git.log", "abc1234\t2025-03-04 10:00:00\tAna\tFix it\nabc1235\tAna\tno date here\n")
+    with pytest.raises(InputError, match=r"git\.log:line 1: time has no time zone"):
+        read(path, "git-log")
+    [event] = read(path, "git-log", tz="Europe/Berlin")
+    assert (event.ts, event.actor) == (at("09:00:00"), "Ana")
+    assert skipped(path, tz="UTC") == [f"skipped {path}:line 2: commit has no date"]
+
+
+# --- Heroku -------------------------------------------------------------------------------------------
+
+
+def test_heroku_releases_sample() -> None:
+    events = read(SAMPLES / "heroku" / "releases_acme-checkout-admin.json", "heroku-releases")
+    assert [e.ts for e in events] == [at("14:02:55", 3), at("09:30:12"), at("09:44:02")]
+    assert [e.signal for e in events] == [Signal.DEPLOY, Signal.CONFIG_CHANGE, Signal.ROLLBACK]
+    assert [e.actor for e in events] == [
+        "marco.rossi@acme.example",
+        "zoe.odegard@acme.example",
+        "zoe.odegard@acme.example",
+    ]
+    assert events[1].text == "Heroku release v312 of acme-checkout-admin: Set REDIS_POOL_SIZE config vars"
+    assert events[2].ref == "record 1 (v313)"
+
+
+def test_heroku_failed_release_says_so(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "releases.json",
+        '[{"version": 9, "slug": null, "addon_plan_names": [], "status": "failed", "description": "Deploy ab12",'
+        ' "created_at": "2025-03-04T09:00:00Z"}, {"version": 10, "slug": null, "addon_plan_names": []}]',
+    )
+    [event] = read(path, "heroku-releases")
+    assert (event.text, event.actor, event.actor_kind) == (
+        "Heroku release v9: Deploy ab12 (failed)",
+        "Heroku",
+        ActorKind.BOT,
+    )
+    assert skipped(path) == [f"skipped {path}:record 2: release has no created_at"]
+
+
+# --- Spinnaker ----------------------------------------------------------------------------------------
+
+
+def test_spinnaker_executions_sample() -> None:
+    loaded = load_sources([SAMPLES / "spinnaker" / "executions_checkout.json"], SourceOptions())
+    events = loaded.events
+    assert [e.ref for e in events] == ["execution 1", "execution 1 stage 1", "execution 1 stage 2", "execution 1 end"]
+    assert [e.ts for e in events] == [
+        datetime(2025, 3, 4, 9, 5, 5, 310000, tzinfo=UTC),
+        datetime(2025, 3, 4, 9, 5, 6, 2000, tzinfo=UTC),
+        datetime(2025, 3, 4, 9, 6, 41, 901000, tzinfo=UTC),
+        datetime(2025, 3, 4, 9, 25, 5, 871000, tzinfo=UTC),
+    ]
+    assert [e.signal for e in events] == [Signal.DEPLOY, None, None, None]
+    assert [e.actor for e in events] == [
+        "deploy-train@acme.example",
+        "Spinnaker",
+        "Spinnaker",
+        "priya.natarajan@acme.example",
+    ]
+    assert events[3].text == (
+        "Spinnaker pipeline Deploy checkout (eu-central-1 canary) ended CANCELED, canceled by "
+        "priya.natarajan@acme.example: INC-2025-0304: halt 1.42.0 rollout"
+    )
+    assert loaded.inputs[0].dropped == {"stage not started": 1}
+
+
+def test_spinnaker_stage_with_a_string_time_is_skipped(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "execution.json",
+        '{"type": "PIPELINE", "name": "Rollback checkout", "buildTime": 1, "startTime": 1741081262000,'
+        ' "stages": [{"name": "x", "type": "deployManifest", "status": "RUNNING", "startTime": "soon"}]}',
+    )
+    [event] = read(path, "spinnaker-executions")
+    assert (event.ts, event.signal, event.actor_kind) == (at("09:41:02"), Signal.ROLLBACK, ActorKind.SYSTEM)
+    assert skipped(path) == [f"skipped {path}:execution 1 stage 1: no startTime in epoch ms"]
+
+
+# --- on the timeline ------------------------------------------------------------------------------
+
+
+def test_signals_put_deploys_config_changes_and_rollbacks_on_the_timeline_but_not_commits() -> None:
+    paths = [
+        SAMPLES / "argocd" / "application_checkout.json",
+        SAMPLES / "heroku" / "releases_acme-checkout-admin.json",
+        SAMPLES / "git" / "git_log_default.txt",
+        SAMPLES / "kubernetes" / "events_checkout.json",
+    ]
+    ingested = ingest(paths, SourceOptions())
+    draft = draft_from(ingested)
+    rows = [(entry.time, entry.kind, ingested.stream[entry.evidence[0]].format) for entry in draft.timeline]
+    assert (at("09:02:37"), TimelineKind.CHANGE, "argocd-application") in rows
+    assert (at("09:30:12"), TimelineKind.CHANGE, "heroku-releases") in rows
+    assert (at("09:41:19"), TimelineKind.MITIGATION, "argocd-application") in rows
+    assert (at("09:44:02"), TimelineKind.MITIGATION, "heroku-releases") in rows
+    assert "git-log" not in {fmt for _, _, fmt in rows}
