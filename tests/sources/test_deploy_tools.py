@@ -103,6 +103,22 @@ def test_github_workflow_runs_sample() -> None:
     assert events[1].meta["updated_at"] == "2025-03-04T09:03:41Z"
 
 
+def test_gh_run_list_json(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "runs.json",
+        '[{"conclusion": "success", "createdAt": "2025-03-04T09:40:31Z", "databaseId": 13650901234,'
+        ' "displayTitle": "Roll back checkout to 1.41.3", "event": "workflow_dispatch", "headBranch": "v1.41.3",'
+        ' "headSha": "4b7e0a1", "name": "Rollback production", "number": 58, "startedAt": "2025-03-04T09:40:33Z",'
+        ' "status": "completed", "updatedAt": "2025-03-04T09:41:24Z", "workflowName": "Rollback production"}]',
+    )
+    [run] = read(path, "github-actions-runs")
+    assert (run.ts, run.signal, run.native_id, run.actor) == (at("09:40:33"), Signal.ROLLBACK, "13650901234", "GitHub")
+    assert run.text == (
+        "Workflow Rollback production run #58 (workflow_dispatch, v1.41.3): success — Roll back checkout to 1.41.3"
+    )
+
+
 def test_workflow_runs_that_do_not_ship_are_builds_and_naive_times_need_tz(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -132,6 +148,27 @@ def test_argocd_application_history_sample() -> None:
     ]
     assert events[2].text == "Argo CD synced checkout to revision 5be0c2d (history 41)"
     assert events[2].meta["deploy_started_at"] == "2025-03-04T09:02:21Z"
+
+
+def test_argocd_list_of_applications_keeps_each_apps_revisions_apart(tmp_path: Path) -> None:
+    def app(name: str, revisions: list[str]) -> str:
+        history = ",".join(
+            f'{{"id": {i}, "revision": "{rev}", "deployedAt": "2025-03-04T09:0{i}:00Z"}}'
+            for i, rev in enumerate(revisions, start=1)
+        )
+        return f'{{"kind": "Application", "metadata": {{"name": "{name}"}}, "status": {{"history": [{history}]}}}}'
+
+    path = write(
+        tmp_path, "apps.json", f'{{"kind": "List", "items": [{app("cart", ["a", "b"])}, {app("pay", ["b"])}]}}'
+    )
+    events = read(path, "argocd-application")
+    # "b" in pay is not a return to cart's "b": revisions are compared within one application.
+    assert [(e.ref, e.signal) for e in events] == [
+        ("cart history 1 (id 1)", Signal.DEPLOY),
+        ("pay history 1 (id 1)", Signal.DEPLOY),
+        ("cart history 2 (id 2)", Signal.DEPLOY),
+    ]
+    assert [e.meta["app"] for e in events] == ["cart", "pay", "cart"]
 
 
 def test_argocd_cli_history_sample_reads_the_numeric_offset() -> None:

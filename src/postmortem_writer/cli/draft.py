@@ -46,8 +46,9 @@ def draft(
     """Write a first draft of a postmortem from incident exports.
 
     PATHS are files, folders or zip archives: a Slack workspace export, copy-pasted chat text,
-    PagerDuty log entries, a deploy history CSV/JSONL (see `postmortem formats`). A folder is
-    read file by file, each file's format detected from its content.
+    PagerDuty log entries, deploy history (GitHub, Argo CD, Kubernetes events, git log, Heroku,
+    Spinnaker, a CSV/JSONL), or any records with a time and a text field (see `postmortem
+    formats`). A folder is read file by file, each file's format detected from its content.
 
     Every timeline entry, factor and action item cites event ids (E1, E2, …) listed with their
     source file and position in the draft's appendix.
@@ -57,6 +58,7 @@ def draft(
       postmortem draft fixtures/incidents/inc-2025-0304/sources -o postmortem.md
       postmortem draft chat.txt --date 2025-03-04 --tz Europe/Berlin
       postmortem draft slack-export.zip pd-log.json --format json -o draft.json
+      postmortem draft chat.txt argocd-app.json events.json git.log --tz UTC --date 2025-03-04
     """
     ingested = read_sources(paths, tz, date, source_format, field_map)
     result = draft_from(ingested, title=title)

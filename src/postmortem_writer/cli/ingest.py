@@ -39,6 +39,7 @@ def ingest(
     Examples:
       postmortem ingest fixtures/incidents/inc-2025-0304/sources
       postmortem ingest chat.txt --date 2025-03-04 --tz UTC --format jsonl
+      postmortem ingest app-log.jsonl --map time=@timestamp,text=log.message,actor=host
     """
     ingested = read_sources(paths, tz, date, source_format, field_map)
     if output_format == "jsonl":

@@ -28,32 +28,44 @@ class ArgoCDApplicationAdapter:
 
     name = "argocd-application"
     kind = SourceKind.DEPLOY
-    description = "Argo CD Application with its sync history (status.history), as JSON"
-    hint = 'JSON object with "kind": "Application" and a "status.history" list'
+    description = "Argo CD Applications with their sync history (status.history), as JSON"
+    hint = 'JSON "kind": "Application" (or a List of them) with a "status.history" list'
     example = "kubectl get application checkout -n argocd -o json > app.json; postmortem ingest app.json"
     signature = (("kind",), ("status",), ("history",), ("deployedAt",), ("revision",))
 
     def sniff(self, doc: Document) -> bool:
-        """True for an Application object that carries a history list."""
-        data = doc.try_json()
-        status = data.get("status") if isinstance(data, dict) and data.get("kind") == "Application" else None
+        """True for an Application, or a List of them, whose first carries a history list."""
+        apps = _applications(doc.try_json())
+        status = apps[0].get("status") if apps else None
         return isinstance(status, dict) and isinstance(status.get("history"), list)
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
-        """One event per history entry at ``deployedAt`` (the sync's end), in id order."""
-        data = doc.json
-        history = data.get("status", {}).get("history") if isinstance(data, dict) else None
-        if not isinstance(history, list):
-            raise InputError('expected an Application with a "status.history" list', path=doc.name)
-        app = str((data.get("metadata") or {}).get("name") or "application")
+        """One event per history entry at ``deployedAt`` (the sync's end), in id order per application."""
+        apps = _applications(doc.json)
+        if not apps:
+            raise InputError('expected an Application (or a List of them) with a "status.history" list', path=doc.name)
+        parsed = Parsed()
+        for application in apps:
+            # Positions name the application when a List holds several.
+            self._application(doc.name, application, len(apps) > 1, parsed, options)
+        parsed.events.sort(key=lambda event: event.ts)
+        return parsed.usable()
+
+    def _application(
+        self, path: str, application: dict[str, Any], named: bool, parsed: Parsed, options: SourceOptions
+    ) -> None:
+        status = application.get("status")
+        history: list[Any] = (
+            status["history"] if isinstance(status, dict) and isinstance(status.get("history"), list) else []
+        )
+        app = str((application.get("metadata") or {}).get("name") or "application")
+        prefix = f"{app} " if named else ""
         entries = sorted(
-            ((f"history {n}", entry) for n, entry in enumerate(history, start=1)),
+            ((f"{prefix}history {n}", entry) for n, entry in enumerate(history, start=1)),
             key=lambda item: _id(item[1]),
         )
         seen: set[str] = set()
-        parsed = Parsed()
-        parsed.collect(entries, lambda position, entry: self._event(doc.name, position, entry, app, seen, options))
-        return parsed.usable()
+        parsed.collect(entries, lambda position, entry: self._event(path, position, entry, app, seen, options))
 
     def _event(self, path: str, position: str, entry: Any, app: str, seen: set[str], options: SourceOptions) -> Event:
         entry = record_object(entry, path, position)
@@ -153,6 +165,16 @@ class ArgoCDHistoryTextAdapter:
             native_id=match["id"],
             meta={"repo": repo or None, "revision": revision},
         )
+
+
+def _applications(data: Any) -> list[dict[str, Any]]:
+    """The Application objects of one Application or of a ``kubectl get applications -o json`` List."""
+    if isinstance(data, dict) and data.get("kind") == "Application":
+        return [data]
+    items = data.get("items") if isinstance(data, dict) and data.get("kind") == "List" else None
+    if isinstance(items, list):
+        return [item for item in items if isinstance(item, dict) and item.get("kind") == "Application"]
+    return []
 
 
 def _id(entry: Any) -> int:

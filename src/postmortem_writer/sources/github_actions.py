@@ -14,6 +14,19 @@ from postmortem_writer.timeparse import parse_instant
 
 # A workflow's name or file says whether it ships; anything else (tests, lint) is a build.
 _SHIPS = re.compile(r"deploy|release|rollout|ship|promot|publish", re.IGNORECASE)
+# `gh run list --json …` writes the same runs with camelCase names (and no actor).
+_GH_CLI = {
+    "databaseId": "id",
+    "workflowName": "name",
+    "displayTitle": "display_title",
+    "number": "run_number",
+    "attempt": "run_attempt",
+    "headBranch": "head_branch",
+    "headSha": "head_sha",
+    "createdAt": "created_at",
+    "startedAt": "run_started_at",
+    "updatedAt": "updated_at",
+}
 
 
 class GitHubActionsRunsAdapter:
@@ -21,8 +34,11 @@ class GitHubActionsRunsAdapter:
 
     name = "github-actions-runs"
     kind = SourceKind.DEPLOY
-    description = "GitHub Actions workflow runs (REST API JSON); deploy and rollback workflows are told by name"
-    hint = 'JSON object with a "workflow_runs" list (or an array of runs with "run_number" and "workflow_id")'
+    description = (
+        "GitHub Actions workflow runs (REST API JSON, or `gh run list --json`); deploy and rollback workflows "
+        "are told by name"
+    )
+    hint = 'JSON object with a "workflow_runs" list, or an array of runs ("run_number" or "databaseId" fields)'
     example = "gh api repos/OWNER/REPO/actions/runs > runs.json; postmortem ingest runs.json"
     signature = (("workflow_runs", "run_number"), ("run_started_at", "created_at"), ("head_sha",), ("conclusion",))
 
@@ -32,7 +48,10 @@ class GitHubActionsRunsAdapter:
         if isinstance(data, dict):
             return isinstance(data.get("workflow_runs"), list)
         first = first_object(data)
-        return first is not None and {"run_number", "workflow_id"} <= first.keys()
+        return first is not None and (
+            {"run_number", "workflow_id"} <= first.keys()
+            or ("databaseId" in first and bool({"workflowName", "displayTitle"} & first.keys()))
+        )
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """Runs oldest first (the API lists newest first)."""
@@ -50,6 +69,8 @@ class GitHubActionsRunsAdapter:
 
     def _event(self, path: str, position: str, run: Any, options: SourceOptions) -> Event:
         run = record_object(run, path, position)
+        if "databaseId" in run:
+            run = {_GH_CLI.get(key, key): value for key, value in run.items()}
         # No completed_at exists; updated_at moves on re-runs and annotations, so it is only meta.
         started = run.get("run_started_at") or run.get("created_at")
         if not isinstance(started, str):
@@ -90,4 +111,6 @@ def _text(run: dict[str, Any], name: str) -> str:
     text = f"Workflow {name} run{number}" + (f" ({trigger})" if trigger else "") + f": {outcome}"
     commit = run.get("head_commit")
     subject = str(commit.get("message") or "").strip().splitlines() if isinstance(commit, dict) else []
+    if not subject and run.get("display_title") and run["display_title"] != name:
+        subject = [str(run["display_title"])]  # the run's title is the commit subject or PR title
     return f"{text} — {subject[0]}" if subject else text
