@@ -368,3 +368,58 @@ def test_signals_put_deploys_config_changes_and_rollbacks_on_the_timeline_but_no
     assert (at("09:41:19"), TimelineKind.MITIGATION, "argocd-application") in rows
     assert (at("09:44:02"), TimelineKind.MITIGATION, "heroku-releases") in rows
     assert "git-log" not in {fmt for _, _, fmt in rows}
+
+
+# --- damaged values are skipped records, never crashes --------------------------------------------
+
+
+DAMAGED = [
+    pytest.param(
+        "history.txt",
+        "ID  DATE                           REVISION\n"
+        "1   2025-03-04 10:02:37 +0100 CET  v1\n"
+        "2   2025-02-30 10:02:37 +0100 CET  v2\n",
+        "argocd-history-text",
+        "line 3: cannot read 2025-02-30 10:02:37 +0100 as a date",
+        id="argocd-impossible-day",
+    ),
+    pytest.param(
+        "execution.json",
+        '[{"type": "PIPELINE", "name": "Deploy", "buildTime": 1, "startTime": 1741079105310, "stages": true},'
+        ' {"type": "PIPELINE", "name": "Deploy", "buildTime": 1, "startTime": 99999999999999999999, "stages": []}]',
+        "spinnaker-executions",
+        "execution 2: epoch time 99999999999999999999 is out of range",
+        id="spinnaker-stages-not-a-list-and-time-out-of-range",
+    ),
+    pytest.param(
+        "git.log",
+        "abc1234\t2025-03-04T10:00:00+01:00\tAna\tFix it\nabc1235\t2025-03-04T10:00:00+99:01\tAna\tBad offset\n",
+        "git-log",
+        "line 2: cannot read '2025-03-04T10:00:00+99:01' as a date and time",
+        id="git-offset-out-of-range",
+    ),
+    pytest.param(
+        "log.csv",
+        'ts,message\n2025-03-04T09:00:00Z,fine row\n2025-03-04T09:01:00Z,"' + "x" * 140_000 + '"\n',
+        "records",
+        "line 3: malformed CSV: field larger than field limit (131072)",
+        id="csv-cell-over-the-csv-modules-limit",
+    ),
+    pytest.param(
+        "log.jsonl",
+        # Past the records that sniffing samples, which must all hold times.
+        '{"ts": 1741079105, "message": "fine"}\n' * 25 + '{"ts": 1e300, "message": "far future"}\n',
+        "records",
+        "line 26: epoch time 1e+300 is out of range",
+        id="records-epoch-out-of-range",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "fmt", "warning"), DAMAGED)
+def test_damaged_values_are_skipped(tmp_path: Path, name: str, text: str, fmt: str, warning: str) -> None:
+    path = write(tmp_path, name, text)
+    loaded = load_sources([path], SourceOptions())
+    assert [record.format for record in loaded.inputs] == [fmt]
+    assert len(loaded.events) >= 1
+    assert loaded.warnings == [f"skipped {path}:{warning}"]

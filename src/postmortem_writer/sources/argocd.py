@@ -9,7 +9,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, record_object
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object, record_object
 from postmortem_writer.timeparse import attach_zone, parse_instant
 
 # Go's time.Time.String() in the CLI host's zone: "2025-03-04 01:02:37 -0800 PST". The zone
@@ -58,7 +58,7 @@ class ArgoCDApplicationAdapter:
         history: list[Any] = (
             status["history"] if isinstance(status, dict) and isinstance(status.get("history"), list) else []
         )
-        app = str((application.get("metadata") or {}).get("name") or "application")
+        app = str(as_object(application.get("metadata")).get("name") or "application")
         prefix = f"{app} " if named else ""
         entries = sorted(
             ((f"{prefix}history {n}", entry) for n, entry in enumerate(history, start=1)),
@@ -75,12 +75,12 @@ class ArgoCDApplicationAdapter:
         revision = str(entry.get("revision") or ",".join(map(str, entry.get("revisions") or [])))
         rollback = revision in seen
         seen.add(revision)
-        initiated = entry.get("initiatedBy") if isinstance(entry.get("initiatedBy"), dict) else {}
+        initiated = as_object(entry.get("initiatedBy"))
         if initiated.get("username"):
             actor, actor_kind = str(initiated["username"]), ActorKind.HUMAN
         else:
             actor, actor_kind = "Argo CD auto-sync", ActorKind.BOT
-        source = entry.get("source") if isinstance(entry.get("source"), dict) else {}
+        source = as_object(entry.get("source"))
         history_id = entry.get("id")
         return Event(
             ts=parse_instant(deployed, tz=options.tz, path=path, position=position),
@@ -146,7 +146,10 @@ class ArgoCDHistoryTextAdapter:
         if match is None:
             raise InputError("not an `ID  DATE  REVISION` row", path=path, position=position)
         offset = match["offset"]
-        local = datetime.fromisoformat(f"{match['date']}{offset[:3]}:{offset[3:]}")
+        try:
+            local = datetime.fromisoformat(f"{match['date']}{offset[:3]}:{offset[3:]}")
+        except ValueError:
+            raise InputError(f"cannot read {match['date']} {offset} as a date", path=path, position=position) from None
         revision = match["revision"]
         sha = _SHA.search(revision)
         key = sha[1] if sha else revision

@@ -236,3 +236,8 @@ def record_object(record: Any, path: str, position: str) -> dict[str, Any]:
 def first_object(data: Any) -> dict[str, Any] | None:
     """The first element of a JSON array when it is an object (what sniffers look at)."""
     return data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (for optional nested objects)."""
+    return value if isinstance(value, dict) else {}

@@ -49,7 +49,10 @@ class DeployHistoryAdapter:
             first = first_json_record(text) or {}
             # Only scalar values count, so API objects with a nested "service" reference are not claimed.
             return _has_deploy_fields(key for key, value in first.items() if isinstance(value, str | int | float))
-        header = next(csv.reader(io.StringIO(text)), [])
+        try:
+            header = next(csv.reader(io.StringIO(text, newline=None)), [])
+        except csv.Error:
+            return False
         return _has_deploy_fields(header)
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
@@ -63,7 +66,7 @@ class DeployHistoryAdapter:
         elif doc.looks_like_json():
             records = jsonl_records(doc.name, text)
         else:
-            records = csv_records(text)
+            records = csv_records(text, doc.name)
         parsed = Parsed()
         parsed.collect(records, lambda position, record: self._record(doc.name, position, record, options))
         return parsed.usable()
@@ -151,14 +154,24 @@ def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
             yield f"line {number}", InputError(f"malformed JSON: {exc.msg}", path=path, position=f"line {number}")
 
 
-def csv_records(text: str) -> Iterator[tuple[str, Any]]:
-    """``(position, row as a dict by header)`` per non-blank row, positions naming the row's first line."""
+def csv_records(text: str, path: str) -> Iterator[tuple[str, Any]]:
+    """``(position, row as a dict by header)`` per non-blank row, positions naming the row's first line.
+
+    Text the csv module cannot read (a NUL byte, say) ends the rows with its InputError as the
+    last record, so the rows before it are still read.
+    """
     # Universal newlines: CRLF inside a quoted cell reads as "\n", and line numbers still count.
     reader = csv.reader(io.StringIO(text, newline=None))
-    header = next(reader, [])
-    # A quoted cell can span lines, so a row starts on the line after the previous row ended.
-    start = reader.line_num + 1
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            yield f"line {start}", dict(zip(header, row, strict=False))
+    try:
+        header = next(reader, [])
+        # A quoted cell can span lines, so a row starts on the line after the previous row ended.
         start = reader.line_num + 1
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                yield f"line {start}", dict(zip(header, row, strict=False))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        yield (
+            f"line {reader.line_num}",
+            InputError(f"malformed CSV: {exc}", path=path, position=f"line {reader.line_num}"),
+        )

@@ -7,7 +7,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, first_object, record_object
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object, first_object, record_object
 from postmortem_writer.sources.deploys import ROLLBACK_WORDS
 from postmortem_writer.sources.github_deployments import github_actor
 from postmortem_writer.timeparse import parse_instant
@@ -109,8 +109,7 @@ def _text(run: dict[str, Any], name: str) -> str:
     trigger = ", ".join(str(part) for part in (run.get("event"), run.get("head_branch")) if part)
     outcome = run.get("conclusion") or run.get("status") or "unknown"
     text = f"Workflow {name} run{number}" + (f" ({trigger})" if trigger else "") + f": {outcome}"
-    commit = run.get("head_commit")
-    subject = str(commit.get("message") or "").strip().splitlines() if isinstance(commit, dict) else []
+    subject = str(as_object(run.get("head_commit")).get("message") or "").strip().splitlines()
     if not subject and run.get("display_title") and run["display_title"] != name:
         subject = [str(run["display_title"])]  # the run's title is the commit subject or PR title
     return f"{text} — {subject[0]}" if subject else text

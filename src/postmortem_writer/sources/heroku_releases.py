@@ -11,6 +11,7 @@ from postmortem_writer.sources.base import (
     Document,
     Parsed,
     SourceOptions,
+    as_object,
     first_object,
     guess_actor_kind,
     record_object,
@@ -62,8 +63,8 @@ class HerokuReleasesAdapter:
             signal = Signal.CONFIG_CHANGE
         else:
             signal = Signal.DEPLOY
-        app = release["app"].get("name") if isinstance(release.get("app"), dict) else None
-        user = release["user"].get("email") if isinstance(release.get("user"), dict) else None
+        app = as_object(release.get("app")).get("name")
+        user = as_object(release.get("user")).get("email")
         status = release.get("status")
         version = release.get("version")
         text = f"Heroku release v{version}" + (f" of {app}" if app else "") + f": {description or 'no description'}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, first_object, record_object
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object, first_object, record_object
 from postmortem_writer.timeparse import parse_instant
 
 
@@ -44,8 +44,8 @@ class KubernetesEventsAdapter:
 
     def _event(self, path: str, position: str, item: Any, options: SourceOptions) -> Event:
         item = record_object(item, path, position)
-        metadata = _dict(item.get("metadata"))
-        series = _dict(item.get("series"))
+        metadata = as_object(item.get("metadata"))
+        series = as_object(item.get("series"))
         # core/v1 events written through events.k8s.io/v1 have null first/lastTimestamp and set eventTime.
         last = _time(item, "lastTimestamp", "deprecatedLastTimestamp") or series.get("lastObservedTime")
         first = _time(item, "firstTimestamp", "deprecatedFirstTimestamp", "eventTime") or last
@@ -56,7 +56,7 @@ class KubernetesEventsAdapter:
             )
         ts = parse_instant(first, tz=options.tz, path=path, position=position)
         count = item.get("count") or item.get("deprecatedCount") or series.get("count") or 1
-        obj = _dict(item.get("involvedObject") or item.get("regarding"))
+        obj = as_object(item.get("involvedObject") or item.get("regarding"))
         subject = "/".join(str(part) for part in (obj.get("kind"), obj.get("name")) if part) or "cluster"
         reason = str(item.get("reason") or "event")
         message = str(item.get("message") or item.get("note") or "").strip()
@@ -67,7 +67,7 @@ class KubernetesEventsAdapter:
         if isinstance(count, int) and count > 1:
             until = f" until {last_ts.strftime('%Y-%m-%d %H:%M:%S')} UTC" if last_ts else ""
             text += f" ({count} times{until})"
-        source = _dict(item.get("source"))
+        source = as_object(item.get("source"))
         actor = str(
             source.get("component") or item.get("reportingComponent") or item.get("reportingController") or "kubernetes"
         )
@@ -90,10 +90,6 @@ class KubernetesEventsAdapter:
                 "last_seen": last_ts.isoformat() if last_ts else None,
             },
         )
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _time(item: dict[str, Any], *keys: str) -> str | None:

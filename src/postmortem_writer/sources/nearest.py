@@ -86,9 +86,9 @@ def _features(doc: Document) -> tuple[set[str], list[str]]:
     if data is not None:
         _collect(data, keys, _DEPTH)
     else:
-        header = next(csv_records(text), None)
-        if header is not None and len(header[1]) > 1:
-            keys.update(str(column).strip().lower() for column in header[1])
+        first = next(csv_records(text, doc.name), None)
+        if first is not None and isinstance(first[1], dict) and len(first[1]) > 1:
+            keys.update(str(column).strip().lower() for column in first[1])
     return keys, lines
 
 

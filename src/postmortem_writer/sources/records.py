@@ -19,7 +19,7 @@ from postmortem_writer.errors import InputError, UsageError
 from postmortem_writer.models import ActorKind, Event, SourceKind
 from postmortem_writer.sources.base import Document, Parsed, SourceOptions, guess_actor_kind
 from postmortem_writer.sources.deploys import csv_records, jsonl_records
-from postmortem_writer.timeparse import from_epoch, from_epoch_ms, parse_instant
+from postmortem_writer.timeparse import epoch_instant, parse_instant
 
 ROLES = ("time", "text", "actor")
 NAMES: dict[str, tuple[str, ...]] = {
@@ -118,10 +118,10 @@ def instant(value: Any, options: SourceOptions, *, path: str, position: str) -> 
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InputError(f"time {value!r} is neither a number nor a string", path=path, position=position)
     if isinstance(value, int | float):
-        return from_epoch_ms(int(value)) if value >= _MS_FROM else from_epoch(value)
+        return epoch_instant(value, millis=value >= _MS_FROM, path=path, position=position)
     text = value.strip()
     if _EPOCH.match(text):
-        return from_epoch_ms(int(float(text))) if float(text) >= _MS_FROM else from_epoch(text)
+        return epoch_instant(text, millis=float(text) >= _MS_FROM, path=path, position=position)
     return parse_instant(text, tz=options.tz, path=path, position=position, day=options.date)
 
 
@@ -135,7 +135,7 @@ def _records(doc: Document) -> Iterator[tuple[str, Any]]:
         return ((f"record {n}", record) for n, record in enumerate(data, start=1))
     if stripped.startswith("{"):
         return jsonl_records(doc.name, text)
-    return csv_records(text)
+    return csv_records(text, doc.name)
 
 
 def _sample(doc: Document) -> list[dict[str, Any]]:
@@ -151,9 +151,9 @@ def _sample(doc: Document) -> list[dict[str, Any]]:
     elif stripped.startswith("{"):
         records = [json_line for _, json_line in islice(_json_lines(text), _SAMPLE)]
     else:
-        rows = list(islice(csv_records(text), _SAMPLE))
+        rows = [row for _, row in islice(csv_records(text, doc.name), _SAMPLE) if isinstance(row, dict)]
         # A header and rows of one column each is prose, not a table.
-        records = [row for _, row in rows] if rows and len(rows[0][1]) > 1 else []
+        records = rows if rows and len(rows[0]) > 1 else []
     return [record for record in records if isinstance(record, dict)]
 
 

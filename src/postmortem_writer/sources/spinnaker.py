@@ -10,12 +10,13 @@ from postmortem_writer.sources.base import (
     Document,
     Parsed,
     SourceOptions,
+    as_object,
     first_object,
     guess_actor_kind,
     record_object,
 )
 from postmortem_writer.sources.deploys import ROLLBACK_WORDS
-from postmortem_writer.timeparse import from_epoch_ms
+from postmortem_writer.timeparse import epoch_instant
 
 _Record = tuple[dict[str, Any], dict[str, Any] | None, str]
 """An execution, one of its stages (``None`` for the execution itself), and which moment: start or end."""
@@ -57,7 +58,8 @@ class SpinnakerExecutionsAdapter:
                 parsed.skipped.append(exc)
                 continue
             moments.append((f"execution {n}", (execution, None, "start")))
-            for s, stage in enumerate(execution.get("stages") or [], start=1):
+            stages = execution.get("stages")
+            for s, stage in enumerate(stages if isinstance(stages, list) else [], start=1):
                 if isinstance(stage, dict) and stage.get("startTime") is None:
                     parsed.dropped["stage not started"] += 1
                 else:
@@ -83,8 +85,8 @@ class SpinnakerExecutionsAdapter:
             text = f"Spinnaker stage {stage.get('name') or kind_of} ({kind_of}) of {name}: {stage.get('status')}"
             actor, actor_kind = "Spinnaker", ActorKind.SYSTEM
         elif moment == "start":
-            trigger = _dict(execution.get("trigger"))
-            auth = _dict(execution.get("authentication"))
+            trigger = as_object(execution.get("trigger"))
+            auth = as_object(execution.get("authentication"))
             actor = str(trigger.get("user") or auth.get("user") or "Spinnaker")
             actor_kind = guess_actor_kind(actor) if actor != "Spinnaker" else ActorKind.SYSTEM
             signal = Signal.ROLLBACK if ROLLBACK_WORDS.search(name) else Signal.DEPLOY
@@ -103,7 +105,7 @@ class SpinnakerExecutionsAdapter:
                 text += f": {execution['cancellationReason']}"
         native = str(subject.get("id")) if subject.get("id") else None
         return Event(
-            ts=from_epoch_ms(millis),
+            ts=epoch_instant(millis, millis=True, path=path, position=position),
             source=path,
             format=self.name,
             kind=self.kind,
@@ -115,7 +117,3 @@ class SpinnakerExecutionsAdapter:
             native_id=native if moment == "start" else None,
             meta={"application": app, "pipeline": name, "status": subject.get("status")},
         )
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
