@@ -236,9 +236,44 @@ def test_kubectl_rollout_history_has_no_times_and_says_what_to_pass_instead() ->
     assert len(loaded.warnings) == 3
     assert loaded.warnings[1] == (
         f"skipped {path}:line 4: revision 12 (argocd sync deploy-config@5be0c2d image=checkout-service:1.42.0) "
-        "has no time: kubectl rollout history prints none; pass `kubectl get events -o json` for when each "
-        "ReplicaSet was scaled"
+        "has no time: kubectl rollout history prints none; pass `kubectl get replicasets -o json` (when each "
+        "revision rolled out) instead"
     )
+
+
+def test_kubernetes_replicasets_give_each_revision_its_rollout_time() -> None:
+    loaded = load_sources([SAMPLES / "kubernetes" / "replicasets_checkout.json"], SourceOptions())
+    events = loaded.events
+    assert [record.format for record in loaded.inputs] == ["kubernetes-replicasets"]
+    assert [e.ts for e in events] == [at("16:05:10", 20, 2), at("16:20:09", 3), at("09:02:37")]
+    assert [e.meta["revision"] for e in events] == ["10", "13", "12"]
+    assert {(e.signal, e.actor_kind) for e in events} == {(Signal.DEPLOY, ActorKind.SYSTEM)}
+    # Revision 13 reused revision 11's ReplicaSet: its creation is revision 11's rollout, not the rollback's.
+    assert events[1].text == (
+        "ReplicaSet checkout-5c6b7f9d88 created: revision 11, reused as revision 13 by a rollback (the ReplicaSet "
+        "does not record when) — argocd sync deploy-config@e3d9a77 image=checkout-service:1.41.3"
+    )
+    assert events[2].text == (
+        "ReplicaSet checkout-7d9f8c6b5d created: revision 12 — argocd sync deploy-config@5be0c2d "
+        "image=checkout-service:1.42.0"
+    )
+
+
+def test_replica_sets_without_a_revision_are_counted_and_without_a_time_skipped(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "rs.json",
+        '{"kind": "List", "items": ['
+        '{"kind": "ReplicaSet", "metadata": {"name": "a", "creationTimestamp": "2025-03-04T09:02:37Z",'
+        ' "annotations": {"deployment.kubernetes.io/revision": "2"}}},'
+        '{"kind": "ReplicaSet", "metadata": {"name": "b", "creationTimestamp": "2025-03-04T09:02:37Z"}},'
+        '{"kind": "ReplicaSet", "metadata": {"name": "c", "annotations": {"deployment.kubernetes.io/revision": "3"}}}'
+        "]}",
+    )
+    loaded = load_sources([path], SourceOptions())
+    assert [e.text for e in loaded.events] == ["ReplicaSet a created: revision 2"]
+    assert loaded.inputs[0].dropped == {"replica set without a revision": 1}
+    assert loaded.warnings == [f"skipped {path}:item 3: replica set has no creationTimestamp"]
 
 
 # --- git log ------------------------------------------------------------------------------------------

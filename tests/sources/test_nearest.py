@@ -46,7 +46,7 @@ CASES = [
     pytest.param(
         "app.json",
         '{"kind": "Application", "status": {"sync": {"status": "Synced"}}}',
-        ["argocd-application", "kubernetes-events"],
+        ["argocd-application", "kubernetes-replicasets", "kubernetes-events"],
         "argocd-application (has kind, status; lacks history, deployedAt, revision)",
         id="argocd-app-without-history",
     ),

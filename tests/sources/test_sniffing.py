@@ -71,6 +71,7 @@ CASES = [
         id="argocd-text-single-source",
     ),
     pytest.param(SAMPLES / "kubernetes" / "events_checkout.json", "kubernetes-events", id="k8s-events"),
+    pytest.param(SAMPLES / "kubernetes" / "replicasets_checkout.json", "kubernetes-replicasets", id="k8s-rs"),
     pytest.param(
         SAMPLES / "kubernetes" / "kubectl_rollout_history_checkout.txt",
         "kubectl-rollout-history",

@@ -20,14 +20,14 @@ class KubectlRolloutHistoryAdapter:
     The table has no timestamps at all; a revision's time is its ReplicaSet's creation (and a
     rollback reuses an old ReplicaSet, so even that is the first rollout's time). Guessing would
     put deploys on the timeline at invented times, so every row is a skip that says what to pass
-    instead: the Kubernetes events, whose ScalingReplicaSet entries carry the real times.
+    instead: the ReplicaSets (``kubernetes_replicasets``), which carry revision, cause and time.
     """
 
     name = "kubectl-rollout-history"
     kind = SourceKind.DEPLOY
     description = "Output of `kubectl rollout history` (revisions and change causes; it has no times)"
     hint = "text with the header `REVISION  CHANGE-CAUSE` after a `deployment.apps/NAME` line"
-    example = "kubectl rollout history deployment/checkout > rollout.txt; postmortem ingest rollout.txt events.json"
+    example = "kubectl rollout history deployment/checkout > rollout.txt; postmortem ingest rollout.txt rs.json"
     signature = (
         ("a `deployment.apps/NAME` line", r"^[a-z]+(\.[a-z.]+)?/[a-z0-9.-]+\s*$"),
         ("a `REVISION  CHANGE-CAUSE` header", r"^REVISION\s+CHANGE-CAUSE"),
@@ -51,7 +51,7 @@ class KubectlRolloutHistoryAdapter:
             parsed.skipped.append(
                 InputError(
                     f"revision {revision} ({cause}) has no time: kubectl rollout history prints none; "
-                    "pass `kubectl get events -o json` for when each ReplicaSet was scaled",
+                    "pass `kubectl get replicasets -o json` (when each revision rolled out) instead",
                     path=doc.name,
                     position=position,
                 )

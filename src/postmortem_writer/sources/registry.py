@@ -18,6 +18,7 @@ from postmortem_writer.sources.github_deployments import GitHubDeploymentsAdapte
 from postmortem_writer.sources.heroku_releases import HerokuReleasesAdapter
 from postmortem_writer.sources.kubectl_rollout import KubectlRolloutHistoryAdapter
 from postmortem_writer.sources.kubernetes_events import KubernetesEventsAdapter
+from postmortem_writer.sources.kubernetes_replicasets import KubernetesReplicaSetsAdapter
 from postmortem_writer.sources.nearest import nearest
 from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.records import RecordsAdapter
@@ -38,6 +39,7 @@ DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     ArgoCDApplicationAdapter(),
     ArgoCDHistoryTextAdapter(),
     KubernetesEventsAdapter(),
+    KubernetesReplicaSetsAdapter(),
     KubectlRolloutHistoryAdapter(),
     GitLogAdapter(),
     HerokuReleasesAdapter(),
