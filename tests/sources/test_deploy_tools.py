@@ -305,6 +305,25 @@ def test_git_log_pretty_formats_use_the_commit_date(sample: str) -> None:
     assert events[1].text == "Commit 9f8e7d6 by Zoë Ødegård: Tune checkout cache TTL and pool size (#4812)"
 
 
+def test_git_log_fuller_format_uses_the_commit_date(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "fuller.txt",
+        "commit 9f8e7d6c3b2a19f0e4d5c6b7a8f9e0d1c2b3a4f5\n"
+        "Author:     Zoë Ødegård <zoe.odegard@acme.example>\n"
+        "AuthorDate: Mon Mar 3 17:41:09 2025 +0100\n"
+        "Commit:     GitHub <noreply@github.com>\n"
+        "CommitDate: Tue Mar 4 08:47:55 2025 +0100\n"
+        "\n"
+        "    Tune checkout cache TTL and pool size (#4812)\n"
+        "    \n"
+        "    Reviewed-by: Marco Rossi\n",
+    )
+    [event] = read(path, "git-log")
+    assert (event.ts, event.actor, event.meta["time_is"]) == (at("07:47:55"), "Zoë Ødegård", "commit date")
+    assert event.text == "Commit 9f8e7d6 by Zoë Ødegård: Tune checkout cache TTL and pool size (#4812)"
+
+
 def test_git_log_record_without_a_date_is_skipped_and_naive_dates_need_tz(tmp_path: Path) -> None:
     path = write(tmp_path, "git.log", "abc1234\t2025-03-04 10:00:00\tAna\tFix it\nabc1235\tAna\tno date here\n")
     with pytest.raises(InputError, match=r"git\.log:line 1: time has no time zone"):

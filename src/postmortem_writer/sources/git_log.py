@@ -123,12 +123,10 @@ def _medium(text: str) -> Iterator[tuple[str, dict[str, str]]]:
         if header is None or "subject" in fields:
             continue
         key, value = header["key"].lower(), header["value"].strip()
-        if key in ("author", "commit"):
+        if key == "author":
             person = _PERSON.match(value)
-            name = person["name"] if person else value
-            if key == "author":
-                fields["author"] = name
-                fields["email"] = person["email"] if person else ""
+            fields["author"] = person["name"] if person else value
+            fields["email"] = person["email"] if person else ""
         elif key in ("date", "authordate"):
             fields["authored"] = _git_date(value)
         elif key == "commitdate":

@@ -62,7 +62,7 @@ class RecordsAdapter:
     signature = tuple((f"{role} field", *NAMES[role]) for role in ROLES)
 
     def sniff(self, doc: Document) -> bool:
-        """True when the first records have a time and a text field (or the ``--map`` fields)."""
+        """True when the first records have a time and a text field (``--map`` files go through ``shaped``)."""
         sample = _sample(doc)
         return bool(sample) and all(_find(sample, role) is not None for role in ("time", "text"))
 
@@ -97,7 +97,7 @@ class RecordsAdapter:
         actor = str(_get(record, actor_field) or "").strip()
         used = {time_field, text_field, actor_field}
         return Event(
-            ts=instant(value, options, path=path, position=position),
+            ts=_instant(value, options, path=path, position=position),
             source=path,
             format=self.name,
             kind=self.kind,
@@ -113,7 +113,7 @@ class RecordsAdapter:
         )
 
 
-def instant(value: Any, options: SourceOptions, *, path: str, position: str) -> datetime:
+def _instant(value: Any, options: SourceOptions, *, path: str, position: str) -> datetime:
     """UTC time of a record's time value: epoch seconds or milliseconds, or a date-time string."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InputError(f"time {value!r} is neither a number nor a string", path=path, position=position)
