@@ -70,10 +70,13 @@ class GitLogAdapter:
         return parsed.usable()
 
     def _event(self, path: str, position: str, fields: dict[str, str], options: SourceOptions) -> Event:
-        when, which = (fields["committed"], "commit") if fields.get("committed") else (fields.get("authored"), "author")
-        if not when:
+        authored, committed = (
+            parse_instant(fields[key], tz=options.tz, path=path, position=position) if fields.get(key) else None
+            for key in ("authored", "committed")
+        )
+        ts = committed or authored
+        if ts is None:
             raise InputError("commit has no date", path=path, position=position)
-        ts = parse_instant(when, tz=options.tz, path=path, position=position)
         author = fields.get("author") or fields.get("email") or "unknown"
         subject = fields.get("subject") or "(no message)"
         sha = fields["sha"]
@@ -89,17 +92,13 @@ class GitLogAdapter:
             signal=Signal.COMMIT,
             native_id=sha,
             meta={
-                "time_is": f"{which} date",
-                "authored": _iso(fields.get("authored"), path, position, options),
-                "committed": _iso(fields.get("committed"), path, position, options),
+                "time_is": "commit date" if committed else "author date",
+                "authored": authored.isoformat() if authored else None,
+                "committed": committed.isoformat() if committed else None,
                 "parents": fields.get("parents") or None,
                 "merge": len((fields.get("parents") or "").split()) > 1,
             },
         )
-
-
-def _iso(value: str | None, path: str, position: str, options: SourceOptions) -> str | None:
-    return parse_instant(value, tz=options.tz, path=path, position=position).isoformat() if value else None
 
 
 def _medium(text: str) -> Iterator[tuple[str, dict[str, str]]]:
