@@ -477,3 +477,31 @@ def test_damaged_values_are_skipped(tmp_path: Path, name: str, text: str, fmt: s
     assert [record.format for record in loaded.inputs] == [fmt]
     assert len(loaded.events) >= 1
     assert loaded.warnings == [f"skipped {path}:{warning}"]
+
+
+def test_deploys_interleave_with_pages_and_chat_in_one_stream() -> None:
+    paths = [
+        SAMPLES / "slack" / "acme-slack-export-2025-03-05.zip",
+        SAMPLES / "pagerduty" / "log_entries_Q1VX8CHKL4TZ0R.json",
+        SAMPLES / "argocd" / "application_checkout.json",
+        SAMPLES / "github" / "deployments.json",
+        SAMPLES / "heroku" / "releases_acme-checkout-admin.json",
+    ]
+    stream = ingest(paths, SourceOptions()).stream
+    moments = [(e.ts, e.format, e.signal) for e in stream if e.ts.day == 4 and e.ts.hour == 9]
+    assert moments == sorted(moments, key=lambda moment: moment[0])
+    order = [(fmt, signal) for _, fmt, signal in moments if signal is not None]
+    # Shipped (GitHub 09:02:10, Argo CD 09:02:37), paged (09:10:01), rolled back (09:41:05, 09:41:19,
+    # Heroku 09:44:02), resolved (09:55:01).
+    deploy, page, rollback = (
+        order.index(("argocd-application", Signal.DEPLOY)),
+        order.index(("pagerduty-log-entries", Signal.PAGE_TRIGGERED)),
+        order.index(("argocd-application", Signal.ROLLBACK)),
+    )
+    assert order.index(("github-deployments", Signal.DEPLOY)) < deploy < page < rollback
+    assert (
+        rollback
+        < order.index(("heroku-releases", Signal.ROLLBACK))
+        < order.index(("pagerduty-log-entries", Signal.PAGE_RESOLVED))
+    )
+    assert {"slack-export"} <= {fmt for _, fmt, _ in moments}

@@ -36,9 +36,7 @@ class GitLogAdapter:
         "separated by unit separators, tabs or |"
     )
     hint = "text starting `commit <sha>`, or lines whose first field is a commit hash and which hold an ISO date"
-    example = (
-        "git log --since=2025-03-03 --date=iso-strict --pretty=format:'%H%x1f%an%x1f%aI%x1f%cI%x1f%s%x1e' > git.log"
-    )
+    example = "git log --pretty=format:'%H%x1f%an%x1f%aI%x1f%cI%x1f%s%x1e' > git.log; postmortem ingest git.log"
     signature = (
         ("`commit <hash>` lines", r"^commit [0-9a-f]{7,64}", r"^[0-9a-f]{7,64}[\x1f\t|]"),
         (
