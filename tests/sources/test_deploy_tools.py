@@ -392,6 +392,21 @@ def test_spinnaker_executions_sample() -> None:
     assert loaded.inputs[0].dropped == {"stage not started": 1}
 
 
+def test_spinnaker_rollback_stage_is_a_rollback(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "execution.json",
+        '{"type": "PIPELINE", "name": "Fix checkout", "buildTime": 1, "startTime": 1741081262000, "stages": ['
+        '{"name": "Undo", "type": "undoRolloutManifest", "status": "SUCCEEDED", "startTime": 1741081263000},'
+        '{"name": "Check", "type": "wait", "status": "SUCCEEDED", "startTime": 1741081264000}]}',
+    )
+    assert [(e.ref, e.signal) for e in read(path, "spinnaker-executions")] == [
+        ("execution 1", Signal.DEPLOY),
+        ("execution 1 stage 1", Signal.ROLLBACK),
+        ("execution 1 stage 2", None),
+    ]
+
+
 def test_spinnaker_stage_with_a_string_time_is_skipped(tmp_path: Path) -> None:
     path = write(
         tmp_path,

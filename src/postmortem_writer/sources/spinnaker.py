@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from postmortem_writer.errors import InputError
@@ -17,6 +18,8 @@ from postmortem_writer.sources.base import (
 )
 from postmortem_writer.sources.deploys import ROLLBACK_WORDS
 from postmortem_writer.timeparse import epoch_instant
+
+_ROLLBACK_STAGE = re.compile(r"rollback|undorollout", re.IGNORECASE)
 
 _Record = tuple[dict[str, Any], dict[str, Any] | None, str]
 """An execution, one of its stages (``None`` for the execution itself), and which moment: start or end."""
@@ -84,6 +87,10 @@ class SpinnakerExecutionsAdapter:
             kind_of = stage.get("type")
             text = f"Spinnaker stage {stage.get('name') or kind_of} ({kind_of}) of {name}: {stage.get('status')}"
             actor, actor_kind = "Spinnaker", ActorKind.SYSTEM
+            # Deploy stages repeat the execution's start; a rollback stage (rollbackServerGroup,
+            # undoRolloutManifest) inside any pipeline is a rollback of its own.
+            if _ROLLBACK_STAGE.search(str(kind_of)):
+                signal = Signal.ROLLBACK
         elif moment == "start":
             trigger = as_object(execution.get("trigger"))
             auth = as_object(execution.get("authentication"))
