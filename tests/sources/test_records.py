@@ -121,6 +121,19 @@ def test_map_reads_a_file_detection_cannot(tmp_path: Path) -> None:
     assert (event.ts, event.text) == (T0, "ok")
 
 
+def test_map_on_a_file_a_specific_format_reads_says_it_was_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "deploys.csv"
+    path.write_text("time,service,notes\n2025-03-04T09:17:05Z,checkout,shipped it\n", encoding="utf-8")
+    loaded = load_sources([path], SourceOptions(field_map={"text": "notes"}))
+    assert [record.format for record in loaded.inputs] == ["deploy-history"]
+    assert loaded.warnings == [
+        f"{path}: read as deploy-history, so --map was not used (--source-format records applies it)"
+    ]
+    forced = load_sources([path], SourceOptions(field_map={"text": "notes"}, source_format="records"))
+    assert [(e.text, e.actor) for e in forced.events] == [("shipped it", "unknown")]
+    assert forced.warnings == []
+
+
 def test_mapped_field_missing_from_the_file_is_one_clear_error(tmp_path: Path) -> None:
     expected = r"log\.csv: --map text=msg: no field 'msg' in this file \(fields: ts, message\)"
     with pytest.raises(InputError, match=expected):

@@ -148,6 +148,11 @@ def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, str
             raise InputError(_unread(doc), path=doc.name)
         loaded.warnings.append(f"{doc.name}: skipped, {_unread(doc)}")
         return
+    if options.field_map is not None and adapter is not _RECORDS and _RECORDS.shaped(doc):
+        # The user named fields for this file, most likely; say why they were not used.
+        loaded.warnings.append(
+            f"{doc.name}: read as {adapter.name}, so --map was not used (--source-format records applies it)"
+        )
     loaded.add(doc.name, adapter.name, hashlib.sha256(doc.data).hexdigest(), adapter.parse(doc, options))
 
 
