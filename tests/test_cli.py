@@ -159,6 +159,34 @@ def _bad(tmp_path: Path, name: str, content: bytes) -> Path:
             r"unknown time zone 'Mars/Olympus'",
             id="bad-zone",
         ),
+        pytest.param(
+            "log.csv",
+            b"ts,message\n2025-03-04T09:17:05Z,hi there\n",
+            ["--map", "time:ts"],
+            r"--map 'time:ts': expected ROLE=FIELD pairs",
+            id="bad-map-syntax",
+        ),
+        pytest.param(
+            "log.csv",
+            b"ts,message\n2025-03-04T09:17:05Z,hi there\n",
+            ["--map", "text=msg"],
+            r"log\.csv: --map text=msg: no field 'msg' in this file \(fields: ts, message\)",
+            id="mapped-field-missing",
+        ),
+        pytest.param(
+            "deployments.json",
+            b'[{"id": 1, "sha": "abc", "environment": "production", "created_at": "2025-03-04T09:00:00Z"}]',
+            [],
+            r"deployments\.json: not a format we read; nearest: github-deployments \(.*lacks statuses_url",
+            id="nearest-candidates",
+        ),
+        pytest.param(
+            "rollout.txt",
+            b"deployment.apps/checkout \nREVISION  CHANGE-CAUSE\n12        <none>\n",
+            [],
+            r"no events found in the sources \(skipped .*line 3: revision 12 \(<none>\) has no time",
+            id="rollout-history-alone",
+        ),
     ],
 )
 @pytest.mark.parametrize("command", ["draft", "ingest"])
@@ -186,6 +214,19 @@ def test_missing_path_is_one_line(tmp_path: Path) -> None:
     result = run("draft", str(tmp_path / "nope.json"))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: {tmp_path / 'nope.json'}: no such file or folder"
+
+
+def test_map_names_the_fields_of_records(tmp_path: Path) -> None:
+    path = _bad(tmp_path, "app.jsonl", b'{"at": 1741079825, "log": {"msg": "pool exhausted"}, "host": "web-1"}\n')
+    result = run("ingest", str(path), "--map", "time=at,text=log.msg,actor=host", "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    event = json.loads(result.stdout)
+    assert (event["ts"], event["text"], event["actor"], event["format"]) == (
+        "2025-03-04T09:17:05.000000Z",
+        "pool exhausted",
+        "web-1",
+        "records",
+    )
 
 
 def test_source_format_override(tmp_path: Path) -> None:

@@ -68,6 +68,10 @@ class Signal(StrEnum):
     PAGE_RESOLVED = "page.resolved"
     DEPLOY = "deploy"
     ROLLBACK = "rollback"
+    CONFIG_CHANGE = "config.change"
+    # A commit or a CI run is not a shipped change: citable evidence, never a timeline row by itself.
+    COMMIT = "commit"
+    BUILD = "build"
     TOPIC = "chat.topic"
 
 

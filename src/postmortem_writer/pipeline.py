@@ -32,7 +32,9 @@ def ingest(paths: list[Path], options: SourceOptions) -> Ingested:
     loaded = load_sources(paths, options)
     if not loaded.events:
         names = ", ".join(str(p) for p in paths)
-        raise InputError("no events found in the sources", path=names)
+        # The skips say why (every record malformed, a format that carries no times): show the first.
+        why = f" ({loaded.warnings[0]})" if loaded.warnings else ""
+        raise InputError(f"no events found in the sources{why}", path=names)
     return Ingested(EventStream(loaded.events), loaded.inputs, loaded.warnings)
 
 

@@ -29,6 +29,19 @@ def from_epoch(seconds: str | int | float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
+def from_epoch_ms(millis: int) -> datetime:
+    """UTC time of an epoch value in milliseconds, exact (no float rounding of the fraction)."""
+    return from_epoch(f"{millis // 1000}.{millis % 1000:03d}")
+
+
+def epoch_instant(value: str | int | float, *, millis: bool, path: str, position: str) -> datetime:
+    """UTC time of an epoch value read from a file; one out of any calendar's range is an InputError."""
+    try:
+        return from_epoch_ms(int(float(value))) if millis else from_epoch(value)
+    except (OverflowError, OSError, ValueError):
+        raise InputError(f"epoch time {value!r} is out of range", path=path, position=position) from None
+
+
 def parse_instant(value: str, *, tz: tzinfo | None, path: str, position: str, day: date | None = None) -> datetime:
     """An aware UTC datetime from an ISO-8601 or other common date-time string.
 
@@ -53,6 +66,7 @@ _PROBES = (datetime(2000, 1, 1), datetime(2001, 2, 2))
 def _parse_loose(text: str, value: str, day: date | None, *, path: str, position: str) -> datetime:
     try:
         first, second = (dateutil_parser.parse(text, default=probe) for probe in _PROBES)
+        first.utcoffset()  # dateutil accepts offsets such as +9901 that a datetime cannot hold
     except (ValueError, OverflowError):
         raise InputError(f"cannot read {value!r} as a date and time", path=path, position=position) from None
     missing = [name for name in ("year", "month", "day") if getattr(first, name) != getattr(second, name)]

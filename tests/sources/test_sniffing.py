@@ -59,6 +59,39 @@ CASES = [
     pytest.param(("chat.txt", b"\n[09:17] Priya: I'm IC\n\n"), "chat-text", id="chat-one-transcript-line"),
     pytest.param(("chat.txt", b"2025-03-04 09:17 Priya: only one line\n"), "chat-text", id="chat-one-dated-line"),
     pytest.param(("irc.log", b"[09:17:05] <priya> I'm IC\n"), "chat-text", id="chat-one-irc-line"),
+    # Deploy and change tools, each sample under its FORMATS.md sniffing rule.
+    pytest.param(SAMPLES / "github" / "deployments.json", "github-deployments", id="github-deployments"),
+    pytest.param(
+        SAMPLES / "github" / "deployment_statuses_2048011876.json", "github-deployments", id="github-statuses"
+    ),
+    pytest.param(SAMPLES / "github" / "workflow_runs.json", "github-actions-runs", id="github-runs"),
+    pytest.param(SAMPLES / "argocd" / "application_checkout.json", "argocd-application", id="argocd-json"),
+    pytest.param(SAMPLES / "argocd" / "argocd_app_history_checkout.txt", "argocd-history-text", id="argocd-text"),
+    pytest.param(
+        ("history.txt", b"ID  DATE                           REVISION\n1   2025-03-04 10:02:37 +0100 CET  v1\n"),
+        "argocd-history-text",
+        id="argocd-text-single-source",
+    ),
+    pytest.param(SAMPLES / "kubernetes" / "events_checkout.json", "kubernetes-events", id="k8s-events"),
+    pytest.param(SAMPLES / "kubernetes" / "replicasets_checkout.json", "kubernetes-replicasets", id="k8s-rs"),
+    pytest.param(
+        SAMPLES / "kubernetes" / "kubectl_rollout_history_checkout.txt",
+        "kubectl-rollout-history",
+        id="k8s-rollout-history",
+    ),
+    pytest.param(SAMPLES / "git" / "git_log_default.txt", "git-log", id="git-default"),
+    pytest.param(SAMPLES / "git" / "git_log_pretty.tsv", "git-log", id="git-pretty-tabs"),
+    pytest.param(SAMPLES / "git" / "git_log_pretty_us_rs.txt", "git-log", id="git-pretty-separators"),
+    pytest.param(
+        ("git.log", b"c0ffee5|2025-03-04T11:05:19+01:00|Zoe|Merge pull request #4815\n"), "git-log", id="git-pipes"
+    ),
+    pytest.param(SAMPLES / "heroku" / "releases_acme-checkout-admin.json", "heroku-releases", id="heroku"),
+    pytest.param(SAMPLES / "spinnaker" / "executions_checkout.json", "spinnaker-executions", id="spinnaker"),
+    pytest.param(
+        ("log.jsonl", b'{"@timestamp": "2025-03-04T09:00:00Z", "message": "pool exhausted", "host": "web-1"}\n'),
+        "records",
+        id="records-jsonl",
+    ),
     # Inputs no adapter reads.
     pytest.param(("notes.txt", b"Some prose about the weather.\nNothing else.\n"), "not a format we read", id="prose"),
     pytest.param(("blob.bin", b"\x00\x01\x02binary"), "not a text file", id="binary"),
@@ -107,7 +140,7 @@ CASES = [
             b'time,user,text\n2025-03-04 09:17,Priya,I\'m IC\n"10:19 AM",Marco,p99 is 2.4s\n'
             b'09:24,Priya,"Decision: roll back"\n',
         ),
-        "not a format we read",
+        "records",
         id="chat-csv",
     ),
 ]

@@ -54,6 +54,7 @@ def draft(
     tz: str | None,
     date: str | None,
     source_format: str | None,
+    field_map: str | None,
     strict: bool,
     force: bool,
     **model: Any,
@@ -61,10 +62,11 @@ def draft(
     """Write a first draft of a postmortem from incident exports.
 
     PATHS are files, folders or zip archives: a Slack workspace export, copy-pasted chat text,
-    PagerDuty log entries, a deploy history CSV/JSONL, alert exports (PagerDuty, Opsgenie,
-    Alertmanager, Grafana, CloudWatch, Datadog; see `postmortem formats`). A folder is read file
-    by file, each file's format detected from its content. An alert that fires again and again
-    becomes one event with a count and its first and last time.
+    PagerDuty log entries, alert exports (PagerDuty, Opsgenie, Alertmanager, Grafana, CloudWatch,
+    Datadog), deploy history (GitHub, Argo CD, Kubernetes events, git log, Heroku, Spinnaker, a
+    CSV/JSONL), or any records with a time and a text field (see `postmortem formats`). A folder
+    is read file by file, each file's format detected from its content. An alert that fires again
+    and again becomes one event with a count and its first and last time.
 
     Every timeline entry, factor and action item cites event ids (E1, E2, …) listed with their
     source file and position in the draft's appendix.
@@ -81,9 +83,10 @@ def draft(
       postmortem draft chat.txt --date 2025-03-04 --tz Europe/Berlin
       postmortem draft slack-export.zip pd-log.json --format json -o draft.json
       postmortem draft alertmanager-webhooks.jsonl opsgenie-alert.json cloudwatch-history.json
+      postmortem draft chat.txt argocd-app.json events.json git.log --tz UTC --date 2025-03-04
       OPENAI_BASE_URL=http://localhost:11434/v1 postmortem draft export.zip --model llama3.1 -o pm.md
     """
-    ingested = read_sources(paths, tz, date, source_format)
+    ingested = read_sources(paths, tz, date, source_format, field_map)
     session = open_llm(model)
     bar = ProgressBar("analysing")
     try:

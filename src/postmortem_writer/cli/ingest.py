@@ -23,7 +23,12 @@ from postmortem_writer.render import cell
 )
 @source_options
 def ingest(
-    paths: tuple[Path, ...], output_format: str, tz: str | None, date: str | None, source_format: str | None
+    paths: tuple[Path, ...],
+    output_format: str,
+    tz: str | None,
+    date: str | None,
+    source_format: str | None,
+    field_map: str | None,
 ) -> None:
     """Read incident exports and print the normalised event stream.
 
@@ -34,8 +39,9 @@ def ingest(
     Examples:
       postmortem ingest fixtures/incidents/inc-2025-0304/sources
       postmortem ingest chat.txt --date 2025-03-04 --tz UTC --format jsonl
+      postmortem ingest app-log.jsonl --map time=@timestamp,text=log.message,actor=host
     """
-    ingested = read_sources(paths, tz, date, source_format)
+    ingested = read_sources(paths, tz, date, source_format, field_map)
     if output_format == "jsonl":
         for event in ingested.stream:
             click.echo(event.model_dump_json(exclude_none=False))

@@ -30,6 +30,7 @@ SIGNAL_KINDS: dict[Signal, TimelineKind] = {
     Signal.ALERT_RESOLVED: _K.RESOLUTION,
     Signal.DEPLOY: _K.CHANGE,
     Signal.ROLLBACK: _K.MITIGATION,
+    Signal.CONFIG_CHANGE: _K.CHANGE,
     Signal.TOPIC: _K.COMMUNICATION,
 }
 

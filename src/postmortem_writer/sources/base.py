@@ -9,7 +9,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from functools import cached_property
@@ -46,11 +46,15 @@ def guess_actor_kind(name: str) -> ActorKind:
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """What the user told us about the sources: zone and day for zone-less or date-less times."""
+    """What the user told us about the sources: zone and day for zone-less or date-less times.
+
+    ``field_map`` (``--map``) names the time, text and actor fields of generic records.
+    """
 
     tz: tzinfo | None = None
     date: date | None = None
     source_format: str | None = None
+    field_map: Mapping[str, str] | None = None
 
 
 # The json module recurses once per nesting level; no export nests anywhere near a thousand deep.
@@ -281,3 +285,20 @@ def csv_records(path: str, text: str) -> Iterator[tuple[str, dict[str, str] | In
         if any(cell.strip() for cell in row):
             yield f"line {start}", dict(zip(header, row, strict=False))
         start = reader.line_num + 1
+
+
+def record_object(record: Any, path: str, position: str) -> dict[str, Any]:
+    """``record`` as a JSON object, or the InputError that skips it."""
+    if not isinstance(record, dict):
+        raise InputError("record is not a JSON object", path=path, position=position)
+    return record
+
+
+def first_object(data: Any) -> dict[str, Any] | None:
+    """The first element of a JSON array when it is an object (what sniffers look at)."""
+    return data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (for optional nested objects)."""
+    return value if isinstance(value, dict) else {}

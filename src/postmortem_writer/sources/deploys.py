@@ -22,7 +22,8 @@ _ALIASES = {
     "actor": ("actor", "user", "author", "deployer"),
     "description": ("description", "message", "notes", "summary"),
 }
-_ROLLBACK = re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|revert(?:ed|ing|s)?)\b", re.IGNORECASE)
+# Shared with the other deploy adapters: how a description says it undoes a change.
+ROLLBACK_WORDS = re.compile(r"\b(?:roll(?:ed|ing)?[ -]?back|revert(?:ed|ing|s)?)\b", re.IGNORECASE)
 
 
 class DeployHistoryAdapter:
@@ -33,6 +34,10 @@ class DeployHistoryAdapter:
     description = "Deploy history as CSV, JSON Lines or a JSON array (time, service, version, actor, description)"
     hint = "CSV header or JSON keys with a time column (time/timestamp/date/created_at) and service or version"
     example = "postmortem draft deploys.csv"
+    signature = (
+        ("a time column", *_ALIASES["time"]),
+        ("a service or version column", *_ALIASES["service"], *_ALIASES["version"]),
+    )
 
     def sniff(self, doc: Document) -> bool:
         """True when the first record has a time field and a service or version field."""
@@ -41,10 +46,13 @@ class DeployHistoryAdapter:
         except InputError:
             return False
         if doc.looks_like_json():
-            first = _first_json_record(text) or {}
+            first = first_json_record(text) or {}
             # Only scalar values count, so API objects with a nested "service" reference are not claimed.
             return _has_deploy_fields(key for key, value in first.items() if isinstance(value, str | int | float))
-        header = next(csv.reader(io.StringIO(text)), [])
+        try:
+            header = next(csv.reader(io.StringIO(text, newline=None)), [])
+        except csv.Error:
+            return False
         return _has_deploy_fields(header)
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
@@ -74,7 +82,7 @@ class DeployHistoryAdapter:
         if not fields["time"]:
             raise InputError("deploy record has no time", path=path, position=position)
         service, version, description = fields["service"], fields["version"], fields["description"]
-        rollback = bool(_ROLLBACK.search(f"{version} {description}"))
+        rollback = bool(ROLLBACK_WORDS.search(f"{version} {description}"))
         if rollback:
             # The version column is what runs after the row (Heroku numbers a rollback as a new
             # release), so say "now at", not "to": the target may be another release.
@@ -120,7 +128,8 @@ def _fields(record: dict[str, Any]) -> dict[str, str]:
     return fields
 
 
-def _first_json_record(text: str) -> dict[str, Any] | None:
+def first_json_record(text: str) -> dict[str, Any] | None:
+    """The first object of a JSON array or of JSON Lines, for sniffing; ``None`` if there is none."""
     stripped = text.lstrip()
     try:
         if stripped.startswith("["):

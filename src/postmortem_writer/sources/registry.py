@@ -9,20 +9,33 @@ from pathlib import Path
 from postmortem_writer.errors import InputError, UsageError
 from postmortem_writer.models import Event, InputFile
 from postmortem_writer.sources.alertmanager import AlertmanagerAdapter
+from postmortem_writer.sources.argocd import ArgoCDApplicationAdapter, ArgoCDHistoryTextAdapter
 from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, DocumentAdapter, Parsed, SourceOptions
 from postmortem_writer.sources.chat_text import ChatTextAdapter
 from postmortem_writer.sources.cloudwatch import CloudWatchAlarmHistoryAdapter
 from postmortem_writer.sources.collapse import REPEATED, collapse_alerts
 from postmortem_writer.sources.datadog import DatadogEventsAdapter
 from postmortem_writer.sources.deploys import DeployHistoryAdapter
+from postmortem_writer.sources.git_log import GitLogAdapter
+from postmortem_writer.sources.github_actions import GitHubActionsRunsAdapter
+from postmortem_writer.sources.github_deployments import GitHubDeploymentsAdapter
 from postmortem_writer.sources.grafana import GrafanaWebhookAdapter
+from postmortem_writer.sources.heroku_releases import HerokuReleasesAdapter
+from postmortem_writer.sources.kubectl_rollout import KubectlRolloutHistoryAdapter
+from postmortem_writer.sources.kubernetes_events import KubernetesEventsAdapter
+from postmortem_writer.sources.kubernetes_replicasets import KubernetesReplicaSetsAdapter
+from postmortem_writer.sources.nearest import nearest
 from postmortem_writer.sources.opsgenie import OpsgenieAdapter
 from postmortem_writer.sources.pagerduty import PagerDutyIncidentsAdapter, PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.pagerduty_csv import PagerDutyCsvAdapter
+from postmortem_writer.sources.records import RecordsAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
+from postmortem_writer.sources.spinnaker import SpinnakerExecutionsAdapter
 
 # Past this many, one file's skips are summed up rather than listed: a thousand warnings hide the rest.
 _SKIPS_SHOWN = 20
+
+_RECORDS = RecordsAdapter()
 
 # Order matters: the most specific formats come first, catch-alls (plain text) last.
 BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(),)
@@ -35,7 +48,18 @@ DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     GrafanaWebhookAdapter(),
     CloudWatchAlarmHistoryAdapter(),
     DatadogEventsAdapter(),
+    GitHubDeploymentsAdapter(),
+    GitHubActionsRunsAdapter(),
+    ArgoCDApplicationAdapter(),
+    ArgoCDHistoryTextAdapter(),
+    KubernetesEventsAdapter(),
+    KubernetesReplicaSetsAdapter(),
+    KubectlRolloutHistoryAdapter(),
+    GitLogAdapter(),
+    HerokuReleasesAdapter(),
+    SpinnakerExecutionsAdapter(),
     DeployHistoryAdapter(),
+    _RECORDS,
     ChatTextAdapter(),
 )
 
@@ -139,12 +163,14 @@ def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, str
         _raise_if_malformed_json(doc)
         if strict:
             _ = doc.text  # a binary or non-UTF-8 file gets that error, which says more than "unknown format"
-            raise InputError(
-                f"not a format we read (known: {', '.join(adapter_names())}; force one with --source-format)",
-                path=doc.name,
-            )
-        loaded.warnings.append(f"{doc.name}: skipped, not a format we read")
+            raise InputError(_unread(doc), path=doc.name)
+        loaded.warnings.append(f"{doc.name}: skipped, {_unread(doc)}")
         return
+    if options.field_map is not None and adapter is not _RECORDS and _RECORDS.shaped(doc):
+        # The user named fields for this file, most likely; say why they were not used.
+        loaded.warnings.append(
+            f"{doc.name}: read as {adapter.name}, so --map was not used (--source-format records applies it)"
+        )
     loaded.add(doc.name, adapter.name, hashlib.sha256(doc.data).hexdigest(), adapter.parse(doc, options))
 
 
@@ -157,7 +183,21 @@ def _pick(doc: Document, options: SourceOptions) -> DocumentAdapter | None:
     for adapter in DOCUMENT_ADAPTERS:
         if adapter.sniff(doc):
             return adapter
+    # With --map the user has named the fields, so any records file is theirs to read.
+    if options.field_map is not None and _RECORDS.shaped(doc):
+        return _RECORDS
     return None
+
+
+def _unread(doc: Document) -> str:
+    """Why no adapter took ``doc``: the formats it came closest to, what they lack, and the ways out."""
+    candidates = nearest(doc, DOCUMENT_ADAPTERS)
+    if not candidates:
+        return f"not a format we read (known: {', '.join(adapter_names())}; force one with --source-format)"
+    return (
+        f"not a format we read; nearest: {', '.join(c.describe() for c in candidates)}. "
+        "Force one with --source-format NAME, or name the fields of records with --map time=FIELD,text=FIELD"
+    )
 
 
 def _raise_if_malformed_json(doc: Document) -> None:
