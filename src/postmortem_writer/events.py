@@ -16,7 +16,7 @@ class EventStream:
     """
 
     def __init__(self, events: Iterable[Event]):
-        indexed = list(enumerate(events))
+        indexed = list(enumerate(_unique(events)))
         # The position within the whole input keeps equal-time events in file order, which is
         # only ever a tie-breaker, never the primary key.
         indexed.sort(key=lambda pair: (pair[1].ts, pair[1].source, pair[0]))
@@ -51,3 +51,16 @@ class EventStream:
     def events(self) -> list[Event]:
         """The events in stream order (a copy of the list, the same event objects)."""
         return list(self._events)
+
+
+def _unique(events: Iterable[Event]) -> Iterator[Event]:
+    """The events less repeats: one message saved in two files (a Slack thread parent in both a
+    ``conversations.history`` and a ``conversations.replies`` page) is one event, the first read."""
+    seen: set[tuple[str, str, object]] = set()
+    for event in events:
+        if event.native_id is not None:
+            key = (event.format, event.native_id, event.ts)
+            if key in seen:
+                continue
+            seen.add(key)
+        yield event

@@ -35,6 +35,8 @@ CASES = [
         "pagerduty-log-entries",
         id="pd-bare-list",
     ),
+    pytest.param(SAMPLES / "slack" / "api" / "conversations.history.page1.json", "slack-api", id="slack-api-history"),
+    pytest.param(SAMPLES / "slack" / "api" / "conversations.replies.json", "slack-api", id="slack-api-replies"),
     pytest.param(INCIDENT / "deploys.csv", "deploy-history", id="deploys-csv"),
     pytest.param(SAMPLES / "deploys" / "deploys.jsonl", "deploy-history", id="deploys-jsonl"),
     pytest.param(SAMPLES / "deploys" / "deploys.json", "deploy-history", id="deploys-json-array"),
@@ -62,9 +64,6 @@ CASES = [
     pytest.param(("blob.bin", b"\x00\x01\x02binary"), "not a text file", id="binary"),
     pytest.param(("latin1.txt", "Zoë  10:17 AM\n".encode("latin-1")), "not UTF-8 text", id="not-utf8"),
     pytest.param(("pd.json", b'{"log_entries": [\n  {"id": "R1",\n'), "3:1: malformed JSON", id="malformed-json"),
-    pytest.param(
-        SAMPLES / "slack" / "api" / "conversations.history.page1.json", "not a format we read", id="slack-api-json"
-    ),
     pytest.param(SAMPLES / "pagerduty" / "incident_Q1VX8CHKL4TZ0R.json", "not a format we read", id="pd-incident"),
     pytest.param(
         SAMPLES / "pagerduty" / "incidents_analytics_export.csv", "not a format we read", id="pd-analytics-csv"

@@ -12,6 +12,7 @@ from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, Docu
 from postmortem_writer.sources.chat_text import ChatTextAdapter
 from postmortem_writer.sources.deploys import DeployHistoryAdapter
 from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
+from postmortem_writer.sources.slack_api import SlackApiAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
 
 # Past this many, one file's skips are summed up rather than listed: a thousand warnings hide the rest.
@@ -20,6 +21,7 @@ _SKIPS_SHOWN = 20
 # Order matters: the most specific formats come first, catch-alls (plain text) last.
 BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(),)
 DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
+    SlackApiAdapter(),
     PagerDutyLogEntriesAdapter(),
     DeployHistoryAdapter(),
     ChatTextAdapter(),

@@ -75,7 +75,7 @@ class SlackNames:
             source=source,
             format=fmt,
             kind=SourceKind.CHAT,
-            ref=f"{channel} ts {ts}",
+            ref=f"{channel} ts {ts}".lstrip(),
             actor=self._bot_name(message) if is_bot else self._user_name(user_id, message.get("user_profile")),
             actor_kind=actor_kind,
             text=self._content(message),
