@@ -14,6 +14,7 @@ from postmortem_writer.sources.deploys import DeployHistoryAdapter
 from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.slack_api import SlackApiAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
+from postmortem_writer.sources.teams import TeamsAdapter
 
 # Past this many, one file's skips are summed up rather than listed: a thousand warnings hide the rest.
 _SKIPS_SHOWN = 20
@@ -24,6 +25,7 @@ DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     SlackApiAdapter(),
     PagerDutyLogEntriesAdapter(),
     DeployHistoryAdapter(),
+    TeamsAdapter(),
     ChatTextAdapter(),
 )
 
