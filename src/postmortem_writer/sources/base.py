@@ -42,6 +42,11 @@ def guess_actor_kind(name: str) -> ActorKind:
     return ActorKind.HUMAN
 
 
+def as_object(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: optional nested objects may be null or absent."""
+    return value if isinstance(value, dict) else {}
+
+
 @dataclass(frozen=True)
 class SourceOptions:
     """What the user told us about the sources: zone and day for zone-less or date-less times."""

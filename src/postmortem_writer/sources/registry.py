@@ -11,6 +11,7 @@ from postmortem_writer.models import Event, InputFile
 from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, DocumentAdapter, Parsed, SourceOptions
 from postmortem_writer.sources.chat_text import ChatTextAdapter
 from postmortem_writer.sources.deploys import DeployHistoryAdapter
+from postmortem_writer.sources.discord import DiscordAdapter
 from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.slack_api import SlackApiAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
@@ -26,6 +27,7 @@ DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     PagerDutyLogEntriesAdapter(),
     DeployHistoryAdapter(),
     TeamsAdapter(),
+    DiscordAdapter(),
     ChatTextAdapter(),
 )
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object
 from postmortem_writer.sources.html_text import html_to_text
 from postmortem_writer.timeparse import parse_instant
 
@@ -123,7 +123,7 @@ def _name(party: dict[str, Any], names: dict[str, str], fallback: str) -> str:
 
 
 def _text(message: dict[str, Any], names: dict[str, str]) -> str:
-    body: dict[str, Any] = message["body"] if isinstance(message.get("body"), dict) else {}
+    body = as_object(message.get("body"))
     content = str(body.get("content") or "")
     if body.get("contentType") == "html":
         mentions = {str(m.get("id")): m for m in message.get("mentions") or [] if isinstance(m, dict)}
