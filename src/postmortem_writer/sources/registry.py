@@ -12,6 +12,7 @@ from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, Docu
 from postmortem_writer.sources.chat_text import ChatTextAdapter
 from postmortem_writer.sources.deploys import DeployHistoryAdapter
 from postmortem_writer.sources.discord import DiscordAdapter
+from postmortem_writer.sources.mattermost import MattermostAdapter
 from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.slack_api import SlackApiAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
@@ -28,6 +29,7 @@ DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     DeployHistoryAdapter(),
     TeamsAdapter(),
     DiscordAdapter(),
+    MattermostAdapter(),
     ChatTextAdapter(),
 )
 

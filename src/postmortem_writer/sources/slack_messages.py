@@ -114,7 +114,7 @@ class SlackNames:
         # Alerting integrations post an empty ``text`` and put everything in attachments; Block
         # Kit and file names are the last resort so no message becomes an empty event.
         parts = [str(message.get("text") or "")]
-        parts += [_attachment_text(a) for a in message.get("attachments") or [] if isinstance(a, dict)]
+        parts += [attachment_text(a) for a in message.get("attachments") or [] if isinstance(a, dict)]
         text = "\n".join(part for part in parts if part.strip())
         if not text:
             text = "\n".join(_block_texts(message.get("blocks") or []))
@@ -146,7 +146,8 @@ class SlackNames:
         return f"{label} ({target})" if label and label != target else target
 
 
-def _attachment_text(attachment: dict[str, Any]) -> str:
+def attachment_text(attachment: dict[str, Any]) -> str:
+    """The text of a Slack-style legacy attachment (Mattermost webhooks post them too)."""
     lines = [str(attachment[key]) for key in ("pretext", "title", "text") if attachment.get(key)]
     for field_ in attachment.get("fields") or []:
         if isinstance(field_, dict):
