@@ -17,12 +17,13 @@ from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.slack_api import SlackApiAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
 from postmortem_writer.sources.teams import TeamsAdapter
+from postmortem_writer.sources.zulip import ZulipApiAdapter, ZulipExportAdapter
 
 # Past this many, one file's skips are summed up rather than listed: a thousand warnings hide the rest.
 _SKIPS_SHOWN = 20
 
 # Order matters: the most specific formats come first, catch-alls (plain text) last.
-BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(),)
+BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(), ZulipExportAdapter())
 DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     SlackApiAdapter(),
     PagerDutyLogEntriesAdapter(),
@@ -30,6 +31,7 @@ DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     TeamsAdapter(),
     DiscordAdapter(),
     MattermostAdapter(),
+    ZulipApiAdapter(),
     ChatTextAdapter(),
 )
 
