@@ -17,6 +17,7 @@ from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.slack_api import SlackApiAdapter
 from postmortem_writer.sources.slack_export import SlackExportAdapter
 from postmortem_writer.sources.teams import TeamsAdapter
+from postmortem_writer.sources.timestamped_log import TimestampedLogAdapter
 from postmortem_writer.sources.zulip import ZulipApiAdapter, ZulipExportAdapter
 
 # Past this many, one file's skips are summed up rather than listed: a thousand warnings hide the rest.
@@ -33,6 +34,7 @@ DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     MattermostAdapter(),
     ZulipApiAdapter(),
     ChatTextAdapter(),
+    TimestampedLogAdapter(),
 )
 
 
