@@ -110,8 +110,11 @@ class TimestampedLogAdapter:
         "Plain-text log whose lines start with a timestamp: ISO 8601, '2025-03-04 09:17:05,123', syslog "
         "'Mar  4 09:17:05', '[04/Mar/2025:09:17:05 +0000]', RFC 2822, epoch seconds or milliseconds"
     )
-    hint = "most lines start with a timestamp; lines without one continue the line above; zone-less needs --tz"
-    example = "postmortem draft app.log --tz UTC  (syslog without a year: add --date 2025-03-04)"
+    hint = (
+        "two of the first lines (and a quarter of them) start with a timestamp; lines without one continue "
+        "the line above; zone-less times need --tz, syslog times (no year) also --date"
+    )
+    example = "postmortem draft /var/log/syslog --tz UTC --date 2025-03-04"
 
     def sniff(self, doc: Document) -> bool:
         """True when two of the first non-blank lines (or the only one) start with a time, and a quarter of them do.
