@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 from postmortem_writer.models import Event
 
@@ -56,11 +57,11 @@ class EventStream:
 def _unique(events: Iterable[Event]) -> Iterator[Event]:
     """The events less repeats: one message saved in two files (a Slack thread parent in both a
     ``conversations.history`` and a ``conversations.replies`` page) is one event, the first read."""
-    seen: set[tuple[str, str, object]] = set()
+    seen: dict[tuple[str, str], datetime] = {}
     for event in events:
         if event.native_id is not None:
-            key = (event.format, event.native_id, event.ts)
-            if key in seen:
+            key = (event.format, event.native_id)
+            if seen.get(key) == event.ts:
                 continue
-            seen.add(key)
+            seen.setdefault(key, event.ts)
         yield event

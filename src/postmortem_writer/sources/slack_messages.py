@@ -49,6 +49,7 @@ class SlackNames:
         self.channels: dict[str, str] = {
             str(channel.get("id")): channel["name"] for channel in channels if isinstance(channel.get("name"), str)
         }
+        self._names: dict[Any, str] = {}
         self.bots = {
             user["profile"]["bot_id"]: user
             for user in self.users.values()
@@ -87,16 +88,23 @@ class SlackNames:
         )
 
     def _user_name(self, user_id: Any, snapshot: Any = None) -> str:
-        # The full name comes first (not Slack's display name) so people match the names other
-        # sources (PagerDuty, pasted chat) give them.
+        # Every message asks for its author's name: work each listed user's out once.
+        known = self._names.get(user_id)
+        if known is not None:
+            return known
         user = self.users.get(str(user_id))
         names: tuple[Any, ...] = ()
         if user is not None:
+            # The full name comes first (not Slack's display name) so people match the names other
+            # sources (PagerDuty, pasted chat) give them.
             profile = user.get("profile") or {}
             names = (profile.get("real_name"), user.get("real_name"), profile.get("display_name"), user.get("name"))
         elif isinstance(snapshot, dict):
             names = (snapshot.get("real_name"), snapshot.get("display_name"), snapshot.get("name"))
-        return next((name for name in names if isinstance(name, str) and name.strip()), str(user_id or "unknown"))
+        name = next((name for name in names if isinstance(name, str) and name.strip()), str(user_id or "unknown"))
+        if user is not None:
+            self._names[user_id] = name
+        return name
 
     def _bot_name(self, message: dict[str, Any]) -> str:
         profile = message.get("bot_profile") or {}
@@ -125,7 +133,10 @@ class SlackNames:
 
     def _plain(self, mrkdwn: str) -> str:
         """Slack mrkdwn with mentions, channels and links spelled out as a reader sees them."""
-        converted = _TOKEN.sub(lambda match: self._token(match.group(1)), mrkdwn)
+        # Most messages have neither tokens nor entities; the checks are cheaper than the passes.
+        converted = _TOKEN.sub(lambda match: self._token(match.group(1)), mrkdwn) if "<" in mrkdwn else mrkdwn
+        if "&" not in converted:
+            return converted
         # Entities are undone only after the <…> tokens are gone, so "&lt;x&gt;" never becomes a token.
         return converted.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
