@@ -57,7 +57,7 @@ def test_malformed_lines_and_posts_are_skipped_with_warnings(tmp_path: Path) -> 
         ("before midnight", datetime(2025, 3, 4, 23, 59, 59, 999000, tzinfo=UTC))
     ]
     assert [w.split(": ", 1)[0] for w in loaded.warnings] == [f"skipped {path}:line 4", f"skipped {path}:line 3"]
-    assert "no numeric 'create_at'" in loaded.warnings[1]
+    assert loaded.warnings[1].endswith("line 3: 'create_at' is None, not a time in epoch milliseconds")
 
 
 def test_unknown_user_keeps_username_and_channel_links_resolve(tmp_path: Path) -> None:

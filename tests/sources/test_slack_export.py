@@ -258,6 +258,7 @@ MESSAGE_ROWS = [
                  "tombstone", id="deleted-thread-parent"),
     pytest.param({"subtype": "pinned_item", "user": "U1", "text": "pinned"}, "pinned_item", id="pin"),
     pytest.param({"hidden": True, "user": "U1", "text": "hidden row"}, "empty", id="hidden-without-subtype"),
+    pytest.param({"user": "U1", "text": "", "attachments": 5}, "empty", id="nothing-to-read"),
     pytest.param({"user": "U1", "text": "a person"}, ActorKind.HUMAN, id="human"),
     pytest.param({"subtype": "me_message", "user": "U1", "text": "is rolling back"}, ActorKind.HUMAN, id="me-message"),
     pytest.param({"subtype": "thread_broadcast", "user": "U1", "text": "also in channel"}, ActorKind.HUMAN,

@@ -75,4 +75,4 @@ def test_markdown_content_and_malformed_messages(tmp_path: Path) -> None:
     assert [(e.text, e.edited, e.ts) for e in loaded.events] == [
         ("@Marco Rossi and @Zoë see #ops > db", True, datetime(2025, 3, 4, 23, 59, 59, tzinfo=UTC))
     ]
-    assert loaded.warnings == [f"skipped {path}:message 2: not a Zulip message (no numeric 'timestamp')"]
+    assert loaded.warnings == [f"skipped {path}:message 2: 'timestamp' is None, not a time in epoch seconds"]

@@ -47,6 +47,11 @@ def as_object(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a JSON array, else an empty one: optional lists may be null, absent or mistyped."""
+    return value if isinstance(value, list) else []
+
+
 @dataclass(frozen=True)
 class SourceOptions:
     """What the user told us about the sources: zone and day for zone-less or date-less times."""

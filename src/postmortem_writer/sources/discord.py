@@ -6,7 +6,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list, as_object
 from postmortem_writer.timeparse import parse_instant
 
 # Message types a person or bot wrote; the rest (joins, pins, calls, thread notices) carry the
@@ -72,14 +72,14 @@ class DiscordAdapter:
 def _text(message: dict[str, Any]) -> str:
     """The content (already rendered by the exporter: mentions are ``@name``), then embeds and files."""
     parts = [str(message.get("content") or "").strip()]
-    for embed in message.get("embeds") or []:
+    for embed in as_list(message.get("embeds")):
         if not isinstance(embed, dict):
             continue
         parts += [str(embed[key]).strip() for key in ("title", "description") if embed.get(key)]
-        for field_ in embed.get("fields") or []:
+        for field_ in as_list(embed.get("fields")):
             if isinstance(field_, dict):
                 parts.append(f"{field_.get('name', '')}: {field_.get('value', '')}".strip(": "))
     if not any(parts):
-        files = [a.get("fileName") for a in message.get("attachments") or [] if isinstance(a, dict)]
+        files = [a.get("fileName") for a in as_list(message.get("attachments")) if isinstance(a, dict)]
         parts += [f"[file: {name}]" for name in files if name]
     return "\n".join(part for part in parts if part)

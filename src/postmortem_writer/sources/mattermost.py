@@ -9,9 +9,9 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object, guess_actor_kind
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list, as_object, guess_actor_kind
 from postmortem_writer.sources.slack_messages import attachment_text
-from postmortem_writer.timeparse import from_epoch
+from postmortem_writer.timeparse import epoch_instant
 
 _MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9._-]*[a-z0-9]|[a-z0-9])", re.IGNORECASE)
 _CHANNEL_LINK = re.compile(r"(?<![\w~])~([a-z0-9][a-z0-9_-]*)", re.IGNORECASE)
@@ -61,7 +61,7 @@ class MattermostAdapter:
             channel = _channel(post, kind)
             names = _Names(people, channels)
             root = _event(self.name, doc.name, position, post, channel, names, None)
-            for number, reply in enumerate(post.get("replies") or [], start=1):
+            for number, reply in enumerate(as_list(post.get("replies")), start=1):
                 try:
                     events.append(
                         _event(self.name, doc.name, f"{position} reply {number}", reply, channel, names, root.native_id)
@@ -111,7 +111,7 @@ def _people(records: Iterator[dict[str, Any]]) -> dict[str, tuple[str, ActorKind
 
 def _channel(post: dict[str, Any], kind: str) -> str:
     if kind == "direct_post":
-        return "dm:" + ",".join(sorted(str(member) for member in post.get("channel_members") or []))
+        return "dm:" + ",".join(sorted(str(member) for member in as_list(post.get("channel_members"))))
     return str(post.get("channel") or "")
 
 
@@ -124,21 +124,23 @@ def _event(
     names: _Names,
     parent: str | None,
 ) -> Event:
-    if not isinstance(post, dict) or not isinstance(post.get("create_at"), int):
-        raise InputError("not a Mattermost post (no numeric 'create_at')", path=path, position=position)
+    if not isinstance(post, dict):
+        raise InputError("not a Mattermost post (not an object)", path=path, position=position)
+    moment = epoch_instant(post.get("create_at"), field="create_at", path=path, position=position, per_second=1000)
     props = as_object(post.get("props"))
     username = str(post.get("user") or "")
     actor, actor_kind = names.people.get(username, (username or "unknown", ActorKind.HUMAN))
     if str(props.get("from_webhook")).lower() == "true" or props.get("from_bot"):
         actor, actor_kind = str(props.get("override_username") or actor), ActorKind.BOT
     parts = [names.plain(str(post.get("message") or ""))]
-    parts += [attachment_text(a) for a in props.get("attachments") or [] if isinstance(a, dict)]
+    parts += [attachment_text(a) for a in as_list(props.get("attachments")) if isinstance(a, dict)]
     if not any(part.strip() for part in parts):
-        parts = [f"[file: {a['path'].rsplit('/', 1)[-1]}]" for a in post.get("attachments") or [] if a.get("path")]
+        paths = [str(as_object(a).get("path") or "") for a in as_list(post.get("attachments"))]
+        parts = [f"[file: {name.rsplit('/', 1)[-1]}]" for name in paths if name]
     # Posts have no id in an export; channel and creation time name one (import de-duplicates on them too).
     native_id = f"{channel}:{post['create_at']}:{username}"
     return Event(
-        ts=from_epoch(f"{post['create_at'] // 1000}.{post['create_at'] % 1000:03d}"),
+        ts=moment,
         source=path,
         format=fmt,
         kind=SourceKind.CHAT,

@@ -8,7 +8,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import Event, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object
 from postmortem_writer.sources.slack_messages import SlackNames
 
 _USER_LISTS = ("users.json", "org_users.json", "users.list.json")
@@ -38,10 +38,9 @@ class SlackApiAdapter:
         parsed = Parsed()
 
         def read(position: str, message: Any) -> Event | None:
-            if not isinstance(message, dict) or not isinstance(message.get("ts"), str):
-                raise InputError("not a Slack message (no 'ts')", path=doc.name, position=position)
             # A saved page does not say its channel; messages from a channel-less page share one key.
-            event = names.event(message, str(message.get("channel") or ""), doc.name, self.name)
+            channel = str(as_object(message).get("channel") or "")
+            event = names.event(message, channel, doc.name, self.name, position)
             if event is None:
                 parsed.dropped[str(message.get("subtype") or "empty")] += 1
             return event

@@ -51,9 +51,7 @@ class SlackExportAdapter:
             channel = relative.parts[0]
 
             def read(position: str, message: Any, channel: str = channel, path: str = doc.name) -> Event | None:
-                if not isinstance(message, dict) or not isinstance(message.get("ts"), str):
-                    raise InputError("not a Slack message (no 'ts')", path=path, position=position)
-                event = workspace.event(message, channel, path, self.name)
+                event = workspace.event(message, channel, path, self.name, position)
                 if event is None:
                     parsed.dropped[str(message.get("subtype") or "empty")] += 1
                 return event

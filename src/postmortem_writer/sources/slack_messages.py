@@ -6,8 +6,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.timeparse import from_epoch
+from postmortem_writer.sources.base import as_list, as_object
+from postmortem_writer.timeparse import epoch_instant
 
 # Housekeeping rows that say nothing about the incident; tombstones are deleted messages.
 _DROPPED_SUBTYPES = frozenset(
@@ -53,17 +55,23 @@ class SlackNames:
         self.bots = {
             user["profile"]["bot_id"]: user
             for user in self.users.values()
-            if isinstance(user.get("profile"), dict) and user["profile"].get("bot_id")
+            if isinstance(user.get("profile"), dict) and isinstance(user["profile"].get("bot_id"), str)
         }
 
-    def event(self, message: dict[str, Any], channel: str, source: str, fmt: str) -> Event | None:
-        """The event for ``message`` (read by the adapter named ``fmt``), or ``None`` for housekeeping rows."""
-        subtype = message.get("subtype")
-        if subtype in _DROPPED_SUBTYPES or message.get("hidden"):
-            return None
+    def event(self, message: Any, channel: str, source: str, fmt: str, position: str) -> Event | None:
+        """The event for ``message`` (read by the adapter named ``fmt``), or ``None`` for housekeeping rows.
+
+        A record that is not a message (no object, no valid ``ts``) is an error naming ``position``.
+        """
+        if not isinstance(message, dict) or not isinstance(message.get("ts"), str):
+            raise InputError("not a Slack message (no 'ts')", path=source, position=position)
         ts: str = message["ts"]
+        moment = epoch_instant(ts, field="ts", path=source, position=position)
+        subtype = message.get("subtype")
+        if (isinstance(subtype, str) and subtype in _DROPPED_SUBTYPES) or message.get("hidden"):
+            return None
         thread_ts = message.get("thread_ts")
-        user_id = message.get("user")
+        user_id = message.get("user") if isinstance(message.get("user"), str) else None
         is_bot = subtype == "bot_message" or "bot_id" in message or bool(self.users.get(str(user_id), {}).get("is_bot"))
         if user_id == "USLACKBOT":
             actor_kind = ActorKind.SYSTEM
@@ -71,15 +79,18 @@ class SlackNames:
             actor_kind = ActorKind.BOT
         else:
             actor_kind = ActorKind.HUMAN
+        text = self._content(message)
+        if not text:
+            return None  # nothing a reader would see: counted as dropped by the caller
         return Event(
-            ts=from_epoch(ts),
+            ts=moment,
             source=source,
             format=fmt,
             kind=SourceKind.CHAT,
             ref=f"{channel} ts {ts}".lstrip(),
             actor=self._bot_name(message) if is_bot else self._user_name(user_id, message.get("user_profile")),
             actor_kind=actor_kind,
-            text=self._content(message),
+            text=text,
             signal=Signal.TOPIC if subtype == "channel_topic" else None,
             native_id=f"{channel}:{ts}",
             parent_native_id=f"{channel}:{thread_ts}" if isinstance(thread_ts, str) and thread_ts != ts else None,
@@ -89,7 +100,7 @@ class SlackNames:
 
     def _user_name(self, user_id: Any, snapshot: Any = None) -> str:
         # Every message asks for its author's name: work each listed user's out once.
-        known = self._names.get(user_id)
+        known = self._names.get(user_id) if isinstance(user_id, str) else None
         if known is not None:
             return known
         user = self.users.get(str(user_id))
@@ -97,23 +108,23 @@ class SlackNames:
         if user is not None:
             # The full name comes first (not Slack's display name) so people match the names other
             # sources (PagerDuty, pasted chat) give them.
-            profile = user.get("profile") or {}
+            profile = as_object(user.get("profile"))
             names = (profile.get("real_name"), user.get("real_name"), profile.get("display_name"), user.get("name"))
         elif isinstance(snapshot, dict):
             names = (snapshot.get("real_name"), snapshot.get("display_name"), snapshot.get("name"))
         name = next((name for name in names if isinstance(name, str) and name.strip()), str(user_id or "unknown"))
-        if user is not None:
+        if user is not None and isinstance(user_id, str):
             self._names[user_id] = name
         return name
 
     def _bot_name(self, message: dict[str, Any]) -> str:
-        profile = message.get("bot_profile") or {}
+        profile = as_object(message.get("bot_profile"))
         for candidate in (message.get("username"), profile.get("name")):
             if isinstance(candidate, str) and candidate.strip():
                 return candidate
-        if message.get("user"):
+        if isinstance(message.get("user"), str):
             return self._user_name(message["user"])
-        bot_user = self.bots.get(message.get("bot_id"))
+        bot_user = self.bots.get(str(message.get("bot_id")))
         if bot_user is not None:
             return self._user_name(bot_user["id"])
         return str(message.get("bot_id") or "bot")
@@ -122,12 +133,12 @@ class SlackNames:
         # Alerting integrations post an empty ``text`` and put everything in attachments; Block
         # Kit and file names are the last resort so no message becomes an empty event.
         parts = [str(message.get("text") or "")]
-        parts += [attachment_text(a) for a in message.get("attachments") or [] if isinstance(a, dict)]
+        parts += [attachment_text(a) for a in as_list(message.get("attachments")) if isinstance(a, dict)]
         text = "\n".join(part for part in parts if part.strip())
         if not text:
-            text = "\n".join(_block_texts(message.get("blocks") or []))
+            text = "\n".join(_block_texts(as_list(message.get("blocks"))))
         if not text:
-            names = [f.get("title") or f.get("name") for f in message.get("files") or [] if isinstance(f, dict)]
+            names = [f.get("title") or f.get("name") for f in as_list(message.get("files")) if isinstance(f, dict)]
             text = "\n".join(f"[file: {name}]" for name in names if name)
         return self._plain(text)
 
@@ -160,7 +171,7 @@ class SlackNames:
 def attachment_text(attachment: dict[str, Any]) -> str:
     """The text of a Slack-style legacy attachment (Mattermost webhooks post them too)."""
     lines = [str(attachment[key]) for key in ("pretext", "title", "text") if attachment.get(key)]
-    for field_ in attachment.get("fields") or []:
+    for field_ in as_list(attachment.get("fields")):
         if isinstance(field_, dict):
             lines.append(f"{field_.get('title', '')}: {field_.get('value', '')}".strip(": "))
     if not lines and attachment.get("fallback"):
@@ -173,7 +184,7 @@ def _block_texts(blocks: list[Any]) -> list[str]:
     for block in blocks:
         if not isinstance(block, dict):
             continue
-        candidates = [block.get("text"), *(block.get("fields") or []), *(block.get("elements") or [])]
+        candidates = [block.get("text"), *as_list(block.get("fields")), *as_list(block.get("elements"))]
         for item in candidates:
             if isinstance(item, dict) and isinstance(item.get("text"), str):
                 texts.append(item["text"])

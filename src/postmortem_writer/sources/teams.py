@@ -9,7 +9,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list, as_object
 from postmortem_writer.sources.html_text import html_to_text
 from postmortem_writer.timeparse import parse_instant
 
@@ -91,7 +91,7 @@ def _known_names(messages: Iterator[Any]) -> dict[str, str]:
         if not isinstance(message, dict):
             continue
         identities = [message.get("from")] + [
-            m.get("mentioned") for m in message.get("mentions") or [] if isinstance(m, dict)
+            m.get("mentioned") for m in as_list(message.get("mentions")) if isinstance(m, dict)
         ]
         for identity in identities:
             for party in _parties(identity):
@@ -126,9 +126,9 @@ def _text(message: dict[str, Any], names: dict[str, str]) -> str:
     body = as_object(message.get("body"))
     content = str(body.get("content") or "")
     if body.get("contentType") == "html":
-        mentions = {str(m.get("id")): m for m in message.get("mentions") or [] if isinstance(m, dict)}
+        mentions = {str(m.get("id")): m for m in as_list(message.get("mentions")) if isinstance(m, dict)}
         content = html_to_text(_AT_RUN.sub(lambda run: _mention(run.group(0), mentions, names), content))
-    cards = [_card_text(a) for a in message.get("attachments") or [] if isinstance(a, dict)]
+    cards = [_card_text(a) for a in as_list(message.get("attachments")) if isinstance(a, dict)]
     return "\n".join(part for part in [content.strip(), *cards] if part)
 
 

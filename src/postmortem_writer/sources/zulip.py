@@ -15,9 +15,9 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Bundle, Document, Parsed, SourceOptions, as_object, guess_actor_kind
+from postmortem_writer.sources.base import Bundle, Document, Parsed, SourceOptions, as_list, as_object, guess_actor_kind
 from postmortem_writer.sources.html_text import html_to_text
-from postmortem_writer.timeparse import from_epoch
+from postmortem_writer.timeparse import epoch_instant
 
 _MESSAGE_FILE = re.compile(r"^messages-\d+\.json$")
 # Markdown mentions (``@**Name**``, silent ``@_**Name**``, ``@**Name|12**``) and channel links (``#**ops>topic**``).
@@ -64,18 +64,20 @@ class ZulipExportAdapter:
                 raise InputError("expected an object with a 'zerver_message' list", path=doc.name)
 
             def read(position: str, message: Any, path: str = doc.name) -> Event:
-                if not isinstance(message, dict) or not isinstance(message.get("date_sent"), int | float):
-                    raise InputError("not a Zulip message (no numeric 'date_sent')", path=path, position=position)
-                actor, kind = people.get(message.get("sender"), (f"user {message.get('sender')}", ActorKind.HUMAN))
+                if not isinstance(message, dict):
+                    raise InputError("not a Zulip message (not an object)", path=path, position=position)
+                sender = str(message.get("sender"))
+                actor, kind = people.get(sender, (f"user {sender}", ActorKind.HUMAN))
                 html = message.get("rendered_content")
                 return _event(
                     self.name,
                     path,
                     position,
                     message,
-                    when=message["date_sent"],
+                    when=message.get("date_sent"),
+                    when_field="date_sent",
                     sender=(actor, kind),
-                    place=places.get(message.get("recipient"), "direct message"),
+                    place=places.get(str(message.get("recipient")), "direct message"),
                     text=html_to_text(html) if isinstance(html, str) else _plain(str(message.get("content") or "")),
                     history=message.get("edit_history"),
                 )
@@ -107,8 +109,8 @@ class ZulipApiAdapter:
         parsed = Parsed()
 
         def read(position: str, message: Any) -> Event:
-            if not isinstance(message, dict) or not isinstance(message.get("timestamp"), int | float):
-                raise InputError("not a Zulip message (no numeric 'timestamp')", path=doc.name, position=position)
+            if not isinstance(message, dict):
+                raise InputError("not a Zulip message (not an object)", path=doc.name, position=position)
             name = str(message.get("sender_full_name") or message.get("sender_email") or "unknown")
             recipient = message.get("display_recipient")
             place = recipient if isinstance(recipient, str) else "direct message"
@@ -119,7 +121,8 @@ class ZulipApiAdapter:
                 doc.name,
                 position,
                 message,
-                when=message["timestamp"],
+                when=message.get("timestamp"),
+                when_field="timestamp",
                 sender=(name, guess_actor_kind(name)),
                 place=place,
                 text=_plain(content) if markdown else html_to_text(content),
@@ -143,33 +146,34 @@ def _export_root(members: list[str]) -> str | None:
     return None
 
 
-def _people(realm: dict[str, Any]) -> dict[Any, tuple[str, ActorKind]]:
+def _people(realm: dict[str, Any]) -> dict[str, tuple[str, ActorKind]]:
     """Name and kind by user id; the cross-realm bots (Notification Bot) are the platform speaking."""
-    people: dict[Any, tuple[str, ActorKind]] = {}
-    for user in realm.get("zerver_userprofile") or []:
+    people: dict[str, tuple[str, ActorKind]] = {}
+    for user in as_list(realm.get("zerver_userprofile")):
         if isinstance(user, dict):
             name = str(user.get("full_name") or user.get("email") or f"user {user.get('id')}")
-            people[user.get("id")] = (name, ActorKind.BOT if user.get("is_bot") else ActorKind.HUMAN)
-    for bot in realm.get("zerver_userprofile_crossrealm") or []:
+            people[str(user.get("id"))] = (name, ActorKind.BOT if user.get("is_bot") else ActorKind.HUMAN)
+    for bot in as_list(realm.get("zerver_userprofile_crossrealm")):
         if isinstance(bot, dict):
             handle = str(bot.get("full_name") or str(bot.get("email") or "zulip").split("@")[0])
-            people[bot.get("id")] = (handle, ActorKind.SYSTEM)
+            people[str(bot.get("id"))] = (handle, ActorKind.SYSTEM)
     return people
 
 
-def _places(realm: dict[str, Any]) -> dict[Any, str]:
+def _places(realm: dict[str, Any]) -> dict[str, str]:
     """Channel name by recipient id; direct messages are named as such."""
-    streams = {s.get("id"): s.get("name") for s in realm.get("zerver_stream") or [] if isinstance(s, dict)}
-    places: dict[Any, str] = {}
-    for recipient in realm.get("zerver_recipient") or []:
+    streams = {str(s.get("id")): s.get("name") for s in as_list(realm.get("zerver_stream")) if isinstance(s, dict)}
+    places: dict[str, str] = {}
+    for recipient in as_list(realm.get("zerver_recipient")):
         if not isinstance(recipient, dict):
             continue
         if recipient.get("type") == _STREAM:
-            places[recipient.get("id")] = str(
-                streams.get(recipient.get("type_id")) or f"channel {recipient.get('type_id')}"
-            )
+            name = streams.get(str(recipient.get("type_id")))
+            places[str(recipient.get("id"))] = str(name or f"channel {recipient.get('type_id')}")
         else:
-            places[recipient.get("id")] = "direct message" if recipient.get("type") == _PERSONAL else "group message"
+            places[str(recipient.get("id"))] = (
+                "direct message" if recipient.get("type") == _PERSONAL else "group message"
+            )
     return places
 
 
@@ -179,7 +183,8 @@ def _event(
     position: str,
     message: dict[str, Any],
     *,
-    when: float,
+    when: object,
+    when_field: str,
     sender: tuple[str, ActorKind],
     place: str,
     text: str,
@@ -191,8 +196,7 @@ def _event(
     if topic:
         meta["topic"] = topic
     return Event(
-        # str() keeps a float's shortest form, so "1741079840.118204" stays exact to the microsecond.
-        ts=from_epoch(str(when)),
+        ts=epoch_instant(when, field=when_field, path=path, position=position),
         source=path,
         format=fmt,
         kind=SourceKind.CHAT,
