@@ -109,3 +109,43 @@ def test_bad_header_date_names_its_line(tmp_path: Path) -> None:
     log.write_text("--- Day changed Tue Feb 30 2017\n10:06 <marco> hi\n10:07 <zoe> hello\n")
     with pytest.raises(InputError, match=r"chan.log:line 1: cannot read the date in"):
         load_sources([log], SourceOptions(tz=zone("UTC")))
+
+
+HEXCHAT = (
+    "Mar 04 09:05:12 -->\tpriya (~priya@host) has joined #acme\n"
+    "Mar 04 09:06:02 <marco>\tlatency on checkout eu is spiking\n"
+    "Mar 04 09:07:05 *\tpriya is paging on-call\n"
+    "Mar 04 23:59:00 <@zoe>\tlate\n"
+    "Mar 05 00:01:00 <zoe>\tearly\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "day", "year"),
+    [
+        pytest.param("**** BEGIN LOGGING AT Tue Mar  4 09:00:00 2025\n", None, 2025, id="year-from-header"),
+        pytest.param("**** BEGIN LOGGING AT Sat Mar  4 09:00:00 2017\n", date(2025, 3, 4), 2017, id="header-over-date"),
+        pytest.param("", date(2025, 3, 4), 2025, id="year-from-date"),
+    ],
+)
+def test_hexchat_lines_take_the_year_from_the_header_or_date(
+    tmp_path: Path, header: str, day: date | None, year: int
+) -> None:
+    log = tmp_path / "libera-#acme.log"
+    log.write_text(header + HEXCHAT)
+    loaded = load_sources([log], SourceOptions(tz=zone("UTC"), date=day))
+    assert rows(loaded.events) == [
+        ("03-04 09:06", "marco", "latency on checkout eu is spiking"),
+        ("03-04 09:07", "priya", "is paging on-call"),
+        ("03-04 23:59", "zoe", "late"),
+        ("03-05 00:01", "zoe", "early"),
+    ]
+    assert {e.ts.year for e in loaded.events} == {year}
+    assert loaded.inputs[0].dropped == {"join": 1}
+
+
+def test_hexchat_without_any_year_asks_for_date(tmp_path: Path) -> None:
+    log = tmp_path / "libera-#acme.log"
+    log.write_text(HEXCHAT)
+    with pytest.raises(InputError, match=r"line 2: time has no date; pass --date"):
+        load_sources([log], SourceOptions(tz=zone("UTC")))

@@ -13,7 +13,8 @@ a line no rule reads is message text. The shapes:
 * Discord copy: ``Name — Today at 10:17 AM``, ``Name — Yesterday at 11:58 PM``, ``Name — 10:17 AM`` or
   ``Name — 03/04/2025 10:17 AM`` (em dash, en dash or hyphen), the text on the next lines;
 * IRC logs: ``10:17 <nick> text`` (irssi, mode prefix ``<@nick>``/``< nick>``), ``[10:17:05] <nick> text``
-  (ZNC, mIRC), WeeChat's tab-separated ``2025-03-04 10:17:05<TAB>@nick<TAB>text``, ``10:17 * nick action``
+  (ZNC, mIRC), WeeChat's tab-separated ``2025-03-04 10:17:05<TAB>@nick<TAB>text``, HexChat's
+  ``Mar 04 10:17:05 <nick><TAB>text`` (the year from ``**** BEGIN LOGGING AT`` or ``--date``), ``10:17 * nick action``
   and, in a paste of one-line messages only, ``10:17 nick: text`` (elsewhere it is too like a line of a
   timeline); server notices (``-!-``, ``***``, ``-->``, ``<--``: joins, parts, quits, nick changes) are
   dropped and counted by reason; mIRC colour and format codes are stripped.
@@ -102,6 +103,8 @@ def _rule(
 
 _MONTH_ABBR = r"(?P<month>[A-Za-z]{3})[a-z]*"
 # A header date: "Tue Mar 04 10:05:12 2025", "Wed Mar 05 2025", "Tue Jan 31 2017".
+# HexChat's line date: "Mar 04" (no year).
+_MONTH_DAY = r"(?P<month>[A-Z][a-z]{2})\s(?P<mday>[ \d]?\d)"
 _HEADER_DATE = rf"(?:[A-Za-z]{{3,9}},?\s+)?{_MONTH_ABBR}\s+(?P<mday>\d{{1,2}})(?:\s+{_CLOCK_24})?,?\s+(?P<year>\d{{4}})"
 
 
@@ -126,6 +129,11 @@ _RULES = (
         _Role.DAY,
         rf"^---\s+(?:(?:Log opened|Log closed|Day changed)\s+{_HEADER_DATE}|(?P<iso>{_ISO_DATE}))\s*$",
     ),
+    _rule("hexchat-day-header", _Role.DAY, rf"^\*{{4}} (?:BEGIN|ENDING) LOGGING AT {_HEADER_DATE}$"),
+    # HexChat: "Mar 04 09:06:02 <marco><TAB>text", the year only in "**** BEGIN LOGGING AT" lines.
+    _rule("irc-server-notice", _Role.NOISE, rf"^{_MONTH_DAY}\s{_CLOCK_24}\s+(?:-->|<--|---|-!-|\*{{3}})\s.*$"),
+    _rule("hexchat-action", _Role.MESSAGE, rf"^{_MONTH_DAY}\s(?P<time>{_CLOCK_24})\s+\*\s+{_NICK}\s+{_TEXT}$"),
+    _rule("hexchat", _Role.MESSAGE, rf"^{_MONTH_DAY}\s(?P<time>{_CLOCK_24})\s+<[@+%&~ ]?{_NICK}>\s*{_TEXT}$"),
     # WeeChat: "2025-03-04 09:06:02<TAB>@marco<TAB>text"; "-->", "<--" and "--" prefixes are joins, parts, network.
     _rule(
         "irc-server-notice",
@@ -441,6 +449,8 @@ class _Reader:
             return True, _iso_day(groups["iso"], self.path, number)
         if groups.get("slashed"):
             return True, self._slashed_day(groups["slashed"], number)
+        if groups.get("mday") and groups.get("month"):
+            return True, self._month_day(groups["month"], int(groups["mday"]), number)
         relative = groups.get("relative")
         if relative or rule.undated_is_today:
             back = timedelta(days=1 if relative and relative.lower() == "yesterday" else 0)
@@ -449,15 +459,16 @@ class _Reader:
 
     def _header_day(self, match: re.Match[str], number: int) -> date:
         """The day a log header names ("--- Day changed Wed Mar 05 2025", "--- 2025-03-05")."""
-        if match["iso"]:
+        if match.groupdict().get("iso"):
             return _iso_day(match["iso"], self.path, number)
-        month = next((n for n, name in enumerate(_MONTHS, start=1) if name[:3] == match["month"].lower()), 0)
-        try:
-            return date(int(match["year"]), month, int(match["mday"]))
-        except ValueError:
-            raise InputError(
-                f"cannot read the date in {match[0]!r}", path=self.path, position=f"line {number}"
-            ) from None
+        return _month_day(int(match["year"]), match["month"], int(match["mday"]), match[0], self.path, number)
+
+    def _month_day(self, month: str, day: int, number: int) -> date | None:
+        """The day of a line dated "Mar 04": the year of the day known so far (``None`` until one is)."""
+        known = self.day or self.today
+        if known is None:
+            return None
+        return _month_day(known.year, month, day, f"{month} {day}", self.path, number)
 
     def _slashed_day(self, text: str, number: int) -> date:
         first, second, year = _slashed_parts(text)
@@ -499,6 +510,15 @@ class _Reader:
         except ValueError:
             return False
         return True
+
+
+def _month_day(year: int, month: str, day: int, text: str, path: str, number: int) -> date:
+    """The date of a month's abbreviated name and a day; an error naming the line when there is no such day."""
+    index = next((n for n, name in enumerate(_MONTHS, start=1) if name[:3] == month.lower()), 0)
+    try:
+        return date(year, index, day)
+    except ValueError:
+        raise InputError(f"cannot read the date in {text!r}", path=path, position=f"line {number}") from None
 
 
 def _next_nonblank(lines: list[str], index: int) -> str:
