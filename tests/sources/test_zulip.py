@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import tarfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from postmortem_writer.errors import InputError
 from postmortem_writer.events import EventStream
 from postmortem_writer.models import ActorKind
 from postmortem_writer.sources import SourceOptions, load_sources
@@ -17,11 +19,12 @@ ZULIP = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "zulip"
 EXPORT = ZULIP / "export" / "zulip-export-acme"
 
 
-@pytest.fixture(params=["folder", "zip"])
+@pytest.fixture(params=["folder", "zip", "gztar"])
 def export(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     if request.param == "folder":
         return EXPORT
-    return Path(shutil.make_archive(str(tmp_path / "zulip-export-acme"), "zip", EXPORT.parent, EXPORT.name))
+    # Zulip hands out its organization export as a .tar.gz with one top folder.
+    return Path(shutil.make_archive(str(tmp_path / "zulip-export-acme"), request.param, EXPORT.parent, EXPORT.name))
 
 
 def test_sample_export(export: Path) -> None:
@@ -76,3 +79,21 @@ def test_markdown_content_and_malformed_messages(tmp_path: Path) -> None:
         ("@Marco Rossi and @Zoë see #ops > db", True, datetime(2025, 3, 4, 23, 59, 59, tzinfo=UTC))
     ]
     assert loaded.warnings == [f"skipped {path}:message 2: 'timestamp' is None, not a time in epoch seconds"]
+
+
+def test_tar_member_with_an_unsafe_path_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "export.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(EXPORT / "realm.json", arcname="../realm.json")
+    with pytest.raises(
+        InputError, match=r"export.tar.gz: refusing archive member with an unsafe path: '../realm.json'"
+    ):
+        load_sources([archive], SourceOptions())
+
+
+def test_truncated_tar_is_one_clear_error(tmp_path: Path) -> None:
+    good = Path(shutil.make_archive(str(tmp_path / "export"), "gztar", EXPORT.parent, EXPORT.name))
+    broken = tmp_path / "broken.tar.gz"
+    broken.write_bytes(good.read_bytes()[:200])
+    with pytest.raises(InputError, match=r"broken.tar.gz: not a readable tar archive"):
+        load_sources([broken], SourceOptions())

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from postmortem_writer.errors import InputError, UsageError
 from postmortem_writer.models import Event, InputFile
-from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, DocumentAdapter, Parsed, SourceOptions
+from postmortem_writer.sources.base import (
+    Bundle,
+    BundleAdapter,
+    Document,
+    DocumentAdapter,
+    Parsed,
+    SourceOptions,
+    is_tar,
+)
 from postmortem_writer.sources.chat_text import ChatTextAdapter
 from postmortem_writer.sources.deploys import DeployHistoryAdapter
 from postmortem_writer.sources.discord import DiscordAdapter
@@ -79,7 +87,7 @@ def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
         display = str(path)
         if not path.exists():
             raise InputError("no such file or folder", path=display)
-        if path.is_dir() or _is_zip(path):
+        if path.is_dir() or _is_zip(path) or is_tar(path):
             _load_bundle(Bundle.from_path(path, display), options, loaded)
         else:
             _load_document(Document(display, path.read_bytes()), options, loaded, strict=True)
@@ -118,10 +126,10 @@ def _load_nested_bundles(bundle: Bundle, options: SourceOptions, loaded: Loaded)
     """
     claimed: list[str] = []
     for top in sorted({member.split("/", 1)[0] + "/" for member in bundle.members if "/" in member}):
-        sub = Bundle(bundle.name, bundle.root, bundle.is_zip, [m for m in bundle.members if m.startswith(top)])
+        sub = replace(bundle, _members=[m for m in bundle.members if m.startswith(top)])
         adapter = next((a for a in BUNDLE_ADAPTERS if a.sniff_bundle(sub)), None)
         if adapter is not None:
-            name = f"{bundle.name}{':' if bundle.is_zip else '/'}{top.rstrip('/')}"
+            name = f"{bundle.name}{':' if bundle.is_zip or bundle.is_tar else '/'}{top.rstrip('/')}"
             loaded.add(name, adapter.name, _bundle_digest(sub), adapter.parse_bundle(sub, options))
             claimed.append(top)
     return tuple(claimed)

@@ -31,9 +31,9 @@ class ZulipExportAdapter:
 
     name = "zulip-export"
     kind = SourceKind.CHAT
-    description = "Zulip organization export (realm.json + messages-000001.json …), unpacked or zipped"
-    hint = "folder or zip with realm.json and messages-NNNNNN.json holding zerver_message"
-    example = "postmortem draft zulip-export-acme/"
+    description = "Zulip organization export (realm.json + messages-000001.json …): the .tar.gz, unpacked or zipped"
+    hint = "tar.gz, folder or zip with realm.json and messages-NNNNNN.json holding zerver_message"
+    example = "postmortem draft zulip-export-acme.tar.gz"
 
     def sniff_bundle(self, bundle: Bundle) -> bool:
         """True when realm.json and a messages file sit together at the top or in the only folder."""
