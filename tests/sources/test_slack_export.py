@@ -285,3 +285,30 @@ def test_each_message_row_is_dropped_and_counted_or_kept(tmp_path: Path, row: di
     else:
         assert len(loaded.events) == 1
         assert loaded.inputs[0].dropped == {outcome: 1}
+
+
+def test_one_day_file_on_its_own_uses_the_users_one_folder_up(events: list[Event]) -> None:
+    day = EXPORT / "inc-checkout-latency" / "2025-03-04.json"
+    loaded = load_sources([day], SourceOptions())
+    assert [(r.format, r.events, r.dropped) for r in loaded.inputs] == [
+        ("slack-day-file", 19, {"channel_join": 5, "tombstone": 1})
+    ]
+    from_export = [e for e in events if e.source == str(day)]
+    assert [(e.ts, e.actor, e.text, e.native_id) for e in loaded.events] == [
+        (e.ts, e.actor, e.text, e.native_id) for e in from_export
+    ]
+
+
+def test_channel_folders_without_lists_are_read_day_file_by_day_file(tmp_path: Path) -> None:
+    # Third-party exporters write channel folders without channels.json / users.json.
+    folder = tmp_path / "dump" / "ops"
+    folder.mkdir(parents=True)
+    messages = [{"type": "message", "ts": "1741080000.000100", "user": "U1", "text": "hi <@U1>"}]
+    (folder / "2025-03-04.json").write_text(json.dumps(messages), encoding="utf-8")
+    loaded = load_sources([tmp_path / "dump"], SourceOptions())
+    assert [(r.format, r.events) for r in loaded.inputs] == [("slack-day-file", 1)]
+    assert (loaded.events[0].actor, loaded.events[0].text, loaded.events[0].meta) == (
+        "U1",
+        "hi @U1",
+        {"channel": "ops"},
+    )

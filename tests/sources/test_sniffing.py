@@ -35,6 +35,9 @@ CASES = [
         "pagerduty-log-entries",
         id="pd-bare-list",
     ),
+    pytest.param(
+        SAMPLES / "slack" / "export" / "deploys" / "2025-03-04.json", "slack-day-file", id="slack-day-file-alone"
+    ),
     pytest.param(SAMPLES / "slack" / "api" / "conversations.history.page1.json", "slack-api", id="slack-api-history"),
     pytest.param(SAMPLES / "slack" / "api" / "conversations.replies.json", "slack-api", id="slack-api-replies"),
     pytest.param(SAMPLES / "teams" / "channel_messages_expand_replies.json", "teams", id="teams"),

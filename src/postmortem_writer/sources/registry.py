@@ -23,7 +23,7 @@ from postmortem_writer.sources.discord import DiscordAdapter
 from postmortem_writer.sources.mattermost import MattermostAdapter
 from postmortem_writer.sources.pagerduty import PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.slack_api import SlackApiAdapter
-from postmortem_writer.sources.slack_export import SlackExportAdapter
+from postmortem_writer.sources.slack_export import SlackDayFileAdapter, SlackExportAdapter
 from postmortem_writer.sources.teams import TeamsAdapter
 from postmortem_writer.sources.timestamped_log import TimestampedLogAdapter
 from postmortem_writer.sources.zulip import ZulipApiAdapter, ZulipExportAdapter
@@ -34,6 +34,7 @@ _SKIPS_SHOWN = 20
 # Order matters: the most specific formats come first, catch-alls (plain text) last.
 BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(), ZulipExportAdapter())
 DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
+    SlackDayFileAdapter(),
     SlackApiAdapter(),
     PagerDutyLogEntriesAdapter(),
     DeployHistoryAdapter(),

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import Event, SourceKind
 from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object
-from postmortem_writer.sources.slack_messages import SlackNames
-
-_USER_LISTS = ("users.json", "org_users.json", "users.list.json")
+from postmortem_writer.sources.slack_messages import SlackNames, users_beside
 
 
 class SlackApiAdapter:
@@ -34,7 +30,7 @@ class SlackApiAdapter:
         if data.get("ok") is False:
             error = data.get("error", "no error given")
             raise InputError(f"the saved response is an API error: {error}", path=doc.name)
-        names = SlackNames(_users_beside(doc))
+        names = SlackNames(users_beside(doc))
         parsed = Parsed()
 
         def read(position: str, message: Any) -> Event | None:
@@ -47,20 +43,3 @@ class SlackApiAdapter:
 
         parsed.collect(((f"message {n}", m) for n, m in enumerate(data["messages"], start=1)), read)
         return parsed.usable()
-
-
-def _users_beside(doc: Document) -> list[dict[str, Any]]:
-    """The members listed in a users.json next to ``doc`` on disk (a ``users.list`` response or an array)."""
-    folder = Path(doc.name).parent
-    for name in _USER_LISTS:
-        path = folder / name
-        if not path.is_file():
-            continue
-        try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            raise InputError("cannot read this user list as JSON", path=str(path)) from None
-        members = data.get("members") if isinstance(data, dict) else data
-        if isinstance(members, list):
-            return [member for member in members if isinstance(member, dict)]
-    return []

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import Event, SourceKind
-from postmortem_writer.sources.base import Bundle, Parsed, SourceOptions
-from postmortem_writer.sources.slack_messages import SlackNames
+from postmortem_writer.sources.base import Bundle, Document, Parsed, SourceOptions
+from postmortem_writer.sources.slack_messages import SlackNames, users_beside
 
 _CHANNEL_LISTS = ("channels.json", "groups.json", "dms.json", "mpims.json")
 _USER_LISTS = ("users.json", "org_users.json")
+_SLACK_TS = re.compile(r"^\d{9,11}\.\d{6}$")
 
 
 class SlackExportAdapter:
@@ -57,6 +59,41 @@ class SlackExportAdapter:
                 return event
 
             parsed.collect(((f"message {n}", m) for n, m in enumerate(messages, start=1)), read)
+        return parsed.usable()
+
+
+class SlackDayFileAdapter:
+    """Reads one channel day file on its own (or from a third-party exporter's folder without lists)."""
+
+    name = "slack-day-file"
+    kind = SourceKind.CHAT
+    description = "One Slack export day file (<channel>/<YYYY-MM-DD>.json) read on its own"
+    hint = 'JSON array of {"type": "message", "ts": "1741079942.590465", ...}; names from users.json one folder up'
+    example = "postmortem draft slack-export/inc-checkout-latency/2025-03-04.json"
+
+    def sniff(self, doc: Document) -> bool:
+        """True for an array whose first records are messages with Slack ``ts`` strings."""
+        data = doc.try_json()
+        if not isinstance(data, list) or not data:
+            return False
+        head = data[:5]
+        return all(
+            isinstance(m, dict) and m.get("type") == "message" and _SLACK_TS.match(str(m.get("ts"))) for m in head
+        )
+
+    def parse(self, doc: Document, options: SourceOptions) -> Parsed:
+        """One event per message; the channel is the file's folder (times are UTC epochs; ``options`` is unused)."""
+        names = SlackNames(users_beside(doc))
+        channel = PurePosixPath(doc.name.replace("\\", "/")).parent.name
+        parsed = Parsed()
+
+        def read(position: str, message: Any) -> Event | None:
+            event = names.event(message, channel, doc.name, self.name, position)
+            if event is None:
+                parsed.dropped[str(message.get("subtype") or "empty")] += 1
+            return event
+
+        parsed.collect(((f"message {n}", m) for n, m in enumerate(doc.json, start=1)), read)
         return parsed.usable()
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import as_list, as_object
+from postmortem_writer.sources.base import Document, as_list, as_object
 from postmortem_writer.timeparse import epoch_instant
 
 # Housekeeping rows that say nothing about the incident; tombstones are deleted messages.
@@ -36,6 +38,8 @@ _DROPPED_SUBTYPES = frozenset(
     }
 )
 
+# users.list saved by hand may be named for the method.
+_USER_LISTS = ("users.json", "org_users.json", "users.list.json")
 _TOKEN = re.compile(r"<([^<>\n]+)>")
 _SPECIAL_MENTIONS = {"here", "channel", "everyone"}
 
@@ -189,3 +193,24 @@ def _block_texts(blocks: list[Any]) -> list[str]:
             if isinstance(item, dict) and isinstance(item.get("text"), str):
                 texts.append(item["text"])
     return texts
+
+
+def users_beside(doc: Document) -> list[dict[str, Any]]:
+    """The members of a users.json next to ``doc`` on disk, or one folder up (a day file's export root).
+
+    The file may be a ``users.list`` response (``{"members": [...]}``) or the export's plain array.
+    """
+    folder = Path(doc.name).parent
+    for place in (folder, folder.parent):
+        for name in _USER_LISTS:
+            path = place / name
+            if not path.is_file():
+                continue
+            try:
+                data = json.loads(path.read_bytes())
+            except (OSError, ValueError):
+                raise InputError("cannot read this user list as JSON", path=str(path)) from None
+            members = data.get("members") if isinstance(data, dict) else data
+            if isinstance(members, list):
+                return [member for member in members if isinstance(member, dict)]
+    return []
