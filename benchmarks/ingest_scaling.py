@@ -5,7 +5,8 @@ days), a PagerDuty log with a fifth as many entries and a deploy CSV with a fift
 (see ``synthetic.py``), then measures, in this process:
 
 * ingest: ``pipeline.ingest`` on the folder (sniffing, every adapter, the sorted event stream);
-* baseline: ``json.load`` of every JSON file and ``csv.reader`` over the CSV, results kept;
+* baseline: ``json.load`` of every JSON file and ``csv.reader`` over the CSV, results kept, with the
+  cycle collector paused as ingest pauses it;
 * floor: ``json.load`` of the Slack day files plus one bare ``Event`` per message, no other work;
   its ratio to the baseline is what the pydantic event model alone costs, whatever the adapters do;
 * peak memory of each (``tracemalloc``, in a separate run from the timing, as it slows Python down).
@@ -77,13 +78,21 @@ def ingest_folder(folder: Path) -> int:
 
 
 def best_seconds(run: Callable[[], object], repeat: int) -> float:
-    """The fastest of ``repeat`` wall-clock runs (the others pay for a busy machine)."""
+    """The fastest of ``repeat`` wall-clock runs (the others pay for a busy machine).
+
+    The cycle collector is paused for every run, as ingest pauses it: with it running, ``json.load``
+    of 100k messages takes several times longer than of 10k, and the ratio would flatter ingest.
+    """
     times = []
     for _ in range(repeat):
         gc.collect()
-        started = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - started)
+        gc.disable()
+        try:
+            started = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - started)
+        finally:
+            gc.enable()
     return min(times)
 
 

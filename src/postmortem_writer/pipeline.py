@@ -33,7 +33,8 @@ def ingest(paths: list[Path], options: SourceOptions) -> Ingested:
         if not loaded.events:
             names = ", ".join(str(p) for p in paths)
             raise InputError("no events found in the sources", path=names)
-        return Ingested(EventStream(loaded.events), loaded.inputs, loaded.warnings)
+        # The adapters' events are held nowhere else, so the stream numbers them in place.
+        return Ingested(EventStream(loaded.events, owned=True), loaded.inputs, loaded.warnings)
 
 
 @contextmanager
