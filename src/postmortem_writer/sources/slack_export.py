@@ -9,10 +9,9 @@ from typing import Any
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import Event, SourceKind
 from postmortem_writer.sources.base import Bundle, Document, Parsed, SourceOptions
-from postmortem_writer.sources.slack_messages import SlackNames, users_beside
+from postmortem_writer.sources.slack_messages import USER_LISTS, SlackNames, users_beside
 
 _CHANNEL_LISTS = ("channels.json", "groups.json", "dms.json", "mpims.json")
-_USER_LISTS = ("users.json", "org_users.json")
 _SLACK_TS = re.compile(r"^\d{9,11}\.\d{6}$")
 
 
@@ -114,13 +113,13 @@ def _export_root(members: list[str]) -> str | None:
         path = PurePosixPath(member)
         if path.name in _CHANNEL_LISTS and len(path.parts) <= 2:
             prefix = "" if len(path.parts) == 1 else f"{path.parts[0]}/"
-            if any(prefix + users in present for users in _USER_LISTS):
+            if any(prefix + users in present for users in USER_LISTS):
                 return prefix
     return None
 
 
 def _names(bundle: Bundle, root: str, members: list[str]) -> SlackNames:
-    users = [user for name in _USER_LISTS for user in _read_list(bundle, root + name, members)]
+    users = [user for name in USER_LISTS for user in _read_list(bundle, root + name, members)]
     channels = [channel for name in _CHANNEL_LISTS for channel in _read_list(bundle, root + name, members)]
     return SlackNames(users, channels)
 

@@ -38,8 +38,9 @@ _DROPPED_SUBTYPES = frozenset(
     }
 )
 
-# users.list saved by hand may be named for the method.
-_USER_LISTS = ("users.json", "org_users.json", "users.list.json")
+# Where a workspace's members are listed: exports (Enterprise Grid writes org_users.json), or a
+# users.list response saved by hand and named for the method.
+USER_LISTS = ("users.json", "org_users.json", "users.list.json")
 _TOKEN = re.compile(r"<([^<>\n]+)>")
 _SPECIAL_MENTIONS = {"here", "channel", "everyone"}
 
@@ -202,7 +203,7 @@ def users_beside(doc: Document) -> list[dict[str, Any]]:
     """
     folder = Path(doc.name).parent
     for place in (folder, folder.parent):
-        for name in _USER_LISTS:
+        for name in USER_LISTS:
             path = place / name
             if not path.is_file():
                 continue
