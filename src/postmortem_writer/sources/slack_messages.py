@@ -56,7 +56,7 @@ class SlackNames:
         self.channels: dict[str, str] = {
             str(channel.get("id")): channel["name"] for channel in channels if isinstance(channel.get("name"), str)
         }
-        self._names: dict[Any, str] = {}
+        self._names: dict[str, str] = {}
         self.bots = {
             user["profile"]["bot_id"]: user
             for user in self.users.values()
