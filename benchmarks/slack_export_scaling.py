@@ -1,6 +1,6 @@
 """How reading a Slack workspace export grows with its number of day files, as folder and as zip.
 
-Builds exports of growing size (five messages per channel-day file) and ingests each. Prints one
+Builds exports of growing size (five messages per channel-day file, with ``synthetic.py``) and ingests each. Prints one
 row per size and shape with the milliseconds per file and the ratio to the smallest size of the
 same shape: reading each file should cost the same however many there are, so the ratio stays near
 1 (a step that rescans the member list or the archive per file shows up as a growing ratio).
@@ -11,34 +11,15 @@ same shape: reading each file should cost the same however many there are, so th
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
+from synthetic import write_slack_export
+
 from postmortem_writer.pipeline import ingest
 from postmortem_writer.sources import SourceOptions
-
-START = 1741078800  # 2025-03-04T09:00:00Z
-
-
-def write_export(root: Path, files: int) -> None:
-    """A minimal export: channels.json, users.json and ``files`` day files over 30 channels."""
-    root.mkdir(parents=True)
-    channels = [{"id": f"C{c:04d}", "name": f"ch{c}", "created": START, "creator": "U1"} for c in range(30)]
-    (root / "channels.json").write_text(json.dumps(channels), encoding="utf-8")
-    users = [{"id": "U1", "name": "priya", "real_name": "Priya Natarajan", "profile": {"display_name": "priya"}}]
-    (root / "users.json").write_text(json.dumps(users), encoding="utf-8")
-    for number in range(files):
-        channel, day = number % 30, number // 30
-        folder = root / f"ch{channel}"
-        folder.mkdir(exist_ok=True)
-        messages = [
-            {"type": "message", "user": "U1", "text": f"update {i}", "ts": f"{START + day * 86400 + i * 60}.000100"}
-            for i in range(5)
-        ]
-        (folder / f"day{day:04d}.json").write_text(json.dumps(messages), encoding="utf-8")
 
 
 def seconds_to_ingest(path: Path) -> float:
@@ -59,7 +40,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             export = Path(folder) / f"export-{size}"
-            write_export(export, size)
+            # Five messages per day file, thirty channels: the count of files is what grows.
+            write_slack_export(export, size * 5, channels=30, days=max(1, size // 30))
             archive = Path(shutil.make_archive(str(export), "zip", export))
             for shape, path in (("folder", export), ("zip", archive)):
                 seconds = seconds_to_ingest(path)

@@ -64,3 +64,14 @@ def test_draft_json_round_trips_losslessly(sample_incident: object) -> None:
     again = Draft.model_validate_json(text)
     assert again == draft
     assert again.model_dump_json() == text
+
+
+def test_stream_copies_events_unless_they_are_handed_over() -> None:
+    t0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
+    kept = [_event(t0 + timedelta(seconds=1), "b"), _event(t0, "a")]
+    copied = EventStream(kept)
+    assert [e.id for e in kept] == ["", ""]
+    assert [e.id for e in copied] == ["E1", "E2"]
+    handed = EventStream(kept, owned=True)
+    assert [e.id for e in kept] == ["E2", "E1"]
+    assert [e is k for e, k in zip(handed, reversed(kept), strict=True)] == [True, True]

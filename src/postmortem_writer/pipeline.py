@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,13 +32,33 @@ class Ingested:
 
 def ingest(paths: list[Path], options: SourceOptions) -> Ingested:
     """Read every path into one sorted, numbered event stream; no events at all is an error."""
-    loaded = load_sources(paths, options)
-    if not loaded.events:
-        names = ", ".join(str(p) for p in paths)
-        # The skips say why (every record malformed, a format that carries no times): show the first.
-        why = f" ({loaded.warnings[0]})" if loaded.warnings else ""
-        raise InputError(f"no events found in the sources{why}", path=names)
-    return Ingested(EventStream(loaded.events), loaded.inputs, loaded.warnings)
+    with _no_cycle_collection():
+        loaded = load_sources(paths, options)
+        if not loaded.events:
+            names = ", ".join(str(p) for p in paths)
+            # The skips say why (every record malformed, a format that carries no times): show the first.
+            why = f" ({loaded.warnings[0]})" if loaded.warnings else ""
+            raise InputError(f"no events found in the sources{why}", path=names)
+        # The adapters' events are held nowhere else, so the stream numbers them in place.
+        return Ingested(EventStream(loaded.events, owned=True), loaded.inputs, loaded.warnings)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while reading sources.
+
+    Reading builds millions of parsed JSON values and events that are all alive until the end, so
+    every collection pass walks all of them and finds nothing: on a 100k-message export that was
+    nearly two thirds of ingest time (benchmarks/ingest_scaling.py). Plain reference counting still
+    frees everything that is dropped; the collector resumes, as it was, afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def draft_from(

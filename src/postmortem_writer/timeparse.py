@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, tzinfo
+import math
+import re
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as dateutil_parser
@@ -29,17 +31,28 @@ def from_epoch(seconds: str | int | float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def from_epoch_ms(millis: int) -> datetime:
-    """UTC time of an epoch value in milliseconds, exact (no float rounding of the fraction)."""
-    return from_epoch(f"{millis // 1000}.{millis % 1000:03d}")
+# Up to eleven integer digits (year 5138): a larger "epoch" is damage, and would overflow time_t.
+_EPOCH_TEXT = re.compile(r"^\d{1,11}(?:\.\d{1,9})?$")
+_EPOCH_LIMIT = 10**11
 
 
-def epoch_instant(value: str | int | float, *, millis: bool, path: str, position: str) -> datetime:
-    """UTC time of an epoch value read from a file; one out of any calendar's range is an InputError."""
-    try:
-        return from_epoch_ms(int(float(value))) if millis else from_epoch(value)
-    except (OverflowError, OSError, ValueError):
-        raise InputError(f"epoch time {value!r} is out of range", path=path, position=position) from None
+def epoch_instant(value: object, *, field: str, path: str, position: str, per_second: int = 1) -> datetime:
+    """UTC time of an epoch value from a JSON field: seconds, or with ``per_second=1000`` milliseconds.
+
+    Digit strings (Slack ``ts``) and floats (Zulip ``date_sent``) keep their microseconds exactly;
+    anything that is not a plausible epoch number (a bool, a date string, out of range) is an error
+    naming the file, position and ``field``.
+    """
+    if isinstance(value, str) and per_second == 1 and _EPOCH_TEXT.match(value):
+        return from_epoch(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < _EPOCH_LIMIT * per_second:
+        whole, part = divmod(value, per_second)
+        return from_epoch(whole) + timedelta(microseconds=part * 1_000_000 // per_second)
+    if isinstance(value, float) and math.isfinite(value) and 0 <= value < _EPOCH_LIMIT * per_second:
+        # Fixed-point text rounds to the microsecond the float was written with, where float maths would not.
+        return from_epoch(f"{value / per_second:.6f}")
+    unit = "milliseconds" if per_second == 1000 else "seconds"
+    raise InputError(f"'{field}' is {value!r}, not a time in epoch {unit}", path=path, position=position)
 
 
 def parse_instant(value: str, *, tz: tzinfo | None, path: str, position: str, day: date | None = None) -> datetime:

@@ -457,7 +457,7 @@ DAMAGED = [
         '[{"type": "PIPELINE", "name": "Deploy", "buildTime": 1, "startTime": 1741079105310, "stages": true},'
         ' {"type": "PIPELINE", "name": "Deploy", "buildTime": 1, "startTime": 99999999999999999999, "stages": []}]',
         "spinnaker-executions",
-        "execution 2: epoch time 99999999999999999999 is out of range",
+        "execution 2: 'startTime/endTime' is 99999999999999999999, not a time in epoch milliseconds",
         id="spinnaker-stages-not-a-list-and-time-out-of-range",
     ),
     pytest.param(
@@ -479,7 +479,7 @@ DAMAGED = [
         # Past the records that sniffing samples, which must all hold times.
         '{"ts": 1741079105, "message": "fine"}\n' * 25 + '{"ts": 1e300, "message": "far future"}\n',
         "records",
-        "line 26: epoch time 1e+300 is out of range",
+        "line 26: 'time' is 1e+300, not a time in epoch milliseconds",
         id="records-epoch-out-of-range",
     ),
 ]

@@ -245,3 +245,70 @@ def test_malformed_day_files_name_file_and_message(tmp_path: Path, content: Any,
     (root / "ops" / "2025-03-04.json").write_text(json.dumps(content), encoding="utf-8")
     with pytest.raises(InputError, match=message):
         load_sources([root], SourceOptions())
+
+
+# What happens to each kind of Slack message row: dropped (with the reason counted) or kept (with its actor kind).
+MESSAGE_ROWS = [
+    pytest.param({"subtype": "channel_join", "user": "U1", "text": "<@U1> has joined"}, "channel_join", id="join"),
+    pytest.param({"subtype": "channel_leave", "user": "U1", "text": "<@U1> has left"}, "channel_leave", id="leave"),
+    pytest.param({"subtype": "channel_purpose", "user": "U1", "text": "set"}, "channel_purpose", id="purpose"),
+    pytest.param({"subtype": "channel_name", "user": "U1", "text": "renamed"}, "channel_name", id="rename"),
+    pytest.param({"subtype": "channel_archive", "user": "U1", "text": "archived"}, "channel_archive", id="archive"),
+    pytest.param({"subtype": "tombstone", "user": "USLACKBOT", "hidden": True, "text": "This message was deleted."},
+                 "tombstone", id="deleted-thread-parent"),
+    pytest.param({"subtype": "pinned_item", "user": "U1", "text": "pinned"}, "pinned_item", id="pin"),
+    pytest.param({"hidden": True, "user": "U1", "text": "hidden row"}, "empty", id="hidden-without-subtype"),
+    pytest.param({"user": "U1", "text": "", "attachments": 5}, "empty", id="nothing-to-read"),
+    pytest.param({"user": "U1", "text": "a person"}, ActorKind.HUMAN, id="human"),
+    pytest.param({"subtype": "me_message", "user": "U1", "text": "is rolling back"}, ActorKind.HUMAN, id="me-message"),
+    pytest.param({"subtype": "thread_broadcast", "user": "U1", "text": "also in channel"}, ActorKind.HUMAN,
+                 id="thread-broadcast"),
+    pytest.param({"subtype": "bot_message", "bot_id": "B1", "username": "Alertmanager", "text": "FIRING"},
+                 ActorKind.BOT, id="legacy-bot"),
+    pytest.param({"user": "UAPP", "bot_id": "B2", "text": "app without subtype"}, ActorKind.BOT, id="modern-app"),
+    pytest.param({"user": "UBOTUSER", "text": "bot user"}, ActorKind.BOT, id="bot-user-flag"),
+    pytest.param({"subtype": "channel_topic", "user": "U1", "topic": "IC: Priya", "text": "set the topic"},
+                 ActorKind.HUMAN, id="topic-kept"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("row", "outcome"), MESSAGE_ROWS)
+def test_each_message_row_is_dropped_and_counted_or_kept(tmp_path: Path, row: dict[str, Any], outcome: object) -> None:
+    users = [{"id": "U1", "name": "priya"}, {"id": "UBOTUSER", "name": "ci", "is_bot": True}]
+    keep = {"type": "message", "ts": "1741080000.000100", "user": "U1", "text": "context"}
+    messages = [keep, {"type": "message", "ts": "1741080001.000200", **row}]
+    loaded = load_sources([write_export(tmp_path / "export", messages, users)], SourceOptions())
+    if isinstance(outcome, ActorKind):
+        assert len(loaded.events) == 2
+        assert loaded.events[1].actor_kind is outcome
+        assert loaded.inputs[0].dropped == {}
+    else:
+        assert len(loaded.events) == 1
+        assert loaded.inputs[0].dropped == {outcome: 1}
+
+
+def test_one_day_file_on_its_own_uses_the_users_one_folder_up(events: list[Event]) -> None:
+    day = EXPORT / "inc-checkout-latency" / "2025-03-04.json"
+    loaded = load_sources([day], SourceOptions())
+    assert [(r.format, r.events, r.dropped) for r in loaded.inputs] == [
+        ("slack-day-file", 19, {"channel_join": 5, "tombstone": 1})
+    ]
+    from_export = [e for e in events if e.source == str(day)]
+    assert [(e.ts, e.actor, e.text, e.native_id) for e in loaded.events] == [
+        (e.ts, e.actor, e.text, e.native_id) for e in from_export
+    ]
+
+
+def test_channel_folders_without_lists_are_read_day_file_by_day_file(tmp_path: Path) -> None:
+    # Third-party exporters write channel folders without channels.json / users.json.
+    folder = tmp_path / "dump" / "ops"
+    folder.mkdir(parents=True)
+    messages = [{"type": "message", "ts": "1741080000.000100", "user": "U1", "text": "hi <@U1>"}]
+    (folder / "2025-03-04.json").write_text(json.dumps(messages), encoding="utf-8")
+    loaded = load_sources([tmp_path / "dump"], SourceOptions())
+    assert [(r.format, r.events) for r in loaded.inputs] == [("slack-day-file", 1)]
+    assert (loaded.events[0].actor, loaded.events[0].text, loaded.events[0].meta) == (
+        "U1",
+        "hi @U1",
+        {"channel": "ops"},
+    )

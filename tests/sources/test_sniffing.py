@@ -37,6 +37,24 @@ CASES = [
     ),
     pytest.param(SAMPLES / "pagerduty" / "incident_Q1VX8CHKL4TZ0R.json", "pagerduty-incidents", id="pd-incident"),
     pytest.param(SAMPLES / "pagerduty" / "incidents_analytics_export.csv", "pagerduty-csv", id="pd-analytics-csv"),
+    pytest.param(
+        SAMPLES / "slack" / "export" / "deploys" / "2025-03-04.json", "slack-day-file", id="slack-day-file-alone"
+    ),
+    pytest.param(SAMPLES / "slack" / "api" / "conversations.history.page1.json", "slack-api", id="slack-api-history"),
+    pytest.param(SAMPLES / "slack" / "api" / "conversations.replies.json", "slack-api", id="slack-api-replies"),
+    pytest.param(SAMPLES / "teams" / "channel_messages_expand_replies.json", "teams", id="teams"),
+    pytest.param(next((SAMPLES / "discord").glob("*.json")), "discord", id="discord"),
+    pytest.param(SAMPLES / "mattermost" / "bulk_export.jsonl", "mattermost", id="mattermost"),
+    pytest.param(SAMPLES / "zulip" / "api_get_messages.json", "zulip-api", id="zulip-api"),
+    pytest.param(SAMPLES / "zulip" / "export" / "zulip-export-acme", "zulip-export", id="zulip-export"),
+    pytest.param(SAMPLES / "irc" / "irssi_acme-checkout.log", "chat-text", id="irc-irssi"),
+    pytest.param(SAMPLES / "irc" / "weechat_irc.libera.#acme-checkout.weechatlog", "chat-text", id="irc-weechat"),
+    pytest.param(SAMPLES / "irc" / "znc_libera_#acme-checkout_20250304.log", "chat-text", id="irc-znc"),
+    pytest.param(
+        ("app.log", b"2025-03-04T09:17:05Z ERROR pool exhausted\n  at Pool.get\n2025-03-04T09:18:00Z ok\n"),
+        "timestamped-log",
+        id="timestamped-log",
+    ),
     pytest.param(INCIDENT / "deploys.csv", "deploy-history", id="deploys-csv"),
     pytest.param(SAMPLES / "deploys" / "deploys.jsonl", "deploy-history", id="deploys-jsonl"),
     pytest.param(SAMPLES / "deploys" / "deploys.json", "deploy-history", id="deploys-json-array"),
@@ -97,9 +115,6 @@ CASES = [
     pytest.param(("blob.bin", b"\x00\x01\x02binary"), "not a text file", id="binary"),
     pytest.param(("latin1.txt", "Zoë  10:17 AM\n".encode("latin-1")), "not UTF-8 text", id="not-utf8"),
     pytest.param(("pd.json", b'{"log_entries": [\n  {"id": "R1",\n'), "3:1: malformed JSON", id="malformed-json"),
-    pytest.param(
-        SAMPLES / "slack" / "api" / "conversations.history.page1.json", "not a format we read", id="slack-api-json"
-    ),
     pytest.param(
         ("builds.csv", b"time,job,result\n2025-03-04T09:00:00Z,build,ok\n"),
         "not a format we read",

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import tarfile
 import zipfile
 import zlib
 from collections import Counter
@@ -42,6 +43,16 @@ def guess_actor_kind(name: str) -> ActorKind:
     if any(w in _BOT_WORDS for w in words) or joined in _TOOL_NAMES or words[0] in _TOOL_NAMES:
         return ActorKind.BOT
     return ActorKind.HUMAN
+
+
+def as_object(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one: optional nested objects may be null or absent."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    """``value`` when it is a JSON array, else an empty one: optional lists may be null, absent or mistyped."""
+    return value if isinstance(value, list) else []
 
 
 @dataclass(frozen=True)
@@ -116,16 +127,17 @@ _ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, ValueError, EOFError, NotImplemen
 
 @dataclass
 class Bundle:
-    """A folder or a zip archive, read as a tree of documents with ``/``-separated paths."""
+    """A folder, a zip or a tar archive, read as a tree of documents with ``/``-separated paths."""
 
     name: str
     root: Path
     is_zip: bool = False
     _members: list[str] = field(default_factory=list)
+    is_tar: bool = False
 
     @classmethod
     def from_path(cls, path: Path, display: str) -> Bundle:
-        """A bundle over a directory or a zip file (hidden files and folders are left out)."""
+        """A bundle over a directory, a zip or a tar file (hidden files and folders are left out)."""
         if path.is_dir():
             members = sorted(
                 p.relative_to(path).as_posix()
@@ -133,16 +145,20 @@ class Bundle:
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             return cls(display, path, False, members)
+        if is_tar(path):
+            # Zulip ships its organization export as a .tar.gz.
+            try:
+                with tarfile.open(path) as tar:
+                    names = [info.name for info in tar.getmembers() if info.isfile()]
+            except (tarfile.TarError, EOFError, OSError):
+                raise InputError("not a readable tar archive", path=display) from None
+            return cls(display, path, False, _safe_members(names, display), is_tar=True)
         try:
             with zipfile.ZipFile(path) as archive:
                 names = [info.filename for info in archive.infolist() if not info.is_dir()]
         except _ZIP_DAMAGE:
             raise InputError("not a readable zip archive", path=display) from None
-        for name in names:
-            if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
-                raise InputError(f"refusing archive member with an unsafe path: {name!r}", path=display)
-        visible = [n for n in names if not any(p.startswith(".") or p == "__MACOSX" for p in PurePosixPath(n).parts)]
-        return cls(display, path, True, sorted(visible))
+        return cls(display, path, True, _safe_members(names, display))
 
     @property
     def members(self) -> list[str]:
@@ -155,6 +171,10 @@ class Bundle:
         # directory each time. In memory, so no file handle outlives the bundle.
         return zipfile.ZipFile(io.BytesIO(self.root.read_bytes()))
 
+    @cached_property
+    def _tar(self) -> tarfile.TarFile:
+        return tarfile.open(fileobj=io.BytesIO(self.root.read_bytes()))
+
     def open(self, member: str) -> Document:
         """The document at ``member`` (a path from ``members``)."""
         if self.is_zip:
@@ -162,7 +182,32 @@ class Bundle:
                 return Document(f"{self.name}:{member}", self._archive.read(member))
             except _ZIP_DAMAGE as exc:
                 raise InputError(f"damaged archive member ({exc})", path=f"{self.name}:{member}") from None
+        if self.is_tar:
+            try:
+                handle = self._tar.extractfile(member)
+                data = handle.read() if handle is not None else None
+            except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
+                raise InputError(f"damaged archive member ({exc})", path=f"{self.name}:{member}") from None
+            if data is None:
+                raise InputError("archive member is not a file", path=f"{self.name}:{member}")
+            return Document(f"{self.name}:{member}", data)
         return Document(str(PurePosixPath(self.name) / member), (self.root / member).read_bytes())
+
+
+_TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")
+
+
+def is_tar(path: Path) -> bool:
+    """Whether ``path`` is named as a tar archive (a damaged one then gets the archive's error)."""
+    return path.name.lower().endswith(_TAR_SUFFIXES) and path.is_file()
+
+
+def _safe_members(names: list[str], display: str) -> list[str]:
+    """The archive's visible members, sorted; a member that would land outside the archive is refused."""
+    for name in names:
+        if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+            raise InputError(f"refusing archive member with an unsafe path: {name!r}", path=display)
+    return sorted(n for n in names if not any(p.startswith(".") or p == "__MACOSX" for p in PurePosixPath(n).parts))
 
 
 _R = TypeVar("_R")
@@ -297,8 +342,3 @@ def record_object(record: Any, path: str, position: str) -> dict[str, Any]:
 def first_object(data: Any) -> dict[str, Any] | None:
     """The first element of a JSON array when it is an object (what sniffers look at)."""
     return data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else None
-
-
-def as_object(value: Any) -> dict[str, Any]:
-    """``value`` when it is a JSON object, else an empty one (for optional nested objects)."""
-    return value if isinstance(value, dict) else {}

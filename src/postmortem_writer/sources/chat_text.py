@@ -12,10 +12,12 @@ a line no rule reads is message text. The shapes:
   the text on the next lines;
 * Discord copy: ``Name — Today at 10:17 AM``, ``Name — Yesterday at 11:58 PM``, ``Name — 10:17 AM`` or
   ``Name — 03/04/2025 10:17 AM`` (em dash, en dash or hyphen), the text on the next lines;
-* IRC logs: ``10:17 <nick> text``, ``[10:17:05] <nick> text``, ``10:17 * nick action`` and, in a paste
-  of one-line messages only, ``10:17 nick: text`` (elsewhere it is too like a line of a timeline);
-  server notices and log markers (``-!-``, ``***``, ``-->``, ``<--`` and ``---`` lines: joins, parts,
-  quits, "Day changed") are dropped.
+* IRC logs: ``10:17 <nick> text`` (irssi, mode prefix ``<@nick>``/``< nick>``), ``[10:17:05] <nick> text``
+  (ZNC, mIRC), WeeChat's tab-separated ``2025-03-04 10:17:05<TAB>@nick<TAB>text``, HexChat's
+  ``Mar 04 10:17:05 <nick><TAB>text`` (the year from ``**** BEGIN LOGGING AT`` or ``--date``), ``10:17 * nick action``
+  and, in a paste of one-line messages only, ``10:17 nick: text`` (elsewhere it is too like a line of a
+  timeline); server notices (``-!-``, ``***``, ``-->``, ``<--``: joins, parts, quits, nick changes) are
+  dropped and counted by reason; mIRC colour and format codes are stripped.
 
 A time alone on a line (``10:42``, ``[10:42 AM]``) is a further message by the previous sender, the
 way Slack and Discord group messages, except that a 12-hour time right under a short name-like line
@@ -24,7 +26,9 @@ is Slack web's header for a message by that name.
 No shape records a time zone and most record no date, so times are read in ``--tz`` on ``--date``,
 and the day moves with:
 
-* a date written on the line, and date dividers;
+* a date written on the line, date dividers, and IRC log headers (``--- Log opened Tue Mar 04 10:05:12 2025``,
+  ``--- Day changed Wed Mar 05 2025``, ``--- 2025-03-05``);
+* a log named for its day (``znc_libera_#ops_20250304.log``): that day, before ``--date``;
 * ``Today`` and ``Yesterday`` on a Teams or Discord line: ``--date`` and the day before it. A Discord
   line with no day at all is from ``--date`` too, as Discord names every other day;
 * midnight: in a paste without date dividers, a message whose clock time is more than six hours
@@ -40,10 +44,12 @@ en-US default of Teams and Discord. A date the chosen order cannot read is an er
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import Enum, auto
+from pathlib import PurePath
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
@@ -63,7 +69,8 @@ _DAY = rf"(?:(?P<iso>{_ISO_DATE})[ T]|(?P<slashed>{_SLASHED_DATE}),?\s+|(?P<rela
 # \u2014 and \u2013 are the em and en dash Discord puts between name and time.
 _WORDS = r"[^\W\d_][^\s:\[\]<>\u2014\u2013]*(?:\s+[^\s:\[\]<>\u2014\u2013]+){0,5}?(?<![.!?,;])"
 _NAME_ALONE = rf"(?P<name>{_WORDS})"
-_NAME_BEFORE_COLON = r"(?P<name>[^:\[\]]{1,80}?)"
+# Not "<nick>": "[01:23:11] <zoe> max_idle=4 :( rolling back" is an IRC line with a colon in its text.
+_NAME_BEFORE_COLON = r"(?P<name>(?!\s*<)[^:\[\]]{1,80}?)"
 _NICK = r"(?P<name>[\w\[\]\\`^{|}-][\w\[\]\\`^{|}.-]{0,31})"
 _TEXT = r"(?P<text>.*)"
 
@@ -73,6 +80,7 @@ class _Role(Enum):
     MESSAGE = auto()  # starts a message by the name on the line; its text may follow on the line
     NAMED_ABOVE = auto()  # starts a message by the name on the line before
     CONTINUATION = auto()  # starts a further message by the previous sender
+    DAY = auto()  # a log header that names the day of the lines after it (irssi "--- Day changed")
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,13 @@ def _rule(
     return _Rule(name, role, re.compile(pattern), bot, undated_is_today, loose)
 
 
+_MONTH_ABBR = r"(?P<month>[A-Za-z]{3})[a-z]*"
+# A header date: "Tue Mar 04 10:05:12 2025", "Wed Mar 05 2025", "Tue Jan 31 2017".
+# HexChat's line date: "Mar 04" (no year).
+_MONTH_DAY = r"(?P<month>[A-Z][a-z]{2})\s(?P<mday>[ \d]?\d)"
+_HEADER_DATE = rf"(?:[A-Za-z]{{3,9}},?\s+)?{_MONTH_ABBR}\s+(?P<mday>\d{{1,2}})(?:\s+{_CLOCK_24})?,?\s+(?P<year>\d{{4}})"
+
+
 # Tried in order; the first match reads the line. Groups: time, and where the shape has them name,
 # text, a day (iso, slashed or relative) and badge (a bot's "APP"/"BOT" after its name).
 _RULES = (
@@ -107,7 +122,35 @@ _RULES = (
         _Role.NOISE,
         r"(?i)^(?:(?:\[[^\]]*\]\s*)?[^:]{1,80} has (?:joined|left) the channel\.?|(?:joined|left) #[\w.-]+\.?)$",
     ),
-    # IRC clients mark joins, parts, quits and nick changes with these; irssi also writes "--- Day changed".
+    # irssi and other loggers name the day in header lines: "--- Day changed Wed Mar 05 2025",
+    # "--- Log opened Tue Mar 04 10:05:12 2025", "--- 2017-01-31".
+    _rule(
+        "irc-day-header",
+        _Role.DAY,
+        rf"^---\s+(?:(?:Log opened|Log closed|Day changed)\s+{_HEADER_DATE}|(?P<iso>{_ISO_DATE}))\s*$",
+    ),
+    _rule("hexchat-day-header", _Role.DAY, rf"^\*{{4}} (?:BEGIN|ENDING) LOGGING AT {_HEADER_DATE}$"),
+    # HexChat: "Mar 04 09:06:02 <marco><TAB>text", the year only in "**** BEGIN LOGGING AT" lines.
+    _rule("irc-server-notice", _Role.NOISE, rf"^{_MONTH_DAY}\s{_CLOCK_24}\s+(?:-->|<--|---|-!-|\*{{3}})\s.*$"),
+    _rule("hexchat-action", _Role.MESSAGE, rf"^{_MONTH_DAY}\s(?P<time>{_CLOCK_24})\s+\*\s+{_NICK}\s+{_TEXT}$"),
+    _rule("hexchat", _Role.MESSAGE, rf"^{_MONTH_DAY}\s(?P<time>{_CLOCK_24})\s+<[@+%&~ ]?{_NICK}>\s*{_TEXT}$"),
+    # WeeChat: "2025-03-04 09:06:02<TAB>@marco<TAB>text"; "-->", "<--" and "--" prefixes are joins, parts, network.
+    _rule(
+        "irc-server-notice",
+        _Role.NOISE,
+        rf"^{_ISO_DATE}\s{_CLOCK_24}\t\s*(?:-->|<--|--|=!=)\t.*$",
+    ),
+    _rule(
+        "weechat-action",
+        _Role.MESSAGE,
+        rf"^(?P<iso>{_ISO_DATE})\s(?P<time>{_CLOCK_24})\t\s*\*\t{_NICK}\s+{_TEXT}$",
+    ),
+    _rule(
+        "weechat",
+        _Role.MESSAGE,
+        rf"^(?P<iso>{_ISO_DATE})\s(?P<time>{_CLOCK_24})\t[@+%&~]?{_NICK}\t{_TEXT}$",
+    ),
+    # IRC clients mark joins, parts, quits and nick changes with these; irssi also writes "--- Log closed".
     _rule("irc-server-notice", _Role.NOISE, rf"^(?:\[?{_CLOCK_24}\]?\s+)?(?:-!-|\*{{3}}|-->|<--|---)\s.*$"),
     _rule("transcript", _Role.MESSAGE, rf"^\[{_DAY}(?P<time>{_CLOCK})\]\s*{_NAME_BEFORE_COLON}:\s*{_TEXT}$"),
     _rule(
@@ -116,7 +159,7 @@ _RULES = (
     _rule(
         "irc",
         _Role.MESSAGE,
-        rf"^\[?(?:(?P<iso>{_ISO_DATE})[ T])?(?P<time>{_CLOCK_24})\]?\s+<[@+%&~]?{_NICK}>\s*{_TEXT}$",
+        rf"^\[?(?:(?P<iso>{_ISO_DATE})[ T])?(?P<time>{_CLOCK_24})\]?\s+<[@+%&~ ]?{_NICK}>\s*{_TEXT}$",
     ),
     _rule("irc-action", _Role.MESSAGE, rf"^\[?(?P<time>{_CLOCK_24})\]?\s+\*\s+{_NICK}\s+{_TEXT}$"),
     # "09:10 UTC: alert fired" is a note with a zone, not a nick called UTC.
@@ -137,6 +180,19 @@ _RULES = (
     _rule("bare-time", _Role.CONTINUATION, rf"^\[?(?P<time>{_CLOCK})\]?$"),
 )
 _STARTS = (_Role.MESSAGE, _Role.NAMED_ABOVE)
+# Why a noise line was dropped, for the count the user sees: the first reason whose pattern is in
+# the line, else the rule's name.
+_NOISE_REASONS = (
+    ("join", re.compile(r"(?i)\bhas joined\b|\*\*\* Joins:|\bjoined\b")),
+    ("part", re.compile(r"(?i)\bhas (?:left|parted)\b|\*\*\* Parts:|\bleft #")),
+    ("quit", re.compile(r"(?i)\bhas quit\b|\*\*\* Quits:")),
+    ("nick change", re.compile(r"(?i)\bis now known as\b")),
+    ("mode change", re.compile(r"(?i)\bmode/|\bsets mode\b")),
+)
+# mIRC colour and formatting codes: bold, colour (with up to two numbers), reset, italic, underline, reverse.
+_CONTROL_CODES = re.compile(r"\x03(?:\d{1,2}(?:,\d{1,2})?)?|[\x02\x0f\x16\x1d\x1e\x1f]")
+# A log named for its day ("znc_libera_#ops_20250304.log", "ops.2025-03-04.log").
+_FILE_NAME_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-?(?P<month>\d{2})-?(?P<day>\d{2})(?!\d)")
 _NAME_LIKE = re.compile(rf"^{_WORDS}$")
 
 _MONTHS = (
@@ -190,10 +246,11 @@ class ChatTextAdapter:
         "[9:17 AM] Name: text transcripts, IRC logs"
     )
     hint = (
-        "lines like '[9:17 AM] Name: text', 'Name  10:17 AM', '[10:17 AM] Name', 'Name — Today at 10:17 AM' "
-        "or '10:17 <nick> text'; needs --tz (and --date)"
+        "lines like '[9:17 AM] Name: text', 'Name  10:17 AM', '[10:17 AM] Name', 'Name — Today at 10:17 AM', "
+        "'10:17 <nick> text' (irssi, ZNC, WeeChat logs; dates from '--- Day changed' lines or the file name); "
+        "needs --tz (and --date when nothing in the file gives the day)"
     )
-    example = "postmortem draft chat.txt --tz Europe/Berlin --date 2025-03-04"
+    example = "postmortem draft irssi-#ops.log --tz Europe/Berlin"
 
     def sniff(self, doc: Document) -> bool:
         """True when two of the first lines start messages, or the only line is a whole message."""
@@ -211,7 +268,8 @@ class ChatTextAdapter:
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per message; naive clock times are read on ``options.date`` in ``options.tz``."""
-        messages = _Reader(doc.name, options.date).read(doc.text.splitlines())
+        reader = _Reader(doc.name, _file_name_date(doc.name) or options.date)
+        messages = reader.read(doc.text.splitlines())
         events = []
         for message in messages:
             text = "\n".join(message.lines).strip()
@@ -232,7 +290,18 @@ class ChatTextAdapter:
                     edited=message.edited,
                 )
             )
-        return Parsed(events)
+        return Parsed(events, dropped=reader.dropped)
+
+
+def _file_name_date(path: str) -> date | None:
+    """The day a log's file name gives (a logger writes one file per day), if it gives exactly one."""
+    found = list(_FILE_NAME_DATE.finditer(PurePath(path).name))
+    if len(found) != 1:
+        return None
+    try:
+        return date(int(found[0]["year"]), int(found[0]["month"]), int(found[0]["day"]))
+    except ValueError:
+        return None
 
 
 def _classify(line: str, above: str | None, *, loose: bool = True) -> tuple[_Rule, re.Match[str]] | None:
@@ -276,6 +345,7 @@ class _Reader:
         self.saw_divider = False
         self.relative_anchor: tuple[int, date | None] | None = None
         self.messages: list[_Message] = []
+        self.dropped: Counter[str] = Counter()
         # The previous line, when it was message text: it may be the name of the next sender.
         self.above: tuple[int, str] | None = None
 
@@ -288,7 +358,7 @@ class _Reader:
         self.loose = not any(_starts_multi_line_message(rule, match) for rule, match in survey)
         skip_next = False
         for index, raw in enumerate(lines):
-            line = raw.strip()
+            line = _CONTROL_CODES.sub("", raw).strip()
             if not line:
                 continue
             # Only the line right before a time can name its sender, so every line clears it.
@@ -315,6 +385,12 @@ class _Reader:
             return
         rule, match = found
         if rule.role is _Role.NOISE:
+            default = rule.name.replace("-", " ")
+            self.dropped[next((reason for reason, p in _NOISE_REASONS if p.search(line)), default)] += 1
+            return
+        if rule.role is _Role.DAY:
+            self.day = self._header_day(match, number)
+            self.saw_divider = True
             return
         if rule.role is _Role.CONTINUATION:
             if self.messages:
@@ -373,11 +449,26 @@ class _Reader:
             return True, _iso_day(groups["iso"], self.path, number)
         if groups.get("slashed"):
             return True, self._slashed_day(groups["slashed"], number)
+        if groups.get("mday") and groups.get("month"):
+            return True, self._month_day(groups["month"], int(groups["mday"]), number)
         relative = groups.get("relative")
         if relative or rule.undated_is_today:
             back = timedelta(days=1 if relative and relative.lower() == "yesterday" else 0)
             return True, self.today - back if self.today else None
         return False, None
+
+    def _header_day(self, match: re.Match[str], number: int) -> date:
+        """The day a log header names ("--- Day changed Wed Mar 05 2025", "--- 2025-03-05")."""
+        if match.groupdict().get("iso"):
+            return _iso_day(match["iso"], self.path, number)
+        return _month_day(int(match["year"]), match["month"], int(match["mday"]), match[0], self.path, number)
+
+    def _month_day(self, month: str, day: int, number: int) -> date | None:
+        """The day of a line dated "Mar 04": the year of the day known so far (``None`` until one is)."""
+        known = self.day or self.today
+        if known is None:
+            return None
+        return _month_day(known.year, month, day, f"{month} {day}", self.path, number)
 
     def _slashed_day(self, text: str, number: int) -> date:
         first, second, year = _slashed_parts(text)
@@ -419,6 +510,15 @@ class _Reader:
         except ValueError:
             return False
         return True
+
+
+def _month_day(year: int, month: str, day: int, text: str, path: str, number: int) -> date:
+    """The date of a month's abbreviated name and a day; an error naming the line when there is no such day."""
+    index = next((n for n, name in enumerate(_MONTHS, start=1) if name[:3] == month.lower()), 0)
+    try:
+        return date(year, index, day)
+    except ValueError:
+        raise InputError(f"cannot read the date in {text!r}", path=path, position=f"line {number}") from None
 
 
 def _next_nonblank(lines: list[str], index: int) -> str:

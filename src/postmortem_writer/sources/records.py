@@ -112,15 +112,21 @@ class RecordsAdapter:
         )
 
 
+def _epoch(value: int | float, *, path: str, position: str) -> datetime:
+    """Epoch seconds, or milliseconds when the number is too large to be seconds of our era."""
+    per_second = 1000 if value >= _MS_FROM else 1
+    return epoch_instant(value, field="time", path=path, position=position, per_second=per_second)
+
+
 def _instant(value: Any, options: SourceOptions, *, path: str, position: str) -> datetime:
     """UTC time of a record's time value: epoch seconds or milliseconds, or a date-time string."""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InputError(f"time {value!r} is neither a number nor a string", path=path, position=position)
     if isinstance(value, int | float):
-        return epoch_instant(value, millis=value >= _MS_FROM, path=path, position=position)
+        return _epoch(value, path=path, position=position)
     text = value.strip()
     if _EPOCH.match(text):
-        return epoch_instant(text, millis=float(text) >= _MS_FROM, path=path, position=position)
+        return _epoch(float(text) if "." in text else int(text), path=path, position=position)
     return parse_instant(text, tz=options.tz, path=path, position=position, day=options.date)
 
 

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from postmortem_writer.errors import InputError, UsageError
 from postmortem_writer.models import Event, InputFile
 from postmortem_writer.sources.alertmanager import AlertmanagerAdapter
 from postmortem_writer.sources.argocd import ArgoCDApplicationAdapter, ArgoCDHistoryTextAdapter
-from postmortem_writer.sources.base import Bundle, BundleAdapter, Document, DocumentAdapter, Parsed, SourceOptions
+from postmortem_writer.sources.base import (
+    Bundle,
+    BundleAdapter,
+    Document,
+    DocumentAdapter,
+    Parsed,
+    SourceOptions,
+    is_tar,
+)
 from postmortem_writer.sources.chat_text import ChatTextAdapter
 from postmortem_writer.sources.cloudwatch import CloudWatchAlarmHistoryAdapter
 from postmortem_writer.sources.collapse import REPEATED, collapse_alerts
 from postmortem_writer.sources.datadog import DatadogEventsAdapter
 from postmortem_writer.sources.deploys import DeployHistoryAdapter
+from postmortem_writer.sources.discord import DiscordAdapter
 from postmortem_writer.sources.git_log import GitLogAdapter
 from postmortem_writer.sources.github_actions import GitHubActionsRunsAdapter
 from postmortem_writer.sources.github_deployments import GitHubDeploymentsAdapter
@@ -24,13 +33,18 @@ from postmortem_writer.sources.heroku_releases import HerokuReleasesAdapter
 from postmortem_writer.sources.kubectl_rollout import KubectlRolloutHistoryAdapter
 from postmortem_writer.sources.kubernetes_events import KubernetesEventsAdapter
 from postmortem_writer.sources.kubernetes_replicasets import KubernetesReplicaSetsAdapter
+from postmortem_writer.sources.mattermost import MattermostAdapter
 from postmortem_writer.sources.nearest import nearest
 from postmortem_writer.sources.opsgenie import OpsgenieAdapter
 from postmortem_writer.sources.pagerduty import PagerDutyIncidentsAdapter, PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.pagerduty_csv import PagerDutyCsvAdapter
 from postmortem_writer.sources.records import RecordsAdapter
-from postmortem_writer.sources.slack_export import SlackExportAdapter
+from postmortem_writer.sources.slack_api import SlackApiAdapter
+from postmortem_writer.sources.slack_export import SlackDayFileAdapter, SlackExportAdapter
 from postmortem_writer.sources.spinnaker import SpinnakerExecutionsAdapter
+from postmortem_writer.sources.teams import TeamsAdapter
+from postmortem_writer.sources.timestamped_log import TimestampedLogAdapter
+from postmortem_writer.sources.zulip import ZulipApiAdapter, ZulipExportAdapter
 
 # Past this many, one file's skips are summed up rather than listed: a thousand warnings hide the rest.
 _SKIPS_SHOWN = 20
@@ -38,8 +52,10 @@ _SKIPS_SHOWN = 20
 _RECORDS = RecordsAdapter()
 
 # Order matters: the most specific formats come first, catch-alls (plain text) last.
-BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(),)
+BUNDLE_ADAPTERS: tuple[BundleAdapter, ...] = (SlackExportAdapter(), ZulipExportAdapter())
 DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
+    SlackDayFileAdapter(),
+    SlackApiAdapter(),
     PagerDutyIncidentsAdapter(),
     PagerDutyLogEntriesAdapter(),
     PagerDutyCsvAdapter(),
@@ -58,9 +74,14 @@ DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     GitLogAdapter(),
     HerokuReleasesAdapter(),
     SpinnakerExecutionsAdapter(),
+    TeamsAdapter(),
+    DiscordAdapter(),
+    MattermostAdapter(),
+    ZulipApiAdapter(),
     DeployHistoryAdapter(),
     _RECORDS,
     ChatTextAdapter(),
+    TimestampedLogAdapter(),
 )
 
 
@@ -105,7 +126,7 @@ def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
         display = str(path)
         if not path.exists():
             raise InputError("no such file or folder", path=display)
-        if path.is_dir() or _is_zip(path):
+        if path.is_dir() or _is_zip(path) or is_tar(path):
             _load_bundle(Bundle.from_path(path, display), options, loaded)
         else:
             _load_document(Document(display, path.read_bytes()), options, loaded, strict=True)
@@ -148,10 +169,10 @@ def _load_nested_bundles(bundle: Bundle, options: SourceOptions, loaded: Loaded)
     """
     claimed: list[str] = []
     for top in sorted({member.split("/", 1)[0] + "/" for member in bundle.members if "/" in member}):
-        sub = Bundle(bundle.name, bundle.root, bundle.is_zip, [m for m in bundle.members if m.startswith(top)])
+        sub = replace(bundle, _members=[m for m in bundle.members if m.startswith(top)])
         adapter = next((a for a in BUNDLE_ADAPTERS if a.sniff_bundle(sub)), None)
         if adapter is not None:
-            name = f"{bundle.name}{':' if bundle.is_zip else '/'}{top.rstrip('/')}"
+            name = f"{bundle.name}{':' if bundle.is_zip or bundle.is_tar else '/'}{top.rstrip('/')}"
             loaded.add(name, adapter.name, _bundle_digest(sub), adapter.parse_bundle(sub, options))
             claimed.append(top)
     return tuple(claimed)

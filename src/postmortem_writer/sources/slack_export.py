@@ -7,40 +7,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from postmortem_writer.errors import InputError
-from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Bundle, Parsed, SourceOptions
-from postmortem_writer.timeparse import from_epoch
+from postmortem_writer.models import Event, SourceKind
+from postmortem_writer.sources.base import Bundle, Document, Parsed, SourceOptions
+from postmortem_writer.sources.slack_messages import USER_LISTS, SlackNames, users_beside
 
 _CHANNEL_LISTS = ("channels.json", "groups.json", "dms.json", "mpims.json")
-_USER_LISTS = ("users.json", "org_users.json")
-
-# Housekeeping rows that say nothing about the incident; tombstones are deleted messages.
-_DROPPED_SUBTYPES = frozenset(
-    {
-        "channel_join",
-        "channel_leave",
-        "group_join",
-        "group_leave",
-        "tombstone",
-        "bot_add",
-        "bot_remove",
-        "bot_enable",
-        "bot_disable",
-        "pinned_item",
-        "unpinned_item",
-        "channel_purpose",
-        "group_purpose",
-        "channel_name",
-        "group_name",
-        "channel_archive",
-        "channel_unarchive",
-        "group_archive",
-        "group_unarchive",
-    }
-)
-
-_TOKEN = re.compile(r"<([^<>\n]+)>")
-_SPECIAL_MENTIONS = {"here", "channel", "everyone"}
+_SLACK_TS = re.compile(r"^\d{9,11}\.\d{6}$")
 
 
 class SlackExportAdapter:
@@ -67,7 +39,7 @@ class SlackExportAdapter:
         """One event per message in every channel folder (times are UTC epochs; ``options`` is unused)."""
         members = bundle.members
         root = _export_root(members) or ""
-        workspace = _Workspace(bundle, root, members)
+        workspace = _names(bundle, root, members)
         parsed = Parsed()
         for member in members:
             relative = PurePosixPath(member.removeprefix(root))
@@ -80,14 +52,47 @@ class SlackExportAdapter:
             channel = relative.parts[0]
 
             def read(position: str, message: Any, channel: str = channel, path: str = doc.name) -> Event | None:
-                if not isinstance(message, dict) or not isinstance(message.get("ts"), str):
-                    raise InputError("not a Slack message (no 'ts')", path=path, position=position)
-                event = workspace.event(message, channel, path)
+                event = workspace.event(message, channel, path, self.name, position)
                 if event is None:
                     parsed.dropped[str(message.get("subtype") or "empty")] += 1
                 return event
 
             parsed.collect(((f"message {n}", m) for n, m in enumerate(messages, start=1)), read)
+        return parsed.usable()
+
+
+class SlackDayFileAdapter:
+    """Reads one channel day file on its own (or from a third-party exporter's folder without lists)."""
+
+    name = "slack-day-file"
+    kind = SourceKind.CHAT
+    description = "One Slack export day file (<channel>/<YYYY-MM-DD>.json) read on its own"
+    hint = 'JSON array of {"type": "message", "ts": "1741079942.590465", ...}; names from users.json one folder up'
+    example = "postmortem draft slack-export/inc-checkout-latency/2025-03-04.json"
+
+    def sniff(self, doc: Document) -> bool:
+        """True for an array whose first records are messages with Slack ``ts`` strings."""
+        data = doc.try_json()
+        if not isinstance(data, list) or not data:
+            return False
+        head = data[:5]
+        return all(
+            isinstance(m, dict) and m.get("type") == "message" and _SLACK_TS.match(str(m.get("ts"))) for m in head
+        )
+
+    def parse(self, doc: Document, options: SourceOptions) -> Parsed:
+        """One event per message; the channel is the file's folder (times are UTC epochs; ``options`` is unused)."""
+        names = SlackNames(users_beside(doc))
+        channel = PurePosixPath(doc.name.replace("\\", "/")).parent.name
+        parsed = Parsed()
+
+        def read(position: str, message: Any) -> Event | None:
+            event = names.event(message, channel, doc.name, self.name, position)
+            if event is None:
+                parsed.dropped[str(message.get("subtype") or "empty")] += 1
+            return event
+
+        parsed.collect(((f"message {n}", m) for n, m in enumerate(doc.json, start=1)), read)
         return parsed.usable()
 
 
@@ -108,119 +113,15 @@ def _export_root(members: list[str]) -> str | None:
         path = PurePosixPath(member)
         if path.name in _CHANNEL_LISTS and len(path.parts) <= 2:
             prefix = "" if len(path.parts) == 1 else f"{path.parts[0]}/"
-            if any(prefix + users in present for users in _USER_LISTS):
+            if any(prefix + users in present for users in USER_LISTS):
                 return prefix
     return None
 
 
-class _Workspace:
-    """Names of users, bots and channels, and turning one message into an event with them."""
-
-    def __init__(self, bundle: Bundle, root: str, members: list[str]):
-        self.users: dict[str, dict[str, Any]] = {}
-        self.channels: dict[str, str] = {}
-        for name in _USER_LISTS:
-            for user in _read_list(bundle, root + name, members):
-                self.users[str(user.get("id"))] = user
-        for name in _CHANNEL_LISTS:
-            for channel in _read_list(bundle, root + name, members):
-                if isinstance(channel.get("name"), str):
-                    self.channels[str(channel.get("id"))] = channel["name"]
-        self.bots = {
-            user["profile"]["bot_id"]: user
-            for user in self.users.values()
-            if isinstance(user.get("profile"), dict) and user["profile"].get("bot_id")
-        }
-
-    def event(self, message: dict[str, Any], channel: str, source: str) -> Event | None:
-        """The event for ``message``, or ``None`` for housekeeping rows."""
-        subtype = message.get("subtype")
-        if subtype in _DROPPED_SUBTYPES or message.get("hidden"):
-            return None
-        ts: str = message["ts"]
-        thread_ts = message.get("thread_ts")
-        user_id = message.get("user")
-        is_bot = subtype == "bot_message" or "bot_id" in message or bool(self.users.get(str(user_id), {}).get("is_bot"))
-        if user_id == "USLACKBOT":
-            actor_kind = ActorKind.SYSTEM
-        elif is_bot:
-            actor_kind = ActorKind.BOT
-        else:
-            actor_kind = ActorKind.HUMAN
-        return Event(
-            ts=from_epoch(ts),
-            source=source,
-            format="slack-export",
-            kind=SourceKind.CHAT,
-            ref=f"{channel} ts {ts}",
-            actor=self._bot_name(message) if is_bot else self._user_name(user_id, message.get("user_profile")),
-            actor_kind=actor_kind,
-            text=self._content(message),
-            signal=Signal.TOPIC if subtype == "channel_topic" else None,
-            native_id=f"{channel}:{ts}",
-            parent_native_id=f"{channel}:{thread_ts}" if isinstance(thread_ts, str) and thread_ts != ts else None,
-            edited="edited" in message,
-            meta={"channel": channel},
-        )
-
-    def _user_name(self, user_id: Any, snapshot: Any = None) -> str:
-        # The full name comes first (not Slack's display name) so people match the names other
-        # sources (PagerDuty, pasted chat) give them.
-        user = self.users.get(str(user_id))
-        names: tuple[Any, ...] = ()
-        if user is not None:
-            profile = user.get("profile") or {}
-            names = (profile.get("real_name"), user.get("real_name"), profile.get("display_name"), user.get("name"))
-        elif isinstance(snapshot, dict):
-            names = (snapshot.get("real_name"), snapshot.get("display_name"), snapshot.get("name"))
-        return next((name for name in names if isinstance(name, str) and name.strip()), str(user_id or "unknown"))
-
-    def _bot_name(self, message: dict[str, Any]) -> str:
-        profile = message.get("bot_profile") or {}
-        for candidate in (message.get("username"), profile.get("name")):
-            if isinstance(candidate, str) and candidate.strip():
-                return candidate
-        if message.get("user"):
-            return self._user_name(message["user"])
-        bot_user = self.bots.get(message.get("bot_id"))
-        if bot_user is not None:
-            return self._user_name(bot_user["id"])
-        return str(message.get("bot_id") or "bot")
-
-    def _content(self, message: dict[str, Any]) -> str:
-        # Alerting integrations post an empty ``text`` and put everything in attachments; Block
-        # Kit and file names are the last resort so no message becomes an empty event.
-        parts = [str(message.get("text") or "")]
-        parts += [_attachment_text(a) for a in message.get("attachments") or [] if isinstance(a, dict)]
-        text = "\n".join(part for part in parts if part.strip())
-        if not text:
-            text = "\n".join(_block_texts(message.get("blocks") or []))
-        if not text:
-            names = [f.get("title") or f.get("name") for f in message.get("files") or [] if isinstance(f, dict)]
-            text = "\n".join(f"[file: {name}]" for name in names if name)
-        return self._plain(text)
-
-    def _plain(self, mrkdwn: str) -> str:
-        """Slack mrkdwn with mentions, channels and links spelled out as a reader sees them."""
-        converted = _TOKEN.sub(lambda match: self._token(match.group(1)), mrkdwn)
-        # Entities are undone only after the <…> tokens are gone, so "&lt;x&gt;" never becomes a token.
-        return converted.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-    def _token(self, inner: str) -> str:
-        target, _, label = inner.partition("|")
-        if target.startswith("@"):
-            user = target[1:]
-            return "@" + (self._user_name(user) if user in self.users else label.lstrip("@") or user)
-        if target.startswith("#"):
-            return "#" + (label or self.channels.get(target[1:], target[1:]))
-        if target.startswith("!"):
-            command = target[1:]
-            if command in _SPECIAL_MENTIONS:
-                return "@" + command
-            if command.startswith("subteam^"):
-                return label or "@" + command.removeprefix("subteam^")
-            return label or command
-        return f"{label} ({target})" if label and label != target else target
+def _names(bundle: Bundle, root: str, members: list[str]) -> SlackNames:
+    users = [user for name in USER_LISTS for user in _read_list(bundle, root + name, members)]
+    channels = [channel for name in _CHANNEL_LISTS for channel in _read_list(bundle, root + name, members)]
+    return SlackNames(users, channels)
 
 
 def _read_list(bundle: Bundle, member: str, members: list[str]) -> list[dict[str, Any]]:
@@ -231,25 +132,3 @@ def _read_list(bundle: Bundle, member: str, members: list[str]) -> list[dict[str
     if not isinstance(data, list):
         raise InputError("expected a JSON array", path=doc.name)
     return [item for item in data if isinstance(item, dict)]
-
-
-def _attachment_text(attachment: dict[str, Any]) -> str:
-    lines = [str(attachment[key]) for key in ("pretext", "title", "text") if attachment.get(key)]
-    for field_ in attachment.get("fields") or []:
-        if isinstance(field_, dict):
-            lines.append(f"{field_.get('title', '')}: {field_.get('value', '')}".strip(": "))
-    if not lines and attachment.get("fallback"):
-        lines.append(str(attachment["fallback"]))
-    return "\n".join(lines)
-
-
-def _block_texts(blocks: list[Any]) -> list[str]:
-    texts: list[str] = []
-    for block in blocks:
-        if not isinstance(block, dict):
-            continue
-        candidates = [block.get("text"), *(block.get("fields") or []), *(block.get("elements") or [])]
-        for item in candidates:
-            if isinstance(item, dict) and isinstance(item.get("text"), str):
-                texts.append(item["text"])
-    return texts

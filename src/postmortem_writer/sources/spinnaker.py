@@ -112,7 +112,7 @@ class SpinnakerExecutionsAdapter:
                 text += f": {execution['cancellationReason']}"
         native = str(subject.get("id")) if subject.get("id") else None
         return Event(
-            ts=epoch_instant(millis, millis=True, path=path, position=position),
+            ts=epoch_instant(millis, field="startTime/endTime", path=path, position=position, per_second=1000),
             source=path,
             format=self.name,
             kind=self.kind,
