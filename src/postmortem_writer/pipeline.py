@@ -16,6 +16,9 @@ from postmortem_writer.extract.llm import Budget, Progress, extract_llm
 from postmortem_writer.extract.names import people
 from postmortem_writer.extract.rules import extract_rules
 from postmortem_writer.lint import lint_draft
+from postmortem_writer.lint.apply import reword_draft
+from postmortem_writer.lint.config import LintConfig
+from postmortem_writer.lint.model_rewriter import ModelRewriter
 from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Draft, InputFile, Provenance
 from postmortem_writer.sources import SourceOptions, load_sources
@@ -101,5 +104,11 @@ def draft_from(
     cited = draft.cited_ids()
     draft.evidence_index = [event for event in ingested.stream if event.id in cited]
     check_draft(draft, ingested.stream)  # after the index is filled, so its completeness is checked too
-    draft.blame_findings = lint_draft(draft, people=tuple(sorted(people(ingested.stream))))
+    names = tuple(sorted(people(ingested.stream)))
+    draft.blame_findings = lint_draft(draft, people=names)
+    if llm is not None and draft.blame_findings:
+        config = LintConfig().with_people(names)
+        for applied in reword_draft(draft, ModelRewriter(llm.caller, config), config):
+            llm.caller.note({"reworded": applied.path, "original": applied.original, "rewrite": applied.rewrite})
+        draft.blame_findings = lint_draft(draft, people=names)
     return draft

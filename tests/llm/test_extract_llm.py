@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -129,3 +131,17 @@ def test_duplicates_across_answers_merge_into_one_entry(ingested: Ingested) -> N
     decisions = [e for e in draft.timeline if e.kind is TimelineKind.DECISION]
     assert len(decisions) == 1
     assert decisions[0].evidence == [ROLLBACK_DECISION, "E27"]
+
+
+def test_blaming_wording_from_the_model_is_reworded_and_the_original_logged(ingested: Ingested) -> None:
+    blaming = "The on-call engineer should have noticed the alert at 02:10."
+    rewrite = {"text": "The alert at 02:10 did not lead to action until 02:40.", "categories_addressed": []}
+    backend = ScriptedBackend([decision(), {"summary": [{"text": blaming, "evidence": ["E24"]}]}, rewrite])
+    log = io.StringIO()
+    session = Session(Caller(backend, log=log), context_tokens=8192, concurrency=2, endpoint=None, call_log=None)
+    draft = draft_from(ingested, llm=session)
+    assert [s.text for s in draft.summary] == [rewrite["text"]]
+    assert draft.summary[0].evidence == ["E24"]
+    assert not [f for f in draft.blame_findings if f.path.startswith("summary")]
+    notes = [json.loads(line) for line in log.getvalue().splitlines() if "reworded" in line]
+    assert [(n["reworded"], n["original"], n["rewrite"]) for n in notes] == [("summary[0]", blaming, rewrite["text"])]

@@ -53,6 +53,8 @@ METRICS: tuple[Metric, ...] = (
            meaning="gold action items matched by a draft action item"),
     Metric("section_completeness", "section completeness", "sections_filled", "sections",
            meaning="narrative sections with at least one cited statement"),
+    Metric("blame_findings", "blame findings per case", "blame_findings", "cases", better="lower", unit="per_case",
+           meaning="blame-prone wording the lint still finds in the draft's own text"),
     Metric("model_calls", "model calls per case", "model_calls", "cases", better="lower", unit="per_case",
            meaning="calls sent to the model endpoint (cached and replayed answers are not calls)"),
     Metric("prompt_tokens", "prompt tokens per case", "prompt_tokens", "cases", better="lower", unit="per_case",

@@ -111,7 +111,8 @@ def _percent(value: float | None, digits: int = 0) -> str:
 
 def _value(info: MetricInfo, value: float | None, digits: int = 0) -> str:
     if info.unit == "per_case":
-        return "—" if value is None else f"{value:,.{digits}f}"
+        # Small per-case counts (0.3 blame findings) need a decimal; token counts do not.
+        return "—" if value is None else f"{value:,.{max(digits, 1) if value < 10 else digits}f}"
     return _percent(value, digits)
 
 

@@ -22,6 +22,7 @@ def run_case(case: Case, extract: Extractor = draft_from, tolerances: Tolerances
     usage = draft.provenance.usage
     scored.counts.update(
         cases=1,
+        blame_findings=len(draft.blame_findings),
         model_calls=draft.provenance.calls,
         prompt_tokens=usage.get("prompt_tokens", 0),
         completion_tokens=usage.get("completion_tokens", 0),

@@ -68,6 +68,15 @@ class Caller:
         self._record(request, key, started, cached=False, reply=reply)
         return reply
 
+    def note(self, record: dict[str, Any]) -> None:
+        """A line in the call log that is not a call (an original sentence a rewrite replaced)."""
+        if self._log is not None:
+            with self._lock:
+                self._log.write(
+                    json.dumps({"time": datetime.now(UTC).isoformat(), **record}, ensure_ascii=False) + "\n"
+                )
+                self._log.flush()
+
     def _record(
         self,
         request: Request[Any],

@@ -1,0 +1,78 @@
+"""Putting verified rewrites back into a draft: each flagged sentence replaced where it was found.
+
+A finding's ``path`` names the draft field it came from (``summary[0]``, ``timeline[3]``,
+``contributing_factors[1]``…), so a rewrite lands exactly there and nowhere else. Only rewrites
+that passed ``verify_rewrite`` are applied; the caller keeps the originals (the run log).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from postmortem_writer.lint.config import LintConfig
+from postmortem_writer.lint.reword import Rewriter, reword_findings
+from postmortem_writer.models import Draft
+
+_PATH = re.compile(r"^(?P<field>[a-z_]+(?:\.[a-z_]+)?)(?:\[(?P<index>\d+)\])?$")
+# Which attribute of a list item holds its wording, per draft field.
+_TEXT_ATTRIBUTES = {
+    "summary": ("text",),
+    "trigger": ("text",),
+    "went_well": ("text",),
+    "went_wrong": ("text",),
+    "lucky": ("text",),
+    "lessons": ("text",),
+    "open_questions": ("text",),
+    "timeline": ("description",),
+    "contributing_factors": ("title", "description"),
+    "action_items": ("description",),
+}
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One rewrite put into the draft."""
+
+    path: str
+    original: str
+    rewrite: str
+
+
+def reword_draft(draft: Draft, rewriter: Rewriter, config: LintConfig) -> list[Applied]:
+    """Rewrite the sentences ``draft.blame_findings`` flags, in place, with verified rewrites only."""
+    applied = []
+    for item in reword_findings(draft.blame_findings, rewriter=rewriter, config=config):
+        rewrite = item.offered
+        path = item.findings[0].path
+        if rewrite is not None and _replace(draft, path, item.sentence, rewrite.text):
+            applied.append(Applied(path, item.sentence, rewrite.text))
+    return applied
+
+
+def _replace(draft: Draft, path: str, old: str, new: str) -> bool:
+    """Replace ``old`` by ``new`` in the field at ``path``; False when it is not there (left alone)."""
+    match = _PATH.match(path)
+    if match is None:
+        return False
+    field, index = match["field"], match["index"]
+    if field == "title" and old in draft.title:
+        draft.title = draft.title.replace(old, new, 1)
+        return True
+    if field == "impact.unknowns" and index is not None and int(index) < len(draft.impact.unknowns):
+        text = draft.impact.unknowns[int(index)]
+        if old in text:
+            draft.impact.unknowns[int(index)] = text.replace(old, new, 1)
+            return True
+        return False
+    items: list[Any] = getattr(draft, field, []) if field in _TEXT_ATTRIBUTES else []
+    if index is None or int(index) >= len(items):
+        return False
+    item = items[int(index)]
+    for attribute in _TEXT_ATTRIBUTES[field]:
+        text = getattr(item, attribute)
+        if old in text:
+            setattr(item, attribute, text.replace(old, new, 1))
+            return True
+    return False
