@@ -121,13 +121,13 @@ def model_options(func: F) -> F:
         click.option("--model", envvar="POSTMORTEM_MODEL", help="Model name at the endpoint [env: POSTMORTEM_MODEL]."),
         click.option(
             "--base-url",
-            envvar=["POSTMORTEM_BASE_URL", "OPENAI_BASE_URL"],
+            envvar=["POSTMORTEM_BASE_URL", "OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT"],
             metavar="URL",
             help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 [env: OPENAI_BASE_URL].",
         ),
         click.option(
             "--api-key",
-            envvar=["POSTMORTEM_API_KEY", "OPENAI_API_KEY"],
+            envvar=["POSTMORTEM_API_KEY", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"],
             metavar="KEY",
             help="API key; prefer the environment [env: OPENAI_API_KEY].",
         ),
