@@ -8,11 +8,10 @@ format, so it only reads what nothing more specific claimed.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from itertools import islice
+from itertools import islice, takewhile
 from typing import Any
 
 from postmortem_writer.errors import InputError, UsageError
@@ -154,7 +153,9 @@ def _sample(doc: Document) -> list[dict[str, Any]]:
         data = doc.try_json()
         records = data[:_SAMPLE] if isinstance(data, list) else []
     elif stripped.startswith("{"):
-        records = [json_line for _, json_line in islice(_json_lines(text), _SAMPLE)]
+        # Up to the first malformed line: prose that happens to open with "{" is not JSON Lines.
+        lines = takewhile(lambda line: not isinstance(line[1], InputError), jsonl_records(doc.name, text))
+        records = [record for _, record in islice(lines, _SAMPLE)]
     else:
         try:
             rows = [row for _, row in islice(csv_records(doc.name, text), _SAMPLE) if isinstance(row, dict)]
@@ -163,15 +164,6 @@ def _sample(doc: Document) -> list[dict[str, Any]]:
         # A header and rows of one column each is prose, not a table.
         records = rows if rows and len(rows[0]) > 1 else []
     return [record for record in records if isinstance(record, dict)]
-
-
-def _json_lines(text: str) -> Iterator[tuple[int, Any]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError:
-                return
 
 
 def _fields(doc: Document, sample: list[dict[str, Any]], mapping: Mapping[str, str]) -> dict[str, str | None]:
