@@ -161,8 +161,10 @@ def _sample(doc: Document) -> list[dict[str, Any]]:
             rows = [row for _, row in islice(csv_records(doc.name, text), _SAMPLE) if isinstance(row, dict)]
         except InputError:  # an unreadable header: not a table
             rows = []
-        # A header and rows of one column each is prose, not a table.
-        records = rows if rows and len(rows[0]) > 1 else []
+        # A header and rows of one column each is prose, not a table. A "header" holding a time is a
+        # first line of data: Python's logging puts a comma in every line ("10:17:05,123 - INFO - …").
+        is_table = bool(rows) and len(rows[0]) > 1 and not any(_looks_like_time(cell) for cell in rows[0])
+        records = rows if is_table else []
     return [record for record in records if isinstance(record, dict)]
 
 
