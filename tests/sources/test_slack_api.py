@@ -82,3 +82,10 @@ def test_malformed_message_is_skipped_with_a_warning(tmp_path: Path) -> None:
     loaded = load_sources([path], SourceOptions())
     assert len(loaded.events) == 1
     assert loaded.warnings == [f"skipped {path}:message 2: not a Slack message (no 'ts')"]
+
+
+def test_user_list_nested_too_deeply_is_one_clear_error(tmp_path: Path) -> None:
+    shutil.copy(API / "conversations.replies.json", tmp_path / "replies.json")
+    (tmp_path / "users.json").write_text("[" * 5000 + "]" * 5000)
+    with pytest.raises(InputError, match=r"users.json: cannot read this user list as JSON"):
+        load_sources([tmp_path / "replies.json"], SourceOptions())

@@ -153,7 +153,7 @@ def _card_text(attachment: dict[str, Any]) -> str:
     if isinstance(content, str):
         try:
             content = json.loads(content)
-        except ValueError:
+        except (ValueError, RecursionError):
             return html_to_text(content)
     texts: list[str] = []
     _collect_texts(content, texts)

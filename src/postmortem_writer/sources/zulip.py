@@ -221,7 +221,7 @@ def _content_edited(history: Any) -> bool:
     if isinstance(history, str):
         try:
             history = json.loads(history)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False
     entries: Iterable[Any] = history if isinstance(history, list) else []
     return any(isinstance(entry, dict) and "prev_content" in entry for entry in entries)
