@@ -6,6 +6,7 @@ The cases are the crashes that mutating the samples found.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ GOOD_SLACK = {"type": "message", "user": "U1", "text": "ok", "ts": "1741079840.3
 GOOD_TEAMS = {"messageType": "message", "createdDateTime": "2025-03-04T09:00:00Z", "body": {"content": "ok"}}
 GOOD_DISCORD = {"type": "Default", "timestamp": "2025-03-04T09:00:00Z", "content": "ok", "author": {"name": "a"}}
 GOOD_ZULIP = {"id": 1, "sender_full_name": "A", "timestamp": 1741079840, "content": "<p>ok</p>", "subject": "t"}
+# Deeper than the json module can recurse, inside a string the adapter parses itself.
+TOO_DEEP = "[" * 5000 + "]" * 5000
 
 
 def slack(bad: dict[str, Any]) -> tuple[str, str]:
@@ -59,10 +62,12 @@ CASES = [
     pytest.param(slack({"attachments": 5, "files": True}), 2, id="slack-lists-mistyped"),
     pytest.param(teams({"mentions": 0, "attachments": 1}), 2, id="teams-lists-mistyped"),
     pytest.param(teams({"createdDateTime": "2025-13-45T99:99:99Z"}), 1, id="teams-bad-time"),
+    pytest.param(teams({"attachments": [{"content": TOO_DEEP}]}), 2, id="teams-card-too-deep"),
     pytest.param(discord({"embeds": True, "attachments": 1.5}), 2, id="discord-lists-mistyped"),
     pytest.param(discord({"author": None, "reference": 3}), 2, id="discord-objects-mistyped"),
     pytest.param(zulip({"timestamp": True}), 1, id="zulip-time-bool"),
     pytest.param(zulip({"timestamp": 1e308}), 1, id="zulip-time-huge"),
+    pytest.param(zulip({"edit_history": TOO_DEEP}), 2, id="zulip-edit-history-too-deep"),
     pytest.param(mattermost({"create_at": True}), 1, id="mattermost-time-bool"),
     pytest.param(mattermost({"replies": 3, "attachments": ["x"], "props": []}), 2, id="mattermost-lists-mistyped"),
 ]
@@ -76,6 +81,25 @@ def test_mistyped_field(tmp_path: Path, source: tuple[str, str], kept: int) -> N
     loaded = load_sources([path], SourceOptions(tz=UTC))
     assert len(loaded.events) == kept
     assert len(loaded.warnings) == 2 - kept
+
+
+@pytest.mark.parametrize(
+    ("fmt", "document"),
+    [
+        pytest.param("slack-api", {"ok": True, "messages": {"a": 1}}, id="slack-api-messages-object"),
+        pytest.param("slack-api", [GOOD_SLACK], id="slack-api-array"),
+        pytest.param("teams", {"@odata.context": "x"}, id="teams-no-value"),
+        pytest.param("discord", {"guild": {}, "channel": {}, "messages": None}, id="discord-messages-null"),
+        pytest.param("zulip-api", {"result": "success", "messages": "x"}, id="zulip-messages-string"),
+    ],
+)
+def test_message_list_missing_or_mistyped_is_one_error_naming_the_file(
+    tmp_path: Path, fmt: str, document: object
+) -> None:
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(InputError, match=rf"^{re.escape(str(path))}: expected .*a \"(messages|value)\" list"):
+        load_sources([path], SourceOptions(source_format=fmt))
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,8 @@ from typing import Any
 from postmortem_writer.events import EventStream
 from postmortem_writer.models import ActorKind
 from postmortem_writer.sources import SourceOptions, load_sources
+from postmortem_writer.sources.base import Document
+from postmortem_writer.sources.mattermost import MattermostAdapter
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "mattermost" / "bulk_export.jsonl"
 VERSION = {"type": "version", "version": 1}
@@ -64,3 +66,17 @@ def test_unknown_user_keeps_username_and_channel_links_resolve(tmp_path: Path) -
     channel = {"type": "channel", "channel": {"name": "deploys"}}
     events = load_sources([write(tmp_path, [channel, post(1741079840118, "see ~deploys @ghost")])], SourceOptions())
     assert [(e.actor, e.text) for e in events.events] == [("lena", "see #deploys @ghost")]
+
+
+def test_line_nested_too_deeply_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, [post(1741079840118, "kept")], extra="[" * 5000 + "]" * 5000 + "\n")
+    loaded = load_sources([path], SourceOptions())
+    assert [e.text for e in loaded.events] == ["kept"]
+    assert loaded.warnings == [f"skipped {path}:line 3: JSON nested too deeply to be an export"]
+
+
+def test_first_line_nested_too_deeply_is_not_sniffed(tmp_path: Path) -> None:
+    path = tmp_path / "export.jsonl"
+    # Four bytes a level: the sniffer's first 4 KiB alone nest deeper than the json module recurses.
+    path.write_text('{"":' * 2000 + "1" + "}" * 2000 + "\n", encoding="utf-8")
+    assert not MattermostAdapter().sniff(Document(str(path), path.read_bytes()))

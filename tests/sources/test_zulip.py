@@ -97,3 +97,11 @@ def test_truncated_tar_is_one_clear_error(tmp_path: Path) -> None:
     broken.write_bytes(good.read_bytes()[:200])
     with pytest.raises(InputError, match=r"broken.tar.gz: not a readable tar archive"):
         load_sources([broken], SourceOptions())
+
+
+def test_forced_on_a_folder_without_realm_json_is_one_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "not-zulip"
+    folder.mkdir()
+    (folder / "messages-000001.json").write_text(json.dumps({"zerver_message": []}))
+    with pytest.raises(InputError, match=r"not-zulip: expected a realm.json beside messages-NNNNNN.json files"):
+        load_sources([folder], SourceOptions(source_format="zulip-export"))

@@ -30,9 +30,11 @@ class DiscordAdapter:
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per written message; system messages (joins, pins) are dropped and counted."""
-        data = doc.json
-        messages = data["messages"] if isinstance(data["messages"], list) else []
-        channel = as_object(data["channel"]).get("name")
+        data = as_object(doc.json)
+        messages = data.get("messages")
+        if not isinstance(messages, list):
+            raise InputError('expected a DiscordChatExporter object with a "messages" list', path=doc.name)
+        channel = as_object(data.get("channel")).get("name")
         parsed = Parsed()
 
         def read(position: str, message: Any) -> Event | None:

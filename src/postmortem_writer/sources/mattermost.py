@@ -9,7 +9,15 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list, as_object, guess_actor_kind
+from postmortem_writer.sources.base import (
+    Document,
+    Parsed,
+    SourceOptions,
+    as_list,
+    as_object,
+    guess_actor_kind,
+    jsonl_records,
+)
 from postmortem_writer.sources.slack_messages import attachment_text
 from postmortem_writer.timeparse import epoch_instant
 
@@ -34,7 +42,7 @@ class MattermostAdapter:
             return False
         try:
             record = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False
         return isinstance(record, dict) and record.get("type") == "version"
 
@@ -77,18 +85,13 @@ class MattermostAdapter:
 
 def _records(doc: Document, parsed: Parsed) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each line's object with its position; a line that is not a JSON object is skipped with a warning."""
-    for number, line in enumerate(doc.text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            parsed.skipped.append(InputError(f"malformed JSON: {exc}", path=doc.name, position=f"line {number}"))
-            continue
-        if not isinstance(record, dict):
-            parsed.skipped.append(InputError("not a JSON object", path=doc.name, position=f"line {number}"))
-            continue
-        yield f"line {number}", record
+    for position, record in jsonl_records(doc.name, doc.text):
+        if isinstance(record, InputError):
+            parsed.skipped.append(record)
+        elif isinstance(record, dict):
+            yield position, record
+        else:
+            parsed.skipped.append(InputError("not a JSON object", path=doc.name, position=position))
 
 
 def _people(records: Iterator[dict[str, Any]]) -> dict[str, tuple[str, ActorKind]]:

@@ -8,11 +8,10 @@ format, so it only reads what nothing more specific claimed.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from itertools import islice
+from itertools import islice, takewhile
 from typing import Any
 
 from postmortem_writer.errors import InputError, UsageError
@@ -154,24 +153,19 @@ def _sample(doc: Document) -> list[dict[str, Any]]:
         data = doc.try_json()
         records = data[:_SAMPLE] if isinstance(data, list) else []
     elif stripped.startswith("{"):
-        records = [json_line for _, json_line in islice(_json_lines(text), _SAMPLE)]
+        # Up to the first malformed line: prose that happens to open with "{" is not JSON Lines.
+        lines = takewhile(lambda line: not isinstance(line[1], InputError), jsonl_records(doc.name, text))
+        records = [record for _, record in islice(lines, _SAMPLE)]
     else:
         try:
             rows = [row for _, row in islice(csv_records(doc.name, text), _SAMPLE) if isinstance(row, dict)]
         except InputError:  # an unreadable header: not a table
             rows = []
-        # A header and rows of one column each is prose, not a table.
-        records = rows if rows and len(rows[0]) > 1 else []
+        # A header and rows of one column each is prose, not a table. A "header" holding a time is a
+        # first line of data: Python's logging puts a comma in every line ("10:17:05,123 - INFO - …").
+        is_table = bool(rows) and len(rows[0]) > 1 and not any(_looks_like_time(cell) for cell in rows[0])
+        records = rows if is_table else []
     return [record for record in records if isinstance(record, dict)]
-
-
-def _json_lines(text: str) -> Iterator[tuple[int, Any]]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError:
-                return
 
 
 def _fields(doc: Document, sample: list[dict[str, Any]], mapping: Mapping[str, str]) -> dict[str, str | None]:

@@ -26,10 +26,13 @@ class SlackApiAdapter:
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per message; ``ts`` are UTC epochs, so ``options`` is unused."""
-        data = doc.json
+        data = as_object(doc.json)
         if data.get("ok") is False:
             error = data.get("error", "no error given")
             raise InputError(f"the saved response is an API error: {error}", path=doc.name)
+        messages = data.get("messages")
+        if not isinstance(messages, list):
+            raise InputError('expected a Web API response object with a "messages" list', path=doc.name)
         names = SlackNames(users_beside(doc))
         parsed = Parsed()
 
@@ -41,5 +44,5 @@ class SlackApiAdapter:
                 parsed.dropped[str(message.get("subtype") or "empty")] += 1
             return event
 
-        parsed.collect(((f"message {n}", m) for n, m in enumerate(data["messages"], start=1)), read)
+        parsed.collect(((f"message {n}", m) for n, m in enumerate(messages, start=1)), read)
         return parsed.usable()

@@ -209,7 +209,7 @@ def users_beside(doc: Document) -> list[dict[str, Any]]:
                 continue
             try:
                 data = json.loads(path.read_bytes())
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError):
                 raise InputError("cannot read this user list as JSON", path=str(path)) from None
             members = data.get("members") if isinstance(data, dict) else data
             if isinstance(members, list):

@@ -37,7 +37,10 @@ class TeamsAdapter:
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per message and reply; deleted and system messages are dropped and counted."""
-        messages = list(_flatten(doc.json["value"]))
+        values = as_object(doc.json).get("value")
+        if not isinstance(values, list):
+            raise InputError('expected a Graph collection object with a "value" list of messages', path=doc.name)
+        messages = list(_flatten(values))
         names = _known_names(message for _, message in messages)
         parsed = Parsed()
 
@@ -150,7 +153,7 @@ def _card_text(attachment: dict[str, Any]) -> str:
     if isinstance(content, str):
         try:
             content = json.loads(content)
-        except ValueError:
+        except (ValueError, RecursionError):
             return html_to_text(content)
     texts: list[str] = []
     _collect_texts(content, texts)

@@ -46,10 +46,13 @@ class ZulipExportAdapter:
 
     def parse_bundle(self, bundle: Bundle, options: SourceOptions) -> Parsed:
         """One event per message in every messages file; ``date_sent`` is a UTC epoch, so ``options`` is unused."""
-        root = _export_root(bundle.members) or ""
-        realm = bundle.open(root + "realm.json").json
+        root = _export_root(bundle.members)
+        if root is None:
+            raise InputError("expected a realm.json beside messages-NNNNNN.json files", path=bundle.name)
+        realm_doc = bundle.open(root + "realm.json")
+        realm = realm_doc.json
         if not isinstance(realm, dict):
-            raise InputError("expected a JSON object", path=f"{bundle.name}:{root}realm.json")
+            raise InputError("expected a JSON object", path=realm_doc.name)
         people = _people(realm)
         places = _places(realm)
         parsed = Parsed()
@@ -106,6 +109,9 @@ class ZulipApiAdapter:
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per message; ``timestamp`` is a UTC epoch, so ``options`` is unused."""
+        messages = as_object(doc.json).get("messages")
+        if not isinstance(messages, list):
+            raise InputError('expected a GET /messages response object with a "messages" list', path=doc.name)
         parsed = Parsed()
 
         def read(position: str, message: Any) -> Event:
@@ -129,7 +135,7 @@ class ZulipApiAdapter:
                 history=message.get("edit_history"),
             )
 
-        parsed.collect(((f"message {n}", m) for n, m in enumerate(doc.json["messages"], start=1)), read)
+        parsed.collect(((f"message {n}", m) for n, m in enumerate(messages, start=1)), read)
         _thread_by_topic(parsed.events)
         return parsed.usable()
 
@@ -215,7 +221,7 @@ def _content_edited(history: Any) -> bool:
     if isinstance(history, str):
         try:
             history = json.loads(history)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False
     entries: Iterable[Any] = history if isinstance(history, list) else []
     return any(isinstance(entry, dict) and "prev_content" in entry for entry in entries)
