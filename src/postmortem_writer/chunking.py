@@ -107,3 +107,29 @@ def chunk_events(events: list[Event], *, budget: int, overlap: int = 0) -> list[
 def _channel(event: Event) -> str:
     channel = event.meta.get("channel")
     return channel if isinstance(channel, str) else event.format
+
+
+def split_chunk(chunk: Chunk) -> tuple[Chunk, Chunk]:
+    """``chunk`` in two halves of its events, each line still under the day marker it had."""
+    first = set(chunk.event_ids[: len(chunk.event_ids) // 2])
+    halves: tuple[list[str], list[str]] = ([], [])
+    marked: list[str | None] = [None, None]  # the day each half last said
+    day: str | None = None
+    for line in chunk.lines:
+        match = _LINE_ID.match(line)
+        if match is None:
+            day = line
+            continue
+        side = 0 if match.group(1) in first else 1
+        if day is not None and marked[side] != day:
+            halves[side].append(day)
+            marked[side] = day
+        halves[side].append(line)
+    return _chunk(halves[0]), _chunk(halves[1])
+
+
+def _chunk(lines: list[str]) -> Chunk:
+    text = "\n".join(lines)
+    ids = [match.group(1) for line in lines if (match := _LINE_ID.match(line))]
+    digest = hashlib.sha256(text.encode()).hexdigest()[:8]
+    return Chunk(id=f"{ids[0]}-{ids[-1]}#{digest}", event_ids=ids, lines=lines, tokens=estimate_tokens(text))

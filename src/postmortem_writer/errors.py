@@ -10,7 +10,8 @@ clear line and a non-zero exit code instead of a traceback::
     │   ├── OutputExistsError        refusing to overwrite an existing file without --force
     │   └── EndpointError            the model endpoint refuses us (bad key, unknown model, wrong URL)
     ├── ModelError                   the model or its endpoint misbehaved: exit code 4
-    │   ├── ModelOutputError         invalid or truncated output, still wrong after re-asks
+    │   ├── ModelOutputError         invalid output, still wrong after re-asks
+    │   │   └── OutputCutOff         the answer hit the token limit (the chunk is halved and asked again)
     │   └── EndpointUnavailable      429/5xx/timeouts/dropped connections, still failing after retries
     └── InternalError                a bug or a broken installation (missing template): exit code 3
         ├── GroundingError           a draft cites an unknown event or mistimes an entry (a bug)
@@ -89,6 +90,10 @@ class ModelError(PostmortemError):
 
 class ModelOutputError(ModelError):
     """Output that does not fit the schema or cites unknown events, even after re-asking."""
+
+
+class OutputCutOff(ModelOutputError):
+    """The answer stopped at the token limit (``finish_reason: length``)."""
 
 
 class EndpointUnavailable(ModelError):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from postmortem_writer.chunking import MAX_EVENT_CHARS, chunk_events, day_line, estimate_tokens, event_line
+from postmortem_writer.chunking import MAX_EVENT_CHARS, chunk_events, day_line, estimate_tokens, event_line, split_chunk
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.candidates import ChunkFindings
 from postmortem_writer.extract.llm import MAP_PROMPT, PROMPT_OVERHEAD
@@ -108,3 +108,17 @@ def test_the_budgeted_prompt_overhead_covers_the_real_instructions_and_schema() 
     )  # fmt: skip
     schema = json.dumps(ChunkFindings.model_json_schema())
     assert estimate_tokens(json.dumps(messages) + schema) <= PROMPT_OVERHEAD
+
+
+def test_split_chunk_keeps_every_line_under_its_day() -> None:
+    events = stream([f"message {i}" for i in range(6)])
+    events = [e.model_copy(update={"ts": T0 + timedelta(hours=8 * i)}) for i, e in enumerate(events)]
+    (chunk,) = chunk_events(events, budget=1000)
+    left, right = split_chunk(chunk)
+    assert left.event_ids + right.event_ids == chunk.event_ids
+    assert len(left.event_ids) == 3
+    assert left.lines == ["--- 2025-03-04 ---", "E1 09:00 Priya: message 0", "E2 17:00 Priya: message 1",
+                          "--- 2025-03-05 ---", "E3 01:00 Priya: message 2"]  # fmt: skip
+    assert right.lines[0] == "--- 2025-03-05 ---"
+    assert right.lines[1].startswith("E4 09:00")
+    assert left.id != right.id != chunk.id

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from postmortem_writer.errors import EndpointError, ModelOutputError, ScriptExhausted
+from postmortem_writer.chunking import split_chunk
+from postmortem_writer.errors import EndpointError, ModelOutputError, OutputCutOff, ScriptExhausted
 from postmortem_writer.extract.llm import Budget, chat_chunks
 from postmortem_writer.llm.calls import Caller
 from postmortem_writer.llm.fake import ScriptedBackend, ScriptItem
@@ -145,3 +146,21 @@ def test_blaming_wording_from_the_model_is_reworded_and_the_original_logged(inge
     assert not [f for f in draft.blame_findings if f.path.startswith("summary")]
     notes = [json.loads(line) for line in log.getvalue().splitlines() if "reworded" in line]
     assert [(n["reworded"], n["original"], n["rewrite"]) for n in notes] == [("summary[0]", blaming, rewrite["text"])]
+
+
+def test_an_answer_cut_off_at_the_token_limit_is_asked_again_in_halves(ingested: Ingested) -> None:
+    chunk = chat_chunks(ingested.stream, Budget.for_context(8192))[0]
+    halves = split_chunk(chunk)
+    draft, backend = run(ingested, [OutputCutOff("cut off"), decision(), {}, SUMMARY])
+    assert not draft.gaps
+    assert [r.label for r in backend.requests] == [f"map {chunk.id}", *(f"map {h.id}" for h in halves), "synthesis"]
+    assert any(e.evidence == [ROLLBACK_DECISION] for e in draft.timeline)
+
+
+def test_a_chunk_still_cut_off_after_the_splits_becomes_a_gap(ingested: Ingested) -> None:
+    chunk = chat_chunks(ingested.stream, Budget.for_context(8192))[0]
+    draft, backend = run(ingested, [OutputCutOff("cut off")] * 3 + [SUMMARY])
+    # The whole chunk, its first half, that half's first half: the last split is not split again.
+    assert len(backend.requests) == 4
+    assert backend.remaining == 0
+    assert [(g.first, g.last) for g in draft.gaps] == [(chunk.event_ids[0], chunk.event_ids[-1])]

@@ -15,8 +15,8 @@ from datetime import timedelta
 from difflib import SequenceMatcher
 from typing import Protocol
 
-from postmortem_writer.chunking import Chunk, chunk_events
-from postmortem_writer.errors import ModelError
+from postmortem_writer.chunking import Chunk, chunk_events, split_chunk
+from postmortem_writer.errors import ModelError, OutputCutOff
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.candidates import ChunkFindings, Statement, Synthesis
 from postmortem_writer.extract.grounding import grounded_entry
@@ -43,6 +43,9 @@ MAX_CHUNK_TOKENS = 16_000
 PROMPT_OVERHEAD = 2300
 """Estimated tokens of the map prompt's instructions and answer schema around each chunk (a test checks it)."""
 DUPLICATE_WINDOW = timedelta(minutes=2)
+SPLITS_ON_CUT_OFF = 2
+"""How many times a chunk whose answer was cut off is halved before it becomes a gap."""
+_FINDINGS = tuple(ChunkFindings.model_fields)
 
 
 class Progress(Protocol):
@@ -131,26 +134,38 @@ def _start_map(
     pool: ThreadPoolExecutor, stream: EventStream, chunks: list[Chunk], caller: Caller
 ) -> dict[Future[ChunkFindings], Chunk]:
     """One map call per chunk, submitted to ``pool``."""
+    return {pool.submit(_analyse, chunk, stream, caller, SPLITS_ON_CUT_OFF): chunk for chunk in chunks}
+
+
+def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int) -> ChunkFindings:
+    """The findings of one chunk; an answer cut off at the token limit is asked again in halves.
+
+    A chunk with more to say than the model may write is not a model fault: halving it keeps the
+    events analysed instead of turning them into a gap.
+    """
     prompt = load_prompt(*MAP_PROMPT)
-    futures: dict[Future[ChunkFindings], Chunk] = {}
-    for chunk in chunks:
-        request = Request(
-            prompt=prompt.ref,
-            messages=prompt.messages(
-                data=data_block(chunk.lines),
-                data_open=DATA_OPEN,
-                data_close=DATA_CLOSE,
-                chunk_id=chunk.id,
-                first_id=chunk.event_ids[0],
-                last_id=chunk.event_ids[-1],
-                count=len(chunk.event_ids),
-            ),
-            response_model=ChunkFindings,
-            context={"event_ids": frozenset(chunk.event_ids), "texts": {i: stream[i].text for i in chunk.event_ids}},
-            label=f"map {chunk.id}",
-        )
-        futures[pool.submit(lambda r: caller.call(r).value, request)] = chunk
-    return futures
+    request = Request(
+        prompt=prompt.ref,
+        messages=prompt.messages(
+            data=data_block(chunk.lines),
+            data_open=DATA_OPEN,
+            data_close=DATA_CLOSE,
+            chunk_id=chunk.id,
+            first_id=chunk.event_ids[0],
+            last_id=chunk.event_ids[-1],
+            count=len(chunk.event_ids),
+        ),
+        response_model=ChunkFindings,
+        context={"event_ids": frozenset(chunk.event_ids), "texts": {i: stream[i].text for i in chunk.event_ids}},
+        label=f"map {chunk.id}",
+    )
+    try:
+        return caller.call(request).value
+    except OutputCutOff:
+        if splits == 0 or len(chunk.event_ids) < 2:
+            raise
+    halves = [_analyse(half, stream, caller, splits - 1) for half in split_chunk(chunk)]
+    return ChunkFindings(**{name: [item for half in halves for item in getattr(half, name)] for name in _FINDINGS})
 
 
 def _collect(

@@ -19,7 +19,7 @@ import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
-from postmortem_writer.errors import EndpointError, EndpointUnavailable, ModelOutputError
+from postmortem_writer.errors import EndpointError, EndpointUnavailable, ModelOutputError, OutputCutOff
 from postmortem_writer.llm.backend import Reply, Request, T, Usage
 from postmortem_writer.llm.settings import LLMSettings, Mode
 
@@ -100,7 +100,7 @@ class OpenAIBackend:
                     self._sleep(wait)
                 continue
             except IncompleteOutputException as exc:
-                raise ModelOutputError(
+                raise OutputCutOff(
                     "output was cut off at the token limit (finish_reason=length)",
                     raw=_raw_text(exc.last_completion),
                     attempts=attempts + 1,
