@@ -102,6 +102,16 @@ def test_ingest_table(sample_incident: Path) -> None:
     assert re.search(r"\| E1 \| 2025-03-0\d \d\d:\d\d:\d\d \|", result.stdout)
 
 
+def test_ingest_says_per_source_what_was_read_and_left_out(sample_incident: Path) -> None:
+    result = run("ingest", str(sample_incident))
+    lines = result.stderr.splitlines()
+    assert (
+        f"{sample_incident}/slack-export: slack-export, 36 events; 6 channel_join dropped, 1 tombstone dropped" in lines
+    )
+    assert f"{sample_incident}/deploys.csv: deploy-history, 6 events" in lines
+    assert lines[-1] == "52 events from 3 source(s)"
+
+
 def test_formats_lists_every_adapter() -> None:
     from postmortem_writer.sources import adapter_names
 

@@ -53,4 +53,9 @@ def ingest(
         click.echo(
             f"| {event.id} | {stamp} | {event.kind.value} | {cell(event.actor)} | {cell(trim(event.text, 100))} |"
         )
+    for record in ingested.inputs:
+        left_out = [f"{record.skipped} malformed record(s) skipped"] if record.skipped else []
+        left_out += [f"{count} {reason} dropped" for reason, count in record.dropped.items()]
+        extra = f"; {', '.join(left_out)}" if left_out else ""
+        click.echo(f"{record.path}: {record.format}, {record.events} events{extra}", err=True)
     click.echo(f"{len(ingested.stream)} events from {len(ingested.inputs)} source(s)", err=True)
