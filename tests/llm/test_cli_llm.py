@@ -77,7 +77,8 @@ def test_an_unreachable_endpoint_gives_a_draft_with_marked_gaps(sample_incident:
     args = ["--base-url", "http://127.0.0.1:9/v1", "--model", "m", "--context-tokens", "8192", *FAST]
     code, _, err = draft(sample_incident, tmp_path / "a.md", *args)
     assert code == 0, err
-    assert "warning: events E2 to E52 could not be analysed: 127.0.0.1:9 still failing after 0 retries" in err
+    gap = "events E2 to E52 could not be analysed: 127.0.0.1:9 still failing after 1 attempt: connection failed"
+    assert f"warning: {gap}" in err
     markdown = (tmp_path / "a.md").read_text(encoding="utf-8")
     assert "**Gaps in the analysis.**" in markdown
     assert "could not be analysed" in markdown

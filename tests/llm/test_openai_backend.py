@@ -147,7 +147,7 @@ def test_transient_faults_are_retried_then_reported(
 ) -> None:
     with (
         LoopbackServer(faults) as server,
-        pytest.raises(EndpointUnavailable, match=f"still failing after 2 retries: {described}") as caught,
+        pytest.raises(EndpointUnavailable, match=f"still failing after 3 attempts: {described}") as caught,
     ):
         backend(server, timeout=0.5).complete(REQUEST)
     assert len(server.requests) == 3

@@ -115,7 +115,7 @@ class OpenAIBackend:
             attempts += 1
             return Reply(value=value, usage=_usage(completion), attempts=attempts, errors=errors)
         raise EndpointUnavailable(
-            f"{self.settings.host} still failing after {self.settings.max_retries} retries: {errors[-1]}",
+            f"{self.settings.host} still failing after {attempts} attempt{'s' if attempts != 1 else ''}: {errors[-1]}",
             attempts=attempts,
         )
 
