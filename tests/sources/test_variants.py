@@ -1,7 +1,7 @@
 """Exports shaped as the real tools emit them, unlike the samples: other fields, time formats, wrappers.
 
 Each file under ``fixtures/samples/<tool>/variants/`` once failed (not recognised, wrong time or
-actor); one row per file gives its format and, in time order, each event's UTC time and actor.
+actor); one row per file gives its format and, in time order, each event's UTC time, actor and actor kind.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from postmortem_writer.models import ActorKind
 from postmortem_writer.sources import SourceOptions, load_sources
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
@@ -21,20 +22,36 @@ def at(clock: str) -> datetime:
     return datetime.fromisoformat(f"2025-03-04T{clock}+00:00").astimezone(UTC)
 
 
-CASES: list[tuple[str, str, list[tuple[datetime, str]]]] = [
+BOT, HUMAN = ActorKind.BOT, ActorKind.HUMAN
+Row = tuple[datetime, str, ActorKind]
+
+CASES: list[tuple[str, str, list[Row]]] = [
     # The API's alert list: a bare array of alerts whose status is an object; endsAt is an expiry.
-    ("alertmanager/variants/api_v2_alerts_amtool.json", "alertmanager", [(at("09:12:30.127"), "Alertmanager")]),
+    ("alertmanager/variants/api_v2_alerts_amtool.json", "alertmanager", [(at("09:12:30.127"), "Alertmanager", BOT)]),
     # Times with a +01:00 offset and nanoseconds: read as UTC instants.
     (
         "alertmanager/variants/webhook_offset_times_resolved.json",
         "alertmanager",
-        [(at("09:09:30.127843"), "Alertmanager"), (at("09:55:00.5"), "Alertmanager")],
+        [(at("09:09:30.127843"), "Alertmanager", BOT), (at("09:55:00.5"), "Alertmanager", BOT)],
+    ),
+    # An API alert without a source has the sender's IP address as its source: the integration
+    # sent it. Integrations are named freely ("Default API", "checkout-monitor"), not like tools.
+    (
+        "opsgenie/variants/alerts_list_ip_source_paging.json",
+        "opsgenie",
+        [
+            (at("09:30:00"), "Default API", BOT),
+            (at("09:31:00"), "checkout-monitor", BOT),
+            (at("09:32:00"), "ana@acme.example", HUMAN),
+            (at("09:40:00"), "ana@acme.example", HUMAN),
+        ],
     ),
 ]
 
 
 @pytest.mark.parametrize(("sample", "fmt", "rows"), CASES, ids=[case[0] for case in CASES])
-def test_variant(sample: str, fmt: str, rows: list[tuple[datetime, str]]) -> None:
+def test_variant(sample: str, fmt: str, rows: list[Row]) -> None:
     loaded = load_sources([SAMPLES / sample], SourceOptions())
     assert [record.format for record in loaded.inputs] == [fmt]
-    assert [(event.ts, event.actor) for event in sorted(loaded.events, key=lambda event: event.ts)] == rows
+    events = sorted(loaded.events, key=lambda event: event.ts)
+    assert [(event.ts, event.actor, event.actor_kind) for event in events] == rows
