@@ -22,7 +22,7 @@ def at(clock: str) -> datetime:
     return datetime.fromisoformat(f"2025-03-04T{clock}+00:00").astimezone(UTC)
 
 
-BOT, HUMAN = ActorKind.BOT, ActorKind.HUMAN
+BOT, HUMAN, SYSTEM = ActorKind.BOT, ActorKind.HUMAN, ActorKind.SYSTEM
 Row = tuple[datetime, str, ActorKind]
 
 CASES: list[tuple[str, str, list[Row]]] = [
@@ -45,6 +45,19 @@ CASES: list[tuple[str, str, list[Row]]] = [
             (at("09:32:00"), "ana@acme.example", HUMAN),
             (at("09:40:00"), "ana@acme.example", HUMAN),
         ],
+    ),
+    # `kubectl get events.v1.events.k8s.io -o json`: note/regarding, and a core event's component
+    # under deprecatedSource; a scheduler event has only eventTime.
+    (
+        "kubernetes/variants/events_k8s_io_v1.json",
+        "kubernetes-events",
+        [(at("09:02:37"), "deployment-controller", SYSTEM), (at("09:02:38.412305"), "default-scheduler", SYSTEM)],
+    ),
+    # core/v1 events from newer controllers: null firstTimestamp, eventTime and reportingComponent set.
+    (
+        "kubernetes/variants/events_core_v1_eventtime_null_timestamps.json",
+        "kubernetes-events",
+        [(at("09:02:38.412305"), "default-scheduler", SYSTEM), (at("09:03:10"), "kubelet", SYSTEM)],
     ),
 ]
 
