@@ -59,6 +59,21 @@ CASES: list[tuple[str, str, list[Row]]] = [
         "kubernetes-events",
         [(at("09:02:38.412305"), "default-scheduler", SYSTEM), (at("09:03:10"), "kubelet", SYSTEM)],
     ),
+    # `gh api --paginate … > file` writes the pages back to back: arrays, or GitHub's paged objects.
+    (
+        "github/variants/deployments_gh_api_paginate.json",
+        "github-deployments",
+        [(at("09:02:10"), "github-actions[bot]", BOT), (at("09:41:05"), "zoe-odegard", HUMAN)],
+    ),
+    (
+        "github/variants/workflow_runs_gh_api_paginate.json",
+        "github-actions-runs",
+        [
+            (datetime(2025, 3, 3, 16, 19, 40, tzinfo=UTC), "priya-n", HUMAN),
+            (at("08:55:05"), "zoe-odegard", HUMAN),
+            (at("09:40:33"), "zoe-odegard", HUMAN),
+        ],
+    ),
 ]
 
 
