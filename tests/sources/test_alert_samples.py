@@ -248,8 +248,9 @@ def test_pagerduty_incident_and_log_entries_share_trigger_and_resolve() -> None:
 
 
 def test_alerts_interleave_with_chat_in_one_stream() -> None:
-    folders = ["grafana", "datadog", "opsgenie", "alertmanager", "pagerduty", "slack/export"]
-    stream = ingest([SAMPLES / folder for folder in folders], SourceOptions()).stream
+    folders = ["grafana", "datadog", "opsgenie", "alertmanager", "pagerduty"]
+    paths = [path for folder in folders for path in story_files(folder)]
+    stream = ingest([*paths, SAMPLES / "slack/export"], SourceOptions()).stream
     firsts = [(e.format, e.ts) for e in stream if e.signal in (F, TRIG)]
     # The story's order of detection: Grafana, Datadog, Opsgenie, Alertmanager, PagerDuty #4821.
     assert [fmt for fmt, ts in firsts if ts.date() == at("09:00:00").date()][:6] == [

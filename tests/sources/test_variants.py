@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind
 from postmortem_writer.sources import SourceOptions, load_sources
 
@@ -74,6 +75,8 @@ CASES: list[tuple[str, str, list[Row]]] = [
             (at("09:40:33"), "zoe-odegard", HUMAN),
         ],
     ),
+    # Grafana-managed alerting: times with the server's offset, and extra keys (values, valueString).
+    ("grafana/variants/unified_offset_time_values.json", "grafana-webhook", [(at("09:08:00"), "Grafana", BOT)]),
 ]
 
 
@@ -83,3 +86,9 @@ def test_variant(sample: str, fmt: str, rows: list[Row]) -> None:
     assert [record.format for record in loaded.inputs] == [fmt]
     events = sorted(loaded.events, key=lambda event: event.ts)
     assert [(event.ts, event.actor, event.actor_kind) for event in events] == rows
+
+
+def test_a_legacy_grafana_webhook_is_named_with_why_it_cannot_be_read() -> None:
+    # It has no times at all; "not a format we read" would send the user looking for a format.
+    with pytest.raises(InputError, match=r"legacy Grafana alerting webhook .* carries no times"):
+        load_sources([SAMPLES / "grafana/variants/legacy_alerting_webhook.json"], SourceOptions())
