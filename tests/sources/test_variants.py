@@ -77,6 +77,12 @@ CASES: list[tuple[str, str, list[Row]]] = [
     ),
     # Grafana-managed alerting: times with the server's offset, and extra keys (values, valueString).
     ("grafana/variants/unified_offset_time_values.json", "grafana-webhook", [(at("09:08:00"), "Grafana", BOT)]),
+    # `git log --date=raw` (epoch seconds and the author's offset), CRLF line ends.
+    (
+        "git/variants/git_log_date_raw_crlf.txt",
+        "git-log",
+        [(at("07:00:00"), "dependabot[bot]", BOT), (at("08:58:03"), "Zoë Ødegård", HUMAN)],
+    ),
 ]
 
 
@@ -92,3 +98,9 @@ def test_a_legacy_grafana_webhook_is_named_with_why_it_cannot_be_read() -> None:
     # It has no times at all; "not a format we read" would send the user looking for a format.
     with pytest.raises(InputError, match=r"legacy Grafana alerting webhook .* carries no times"):
         load_sources([SAMPLES / "grafana/variants/legacy_alerting_webhook.json"], SourceOptions())
+
+
+def test_a_git_date_without_a_clock_is_not_read_as_midnight() -> None:
+    # `git log --date=short`: with --tz it used to become 00:00 that day, a wrong time.
+    with pytest.raises(InputError, match=r"git date '2025-03-04' has no time of day; run git log with --date=iso"):
+        load_sources([SAMPLES / "git/variants/git_log_date_short.txt"], SourceOptions(tz=UTC))
