@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from postmortem_writer.errors import InputError
-from postmortem_writer.models import ActorKind
+from postmortem_writer.models import ActorKind, Signal
 from postmortem_writer.sources import SourceOptions, load_sources
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
@@ -83,6 +83,18 @@ CASES: list[tuple[str, str, list[Row]]] = [
         "git-log",
         [(at("07:00:00"), "dependabot[bot]", BOT), (at("08:58:03"), "Zoë Ødegård", HUMAN)],
     ),
+    # A newer mmctl export (BOM): "system_*" posts and replies (joins, adds) are dropped, a header
+    # change kept as the topic; a webhook reply by a bot.
+    (
+        "mattermost/variants/bulk_export_system_posts_bom.jsonl",
+        "mattermost",
+        [
+            (at("09:19:55"), "Ana S.", HUMAN),
+            (at("09:20:00"), "Ana S.", HUMAN),
+            (at("09:20:30"), "Bob Nguyễn", HUMAN),
+            (at("09:20:40"), "mm-bot", BOT),
+        ],
+    ),
 ]
 
 
@@ -104,3 +116,9 @@ def test_a_git_date_without_a_clock_is_not_read_as_midnight() -> None:
     # `git log --date=short`: with --tz it used to become 00:00 that day, a wrong time.
     with pytest.raises(InputError, match=r"git date '2025-03-04' has no time of day; run git log with --date=iso"):
         load_sources([SAMPLES / "git/variants/git_log_date_short.txt"], SourceOptions(tz=UTC))
+
+
+def test_a_mattermost_header_change_is_the_topic_and_joins_are_counted_as_dropped() -> None:
+    loaded = load_sources([SAMPLES / "mattermost/variants/bulk_export_system_posts_bom.jsonl"], SourceOptions())
+    assert [event.signal for event in sorted(loaded.events, key=lambda event: event.ts)][:2] == [Signal.TOPIC, None]
+    assert [record.dropped.get("system message") for record in loaded.inputs] == [2]
