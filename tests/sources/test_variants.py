@@ -95,6 +95,13 @@ CASES: list[tuple[str, str, list[Row]]] = [
             (at("09:20:40"), "mm-bot", BOT),
         ],
     ),
+    # EventBridge "CloudWatch Alarm State Change" events saved as JSON Lines: once read as a deploy
+    # ("version": "0"), now the alarm's firing and resolve at state.timestamp, not the send time.
+    (
+        "cloudwatch/variants/eventbridge_alarm_state_change.jsonl",
+        "cloudwatch-alarm-history",
+        [(at("09:09:49.120"), "CloudWatch", BOT), (at("09:56:47.213"), "CloudWatch", BOT)],
+    ),
 ]
 
 
@@ -122,3 +129,9 @@ def test_a_mattermost_header_change_is_the_topic_and_joins_are_counted_as_droppe
     loaded = load_sources([SAMPLES / "mattermost/variants/bulk_export_system_posts_bom.jsonl"], SourceOptions())
     assert [event.signal for event in sorted(loaded.events, key=lambda event: event.ts)][:2] == [Signal.TOPIC, None]
     assert [record.dropped.get("system message") for record in loaded.inputs] == [2]
+
+
+def test_eventbridge_alarm_state_changes_fire_and_resolve() -> None:
+    loaded = load_sources([SAMPLES / "cloudwatch/variants/eventbridge_alarm_state_change.jsonl"], SourceOptions())
+    events = sorted(loaded.events, key=lambda event: event.ts)
+    assert [event.signal for event in events] == [Signal.ALERT_FIRING, Signal.ALERT_RESOLVED]

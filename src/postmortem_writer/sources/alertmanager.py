@@ -64,7 +64,7 @@ def first_payload(doc: Document) -> dict[str, Any] | None:
 def read_payloads(doc: Document, options: SourceOptions, fmt: str, tool: str) -> Parsed:
     """Events of every alert in every payload of ``doc``, read as format ``fmt`` sent by ``tool``."""
     parsed = Parsed()
-    for position, payload in _payloads(doc):
+    for position, payload in payloads(doc):
         if isinstance(payload, InputError):
             parsed.skipped.append(payload)
             continue
@@ -78,7 +78,8 @@ def read_payloads(doc: Document, options: SourceOptions, fmt: str, tool: str) ->
     return parsed.usable()
 
 
-def _payloads(doc: Document) -> Iterator[tuple[str, Any]]:
+def payloads(doc: Document) -> Iterator[tuple[str, Any]]:
+    """Each payload of a file holding one, an array of them, or JSON Lines, with its position."""
     data = doc.try_json()
     if data is None:
         if not _first_line_is_json(doc.text):
