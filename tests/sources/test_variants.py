@@ -102,6 +102,9 @@ CASES: list[tuple[str, str, list[Row]]] = [
         "cloudwatch-alarm-history",
         [(at("09:09:49.120"), "CloudWatch", BOT), (at("09:56:47.213"), "CloudWatch", BOT)],
     ),
+    # Any AWS EventBridge event has "version": "0" and a time: it was read as "Deployed 0". Now a
+    # generic record, sent by an AWS service (a bot, not a person).
+    ("deploys/variants/eventbridge_ec2_state_change.json", "records", [(at("09:20:00"), "aws.ec2", BOT)]),
 ]
 
 

@@ -27,7 +27,7 @@ _TOOL_NAMES = frozenset(
         "pagerduty", "opsgenie", "datadog", "grafana", "alertmanager", "prometheus", "sentry", "statuspage",
         "newrelic", "splunk", "cloudwatch", "github", "gitlab", "jenkins", "argocd", "spinnaker", "circleci",
         "buildkite", "firehydrant", "rootly", "launchdarkly", "slackbot", "honeycomb", "victorops", "icinga",
-        "nagios", "zabbix", "pingdom", "uptimerobot", "bugsnag", "rollbar", "kubernetes", "flux", "heroku",
+        "nagios", "zabbix", "pingdom", "uptimerobot", "bugsnag", "rollbar", "kubernetes", "flux", "heroku", "aws",
     }
 )  # fmt: skip
 _BOT_WORDS = frozenset({"bot", "bots", "auto", "ci", "automation", "integration", "webhook"})
