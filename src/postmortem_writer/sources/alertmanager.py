@@ -1,6 +1,8 @@
-"""Prometheus Alertmanager webhook payloads (version 4), as a receiver logs them.
+"""Prometheus Alertmanager webhook payloads (version 4), as a receiver logs them, and its alert list.
 
-A file may hold one payload, a JSON array of payloads, or one payload per line (JSON Lines).
+A file may hold one payload, a JSON array of payloads, or one payload per line (JSON Lines). The
+alert list (``GET /api/v2/alerts``, ``amtool alert query -o json``) is a JSON array of bare alerts,
+read as one payload: its alerts are all still firing (its ``endsAt`` is an expiry, not an end).
 Grafana's webhook has the same alert shape, so ``grafana.py`` reads its alerts with ``alert_events``.
 """
 
@@ -22,14 +24,22 @@ class AlertmanagerAdapter:
 
     name = "alertmanager"
     kind = SourceKind.ALERT
-    description = "Prometheus Alertmanager webhook payloads (version 4): one payload, a JSON array, or JSON Lines"
-    hint = 'JSON with "version": "4", "groupKey" and "alerts" (the first payload, for arrays and JSON Lines)'
+    description = (
+        "Prometheus Alertmanager webhook payloads (version 4): one payload, a JSON array, or JSON Lines;"
+        " or its alert list (GET /api/v2/alerts, amtool alert query -o json)"
+    )
+    hint = (
+        'JSON with "version": "4", "groupKey" and "alerts" (the first payload, for arrays and JSON Lines),'
+        ' or an array of alerts with "fingerprint", "startsAt" and a "status" object'
+    )
     example = "postmortem draft alertmanager-webhooks.jsonl"
 
     def sniff(self, doc: Document) -> bool:
         """True when the (first) payload is an Alertmanager version 4 notification."""
         first = first_payload(doc)
-        return first is not None and first.get("version") == "4" and "groupKey" in first and "alerts" in first
+        if first is None:
+            return False
+        return (first.get("version") == "4" and "groupKey" in first and "alerts" in first) or _is_listed_alert(first)
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """Firing and resolved events of every alert; re-sent notifications are merged later (collapse)."""
@@ -54,7 +64,7 @@ def first_payload(doc: Document) -> dict[str, Any] | None:
 def read_payloads(doc: Document, options: SourceOptions, fmt: str, tool: str) -> Parsed:
     """Events of every alert in every payload of ``doc``, read as format ``fmt`` sent by ``tool``."""
     parsed = Parsed()
-    for position, payload in _payloads(doc):
+    for position, payload in payloads(doc):
         if isinstance(payload, InputError):
             parsed.skipped.append(payload)
             continue
@@ -68,16 +78,30 @@ def read_payloads(doc: Document, options: SourceOptions, fmt: str, tool: str) ->
     return parsed.usable()
 
 
-def _payloads(doc: Document) -> Iterator[tuple[str, Any]]:
+def payloads(doc: Document) -> Iterator[tuple[str, Any]]:
+    """Each payload of a file holding one, an array of them, or JSON Lines, with its position."""
     data = doc.try_json()
     if data is None:
         if not _first_line_is_json(doc.text):
             _ = doc.json  # one damaged document, not JSON Lines: its parse error names line and column
         yield from jsonl_records(doc.name, doc.text)
+    elif isinstance(data, list) and data and _is_listed_alert(data[0]):
+        yield "", {"alerts": data}
     elif isinstance(data, list):
         yield from ((f"payload {n}", payload) for n, payload in enumerate(data, start=1))
     else:
         yield "", data
+
+
+def _is_listed_alert(value: Any) -> bool:
+    """An alert of the API's alert list: unlike a webhook alert, its ``status`` is an object (``state``)."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("status"), dict)
+        and "state" in value["status"]
+        and "startsAt" in value
+        and "fingerprint" in value
+    )
 
 
 # Grafana's own alerts about its data sources: the query failed or returned nothing. They say the

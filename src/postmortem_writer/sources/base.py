@@ -27,7 +27,7 @@ _TOOL_NAMES = frozenset(
         "pagerduty", "opsgenie", "datadog", "grafana", "alertmanager", "prometheus", "sentry", "statuspage",
         "newrelic", "splunk", "cloudwatch", "github", "gitlab", "jenkins", "argocd", "spinnaker", "circleci",
         "buildkite", "firehydrant", "rootly", "launchdarkly", "slackbot", "honeycomb", "victorops", "icinga",
-        "nagios", "zabbix", "pingdom", "uptimerobot", "bugsnag", "rollbar", "kubernetes", "flux", "heroku",
+        "nagios", "zabbix", "pingdom", "uptimerobot", "bugsnag", "rollbar", "kubernetes", "flux", "heroku", "aws",
     }
 )  # fmt: skip
 _BOT_WORDS = frozenset({"bot", "bots", "auto", "ci", "automation", "integration", "webhook"})
@@ -95,6 +95,9 @@ class Document:
         try:
             return json.loads(self.text)
         except json.JSONDecodeError as exc:
+            pages = _pages(self.text) if exc.msg == "Extra data" else None
+            if pages is not None:
+                return pages
             raise InputError(
                 f"malformed JSON: {exc.msg}", path=self.name, position=f"{exc.lineno}:{exc.colno}"
             ) from None
@@ -118,6 +121,37 @@ class Document:
             return self.json
         except InputError:
             return None
+
+
+_SPACE = re.compile(r"\s*")
+
+
+def _pages(text: str) -> Any:
+    """Pages written back to back, as ``gh api --paginate`` saves them, as one response; else ``None``.
+
+    Array pages are one array; GitHub's object pages (``total_count`` beside one list, such as
+    ``workflow_runs``) are the first page with every page's list. Other objects one after another
+    are JSON Lines, which their adapters read line by line.
+    """
+    decoder = json.JSONDecoder()
+    pages: list[Any] = []
+    at = 0
+    # "\s*" always matches, so the match is never None.
+    while (at := _SPACE.match(text, at).end()) < len(text):  # type: ignore[union-attr]
+        try:
+            page, at = decoder.raw_decode(text, at)
+        except (json.JSONDecodeError, RecursionError):
+            return None
+        pages.append(page)
+    if all(isinstance(page, list) for page in pages):
+        return [item for page in pages for item in page]
+    if all(isinstance(page, dict) and "total_count" in page for page in pages):
+        merged = dict(pages[0])
+        for key, value in merged.items():
+            if isinstance(value, list):
+                merged[key] = [item for page in pages for item in as_list(page.get(key))]
+        return merged
+    return None
 
 
 # What zipfile and zlib raise on a damaged archive: a bad header or CRC, a bad deflate stream, an

@@ -1,4 +1,8 @@
-"""AWS CloudWatch alarm history (``aws cloudwatch describe-alarm-history`` output, CLI v1 or v2)."""
+"""AWS CloudWatch alarm history (``aws cloudwatch describe-alarm-history`` output, CLI v1 or v2).
+
+Also the "CloudWatch Alarm State Change" events EventBridge delivers (one, an array, or JSON Lines,
+as a rule's log group or queue saves them): the same state changes, one event each.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,15 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions
+from postmortem_writer.sources.alertmanager import first_payload, payloads
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object
 from postmortem_writer.sources.collapse import ALERT_KEY
 from postmortem_writer.timeparse import from_epoch, parse_instant
 
 # INSUFFICIENT_DATA says nothing about the system, only about its metrics: no signal.
 _STATE_SIGNALS = {"ALARM": Signal.ALERT_FIRING, "OK": Signal.ALERT_RESOLVED}
 _SUMMARY_STATE = re.compile(r"\bto (ALARM|OK|INSUFFICIENT_DATA)\b")
+_STATE_CHANGE = "CloudWatch Alarm State Change"
 
 
 class CloudWatchAlarmHistoryAdapter:
@@ -23,14 +29,23 @@ class CloudWatchAlarmHistoryAdapter:
 
     name = "cloudwatch-alarm-history"
     kind = SourceKind.ALERT
-    description = "AWS CloudWatch describe-alarm-history JSON (AWS CLI v1 or v2 output, or the raw API)"
-    hint = 'JSON object with an "AlarmHistoryItems" list, or that list alone (--query AlarmHistoryItems)'
+    description = (
+        "AWS CloudWatch describe-alarm-history JSON (AWS CLI v1 or v2 output, or the raw API),"
+        " or EventBridge alarm state change events"
+    )
+    hint = (
+        'JSON object with an "AlarmHistoryItems" list, or that list alone (--query AlarmHistoryItems);'
+        ' or events with "detail-type": "CloudWatch Alarm State Change" (one, an array, or JSON Lines)'
+    )
     example = (
         "aws cloudwatch describe-alarm-history --alarm-name my-alarm > history.json && postmortem draft history.json"
     )
 
     def sniff(self, doc: Document) -> bool:
         """True for a ``{"AlarmHistoryItems": [...]}`` response or a bare list of history items."""
+        first = first_payload(doc)
+        if first is not None and first.get("detail-type") == _STATE_CHANGE:
+            return True
         data = doc.try_json()
         if isinstance(data, dict):
             return isinstance(data.get("AlarmHistoryItems"), list)
@@ -42,6 +57,11 @@ class CloudWatchAlarmHistoryAdapter:
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per history item; ``HistoryData`` (JSON inside a string) gives the new state."""
+        first = first_payload(doc)
+        if first is not None and first.get("detail-type") == _STATE_CHANGE:
+            parsed = Parsed()
+            parsed.collect(payloads(doc), lambda position, record: _state_change(doc.name, position, record, options))
+            return parsed.usable()
         data = doc.json
         items = data.get("AlarmHistoryItems") if isinstance(data, dict) else data
         if not isinstance(items, list):
@@ -80,6 +100,36 @@ class CloudWatchAlarmHistoryAdapter:
             signal=signal,
             meta={ALERT_KEY: f"cloudwatch:{alarm}", "alarm": alarm, "history_type": str(kind) if kind else None},
         )
+
+
+def _state_change(path: str, position: str, record: Any, options: SourceOptions) -> Event:
+    """An EventBridge alarm state change: the new state at the time the alarm entered it."""
+    if isinstance(record, InputError):
+        raise record
+    detail = as_object(as_object(record).get("detail"))
+    alarm = detail.get("alarmName")
+    if not isinstance(alarm, str) or not alarm:
+        raise InputError("state change event has no detail.alarmName", path=path, position=position)
+    state, previous = as_object(detail.get("state")), as_object(detail.get("previousState"))
+    value = str(state.get("value") or "")
+    text = f"{alarm}: Alarm updated from {previous.get('value') or 'unknown'} to {value or 'unknown'}"
+    if isinstance(state.get("reason"), str):
+        text = f"{text} — {state['reason']}"
+    # state.timestamp is when the alarm changed; the envelope's time is when EventBridge sent it.
+    at = state.get("timestamp") or as_object(record).get("time")
+    return Event(
+        ts=_timestamp(at, options, path, position),
+        source=path,
+        format=CloudWatchAlarmHistoryAdapter.name,
+        kind=SourceKind.ALERT,
+        ref=position or "event",
+        actor="CloudWatch",
+        actor_kind=ActorKind.BOT,
+        text=text,
+        signal=_STATE_SIGNALS.get(value),
+        native_id=str(record["id"]) if isinstance(record.get("id"), str) else None,
+        meta={ALERT_KEY: f"cloudwatch:{alarm}", "alarm": alarm, "history_type": "StateUpdate"},
+    )
 
 
 def _timestamp(value: Any, options: SourceOptions, path: str, position: str) -> datetime:

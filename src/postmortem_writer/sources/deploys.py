@@ -47,6 +47,10 @@ class DeployHistoryAdapter:
             return False
         if doc.looks_like_json():
             first = first_json_record(text) or {}
+            # An EventBridge envelope's "version" is its schema's ("0"), not a release: any AWS event
+            # (an alarm, an instance state change) was read as "Deployed 0".
+            if "detail-type" in first:
+                return False
             # Only scalar values count, so API objects with a nested "service" reference are not claimed.
             return _has_deploy_fields(key for key, value in first.items() if isinstance(value, str | int | float))
         try:

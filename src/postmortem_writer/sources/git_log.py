@@ -23,6 +23,10 @@ _SHAS = re.compile(r"^[0-9a-f]{7,64}(?: [0-9a-f]{7,64})*$")
 # %aI/%cI (strict ISO) or %ai/%ci ("2025-03-04 10:58:03 +0100"): a date field of a pretty record.
 _ISO = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?(?:Z| ?[+-]\d\d:?\d\d)?$")
 _EMAIL = re.compile(r"^[^\s@]+@[^\s@]+$")
+_RAW_DATE = re.compile(r"^(?P<epoch>\d{1,11}) (?P<offset>[+-]\d{4})$")
+# --date=short and --date=relative ("2025-03-04", "2 hours ago") carry no clock time: read with a
+# zone they would be midnight, a wrong time rather than a missing one.
+_CLOCK = re.compile(r"\d:\d\d")
 _SEPARATORS = ("\x1f", "\t", "|")
 
 
@@ -68,6 +72,13 @@ class GitLogAdapter:
         return parsed.usable()
 
     def _event(self, path: str, position: str, fields: dict[str, str], options: SourceOptions) -> Event:
+        for key in ("authored", "committed"):
+            if fields.get(key) and not _CLOCK.search(fields[key]):
+                raise InputError(
+                    f"git date {fields[key]!r} has no time of day; run git log with --date=iso-strict (or the default)",
+                    path=path,
+                    position=position,
+                )
         authored, committed = (
             parse_instant(fields[key], tz=options.tz, path=path, position=position) if fields.get(key) else None
             for key in ("authored", "committed")
@@ -139,7 +150,13 @@ def _git_date(value: str) -> str:
     try:
         return datetime.strptime(value, "%a %b %d %H:%M:%S %Y %z").isoformat()
     except ValueError:
-        return value
+        pass
+    # --date=raw: "1741082719 +0100", epoch seconds and the author's offset.
+    raw = _RAW_DATE.match(value)
+    if raw:
+        offset = datetime.strptime(raw["offset"], "%z").tzinfo
+        return datetime.fromtimestamp(int(raw["epoch"]), offset).isoformat()
+    return value
 
 
 def _split(record: str) -> list[str]:

@@ -67,7 +67,8 @@ class KubernetesEventsAdapter:
         if isinstance(count, int) and count > 1:
             until = f" until {last_ts.strftime('%Y-%m-%d %H:%M:%S')} UTC" if last_ts else ""
             text += f" ({count} times{until})"
-        source = as_object(item.get("source"))
+        # events.k8s.io/v1 keeps a core/v1 event's source (its only component name) as deprecatedSource.
+        source = as_object(item.get("source") or item.get("deprecatedSource"))
         actor = str(
             source.get("component") or item.get("reportingComponent") or item.get("reportingController") or "kubernetes"
         )

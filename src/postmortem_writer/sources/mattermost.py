@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from postmortem_writer.errors import InputError
-from postmortem_writer.models import ActorKind, Event, SourceKind
+from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
 from postmortem_writer.sources.base import (
     Document,
     Parsed,
@@ -66,10 +66,16 @@ class MattermostAdapter:
                 parsed.dropped[f"record type {kind}"] += 1
                 return None
             post = as_object(record.get(kind))
+            if _housekeeping(post):
+                parsed.dropped["system message"] += 1
+                return None
             channel = _channel(post, kind)
             names = _Names(people, channels)
             root = _event(self.name, doc.name, position, post, channel, names, None)
             for number, reply in enumerate(as_list(post.get("replies")), start=1):
+                if _housekeeping(reply):
+                    parsed.dropped["system message"] += 1
+                    continue
                 try:
                     events.append(
                         _event(self.name, doc.name, f"{position} reply {number}", reply, channel, names, root.native_id)
@@ -110,6 +116,17 @@ def _people(records: Iterator[dict[str, Any]]) -> dict[str, tuple[str, ActorKind
             if bot.get("username"):
                 people[str(bot["username"])] = (str(bot.get("display_name") or bot["username"]), ActorKind.BOT)
     return people
+
+
+# Newer exports give posts and replies a "type"; "system_*" ones are joins,
+# leaves, renames and the like, which say nothing about the incident, except a header change: the
+# channel's topic, as Slack's channel_topic.
+_HEADER_CHANGE = "system_header_change"
+
+
+def _housekeeping(post: Any) -> bool:
+    kind = as_object(post).get("type")
+    return isinstance(kind, str) and kind.startswith("system_") and kind != _HEADER_CHANGE
 
 
 def _channel(post: dict[str, Any], kind: str) -> str:
@@ -153,6 +170,7 @@ def _event(
         text="\n".join(part for part in parts if part.strip()),
         native_id=native_id,
         parent_native_id=parent,
+        signal=Signal.TOPIC if post.get("type") == _HEADER_CHANGE else None,
         edited=bool(post.get("edit_at")),
         meta={"channel": channel},
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import datetime, timedelta
 from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, guess_actor_kind
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions
 from postmortem_writer.sources.collapse import ALERT_KEY, COUNT, LAST
 from postmortem_writer.timeparse import parse_instant
 
@@ -78,7 +79,10 @@ class OpsgenieAdapter:
         message = str(alert.get("message") or "alert")
         label = f"#{tiny} {message}" if isinstance(tiny, str | int) else message
         integration = alert.get("integration")
-        origin = _text(alert.get("source")) or (_text(integration.get("name")) if isinstance(integration, dict) else "")
+        origin = _text(alert.get("source"))
+        if not origin or _is_ip_address(origin):
+            # Opsgenie sets an unset source to the sending IP address: the integration names the sender.
+            origin = _text(integration.get("name")) if isinstance(integration, dict) else ""
         meta: dict[str, Any] = {
             "priority": _text(alert.get("priority")) or None,
             "entity": _text(alert.get("entity")) or None,
@@ -154,8 +158,19 @@ def _text(value: Any) -> str:
 
 
 def _actor_kind(actor: str) -> ActorKind:
-    # Opsgenie names people by e-mail address and integrations by their product name.
-    return ActorKind.HUMAN if "@" in actor else guess_actor_kind(actor)
+    # Opsgenie names people by e-mail address and integrations by their own names ("API", "Default
+    # API", "checkout-monitor"), which need not look like a tool's: anything else is not a person.
+    if "@" in actor:
+        return ActorKind.HUMAN
+    return ActorKind.SYSTEM if actor.casefold() in ("", "system") else ActorKind.BOT
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _after(created: datetime, millis: Any, path: str, position: str) -> datetime | None:
