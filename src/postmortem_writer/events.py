@@ -31,7 +31,9 @@ class EventStream:
         by_native: dict[tuple[str, str], str] = {}
         for number, (_, event) in enumerate(indexed, start=1):
             if owned:
-                event.id, event.thread, numbered = f"E{number}", None, event
+                event.id, numbered = f"E{number}", event
+                if event.thread is not None:  # adapters leave it unset; each assignment goes through pydantic
+                    event.thread = None
             else:
                 numbered = event.model_copy(update={"id": f"E{number}"})
             self._events.append(numbered)
