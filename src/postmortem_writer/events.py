@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from operator import attrgetter
 
 from postmortem_writer.models import Event
 
@@ -23,13 +24,13 @@ class EventStream:
         that holds them nowhere else (ingest, fresh from the adapters) passes ``owned=True`` and
         saves a copy per event: a fifth of ingest time, and half its peak memory for events.
         """
-        indexed = list(enumerate(_unique(events)))
         # The position within the whole input keeps equal-time events in file order, which is
-        # only ever a tie-breaker, never the primary key.
-        indexed.sort(key=lambda pair: (pair[1].ts, pair[1].source, pair[0]))
+        # only ever a tie-breaker, never the primary key: list.sort is stable, so events with equal
+        # keys keep their input order without the position in the key (a fifth of the sort's time).
+        ordered = sorted(_unique(events), key=attrgetter("ts", "source"))
         self._events: list[Event] = []
         by_native: dict[tuple[str, str], str] = {}
-        for number, (_, event) in enumerate(indexed, start=1):
+        for number, event in enumerate(ordered, start=1):
             if owned:
                 event.id, numbered = f"E{number}", event
                 if event.thread is not None:  # adapters leave it unset; each assignment goes through pydantic
