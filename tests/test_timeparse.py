@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from postmortem_writer.errors import InputError
-from postmortem_writer.timeparse import from_epoch, parse_instant
+from postmortem_writer.timeparse import epoch_instant, from_epoch, parse_instant
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -52,3 +52,13 @@ def test_parse_instant_refuses_to_guess(value: str, tz: ZoneInfo | None, message
 
 def test_slack_ts_keeps_microseconds_exactly() -> None:
     assert from_epoch("1602251441.001700") == datetime(2020, 10, 9, 13, 50, 41, 1700, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text", ["0", "7", "1602251441", "1602251441.0017", "1602251441.001700", "1602251441.123456789", "99999999999.9"]
+)
+def test_epoch_instant_text_is_from_epoch(text: str) -> None:
+    # epoch_instant's fast path for digit strings must give exactly from_epoch's aware UTC time.
+    moment = epoch_instant(text, field="ts", path="f", position="message 1")
+    assert moment == from_epoch(text)
+    assert moment.tzinfo is UTC

@@ -15,6 +15,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, Pl
 
 
 def _to_utc(value: datetime) -> datetime:
+    # Adapters hand on times already in UTC (timeparse), so most values take this branch: the
+    # ``UTC`` singleton's offset is always zero, and astimezone(UTC) would return them unchanged.
+    if value.tzinfo is UTC:
+        return value
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("timestamp has no time zone")
     return value.astimezone(UTC)

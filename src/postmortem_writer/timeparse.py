@@ -34,6 +34,7 @@ def from_epoch(seconds: str | int | float) -> datetime:
 # Up to eleven integer digits (year 5138): a larger "epoch" is damage, and would overflow time_t.
 _EPOCH_TEXT = re.compile(r"^\d{1,11}(?:\.\d{1,9})?$")
 _EPOCH_LIMIT = 10**11
+_EPOCH_START = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def epoch_instant(value: object, *, field: str, path: str, position: str, per_second: int = 1) -> datetime:
@@ -44,7 +45,10 @@ def epoch_instant(value: object, *, field: str, path: str, position: str, per_se
     naming the file, position and ``field``.
     """
     if isinstance(value, str) and per_second == 1 and _EPOCH_TEXT.match(value):
-        return from_epoch(value)
+        # What from_epoch does, in a third less time (once per Slack message): the pattern allows
+        # at most eleven digits, so the sum stays far inside datetime's range and cannot raise.
+        seconds, _, fraction = value.partition(".")
+        return _EPOCH_START + timedelta(0, int(seconds), int(fraction[:6].ljust(6, "0")) if fraction else 0)
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < _EPOCH_LIMIT * per_second:
         whole, part = divmod(value, per_second)
         return from_epoch(whole) + timedelta(microseconds=part * 1_000_000 // per_second)

@@ -137,9 +137,13 @@ class SlackNames:
     def _content(self, message: dict[str, Any]) -> str:
         # Alerting integrations post an empty ``text`` and put everything in attachments; Block
         # Kit and file names are the last resort so no message becomes an empty event.
-        parts = [str(message.get("text") or "")]
-        parts += [attachment_text(a) for a in as_list(message.get("attachments")) if isinstance(a, dict)]
-        text = "\n".join(part for part in parts if part.strip())
+        text = str(message.get("text") or "")
+        attachments = message.get("attachments")
+        if attachments:
+            parts = [text] + [attachment_text(a) for a in as_list(attachments) if isinstance(a, dict)]
+            text = "\n".join(part for part in parts if part.strip())
+        elif not text.strip():
+            text = ""  # the join above drops a blank text; most messages have no attachments and skip it
         if not text:
             text = "\n".join(_block_texts(as_list(message.get("blocks"))))
         if not text:
