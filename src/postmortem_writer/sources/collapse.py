@@ -4,7 +4,8 @@ Alerting tools re-send the same state (Alertmanager every ``repeat_interval``, O
 alert's count, a log and an alert export telling the same transition). Each alert adapter puts a
 stable identity in ``Event.meta[ALERT_KEY]``; here, per identity:
 
-- the same state at the same instant, told twice, is one event (a re-sent notification);
+- the same state at the same instant, told twice, is one event (a re-sent notification); a telling
+  in whole seconds stands for any finer telling within that second;
 - firings with no resolve between them are one episode: the first firing is kept and records
   ``count``, ``first`` and ``last``, and its text says "(fired N times, first … last …)";
 - a resolve ends the episode, so a firing after it starts a new one.
@@ -66,7 +67,10 @@ def _fold(events: list[Event], indexes: list[int]) -> set[int]:
         identity: tuple[object, ...] = (event.signal, event.ts)
         if event.signal not in _STATES:
             identity += (event.actor, event.text)
-        if identity in seen:
+        # A source that keeps whole seconds (PagerDuty's REST API) tells the instant a finer one
+        # (its webhooks, in milliseconds) tells within that second; in time order it comes first.
+        coarse = (identity[0], event.ts.replace(microsecond=0), *identity[2:])
+        if identity in seen or (event.ts.microsecond and coarse in seen):
             gone.add(index)
             continue
         seen.add(identity)
