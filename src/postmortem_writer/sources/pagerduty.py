@@ -7,8 +7,8 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions
-from postmortem_writer.sources.collapse import ALERT_KEY
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list
+from postmortem_writer.sources.collapse import ALERT_KEY, ASSIGNEES
 from postmortem_writer.timeparse import parse_instant
 
 # The schema's AcknowledgeLogEntry says "acknowledgement_log_entry"; real responses say
@@ -137,6 +137,9 @@ def _meta(entry: dict[str, Any]) -> dict[str, Any]:
     key = incident_key(entry.get("incident"))
     if key is not None:
         meta[ALERT_KEY] = key
+    assignees = [name for name in map(summary_of, as_list(entry.get("assignees"))) if name]
+    if assignees and entry.get("type") in ("assign_log_entry", "escalate_log_entry"):
+        meta[ASSIGNEES] = assignees
     return meta
 
 

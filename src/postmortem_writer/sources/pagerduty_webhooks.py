@@ -15,7 +15,7 @@ from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
 from postmortem_writer.sources.alertmanager import first_payload, payloads
 from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list, as_object
-from postmortem_writer.sources.collapse import ALERT_KEY
+from postmortem_writer.sources.collapse import ALERT_KEY, ASSIGNEES
 from postmortem_writer.sources.pagerduty import INCIDENT_SUMMARY, incident_key, summary_of
 from postmortem_writer.timeparse import parse_instant
 
@@ -180,4 +180,7 @@ def _meta(event_type: str, incident: dict[str, Any]) -> dict[str, Any]:
     key = incident_key(incident)
     if key is not None:
         meta[ALERT_KEY] = key
+    assignees = _names(incident.get("assignees"))
+    if assignees and _SIGNALS.get(event_type) in (Signal.PAGE_ESCALATED, Signal.PAGE_ASSIGNED):
+        meta[ASSIGNEES] = assignees
     return meta
