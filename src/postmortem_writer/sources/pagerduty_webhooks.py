@@ -40,7 +40,10 @@ class PagerDutyWebhooksAdapter:
     name = "pagerduty-webhooks"
     kind = SourceKind.PAGE
     description = "PagerDuty V3 webhook payloads as a receiver logs them (one, a JSON array, or JSON Lines)"
-    hint = 'JSON objects {"event": {...}} whose event has an "event_type" such as incident.triggered and "occurred_at"'
+    hint = (
+        'JSON {"event": {...}} with a dotted "event_type" (incident.triggered, incident.annotated, …) and'
+        ' "occurred_at" (the first payload, for arrays and JSON Lines)'
+    )
     example = "postmortem draft pagerduty-webhooks.jsonl log_entries_Q1VX8CHKL4TZ0R.json"
     signature = (("event",), ("event_type",), ("occurred_at",), ("resource_type",), ("agent",))
 
