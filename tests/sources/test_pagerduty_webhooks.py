@@ -12,6 +12,8 @@ import pytest
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal
 from postmortem_writer.sources import SourceOptions, load_sources
+from postmortem_writer.sources.base import Document
+from postmortem_writer.sources.pagerduty_webhooks import PagerDutyWebhooksAdapter
 from postmortem_writer.sources.registry import DOCUMENT_ADAPTERS
 from postmortem_writer.timeparse import zone
 
@@ -275,3 +277,16 @@ def test_described_for_postmortem_formats() -> None:
     # Beside the other PagerDuty formats, ahead of the catch-alls.
     assert names.index("pagerduty-webhooks") == names.index("pagerduty-csv") + 1
     assert all((adapter.description, adapter.hint, adapter.example))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param({"event": {"type": "message", "ts": "1741079942.590465"}}, id="slack-events-api"),
+        pytest.param({"event": {"event_type": "incident.triggered"}}, id="no-occurred-at"),
+        pytest.param({"event": {"event_type": "triggered", "occurred_at": "2025-03-04T09:10:01Z"}}, id="undotted"),
+        pytest.param([{"event": "incident.triggered"}], id="event-is-a-string"),
+    ],
+)
+def test_other_event_envelopes_are_not_taken_for_webhooks(content: Any) -> None:
+    assert not PagerDutyWebhooksAdapter().sniff(Document("x.json", json.dumps(content).encode()))
