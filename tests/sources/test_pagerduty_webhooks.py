@@ -185,6 +185,19 @@ def test_payload_shapes(tmp_path: Path, content: Any, expected: list[tuple[str, 
             "Priority changed by Ana Lima to P1.",
         ),
         pytest.param(payload("incident.reopened", agent=ANA), None, "Ana Lima", "Reopened by Ana Lima."),
+        pytest.param(
+            payload(
+                "incident.resolved",
+                agent=ANA,
+                data=incident(
+                    status="resolved",
+                    resolve_reason={"type": "merge_resolve_reason", "incident": {"id": "P0", "summary": "[#6] Disk"}},
+                ),
+            ),
+            Signal.PAGE_RESOLVED,
+            "Ana Lima",
+            "Resolved #7 Disk full by Ana Lima (merged into [#6] Disk).",
+        ),
         pytest.param(payload("incident.unacknowledged"), None, "PagerDuty", "Unacknowledged."),
         pytest.param(
             payload(

@@ -151,7 +151,10 @@ def _text(event_type: str, data: dict[str, Any], incident: dict[str, Any], clien
         content = data.get("content")
         return f"Note: {content}".strip() if isinstance(content, str) else "Note added."
     if event_type == "incident.resolved":
-        return f"Resolved {_label(incident)}{by}."
+        # Merging an incident into another resolves it: say so, it is not the problem going away.
+        reason = as_object(incident.get("resolve_reason"))
+        into = summary_of(reason.get("incident")) if reason.get("type") == "merge_resolve_reason" else None
+        return f"Resolved {_label(incident)}{by}" + (f" (merged into {into})." if into else ".")
     if event_type == "incident.priority_updated":
         priority = summary_of(incident.get("priority"))
         return f"Priority changed{by} to {priority}." if priority else f"Priority removed{by}."
