@@ -55,6 +55,19 @@ CASES: list[tuple[str, str, SourceKind, list[Row]]] = [
         ],
     ),
     (
+        "pagerduty/webhooks_v3.jsonl",
+        "pagerduty-webhooks",
+        SourceKind.PAGE,
+        [
+            (at("09:10:01.482"), TRIG, PD, BOT),
+            (at("09:15:02.117"), Signal.PAGE_ESCALATED, "PagerDuty", ActorKind.SYSTEM),  # timeout: no agent
+            (at("09:16:20.734"), ACK, "Priya Natarajan", HUMAN),  # delivered twice, told once
+            (at("09:24:10.356"), Signal.PAGE_NOTE, "Priya Natarajan", HUMAN),
+            (at("09:55:01.603"), RES, PD, BOT),
+            (at("10:02:40.220"), Signal.PAGE_NOTE, "Priya Natarajan", HUMAN),
+        ],
+    ),
+    (
         "opsgenie/alert_1893.json",
         "opsgenie",
         SourceKind.ALERT,

@@ -11,6 +11,7 @@ from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
 from postmortem_writer.sources.collapse import collapse_alerts
 
 F, R, N = Signal.ALERT_FIRING, Signal.ALERT_RESOLVED, Signal.PAGE_NOTIFIED
+ESC = Signal.PAGE_ESCALATED
 
 # In: (minute past 09:00, signal, alert key or None, actor, extra meta).
 # Out: (minute, signal, key, count or None, last minute or None) in input order.
@@ -68,6 +69,14 @@ CASES: dict[str, tuple[list[In], list[Out]]] = {
         [(0, N, "a", "Ana", {}), (0, N, "a", "Ben", {}), (0, N, "a", "Ana", {})],
         [(0, N, "a", None, None), (0, N, "a", None, None)],
     ),
+    "an-escalation-to-the-same-people-told-twice-is-one": (
+        [(0, ESC, "a", "svc", {"assignees": ["Priya"]}), (0, ESC, "a", "PagerDuty", {"assignees": ["Priya"]})],
+        [(0, ESC, "a", None, None)],
+    ),
+    "escalations-to-different-people-in-one-instant-stay": (
+        [(0, ESC, "a", "svc", {"assignees": ["Priya"]}), (0, ESC, "a", "svc", {"assignees": ["Sam"]})],
+        [(0, ESC, "a", None, None), (0, ESC, "a", None, None)],
+    ),
 }
 
 
@@ -108,3 +117,23 @@ def test_collapse(given: list[In], expected: list[Out]) -> None:
             )
         else:
             assert "fired" not in kept.text
+
+
+def test_a_whole_second_telling_stands_for_a_finer_one_in_that_second() -> None:
+    coarse = event(0, Signal.PAGE_ACKNOWLEDGED, "a", "log", {})
+    fine = event(0, Signal.PAGE_ACKNOWLEDGED, "a", "webhook", {})
+    fine.ts = fine.ts.replace(second=20, microsecond=734000)
+    coarse.ts = coarse.ts.replace(second=20)
+    other = event(0, Signal.PAGE_ACKNOWLEDGED, "a", "webhook", {})
+    other.ts = other.ts.replace(second=21, microsecond=5000)
+    result, merged = collapse_alerts([fine, coarse, other])
+    assert [e.actor for e in result] == ["log", "webhook"]
+    assert result[1].ts.second == 21
+    assert merged == {"alerts.json": 1}
+
+
+def test_two_finer_tellings_in_one_second_are_not_folded_by_precision() -> None:
+    first = event(0, Signal.PAGE_NOTE, "a", "Ana", {})
+    second = event(0, Signal.PAGE_NOTE, "a", "Ana", {})
+    first.ts, second.ts = first.ts.replace(microsecond=100000), second.ts.replace(microsecond=254000)
+    assert len(collapse_alerts([first, second])[0]) == 2

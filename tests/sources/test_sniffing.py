@@ -37,6 +37,7 @@ CASES = [
     ),
     pytest.param(SAMPLES / "pagerduty" / "incident_Q1VX8CHKL4TZ0R.json", "pagerduty-incidents", id="pd-incident"),
     pytest.param(SAMPLES / "pagerduty" / "incidents_analytics_export.csv", "pagerduty-csv", id="pd-analytics-csv"),
+    pytest.param(SAMPLES / "pagerduty" / "webhooks_v3.jsonl", "pagerduty-webhooks", id="pd-webhooks-jsonl"),
     pytest.param(
         SAMPLES / "slack" / "export" / "deploys" / "2025-03-04.json", "slack-day-file", id="slack-day-file-alone"
     ),

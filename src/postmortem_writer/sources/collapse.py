@@ -4,7 +4,9 @@ Alerting tools re-send the same state (Alertmanager every ``repeat_interval``, O
 alert's count, a log and an alert export telling the same transition). Each alert adapter puts a
 stable identity in ``Event.meta[ALERT_KEY]``; here, per identity:
 
-- the same state at the same instant, told twice, is one event (a re-sent notification);
+- the same state at the same instant, told twice, is one event (a re-sent notification); a telling
+  in whole seconds stands for any finer telling within that second, and an escalation or
+  assignment is the same one when it names the same ``ASSIGNEES``;
 - firings with no resolve between them are one episode: the first firing is kept and records
   ``count``, ``first`` and ``last``, and its text says "(fired N times, first … last …)";
 - a resolve ends the episode, so a firing after it starts a new one.
@@ -22,6 +24,9 @@ ALERT_KEY = "alert_key"
 
 COUNT = "count"
 """``Event.meta`` key: how many times the alert fired in this episode (an adapter may state more than it saw)."""
+
+ASSIGNEES = "assignees"
+"""``Event.meta`` key: the people an escalation or assignment routed the page to, by name."""
 
 LAST = "last"
 """``Event.meta`` key: the latest firing of the episode, as an ISO UTC string."""
@@ -65,8 +70,17 @@ def _fold(events: list[Event], indexes: list[int]) -> set[int]:
         event = events[index]
         identity: tuple[object, ...] = (event.signal, event.ts)
         if event.signal not in _STATES:
-            identity += (event.actor, event.text)
-        if identity in seen:
+            # Routing (an escalation, an assignment) is one fact when it names the same people at
+            # one instant, whoever each source says did it and however it words it.
+            assignees = event.meta.get(ASSIGNEES)
+            if isinstance(assignees, list) and assignees and all(isinstance(name, str) for name in assignees):
+                identity += ("to", *sorted(str(name) for name in assignees))
+            else:
+                identity += (event.actor, event.text)
+        # A source that keeps whole seconds (PagerDuty's REST API) tells the instant a finer one
+        # (its webhooks, in milliseconds) tells within that second; in time order it comes first.
+        coarse = (identity[0], event.ts.replace(microsecond=0), *identity[2:])
+        if identity in seen or (event.ts.microsecond and coarse in seen):
             gone.add(index)
             continue
         seen.add(identity)

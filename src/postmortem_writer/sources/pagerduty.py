@@ -7,8 +7,8 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions
-from postmortem_writer.sources.collapse import ALERT_KEY
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list
+from postmortem_writer.sources.collapse import ALERT_KEY, ASSIGNEES
 from postmortem_writer.timeparse import parse_instant
 
 # The schema's AcknowledgeLogEntry says "acknowledgement_log_entry"; real responses say
@@ -23,7 +23,7 @@ _SIGNALS = {
     "annotate_log_entry": Signal.PAGE_NOTE,
     "resolve_log_entry": Signal.PAGE_RESOLVED,
 }
-_INCIDENT_SUMMARY = re.compile(r"^\[#(?P<number>\d+)\]\s*(?P<title>.*)$")
+INCIDENT_SUMMARY = re.compile(r"^\[#(?P<number>\d+)\]\s*(?P<title>.*)$")
 
 
 class PagerDutyLogEntriesAdapter:
@@ -89,7 +89,8 @@ class PagerDutyLogEntriesAdapter:
         )
 
 
-def _summary(reference: Any) -> str | None:
+def summary_of(reference: Any) -> str | None:
+    """The ``summary`` of a PagerDuty reference object (user, service, incident), if it has one."""
     if isinstance(reference, dict) and isinstance(reference.get("summary"), str) and reference["summary"].strip():
         return str(reference["summary"])
     return None
@@ -97,11 +98,11 @@ def _summary(reference: Any) -> str | None:
 
 def _actor(entry: dict[str, Any]) -> tuple[str, ActorKind]:
     agent = entry.get("agent")
-    name = _summary(agent)
+    name = summary_of(agent)
     if name is not None and isinstance(agent, dict):
         return name, ActorKind.HUMAN if agent.get("type") == "user_reference" else ActorKind.BOT
     # Notify entries have no agent; the person paged is the one the entry is about.
-    user = _summary(entry.get("user"))
+    user = summary_of(entry.get("user"))
     if user is not None:
         return user, ActorKind.HUMAN
     return "PagerDuty", ActorKind.SYSTEM
@@ -110,32 +111,35 @@ def _actor(entry: dict[str, Any]) -> tuple[str, ActorKind]:
 def _text(entry: dict[str, Any], entry_type: str) -> str:
     channel: dict[str, Any] = entry["channel"] if isinstance(entry.get("channel"), dict) else {}
     if entry_type == "annotate_log_entry":
-        return f"Note: {entry.get('note') or _summary(channel) or ''}".strip()
+        return f"Note: {entry.get('note') or summary_of(channel) or ''}".strip()
     sentence = str(entry.get("summary") or entry_type.replace("_", " ")).rstrip(".")
     notification = channel.get("notification")
     status = notification.get("status") if isinstance(notification, dict) else None
     if status and status != "success":
         sentence += f" ({status})"
-    assignees = [name for name in map(_summary, entry.get("assignees") or []) if name]
+    assignees = [name for name in map(summary_of, entry.get("assignees") or []) if name]
     if entry_type == "escalate_log_entry" and assignees:
         return f"{sentence}: assigned to {', '.join(assignees)}."
-    detail = _summary(channel)
+    detail = summary_of(channel)
     return f"{sentence}: {detail}" if detail else f"{sentence}."
 
 
 def _meta(entry: dict[str, Any]) -> dict[str, Any]:
     meta: dict[str, Any] = {}
-    incident = _summary(entry.get("incident"))
+    incident = summary_of(entry.get("incident"))
     if incident is not None:
-        match = _INCIDENT_SUMMARY.match(incident)
+        match = INCIDENT_SUMMARY.match(incident)
         meta["incident_number"] = int(match["number"]) if match else None
         meta["incident_title"] = match["title"] if match else incident
-    service = _summary(entry.get("service"))
+    service = summary_of(entry.get("service"))
     if service is not None:
         meta["service"] = service
     key = incident_key(entry.get("incident"))
     if key is not None:
         meta[ALERT_KEY] = key
+    assignees = [name for name in map(summary_of, as_list(entry.get("assignees"))) if name]
+    if assignees and entry.get("type") in ("assign_log_entry", "escalate_log_entry"):
+        meta[ASSIGNEES] = assignees
     return meta
 
 
@@ -192,7 +196,7 @@ class PagerDutyIncidentsAdapter:
         label = f"#{number} {title}" if isinstance(number, int) else title
         native = str(incident["id"]) if isinstance(incident.get("id"), str | int) else None
         meta: dict[str, Any] = {"incident_number": number if isinstance(number, int) else None, "incident_title": title}
-        service = _summary(incident.get("service"))
+        service = summary_of(incident.get("service"))
         if service is not None:
             meta["service"] = service
         key = incident_key(incident)
@@ -220,14 +224,14 @@ class PagerDutyIncidentsAdapter:
         # Acknowledgements are emptied once an incident resolves; log entries keep them for good.
         for ack in incident.get("acknowledgements") or []:
             if isinstance(ack, dict) and isinstance(ack.get("at"), str):
-                who = _summary(ack.get("acknowledger")) or "unknown"
+                who = summary_of(ack.get("acknowledger")) or "unknown"
                 events.append(
                     event(ack["at"], (who, ActorKind.HUMAN), f"Acknowledged by {who}.", Signal.PAGE_ACKNOWLEDGED)
                 )
         resolved_at = incident.get("resolved_at")
         if incident.get("status") == "resolved" and isinstance(resolved_at, str):
             by = incident.get("last_status_change_by")
-            resolver = _summary(by)
+            resolver = summary_of(by)
             kind = ActorKind.HUMAN if isinstance(by, dict) and by.get("type") == "user_reference" else ActorKind.BOT
             actor = (resolver, kind) if resolver else ("PagerDuty", ActorKind.SYSTEM)
             text = f"Resolved {label}" + (f" by {resolver}." if resolver and kind is ActorKind.HUMAN else ".")

@@ -38,6 +38,7 @@ from postmortem_writer.sources.nearest import nearest
 from postmortem_writer.sources.opsgenie import OpsgenieAdapter
 from postmortem_writer.sources.pagerduty import PagerDutyIncidentsAdapter, PagerDutyLogEntriesAdapter
 from postmortem_writer.sources.pagerduty_csv import PagerDutyCsvAdapter
+from postmortem_writer.sources.pagerduty_webhooks import PagerDutyWebhooksAdapter
 from postmortem_writer.sources.records import RecordsAdapter
 from postmortem_writer.sources.slack_api import SlackApiAdapter
 from postmortem_writer.sources.slack_export import SlackDayFileAdapter, SlackExportAdapter
@@ -59,6 +60,7 @@ DOCUMENT_ADAPTERS: tuple[DocumentAdapter, ...] = (
     PagerDutyIncidentsAdapter(),
     PagerDutyLogEntriesAdapter(),
     PagerDutyCsvAdapter(),
+    PagerDutyWebhooksAdapter(),
     OpsgenieAdapter(),
     AlertmanagerAdapter(),
     GrafanaWebhookAdapter(),
