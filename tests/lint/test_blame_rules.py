@@ -70,6 +70,8 @@ CASES: list[tuple[str, str, set[str], tuple[str, ...]]] = [
     ("pr-retrain", "Retrain the team on the deploy process.", {PR}, ()),
     ("pr-fired", "The engineer responsible was fired.", {PR}, ()),
     ("pr-not-fired-quiet", "He shouldn't be fired.", set(), ()),
+    ("pr-not-fired-curly-quiet", "He shouldn\u2019t be fired, and nobody was.", set(), ()),
+    ("cf-why-didnt-curly", "Why didn\u2019t the on-call check the dashboard?", {CF}, ()),
     ("pr-system-training-quiet", "The training environment was rebuilt after the upgrade.", set(), ()),
     ("pr-discipline-noun-quiet", "Guidance asks for this language discipline in every review.", set(), ()),
     ("pr-disciplinary-action", "Disciplinary action was taken against the operator.", {PR}, ()),

@@ -102,9 +102,14 @@ def _check_sentence(
 
 
 def _lower(text: str) -> str:
-    """``text`` lower-cased without changing its length, so offsets still point into ``text``."""
+    """``text`` lower-cased without changing its length, so offsets still point into ``text``.
+
+    A typographic apostrophe (U+2019) becomes a plain one, one character for one.
+    """
     lowered = text.lower()
-    return lowered if len(lowered) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(lowered) != len(text):
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lowered.replace("\u2019", "'")
 
 
 def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -> tuple[int, int] | None:
@@ -113,7 +118,10 @@ def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -
             before = text[: match.start()]
             if cue.negatable and negated(before):
                 continue
-            if cue.person and not _has_person(_CLAUSE.split(before)[-1], cue.first_person, people):
+            clause = _CLAUSE.split(before)[-1]
+            if cue.person and not _has_person(clause, cue.first_person, people, me=cue.me):
+                continue
+            if cue.unless_before and re.search(cue.unless_before, _lower(clause)):
                 continue
             after = " ".join(text[match.end() :].split()[:3])
             if cue.person_after and not _has_person(after, True, people):
@@ -122,7 +130,9 @@ def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -
     return None
 
 
-def _has_person(words: str, first_person: bool, people: re.Pattern[str]) -> bool:
+def _has_person(words: str, first_person: bool, people: re.Pattern[str], *, me: bool = False) -> bool:
+    if me and re.search(r"(?<![\w-])I(?![\w-])", words):
+        return True
     return bool(_subject_pattern(first_person).search(words) or people.search(words))
 
 

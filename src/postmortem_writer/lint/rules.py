@@ -55,6 +55,8 @@ class Cue:
     person_after: bool = False  # a person must follow within three words ("why didn't the on-call …")
     first_person: bool = False  # with ``person``: "I" and "we" count as people too
     negatable: bool = True  # "not", "never", "without" just before the cue cancel it
+    me: bool = False  # with ``person``: "I" counts (self-blame), "we" does not (an organisation's voice)
+    unless_before: str = ""  # a regex over the lower-cased clause before the cue that cancels it
 
     def compiled(self) -> re.Pattern[str]:
         """The cue as a regex over lower-cased text (cheaper than IGNORECASE on every sentence)."""
@@ -457,7 +459,7 @@ def blame_rule(category: str) -> Rule:
 
 def negated(before: str) -> bool:
     """Whether the last four words before a cue negate it ("not", "without", "rarely", "risk of")."""
-    return bool(_NEGATION.search(" ".join(before.split()[-4:]).lower()))
+    return bool(_NEGATION.search(" ".join(before.split()[-4:]).lower().replace("\u2019", "'")))
 
 
 def about_blame(lowered: str) -> bool:
