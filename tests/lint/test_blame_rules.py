@@ -80,6 +80,18 @@ CASES: list[tuple[str, str, set[str], tuple[str, ...]]] = [
     ("trap-error-budget-quiet", "The error budget for the month was spent by 14:20 UTC.", set(), ()),
     ("trap-blameless-meta-quiet", "Blame the missing guardrail, not the human.", set(), ()),
     ("trap-we-let-you-down-quiet", "We let our customers down, and we are sorry.", set(), ()),
+    ("he-blamed-on-assigns", "The outage has been blamed on human error.", {HE}, ()),
+    ("he-very-human-quiet", "It was a very human mistake to make at 3am.", set(), ()),
+    ("he-inevitable-quiet", "Human mistakes are inevitable, so the tooling must catch them.", set(), ()),
+    ("he-definition-quiet", '"Human error" is just a missing guardrail.', set(), ()),
+    ("he-reported-label-quiet", 'Slips are reported to be "human error" without investigation.', set(), ()),
+    ("meta-point-fingers-quiet", "It is tempting to point fingers and ask why they failed to foresee it.", set(), ()),
+    ("meta-calling-stupid-quiet", "Quickly calling the user stupid teaches nothing.", set(), ()),
+    ("meta-disagree-quiet", "Some say human error is the root cause, but I don't agree.", set(), ()),
+    ("hm-obviously-concessive-quiet", "Obviously not every error can be foreseen, but tools can check.", set(), ()),
+    ("hm-obviously-consequence-quiet", "The disk was wiped, obviously taking the server down with it.", set(), ()),
+    ("cf-hypothetical-engineer-is-hindsight", "Any competent engineer would have caught this in review.", {HM, JC}, ()),
+    ("ic-passive-skipped-quiet", "Someone noticed that the checks were skipped during the rollout.", set(), ()),
 ]
 
 

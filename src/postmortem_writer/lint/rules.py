@@ -39,7 +39,12 @@ _NEGATION = re.compile(
     r"don't|didn't|doesn't|shouldn't|won't|isn't|wasn't)\b|n't\b"
 )
 _META = re.compile(
-    r"\bblam(?:e|es|ed|ing)\b|\bblameless\b"
+    # "blame" talked about, not assigned: "blamed on X" and "the one to blame is X" assign it
+    r"\bblam(?:e|es|ed|ing)\b(?! on\b)(?!(?<=to blame) (?:is|was|are|were)\b)|\bblameless\b"
+    r"|\bpoint(?:s|ed|ing)? (?:the )?fingers?\b|\bfinger[- ]pointing\b|\bscapegoat(?:s|ed|ing)?\b"
+    r"|\bunder the bus\b|\bcall(?:s|ed|ing)? (?:the |a |an |other |your )?[^.]{0,40}\b(?:stupid|idiots?|incompetent)\b"
+    # a view reported and then rejected: "some say human error is the root cause, but I don't agree"
+    r"|\b(?:i|we) (?:don't|do not) agree\b|\b(?:i|we) disagree\b"
     # sentences that reject the framing they quote: "... is not a solution", "... is never a root cause"
     r"|\b(?:is|are|was|were)(?: not|n't| never) (?:a |the )?(?:solution|root cause|cause|answer|fix)\b"
     r"|^none of (?:these|them|those)\b",
@@ -93,7 +98,7 @@ class Rule:
 _ERROR_ACTS = (
     r"\b(?:caused|broke|took down|took (?:\w+ ){1,3}down|brought down|brought (?:\w+ ){1,3}down|"
     r"knocked out|wiped|mistakenly|accidentally|by mistake|inadvertently|made an? (?:\w+ )?(?:mistake|typo|bad call)|"
-    r"skipp(?:ed|ing)|for triggering|"
+    r"(?<!was )(?<!were )(?<!been )(?<!being )skipp(?:ed|ing)|for triggering|"
     r"(?:ran|runs?|executed?s?|entere?d?s?|push(?:ed|es)?|deploy(?:ed|s)?|typed?s?|dropped|drops?|opened|opens?|"
     r"install(?:ed|s)?|land(?:ed|s)?|set|sets|chose|chooses|picked|picks)\b[^.;]{0,60}?"
     r"\b(?:wrong|incorrect|bad|untested|instead of|backwards?))\b"
@@ -181,6 +186,7 @@ RULES: tuple[Rule, ...] = (
                 person=True,
                 first_person=True,
                 negatable=False,
+                unless_before=r"\b(?:any|a|an) (?:seasoned|competent|experienced|reasonable|decent|good|half-decent)\b",
             ),
             Cue(
                 r"\b(?:failed|forgot|neglected|omitted|didn't bother|did not bother) to\b",
@@ -265,7 +271,14 @@ RULES: tuple[Rule, ...] = (
             "weakest",
         ),
         cues=(
-            Cue(r"\b(?:human|operator|user|pilot|employee|personnel|manual|people) (?:error|mistake|failure|slip)s?\b"),
+            Cue(
+                r"(?<!very )(?<!all too )(?<!perfectly )(?<!understandable )"
+                r"\b(?:human|operator|user|pilot|employee|personnel|manual|people) (?:error|mistake|failure|slip)s?\b"
+                r"(?![\"'\u201d]? (?:is|are) (?:just|really|simply|merely|usually|often|code|shorthand|inevitable|"
+                r"unavoidable|normal|natural|expected)\b)",
+                unless_before=r"(?:\b(?:the|a) (?:conclusion|label|term|phrase|verdict)|\breported (?:to be|as)|"
+                r"\blabel(?:l)?ed(?: as)?|\bdismissed as|\bwritten off as|\bput down (?:as|to))\s*[\"'\u2018\u201c]?$",
+            ),
             Cue(r"\bfat[- ]?finger(?:ed|s|ing)?\b"),
             Cue(r"\b(?:pebkac|picnic|id10t|layer 8 (?:issue|problem|error))\b"),
             Cue(
@@ -282,7 +295,7 @@ RULES: tuple[Rule, ...] = (
         suggestions=("At <time> <signal> showed <value>; it was one of <n> <signals/panels> and <had/had no> alert.",),
         keys=("obvious", "clearly", "evident", "plain to see", "matter of", "anyone could", "any ", "just "),
         cues=(
-            Cue(r"\bobviously\b"),
+            Cue(r"\bobviously\b(?! \w+ing\b)(?![^.]*, but\b)"),
             Cue(
                 r"\bclearly,? (?:the|he|she|they|we|you|someone|it|this)\b[^.]{0,40}\b(?:should|must|was|were|"
                 r"needed)\b"
