@@ -97,7 +97,8 @@ class Rule:
 
 _ERROR_ACTS = (
     r"\b(?:caused|broke|took down|took (?:\w+ ){1,3}down|brought down|brought (?:\w+ ){1,3}down|"
-    r"knocked out|wiped|mistakenly|accidentally|by mistake|inadvertently|made an? (?:\w+ )?(?:mistake|typo|bad call)|"
+    r"knocked out|wiped|mistakenly|accidentally|by mistake|inadvertently|mis-?configured|mistyped|fat[- ]?fingered|"
+    r"made (?:an?|the|one) (?:[\w-]+ )?(?:mistake|typo|error|bad call)|"
     r"(?<!was )(?<!were )(?<!been )(?<!being )skipp(?:ed|ing)|for triggering|"
     r"(?:ran|runs?|executed?s?|entere?d?s?|push(?:ed|es)?|deploy(?:ed|s)?|typed?s?|dropped|drops?|opened|opens?|"
     r"install(?:ed|s)?|land(?:ed|s)?|set|sets|chose|chooses|picked|picks)\b[^.;]{0,60}?"
@@ -117,6 +118,14 @@ RULES: tuple[Rule, ...] = (
         keys=(
             "caus",
             "backward",
+            "config",
+            "mistyp",
+            "finger",
+            "error",
+            "blame",
+            "fault",
+            "blunder",
+            "screw",
             "broke",
             "took",
             "brought",
@@ -137,7 +146,16 @@ RULES: tuple[Rule, ...] = (
             "'s ",
         ),
         cues=(
-            Cue(_ERROR_ACTS, person=True),
+            Cue(_ERROR_ACTS, person=True, me=True),
+            # the agent after a passive error verb: "the alerts were mistakenly silenced by someone monitoring"
+            Cue(
+                r"\b(?:mistakenly|accidentally|inadvertently|wrongly|incorrectly) \w+ed by (?:an?|the|one|some)? ?"
+                rf"(?:[\w-]+ ){{0,3}}?(?:{PERSON_WORDS})\b"
+            ),
+            # "their mistake", "his blunder": the error is the person's
+            Cue(r"\b(?:his|her|their) (?:own )?(?:mistakes?|blunders?|screw-?ups?)\b"),
+            # "the guy to blame is the CTO", "the operator was at fault"
+            Cue(r"\b(?:to blame|at fault)\b", person=True),
             Cue(
                 r"\b(?:caused|triggered|entered|made|pushed) by (?:an?|the|one) (?:[\w-]+ ){0,3}?"
                 rf"(?:{PERSON_WORDS})\b"
