@@ -195,6 +195,8 @@ RULES: tuple[Rule, ...] = (
             "no-one",
             "had",
             "if only",
+            "missed",
+            "without",
         ),
         cues=(
             Cue(
@@ -206,10 +208,28 @@ RULES: tuple[Rule, ...] = (
                 negatable=False,
                 unless_before=r"\b(?:any|a|an) (?:seasoned|competent|experienced|reasonable|decent|good|half-decent)\b",
             ),
+            Cue(r"\b(?:failed|omitted) to\b", person=True, first_person=True, negatable=False),
+            # forgetting and neglecting are things only people do: any subject ("Bob forgot to run it")
+            Cue(r"\b(?:forgot|neglected|didn't bother|did not bother) to\b", negatable=False),
+            # "the on-call missed the alert", "the QA team missed the bug"
             Cue(
-                r"\b(?:failed|forgot|neglected|omitted|didn't bother|did not bother) to\b",
+                r"\bmissed (?:the|an?|that|this|these|those|two|both|several|all) (?:[\w-]+ ){0,2}?(?:alerts?|alarms?|"
+                r"pages?|warnings?|bugs?|errors?|signs?|signals?|steps?|checks?|issues?|problems?|regressions?|typos?)\b",
                 person=True,
                 first_person=True,
+                negatable=False,
+            ),
+            # acting without a check: "the operator restarted it without checking the replica"
+            Cue(
+                r"\bwithout (?:first )?(?:checking|verifying|confirming|testing|realizing|realising|noticing|reading|"
+                r"reviewing|consulting|looking)\b",
+                person=True,
+                negatable=False,
+            ),
+            # "if staff had followed the procedure, ..."
+            Cue(
+                r"\bif (?:the |a |an |our )?(?:[\w-]+ )?(?:" + PERSON_WORDS + r"|they|we) had(?:n't| not)? "
+                r"(?:\w+ed|known|seen|read|done|taken|run|caught|spotted|paid)\b",
                 negatable=False,
             ),
             Cue(
@@ -219,6 +239,8 @@ RULES: tuple[Rule, ...] = (
                 first_person=True,
                 negatable=False,
             ),
+            # past only: "you'll never do that again" is a promise, not a counterfactual
+            Cue(r"\b(?:didn't|did not) (?:do|run|take)\b", person=True, first_person=True, negatable=False),
             Cue(
                 r"\b(?:nobody|no one|no-one)\b (?:had |ever )?(?:noticed|checked|thought|tested|caught|updated|removed|"
                 r"fixed|followed|reported|"
@@ -226,6 +248,7 @@ RULES: tuple[Rule, ...] = (
                 negatable=False,
             ),
             Cue(r"\bwhy (?:didn't|did not|wasn't|weren't|hadn't)\b", person_after=True, negatable=False),
+            Cue(r"\bwhy (?:didn't|did not|wasn't|weren't|hadn't) (?:they|he|she)\b", negatable=False),
             Cue(rf"\bdid (?:the |a |an )?(?:[\w/-]+ )?(?:{PERSON_WORDS})(?:/\w+)? not\b", negatable=False),
             Cue(rf"^(?:had|if only) (?:the |a |an )?(?:{PERSON_WORDS}|they|we)\b", negatable=False),
         ),
@@ -261,6 +284,7 @@ RULES: tuple[Rule, ...] = (
             Cue(
                 r"\b(?:careless(?:ly|ness)?|negligen(?:t|tly|ce)|sloppy|sloppily|lazy|laziness|complacen(?:t|cy)|"
                 r"inattentive|reckless(?:ly)?|rushed|hastily|cut(?:ting)? corners|took a shortcut|didn't bother|"
+                r"(?:couldn't|could not|can't|cannot|wouldn't|would not) be bothered|"
                 r"not paying attention|(?:ignored|disregarded) (?:the |all |several |repeated )?"
                 r"(?:warnings?|alerts?|alarms?|pages?))\b"
             ),
