@@ -335,7 +335,7 @@ RULES: tuple[Rule, ...] = (
         message="hindsight word makes the situation look simpler than it was; say what was visible, when, among what",
         link=_COOK,
         suggestions=("At <time> <signal> showed <value>; it was one of <n> <signals/panels> and <had/had no> alert.",),
-        keys=("obvious", "clearly", "evident", "plain to see", "matter of", "anyone could", "any ", "just "),
+        keys=("obvious", "clearly", "evident", "plain to see", "matter of", "anyone could", "any ", "just ", " would"),
         cues=(
             Cue(r"\bobviously\b(?! \w+ing\b)(?![^.]*, but\b)"),
             Cue(
@@ -348,6 +348,11 @@ RULES: tuple[Rule, ...] = (
                 r"any (?:competent|reasonable|experienced|decent|good) (?:engineer|developer|operator|person|admin)|"
                 r"just (?:needed|had) to)\b"
             ),
+            # "mistakes that a seasoned DBA or sysadmin would not make"
+            Cue(
+                r"\b(?:any|a|an) (?:seasoned|competent|experienced|reasonable|decent) (?:[\w-]+ )?(?:or [\w-]+ )?"
+                r"(?:engineer|developer|operator|dba|sysadmin|admin|person|professional)s? would\b"
+            ),
         ),
     ),
     Rule(
@@ -359,7 +364,10 @@ RULES: tuple[Rule, ...] = (
         keys=("cause", "down to"),
         cues=(
             Cue(r"\b(?:the )?(?:sole|only|single|one and only|ultimate|real|true) (?:root )?cause\b"),
-            Cue(rf"\broot cause(?: was| is|:)\s*(?:that )?(?:the |a |an )?(?:[\w-]+ )?(?:{PERSON_WORDS}|human)\b"),
+            Cue(
+                r"\broot cause(?: of (?:the|this|that)(?: [\w-]+){1,2}?)?(?: was| is|:)\s*(?:that )?(?:the |a |an )?"
+                rf"(?:[\w-]+ )?(?:{PERSON_WORDS}|human)\b"
+            ),
             Cue(
                 r"\b(?:comes|came|boils|boiled) down to (?:one|a single) (?:bad |poor )?(?:decision|mistake|error|"
                 r"person|call)\b"
@@ -376,7 +384,17 @@ RULES: tuple[Rule, ...] = (
             "incompeten",
             "amateur",
             "rookie",
-            "naive",
+            "naiv",
+            "ignorance",
+            "marginal",
+            "problem ",
+            "troubled",
+            "useless",
+            "lazy",
+            "weak",
+            "poor ",
+            "hired",
+            "promoted",
             "clueless",
             "stupid",
             "dumb",
@@ -395,11 +413,22 @@ RULES: tuple[Rule, ...] = (
         ),
         cues=(
             Cue(
-                r"\b(?:incompeten(?:t|ce)|amateur(?:ish)?|rookie (?:mistake|error|move)|naive|clueless|stupid|dumb|"
+                r"\b(?:incompeten(?:t|ce)|amateur(?:ish)?|rookie (?:mistake|error|move)|"
+                r"naive|naivety|naivete|ignorance|clueless|stupid|dumb|"
                 r"bone-?headed|blunder(?:ed|s)?|botched|bungled|idiot(?:ic|s)?|nitwit|slob|moron(?:ic)?|"
                 r"poor judge?ment|bad (?:call|decision)|poorly written)\b"
             ),
             Cue(r"\bany (?:competent|decent|good|half-decent) (?:engineer|developer|operator|admin|person)\b"),
+            # the person judged as a kind of worker: "a marginal employee at best", "a problem employee"
+            Cue(
+                r"\b(?:marginal|problem|troubled|useless|lazy|weak|poor) (?:employee|engineer|worker|performer|"
+                r"developer|hire|admin)s?\b"
+            ),
+            # "how do those people get hired"
+            Cue(
+                r"\bhow (?:do|did|does) (?:those |these |such |that |this )?(?:people|person|guys?|he|she|they|devs?|"
+                r"engineers?|admins?) (?:even )?(?:get|got) (?:hired|promoted)\b"
+            ),
         ),
     ),
     Rule(
@@ -439,7 +468,9 @@ RULES: tuple[Rule, ...] = (
             Cue(r"\bsomehow,? (?:nobody|no one|the|they|he|she|someone)\b"),
             Cue(r"\bwe trust that\b[^.]{0,60}\bwill actually\b"),
             Cue(
-                "[\"'\u2018\u201c](?:tested|fixed|reviewed|verified|working|experts?|senior|quick fix)[\"'\u2019\u201d]"
+                "[\"'\u2018\u201c](?:tested|fixed|reviewed|verified|working|experts?|senior|quick fix|agile|"
+                "tested thoroughly|thoroughly tested|best practices?|(?:db |database |senior |lead )?(?:admin|dba|"
+                "sysadmin|engineer|developer|architect|professional)s?)[\"'\u2019\u201d]"
             ),
         ),
     ),
@@ -463,7 +494,11 @@ RULES: tuple[Rule, ...] = (
             "let go",
             "fired",
             "reassigned",
-            "suspended",
+            "suspen",
+            "demoted",
+            "reprimanded",
+            "sacked",
+            "counsel",
             "fire ",
             "rotation",
             "hold ",
@@ -478,7 +513,23 @@ RULES: tuple[Rule, ...] = (
             ),
             Cue(r"\b(?:re-?train(?:ed|ing)?|(?:more|additional|intensive|extra|refresher) training)\b"),
             Cue(r"\bdisciplin(?:ed|ary)\b|\bwritten up\b|\blet go\b"),
-            Cue(r"\b(?:fired|reassigned|suspended)\b", person=True, first_person=True),
+            Cue(
+                r"\b(?:fired|reassigned|suspended|demoted|reprimanded|sacked|counsel(?:l)?ed)\b",
+                person=True,
+                first_person=True,
+            ),
+            # the person as the object: "the agency reassigned the employee", "the facility fired him"
+            Cue(
+                r"\b(?:fired|reassigned|suspended|demoted|reprimanded|sacked|disciplined) "
+                rf"(?:the |an? |that |this |one )?(?:[\w-]+ )?(?:{PERSON_WORDS})\b"
+                r"(?! (?:process|thread|node|pod|pool|queue)s?\b)"
+            ),
+            # a suspension as a penalty: "a week's suspension", "a two-week suspension", "suspension without pay"
+            # (not "the account suspension job" or "the suspension of writes")
+            Cue(
+                r"\b(?:(?:day|week|month)'s|(?:one|two|three|four|five|\d+)[- ](?:day|week|month)) suspension\b"
+                r"|\bsuspension without pay\b"
+            ),
             Cue(r"\bfire (?:him|her|them|someone|the)\b"),
             Cue(r"\bremoved from (?:the )?(?:on-?call )?rotation\b"),
             Cue(r"\bhold (?:someone|people|them|him|her|the \w+) (?:responsible|accountable)\b"),
