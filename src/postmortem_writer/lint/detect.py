@@ -133,7 +133,24 @@ def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -
 def _has_person(words: str, first_person: bool, people: re.Pattern[str], *, me: bool = False) -> bool:
     if me and re.search(r"(?<![\w-])I(?![\w-])", words):
         return True
-    return bool(_subject_pattern(first_person).search(words) or people.search(words))
+    if people.search(words):
+        return True
+    return any(not _in_proper_name(words, m.start(), m.end()) for m in _subject_pattern(first_person).finditer(words))
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w-]*")
+
+
+def _in_proper_name(words: str, start: int, end: int) -> bool:
+    """Whether a role word is part of a capitalised name ("the new Developer Story", "Team Foundation Server")."""
+    if not words[start].isupper() or words[start:end].isupper():  # "I", "SRE", "OPS" are not names of things
+        return False
+    following = words[end:].split(maxsplit=1)
+    preceding = words[:start].split()
+    return bool(
+        (following and _CAPITALISED.fullmatch(following[0].rstrip(",.;:")))
+        or (preceding and _CAPITALISED.fullmatch(preceding[-1]) and len(preceding) > 1)
+    )
 
 
 def _finding(

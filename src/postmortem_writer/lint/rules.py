@@ -105,6 +105,8 @@ _ERROR_ACTS = (
     r"\b(?:wrong|incorrect|bad|untested|instead of|backwards?))\b"
 )
 
+_EXPERT = r"(?:engineer|developer|operator|dba|sysadmin|admin|person|professional)s?"
+
 RULES: tuple[Rule, ...] = (
     Rule(
         category="individual_as_cause",
@@ -350,8 +352,8 @@ RULES: tuple[Rule, ...] = (
             ),
             # "mistakes that a seasoned DBA or sysadmin would not make"
             Cue(
-                r"\b(?:any|a|an) (?:seasoned|competent|experienced|reasonable|decent) (?:[\w-]+ )?(?:or [\w-]+ )?"
-                r"(?:engineer|developer|operator|dba|sysadmin|admin|person|professional)s? would\b"
+                r"\b(?:any|a|an) (?:seasoned|competent|experienced|reasonable|decent) (?:[\w-]+ )?"
+                rf"{_EXPERT}(?: or (?:[\w-]+ )?{_EXPERT})? would\b"
             ),
         ),
     ),
