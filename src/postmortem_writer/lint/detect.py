@@ -13,6 +13,12 @@ from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
 
 _CLAUSE = re.compile(r"[;:—]| - ")
+# "engineers discovered that the cluster failed to ...": the subject of what was found comes after "that"
+_REPORTED = re.compile(
+    r"\b(?:discovered|found|noticed|saw|said|says|reported|showed|shows|realized|realised|confirmed|determined|"
+    r"learned|noted|knew|believed|thought|assumed|suspected|concluded) that\b",
+    re.IGNORECASE,
+)
 _HANDLE = r"(?<![\w@.])@[A-Za-z][\w.-]*[\w]"
 _INITIALS = r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w)"
 _NAME_ERROR = r"'s (?:[\w-]+ )?(?:change|commit|deploy|push|script|mistake|error|typo|fault)\b"
@@ -118,7 +124,7 @@ def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -
             before = text[: match.start()]
             if cue.negatable and negated(before):
                 continue
-            clause = _CLAUSE.split(before)[-1]
+            clause = _REPORTED.split(_CLAUSE.split(before)[-1])[-1]
             if cue.person and not _has_person(clause, cue.first_person, people, me=cue.me):
                 continue
             if cue.unless_before and re.search(cue.unless_before, _lower(clause)):

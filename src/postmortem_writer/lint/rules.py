@@ -96,8 +96,11 @@ class Rule:
 
 
 _ERROR_ACTS = (
-    r"\b(?:caused|broke|took down|took (?:\w+ ){1,3}down|brought down|brought (?:\w+ ){1,3}down|"
-    r"knocked out|wiped|mistakenly|accidentally|by mistake|inadvertently|mis-?configured|mistyped|fat[- ]?fingered|"
+    # "caused" as an act: not "caused by" (its own cue) nor "the inconvenience caused."
+    r"\b(?:caused(?! by\b)(?!\s*(?:[.,;:)]|$))|broke|took down|took (?:\w+ ){1,3}down|brought down|"
+    r"brought (?:\w+ ){1,3}down|knocked out|wiped|mistakenly|accidentally|by mistake|inadvertently|"
+    # verbs with an object, not adjectives ("due to misconfigured settings")
+    r"(?:mis-?configured|mistyped|fat[- ]?fingered) (?=the |an? |its |their |his |her |our |\w+'s |\w+ing )|"
     r"made (?:an?|the|one) (?:[\w-]+ )?(?:mistake|typo|error|bad call)|"
     r"(?<!was )(?<!were )(?<!been )(?<!being )skipp(?:ed|ing)|for triggering|"
     r"(?:ran|runs?|executed?s?|entere?d?s?|push(?:ed|es)?|deploy(?:ed|s)?|typed?s?|dropped|drops?|opened|opens?|"
@@ -159,7 +162,8 @@ RULES: tuple[Rule, ...] = (
             # "the guy to blame is the CTO", "the operator was at fault"
             Cue(r"\b(?:to blame|at fault)\b", person=True),
             Cue(
-                r"\b(?:caused|triggered|entered|made|pushed) by (?:an?|the|one) (?:[\w-]+ ){0,3}?"
+                r"\b(?:caused|triggered|entered|pushed|(?:mistakes?|errors?|typos?|blunders?) (?:was |were )?made) by "
+                r"(?:an?|the|one) (?:[\w-]+ ){0,3}?"
                 rf"(?:{PERSON_WORDS})\b"
             ),
             # "the developer's commit broke …", "the operator's mistake": the person is checked before the "'s"
@@ -202,7 +206,9 @@ RULES: tuple[Rule, ...] = (
         ),
         cues=(
             Cue(
-                r"\b(?:should|could|would|must)(?:n't| not)?(?: have|'ve|\u2019ve) (?:\w+ed|been|known|seen|caught|"
+                r"\b(?:should|could|would|must)(?:n't| not)?(?: have|'ve|\u2019ve) "
+                r"(?!(?<=could have |would have )(?:helped|prevented|reduced|limited|mitigated|shortened|improved|"
+                r"saved|allowed|enabled|avoided)\b)(?:\w+ed|been|known|seen|caught|"
                 r"spotted|done|made|"
                 r"read|run|taken|gone|written|kept|thought|told|given|found|begun)\b",
                 person=True,
@@ -516,7 +522,8 @@ RULES: tuple[Rule, ...] = (
             Cue(r"\b(?:re-?train(?:ed|ing)?|(?:more|additional|intensive|extra|refresher) training)\b"),
             Cue(r"\bdisciplin(?:ed|ary)\b|\bwritten up\b|\blet go\b"),
             Cue(
-                r"\b(?:fired|reassigned|suspended|demoted|reprimanded|sacked|counsel(?:l)?ed)\b",
+                r"\b(?:was|were|been|be|being|got|get|gets|getting|gotten|is|are) (?:\w+ )?"
+                r"(?:fired|reassigned|suspended|demoted|reprimanded|sacked|counsel(?:l)?ed)\b",
                 person=True,
                 first_person=True,
             ),
