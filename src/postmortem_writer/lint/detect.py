@@ -137,7 +137,7 @@ def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -
 
 
 def _has_person(words: str, first_person: bool, people: re.Pattern[str], *, me: bool = False) -> bool:
-    if me and re.search(r"(?<![\w-])I(?![\w-])", words):
+    if me and re.search(r"(?<![\w(-])[Ii](?![\w)-])", words):  # "I", and the "i" of chat
         return True
     if people.search(words):
         return True

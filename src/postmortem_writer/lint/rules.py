@@ -30,7 +30,7 @@ PERSON_WORDS = (
     r"contractors?|sub-?contractors?|on-?call(?:er)?s?|sres?|responders?|reviewers?|deployers?|authors?|"
     r"team members?|staff|person|someone|somebody|anyone|anybody|nobody|no one|everyone|team|ops|interns?|"
     r"new hires?|juniors?|managers?|boss|directors?|incident commanders?|commanders?|guy|co-?workers?|"
-    r"colleagues?|technicians?|mechanics?|electricians?|testers?|dbas?|analysts?|he|she|you|him|her"
+    r"colleagues?|technicians?|mechanics?|electricians?|testers?|dbas?|analysts?|crews?|workmen|he|she|you|him|her"
 )
 FIRST_PERSON = r"i|we"
 
@@ -99,6 +99,8 @@ _ERROR_ACTS = (
     # "caused" as an act: not "caused by" (its own cue) nor "the inconvenience caused."
     r"\b(?:caused(?! by\b)(?!\s*(?:[.,;:)]|$))|broke|took down|took (?:\w+ ){1,3}down|brought down|"
     r"brought (?:\w+ ){1,3}down|knocked out|wiped|mistakenly|accidentally|by mistake|inadvertently|"
+    r"(?:messed|screwed|fucked) up|(?:drilled|dug) through|"
+    r"cut (?:the|a|an|through) (?:[\w-]+ ){0,2}?(?:cable|fib(?:er|re)|line|wire|conduit)s?|"
     # verbs with an object, not adjectives ("due to misconfigured settings")
     r"(?:mis-?configured|mistyped|fat[- ]?fingered) (?=the |an? |its |their |his |her |our |\w+'s |\w+ing )|"
     r"made (?:an?|the|one) (?:[\w-]+ )?(?:mistake|typo|error|bad call)|"
@@ -123,6 +125,9 @@ RULES: tuple[Rule, ...] = (
         keys=(
             "caus",
             "backward",
+            "ed up",
+            "through",
+            "cut ",
             "config",
             "mistyp",
             "finger",
@@ -393,6 +398,7 @@ RULES: tuple[Rule, ...] = (
             "amateur",
             "rookie",
             "naiv",
+            "clums",
             "ignorance",
             "marginal",
             "problem ",
@@ -422,7 +428,7 @@ RULES: tuple[Rule, ...] = (
         cues=(
             Cue(
                 r"\b(?:incompeten(?:t|ce)|amateur(?:ish)?|rookie (?:mistake|error|move)|"
-                r"naive|naivety|naivete|ignorance|clueless|stupid|dumb|"
+                r"naive|naivety|naivete|ignorance|clumsy|clumsily|clueless|stupid|dumb|"
                 r"bone-?headed|blunder(?:ed|s)?|botched|bungled|idiot(?:ic|s)?|nitwit|slob|moron(?:ic)?|"
                 r"poor judge?ment|bad (?:call|decision)|poorly written)\b"
             ),
