@@ -13,6 +13,12 @@ from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
 
 _CLAUSE = re.compile(r"[;:—]| - ")
+# "engineers discovered that the cluster failed to ...": the subject of what was found comes after "that"
+_REPORTED = re.compile(
+    r"\b(?:discovered|found|noticed|saw|said|says|reported|showed|shows|realized|realised|confirmed|determined|"
+    r"learned|noted|knew|believed|thought|assumed|suspected|concluded) that\b",
+    re.IGNORECASE,
+)
 _HANDLE = r"(?<![\w@.])@[A-Za-z][\w.-]*[\w]"
 _INITIALS = r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w)"
 _NAME_ERROR = r"'s (?:[\w-]+ )?(?:change|commit|deploy|push|script|mistake|error|typo|fault)\b"
@@ -102,9 +108,14 @@ def _check_sentence(
 
 
 def _lower(text: str) -> str:
-    """``text`` lower-cased without changing its length, so offsets still point into ``text``."""
+    """``text`` lower-cased without changing its length, so offsets still point into ``text``.
+
+    A typographic apostrophe (U+2019) becomes a plain one, one character for one.
+    """
     lowered = text.lower()
-    return lowered if len(lowered) == len(text) else "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    if len(lowered) != len(text):
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lowered.replace("\u2019", "'")
 
 
 def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -> tuple[int, int] | None:
@@ -113,7 +124,10 @@ def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -
             before = text[: match.start()]
             if cue.negatable and negated(before):
                 continue
-            if cue.person and not _has_person(_CLAUSE.split(before)[-1], cue.first_person, people):
+            clause = _REPORTED.split(_CLAUSE.split(before)[-1])[-1]
+            if cue.person and not _has_person(clause, cue.first_person, people, me=cue.me):
+                continue
+            if cue.unless_before and re.search(cue.unless_before, _lower(clause)):
                 continue
             after = " ".join(text[match.end() :].split()[:3])
             if cue.person_after and not _has_person(after, True, people):
@@ -122,8 +136,27 @@ def _first_match(rule: Rule, text: str, lowered: str, people: re.Pattern[str]) -
     return None
 
 
-def _has_person(words: str, first_person: bool, people: re.Pattern[str]) -> bool:
-    return bool(_subject_pattern(first_person).search(words) or people.search(words))
+def _has_person(words: str, first_person: bool, people: re.Pattern[str], *, me: bool = False) -> bool:
+    if me and re.search(r"(?<![\w(-])[Ii](?![\w)-])", words):  # "I", and the "i" of chat
+        return True
+    if people.search(words):
+        return True
+    return any(not _in_proper_name(words, m.start(), m.end()) for m in _subject_pattern(first_person).finditer(words))
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w-]*")
+
+
+def _in_proper_name(words: str, start: int, end: int) -> bool:
+    """Whether a role word is part of a capitalised name ("the new Developer Story", "Team Foundation Server")."""
+    if not words[start].isupper() or words[start:end].isupper():  # "I", "SRE", "OPS" are not names of things
+        return False
+    following = words[end:].split(maxsplit=1)
+    preceding = words[:start].split()
+    return bool(
+        (following and _CAPITALISED.fullmatch(following[0].rstrip(",.;:")))
+        or (preceding and _CAPITALISED.fullmatch(preceding[-1]) and len(preceding) > 1)
+    )
 
 
 def _finding(

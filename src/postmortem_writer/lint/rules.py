@@ -30,7 +30,7 @@ PERSON_WORDS = (
     r"contractors?|sub-?contractors?|on-?call(?:er)?s?|sres?|responders?|reviewers?|deployers?|authors?|"
     r"team members?|staff|person|someone|somebody|anyone|anybody|nobody|no one|everyone|team|ops|interns?|"
     r"new hires?|juniors?|managers?|boss|directors?|incident commanders?|commanders?|guy|co-?workers?|"
-    r"colleagues?|technicians?|mechanics?|electricians?|testers?|dbas?|analysts?|he|she|you|him|her"
+    r"colleagues?|technicians?|mechanics?|electricians?|testers?|dbas?|analysts?|crews?|workmen|he|she|you|him|her"
 )
 FIRST_PERSON = r"i|we"
 
@@ -39,7 +39,12 @@ _NEGATION = re.compile(
     r"don't|didn't|doesn't|shouldn't|won't|isn't|wasn't)\b|n't\b"
 )
 _META = re.compile(
-    r"\bblam(?:e|es|ed|ing)\b|\bblameless\b"
+    # "blame" talked about, not assigned: "blamed on X" and "the one to blame is X" assign it
+    r"\bblam(?:e|es|ed|ing)\b(?! on\b)(?!(?<=to blame) (?:is|was|are|were)\b)|\bblameless\b"
+    r"|\bpoint(?:s|ed|ing)? (?:the )?fingers?\b|\bfinger[- ]pointing\b|\bscapegoat(?:s|ed|ing)?\b"
+    r"|\bunder the bus\b|\bcall(?:s|ed|ing)? (?:the |a |an |other |your )?[^.]{0,40}\b(?:stupid|idiots?|incompetent)\b"
+    # a view reported and then rejected: "some say human error is the root cause, but I don't agree"
+    r"|\b(?:i|we) (?:don't|do not) agree\b|\b(?:i|we) disagree\b"
     # sentences that reject the framing they quote: "... is not a solution", "... is never a root cause"
     r"|\b(?:is|are|was|were)(?: not|n't| never) (?:a |the )?(?:solution|root cause|cause|answer|fix)\b"
     r"|^none of (?:these|them|those)\b",
@@ -55,6 +60,8 @@ class Cue:
     person_after: bool = False  # a person must follow within three words ("why didn't the on-call …")
     first_person: bool = False  # with ``person``: "I" and "we" count as people too
     negatable: bool = True  # "not", "never", "without" just before the cue cancel it
+    me: bool = False  # with ``person``: "I" counts (self-blame), "we" does not (an organisation's voice)
+    unless_before: str = ""  # a regex over the lower-cased clause before the cue that cancels it
 
     def compiled(self) -> re.Pattern[str]:
         """The cue as a regex over lower-cased text (cheaper than IGNORECASE on every sentence)."""
@@ -89,13 +96,21 @@ class Rule:
 
 
 _ERROR_ACTS = (
-    r"\b(?:caused|broke|took down|took (?:\w+ ){1,3}down|brought down|brought (?:\w+ ){1,3}down|"
-    r"knocked out|wiped|mistakenly|accidentally|by mistake|inadvertently|made an? (?:\w+ )?(?:mistake|typo|bad call)|"
-    r"skipp(?:ed|ing)|for triggering|"
+    # "caused" as an act: not "caused by" (its own cue) nor "the inconvenience caused."
+    r"\b(?:caused(?! by\b)(?!\s*(?:[.,;:)]|$))|broke|took down|took (?:\w+ ){1,3}down|brought down|"
+    r"brought (?:\w+ ){1,3}down|knocked out|wiped|mistakenly|accidentally|by mistake|inadvertently|"
+    r"(?:messed|screwed|fucked) up|(?:drilled|dug) through|"
+    r"cut (?:the|a|an|through) (?:[\w-]+ ){0,2}?(?:cable|fib(?:er|re)|line|wire|conduit)s?|"
+    # verbs with an object, not adjectives ("due to misconfigured settings")
+    r"(?:mis-?configured|mistyped|fat[- ]?fingered) (?=the |an? |its |their |his |her |our |\w+'s |\w+ing )|"
+    r"made (?:an?|the|one) (?:[\w-]+ )?(?:mistake|typo|error|bad call)|"
+    r"(?<!was )(?<!were )(?<!been )(?<!being )skipp(?:ed|ing)|for triggering|"
     r"(?:ran|runs?|executed?s?|entere?d?s?|push(?:ed|es)?|deploy(?:ed|s)?|typed?s?|dropped|drops?|opened|opens?|"
     r"install(?:ed|s)?|land(?:ed|s)?|set|sets|chose|chooses|picked|picks)\b[^.;]{0,60}?"
     r"\b(?:wrong|incorrect|bad|untested|instead of|backwards?))\b"
 )
+
+_EXPERT = r"(?:engineer|developer|operator|dba|sysadmin|admin|person|professional)s?"
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -110,6 +125,17 @@ RULES: tuple[Rule, ...] = (
         keys=(
             "caus",
             "backward",
+            "ed up",
+            "through",
+            "cut ",
+            "config",
+            "mistyp",
+            "finger",
+            "error",
+            "blame",
+            "fault",
+            "blunder",
+            "screw",
             "broke",
             "took",
             "brought",
@@ -130,9 +156,19 @@ RULES: tuple[Rule, ...] = (
             "'s ",
         ),
         cues=(
-            Cue(_ERROR_ACTS, person=True),
+            Cue(_ERROR_ACTS, person=True, me=True),
+            # the agent after a passive error verb: "the alerts were mistakenly silenced by someone monitoring"
             Cue(
-                r"\b(?:caused|triggered|entered|made|pushed) by (?:an?|the|one) (?:[\w-]+ ){0,3}?"
+                r"\b(?:mistakenly|accidentally|inadvertently|wrongly|incorrectly) \w+ed by (?:an?|the|one|some)? ?"
+                rf"(?:[\w-]+ ){{0,3}}?(?:{PERSON_WORDS})\b"
+            ),
+            # "their mistake", "his blunder": the error is the person's
+            Cue(r"\b(?:his|her|their) (?:own )?(?:mistakes?|blunders?|screw-?ups?)\b"),
+            # "the guy to blame is the CTO", "the operator was at fault"
+            Cue(r"\b(?:to blame|at fault)\b", person=True),
+            Cue(
+                r"\b(?:caused|triggered|entered|pushed|(?:mistakes?|errors?|typos?|blunders?) (?:was |were )?made) by "
+                r"(?:an?|the|one) (?:[\w-]+ ){0,3}?"
                 rf"(?:{PERSON_WORDS})\b"
             ),
             # "the developer's commit broke …", "the operator's mistake": the person is checked before the "'s"
@@ -170,20 +206,43 @@ RULES: tuple[Rule, ...] = (
             "no-one",
             "had",
             "if only",
+            "missed",
+            "without",
         ),
         cues=(
             Cue(
-                r"\b(?:should|could|would|must)(?:n't| not)?(?: have|'ve|\u2019ve) (?:\w+ed|been|known|seen|caught|"
+                r"\b(?:should|could|would|must)(?:n't| not)?(?: have|'ve|\u2019ve) "
+                r"(?!(?<=could have |would have )(?:helped|prevented|reduced|limited|mitigated|shortened|improved|"
+                r"saved|allowed|enabled|avoided)\b)(?:\w+ed|been|known|seen|caught|"
                 r"spotted|done|made|"
                 r"read|run|taken|gone|written|kept|thought|told|given|found|begun)\b",
                 person=True,
                 first_person=True,
                 negatable=False,
+                unless_before=r"\b(?:any|a|an) (?:seasoned|competent|experienced|reasonable|decent|good|half-decent)\b",
             ),
+            Cue(r"\b(?:failed|omitted) to\b", person=True, first_person=True, negatable=False),
+            # forgetting and neglecting are things only people do: any subject ("Bob forgot to run it")
+            Cue(r"\b(?:forgot|neglected|didn't bother|did not bother) to\b", negatable=False),
+            # "the on-call missed the alert", "the QA team missed the bug"
             Cue(
-                r"\b(?:failed|forgot|neglected|omitted|didn't bother|did not bother) to\b",
+                r"\bmissed (?:the|an?|that|this|these|those|two|both|several|all) (?:[\w-]+ ){0,2}?(?:alerts?|alarms?|"
+                r"pages?|warnings?|bugs?|errors?|signs?|signals?|steps?|checks?|issues?|problems?|regressions?|typos?)\b",
                 person=True,
                 first_person=True,
+                negatable=False,
+            ),
+            # acting without a check: "the operator restarted it without checking the replica"
+            Cue(
+                r"\bwithout (?:first )?(?:checking|verifying|confirming|testing|realizing|realising|noticing|reading|"
+                r"reviewing|consulting|looking)\b",
+                person=True,
+                negatable=False,
+            ),
+            # "if staff had followed the procedure, ..."
+            Cue(
+                r"\bif (?:the |a |an |our )?(?:[\w-]+ )?(?:" + PERSON_WORDS + r"|they|we) had(?:n't| not)? "
+                r"(?:\w+ed|known|seen|read|done|taken|run|caught|spotted|paid)\b",
                 negatable=False,
             ),
             Cue(
@@ -193,6 +252,8 @@ RULES: tuple[Rule, ...] = (
                 first_person=True,
                 negatable=False,
             ),
+            # past only: "you'll never do that again" is a promise, not a counterfactual
+            Cue(r"\b(?:didn't|did not) (?:do|run|take)\b", person=True, first_person=True, negatable=False),
             Cue(
                 r"\b(?:nobody|no one|no-one)\b (?:had |ever )?(?:noticed|checked|thought|tested|caught|updated|removed|"
                 r"fixed|followed|reported|"
@@ -200,6 +261,7 @@ RULES: tuple[Rule, ...] = (
                 negatable=False,
             ),
             Cue(r"\bwhy (?:didn't|did not|wasn't|weren't|hadn't)\b", person_after=True, negatable=False),
+            Cue(r"\bwhy (?:didn't|did not|wasn't|weren't|hadn't) (?:they|he|she)\b", negatable=False),
             Cue(rf"\bdid (?:the |a |an )?(?:[\w/-]+ )?(?:{PERSON_WORDS})(?:/\w+)? not\b", negatable=False),
             Cue(rf"^(?:had|if only) (?:the |a |an )?(?:{PERSON_WORDS}|they|we)\b", negatable=False),
         ),
@@ -235,6 +297,7 @@ RULES: tuple[Rule, ...] = (
             Cue(
                 r"\b(?:careless(?:ly|ness)?|negligen(?:t|tly|ce)|sloppy|sloppily|lazy|laziness|complacen(?:t|cy)|"
                 r"inattentive|reckless(?:ly)?|rushed|hastily|cut(?:ting)? corners|took a shortcut|didn't bother|"
+                r"(?:couldn't|could not|can't|cannot|wouldn't|would not) be bothered|"
                 r"not paying attention|(?:ignored|disregarded) (?:the |all |several |repeated )?"
                 r"(?:warnings?|alerts?|alarms?|pages?))\b"
             ),
@@ -263,7 +326,14 @@ RULES: tuple[Rule, ...] = (
             "weakest",
         ),
         cues=(
-            Cue(r"\b(?:human|operator|user|pilot|employee|personnel|manual|people) (?:error|mistake|failure|slip)s?\b"),
+            Cue(
+                r"(?<!very )(?<!all too )(?<!perfectly )(?<!understandable )"
+                r"\b(?:human|operator|user|pilot|employee|personnel|manual|people) (?:error|mistake|failure|slip)s?\b"
+                r"(?![\"'\u201d]? (?:is|are) (?:just|really|simply|merely|usually|often|code|shorthand|inevitable|"
+                r"unavoidable|normal|natural|expected)\b)",
+                unless_before=r"(?:\b(?:the|a) (?:conclusion|label|term|phrase|verdict)|\breported (?:to be|as)|"
+                r"\blabel(?:l)?ed(?: as)?|\bdismissed as|\bwritten off as|\bput down (?:as|to))\s*[\"'\u2018\u201c]?$",
+            ),
             Cue(r"\bfat[- ]?finger(?:ed|s|ing)?\b"),
             Cue(r"\b(?:pebkac|picnic|id10t|layer 8 (?:issue|problem|error))\b"),
             Cue(
@@ -278,9 +348,9 @@ RULES: tuple[Rule, ...] = (
         message="hindsight word makes the situation look simpler than it was; say what was visible, when, among what",
         link=_COOK,
         suggestions=("At <time> <signal> showed <value>; it was one of <n> <signals/panels> and <had/had no> alert.",),
-        keys=("obvious", "clearly", "evident", "plain to see", "matter of", "anyone could", "any ", "just "),
+        keys=("obvious", "clearly", "evident", "plain to see", "matter of", "anyone could", "any ", "just ", " would"),
         cues=(
-            Cue(r"\bobviously\b"),
+            Cue(r"\bobviously\b(?! \w+ing\b)(?![^.]*, but\b)"),
             Cue(
                 r"\bclearly,? (?:the|he|she|they|we|you|someone|it|this)\b[^.]{0,40}\b(?:should|must|was|were|"
                 r"needed)\b"
@@ -290,6 +360,11 @@ RULES: tuple[Rule, ...] = (
                 r"\b(?:a (?:simple|trivial) matter of|anyone could (?:have )?(?:see|seen|spot|spotted|tell|told)|"
                 r"any (?:competent|reasonable|experienced|decent|good) (?:engineer|developer|operator|person|admin)|"
                 r"just (?:needed|had) to)\b"
+            ),
+            # "mistakes that a seasoned DBA or sysadmin would not make"
+            Cue(
+                r"\b(?:any|a|an) (?:seasoned|competent|experienced|reasonable|decent) (?:[\w-]+ )?"
+                rf"{_EXPERT}(?: or (?:[\w-]+ )?{_EXPERT})? would\b"
             ),
         ),
     ),
@@ -302,7 +377,10 @@ RULES: tuple[Rule, ...] = (
         keys=("cause", "down to"),
         cues=(
             Cue(r"\b(?:the )?(?:sole|only|single|one and only|ultimate|real|true) (?:root )?cause\b"),
-            Cue(rf"\broot cause(?: was| is|:)\s*(?:that )?(?:the |a |an )?(?:[\w-]+ )?(?:{PERSON_WORDS}|human)\b"),
+            Cue(
+                r"\broot cause(?: of (?:the|this|that)(?: [\w-]+){1,2}?)?(?: was| is|:)\s*(?:that )?(?:the |a |an )?"
+                rf"(?:[\w-]+ )?(?:{PERSON_WORDS}|human)\b"
+            ),
             Cue(
                 r"\b(?:comes|came|boils|boiled) down to (?:one|a single) (?:bad |poor )?(?:decision|mistake|error|"
                 r"person|call)\b"
@@ -319,7 +397,18 @@ RULES: tuple[Rule, ...] = (
             "incompeten",
             "amateur",
             "rookie",
-            "naive",
+            "naiv",
+            "clums",
+            "ignorance",
+            "marginal",
+            "problem ",
+            "troubled",
+            "useless",
+            "lazy",
+            "weak",
+            "poor ",
+            "hired",
+            "promoted",
             "clueless",
             "stupid",
             "dumb",
@@ -338,11 +427,22 @@ RULES: tuple[Rule, ...] = (
         ),
         cues=(
             Cue(
-                r"\b(?:incompeten(?:t|ce)|amateur(?:ish)?|rookie (?:mistake|error|move)|naive|clueless|stupid|dumb|"
+                r"\b(?:incompeten(?:t|ce)|amateur(?:ish)?|rookie (?:mistake|error|move)|"
+                r"naive|naivety|naivete|ignorance|clumsy|clumsily|clueless|stupid|dumb|"
                 r"bone-?headed|blunder(?:ed|s)?|botched|bungled|idiot(?:ic|s)?|nitwit|slob|moron(?:ic)?|"
                 r"poor judge?ment|bad (?:call|decision)|poorly written)\b"
             ),
             Cue(r"\bany (?:competent|decent|good|half-decent) (?:engineer|developer|operator|admin|person)\b"),
+            # the person judged as a kind of worker: "a marginal employee at best", "a problem employee"
+            Cue(
+                r"\b(?:marginal|problem|troubled|useless|lazy|weak|poor) (?:employee|engineer|worker|performer|"
+                r"developer|hire|admin)s?\b"
+            ),
+            # "how do those people get hired"
+            Cue(
+                r"\bhow (?:do|did|does) (?:those |these |such |that |this )?(?:people|person|guys?|he|she|they|devs?|"
+                r"engineers?|admins?) (?:even )?(?:get|got) (?:hired|promoted)\b"
+            ),
         ),
     ),
     Rule(
@@ -382,7 +482,9 @@ RULES: tuple[Rule, ...] = (
             Cue(r"\bsomehow,? (?:nobody|no one|the|they|he|she|someone)\b"),
             Cue(r"\bwe trust that\b[^.]{0,60}\bwill actually\b"),
             Cue(
-                "[\"'\u2018\u201c](?:tested|fixed|reviewed|verified|working|experts?|senior|quick fix)[\"'\u2019\u201d]"
+                "[\"'\u2018\u201c](?:tested|fixed|reviewed|verified|working|experts?|senior|quick fix|agile|"
+                "tested thoroughly|thoroughly tested|best practices?|(?:db |database |senior |lead )?(?:admin|dba|"
+                "sysadmin|engineer|developer|architect|professional)s?)[\"'\u2019\u201d]"
             ),
         ),
     ),
@@ -406,7 +508,11 @@ RULES: tuple[Rule, ...] = (
             "let go",
             "fired",
             "reassigned",
-            "suspended",
+            "suspen",
+            "demoted",
+            "reprimanded",
+            "sacked",
+            "counsel",
             "fire ",
             "rotation",
             "hold ",
@@ -421,7 +527,24 @@ RULES: tuple[Rule, ...] = (
             ),
             Cue(r"\b(?:re-?train(?:ed|ing)?|(?:more|additional|intensive|extra|refresher) training)\b"),
             Cue(r"\bdisciplin(?:ed|ary)\b|\bwritten up\b|\blet go\b"),
-            Cue(r"\b(?:fired|reassigned|suspended)\b", person=True, first_person=True),
+            Cue(
+                r"\b(?:was|were|been|be|being|got|get|gets|getting|gotten|is|are) (?:\w+ )?"
+                r"(?:fired|reassigned|suspended|demoted|reprimanded|sacked|counsel(?:l)?ed)\b",
+                person=True,
+                first_person=True,
+            ),
+            # the person as the object: "the agency reassigned the employee", "the facility fired him"
+            Cue(
+                r"\b(?:fired|reassigned|suspended|demoted|reprimanded|sacked|disciplined) "
+                rf"(?:the |an? |that |this |one )?(?:[\w-]+ )?(?:{PERSON_WORDS})\b"
+                r"(?! (?:process|thread|node|pod|pool|queue)s?\b)"
+            ),
+            # a suspension as a penalty: "a week's suspension", "a two-week suspension", "suspension without pay"
+            # (not "the account suspension job" or "the suspension of writes")
+            Cue(
+                r"\b(?:(?:day|week|month)'s|(?:one|two|three|four|five|\d+)[- ](?:day|week|month)) suspension\b"
+                r"|\bsuspension without pay\b"
+            ),
             Cue(r"\bfire (?:him|her|them|someone|the)\b"),
             Cue(r"\bremoved from (?:the )?(?:on-?call )?rotation\b"),
             Cue(r"\bhold (?:someone|people|them|him|her|the \w+) (?:responsible|accountable)\b"),
@@ -457,7 +580,7 @@ def blame_rule(category: str) -> Rule:
 
 def negated(before: str) -> bool:
     """Whether the last four words before a cue negate it ("not", "without", "rarely", "risk of")."""
-    return bool(_NEGATION.search(" ".join(before.split()[-4:]).lower()))
+    return bool(_NEGATION.search(" ".join(before.split()[-4:]).lower().replace("\u2019", "'")))
 
 
 def about_blame(lowered: str) -> bool:
