@@ -88,21 +88,31 @@ def _check_sentence(
 ) -> list[Finding]:
     text = sentence.text
     lowered = _lower(text)
-    meta = about_blame(lowered)
     people = _people_pattern(config.people)
+    # Whether the sentence talks about blame itself, asked only once a rule matches: most
+    # sentences match none, and the question is the costliest regex of all.
+    meta: list[bool] = []
+
+    def about() -> bool:
+        if not meta:
+            meta.append(about_blame(lowered))
+        return meta[0]
+
     found: list[Finding] = []
     for rule in active:
-        if sentence.kind in rule.quiet_in or (meta and rule.meta_exempt):
+        if sentence.kind in rule.quiet_in:
             continue
         if rule.gate is not None and not rule.gate.search(lowered):
             continue
+        if rule.screen is not None and not rule.screen.search(lowered):
+            continue
         span = _first_match(rule, text, lowered, people)
-        if span is not None:
+        if span is not None and not (rule.meta_exempt and about()):
             found.append(_finding(doc, sentence, rule, span, path, config))
     naming = blame_rule("naming_individuals")
-    if config.enabled(naming.id) and not meta:
+    if config.enabled(naming.id):
         name = people.search(text)
-        if name and (found or re.match(_NAME_ERROR, text[name.end() :])):
+        if name and (found or re.match(_NAME_ERROR, text[name.end() :])) and not about():
             found.append(_finding(doc, sentence, naming, name.span(), path, config))
     return found
 
@@ -162,8 +172,12 @@ def _in_proper_name(words: str, start: int, end: int) -> bool:
 def _finding(
     doc: Markdown, sentence: Sentence, rule: Rule, span: tuple[int, int], path: str, config: LintConfig
 ) -> Finding:
-    start = sentence.start + _raw_offset(doc.masked, sentence.start, span[0])
-    end = sentence.start + _raw_offset(doc.masked, sentence.start, span[1])
+    if doc.masked.startswith(sentence.text, sentence.start):
+        # Nothing was collapsed in this sentence: its offsets are the text's own.
+        start, end = sentence.start + span[0], sentence.start + span[1]
+    else:
+        start = sentence.start + _raw_offset(doc.masked, sentence.start, span[0])
+        end = sentence.start + _raw_offset(doc.masked, sentence.start, span[1])
     line, column = doc.position(start)
     end_line, end_column = doc.position(end)
     return Finding(

@@ -83,11 +83,16 @@ class Rule:
     meta_exempt: bool = True  # sentences about blame itself ("not blaming people") stay quiet
     compiled: tuple[tuple[Cue, re.Pattern[str]], ...] = field(init=False, repr=False, compare=False)
     gate: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    screen: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "compiled", tuple((cue, cue.compiled()) for cue in self.cues))
         gate = re.compile("|".join(re.escape(key) for key in self.keys)) if self.keys else None
         object.__setattr__(self, "gate", gate)
+        # All cues in one pattern: one search tells whether any cue occurs at all, which for most
+        # sentences saves trying each cue in turn.
+        screen = re.compile("|".join(f"(?:{cue.pattern})" for cue in self.cues)) if self.cues else None
+        object.__setattr__(self, "screen", screen)
 
     @property
     def id(self) -> str:
