@@ -73,13 +73,13 @@ def chunk_events(events: list[Event], *, budget: int, overlap: int = 0) -> list[
         return []
     channels = len({_channel(event) for event in events}) > 1
     lines: list[str] = []
-    days: dict[str, date] = {}
+    days = {event.id: event.ts.date() for event in events}
+    previous: date | None = None
     for event in events:
-        day = event.ts.date()
-        if not days or day != days[events[len(days) - 1].id]:
-            lines.append(day_line(day))
+        if days[event.id] != previous:
+            previous = days[event.id]
+            lines.append(day_line(previous))
         lines.append(event_line(event, channel=channels))
-        days[event.id] = day
     splitter = RecursiveCharacterTextSplitter(
         separators=["\n"],
         chunk_size=budget - estimate_tokens(day_line(date.min)),  # room for the day marker added below
@@ -91,17 +91,18 @@ def chunk_events(events: list[Event], *, budget: int, overlap: int = 0) -> list[
     chunks = []
     for text in splitter.split_text("\n".join(lines)):
         body = text.split("\n")
-        ids = [match.group(1) for line in body if (match := _LINE_ID.match(line))]
+        ids = event_ids(body)
         if not ids:
             continue  # a piece holding only a day marker
         if not body[0].startswith("---"):
             body.insert(0, day_line(days[ids[0]]))
-        joined = "\n".join(body)
-        digest = hashlib.sha256(joined.encode()).hexdigest()[:8]
-        chunks.append(
-            Chunk(id=f"{ids[0]}-{ids[-1]}#{digest}", event_ids=ids, lines=body, tokens=estimate_tokens(joined))
-        )
+        chunks.append(_chunk(body))
     return chunks
+
+
+def event_ids(lines: list[str]) -> list[str]:
+    """The ids of the event lines among ``lines`` (day markers have none), in order."""
+    return [match.group(1) for line in lines if (match := _LINE_ID.match(line))]
 
 
 def _channel(event: Event) -> str:
@@ -130,6 +131,6 @@ def split_chunk(chunk: Chunk) -> tuple[Chunk, Chunk]:
 
 def _chunk(lines: list[str]) -> Chunk:
     text = "\n".join(lines)
-    ids = [match.group(1) for line in lines if (match := _LINE_ID.match(line))]
+    ids = event_ids(lines)
     digest = hashlib.sha256(text.encode()).hexdigest()[:8]
     return Chunk(id=f"{ids[0]}-{ids[-1]}#{digest}", event_ids=ids, lines=lines, tokens=estimate_tokens(text))

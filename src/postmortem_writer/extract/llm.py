@@ -200,32 +200,26 @@ def _collect(
     return findings, gaps
 
 
-@dataclass
-class _Row:
-    entry: TimelineEntry
-    structured: bool  # cites an alert, page or deploy, not only chat
-
-
 def _merge_timeline(
     stream: EventStream, rule_entries: list[TimelineEntry], findings: Iterable[ChunkFindings], failed: set[str]
 ) -> list[TimelineEntry]:
     """Structured entries and model entries, de-duplicated; rules entries stand in for failed chunks."""
-    rows: list[_Row] = []
-    for entry in rule_entries:
-        structured = any(stream[i].kind is not SourceKind.CHAT for i in entry.evidence)
-        if structured or set(entry.evidence) & failed:
-            rows.append(_Row(entry, structured))
+    rows = [
+        entry
+        for entry in rule_entries
+        if any(stream[i].kind is not SourceKind.CHAT for i in entry.evidence) or set(entry.evidence) & failed
+    ]
     for found in findings:
         for candidate in found.timeline:
             entry = grounded_entry(candidate.kind, candidate.description, candidate.evidence, stream)
-            twin = next((row for row in rows if _same_moment(row.entry, entry)), None)
+            twin = next((index for index, row in enumerate(rows) if _same_moment(row, entry)), None)
             if twin is None:
-                rows.append(_Row(entry, False))
+                rows.append(entry)
                 continue
             # The first wording stays: a structured event's is exact ("Alert fired: …"), not a paraphrase.
-            evidence = sorted(set(twin.entry.evidence) | set(entry.evidence), key=lambda i: int(i[1:]))
-            twin.entry = grounded_entry(twin.entry.kind, twin.entry.description, evidence, stream)
-    return sorted((row.entry for row in rows), key=lambda e: (e.time, int(e.evidence[0][1:])))
+            evidence = sorted(set(rows[twin].evidence) | set(entry.evidence), key=lambda i: int(i[1:]))
+            rows[twin] = grounded_entry(rows[twin].kind, rows[twin].description, evidence, stream)
+    return sorted(rows, key=lambda e: (e.time, int(e.evidence[0][1:])))
 
 
 def _same_moment(a: TimelineEntry, b: TimelineEntry) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -46,7 +47,7 @@ class Request(Generic[T]):
             "mode": mode,
             "prompt": [self.prompt.id, self.prompt.version, self.prompt.sha256],
             "messages": self.messages,
-            "schema": self.response_model.model_json_schema(),
+            "schema": _schema(self.response_model),
             "context": sorted((k, _jsonable(v)) for k, v in self.context.items()),
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -86,6 +87,12 @@ class Backend(Protocol):
     mode: str
 
     def complete(self, request: Request[T]) -> Reply[T]: ...
+
+
+@cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    # Built once per model: every call's key includes it, and pydantic rebuilds it on each request.
+    return model.model_json_schema()
 
 
 def _jsonable(value: Any) -> Any:

@@ -23,8 +23,6 @@ class Totals:
 
     calls: int = 0
     cached: int = 0
-    failed: int = 0
-    attempts: int = 0
     latency: float = 0.0  # seconds, summed over calls (not wall time: calls overlap)
     usage: Usage = field(default_factory=Usage)
     prompts: dict[str, PromptRef] = field(default_factory=dict)
@@ -110,8 +108,6 @@ class Caller:
             totals = self.totals
             totals.calls += 0 if cached else 1
             totals.cached += 1 if cached else 0
-            totals.failed += 1 if error is not None else 0
-            totals.attempts += attempts
             totals.latency += latency
             totals.usage.add(usage)
             if self._log is not None:

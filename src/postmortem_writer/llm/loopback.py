@@ -21,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from postmortem_writer.chunking import event_ids
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -181,7 +183,6 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-_LINE_ID = re.compile(r"^(E\d+) \d", re.MULTILINE)
 _ANY_ID = re.compile(r"\bE\d+\b")
 
 
@@ -197,7 +198,7 @@ def citing_responder(delay: float = 0.0, usage: tuple[int, int] = (0, 20)) -> Re
         text = "\n".join(str(m.get("content") or "") for m in body.get("messages", []))
         prompt_tokens = usage[0] or len(text) // 4
         if "ChunkFindings" in json.dumps(body):
-            ids = _LINE_ID.findall(text)
+            ids = event_ids(text.splitlines())
             payload: dict[str, Any] = {
                 "timeline": [{"kind": "other", "description": "Discussion continued.", "evidence": ids[:1]}]
             }
