@@ -53,6 +53,14 @@ class EventStream:
             if parent is not None and parent != event.id:
                 event.thread = parent
 
+    @classmethod
+    def numbered(cls, events: list[Event]) -> EventStream:
+        """A stream of events that are already numbered and in order (a redacted copy of a stream)."""
+        stream = cls.__new__(cls)
+        stream._events = list(events)
+        stream._by_id = {event.id: event for event in events}
+        return stream
+
     def __iter__(self) -> Iterator[Event]:
         return iter(self._events)
 

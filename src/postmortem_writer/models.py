@@ -263,6 +263,9 @@ class Provenance(_Model):
     cached_calls: int = 0
     latency_ms: int = 0  # summed over the calls; they overlap, so this exceeds the wall time
     call_log: str | None = None
+    # Distinct values replaced by placeholders before extraction, by kind ("secret": 2, "person": 5).
+    redacted: dict[str, int] = Field(default_factory=dict)
+    rehydrated: bool = False  # the placeholders' values were put back into this draft
 
 
 class Gap(_Model):

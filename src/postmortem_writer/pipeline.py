@@ -21,6 +21,7 @@ from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.model_rewriter import ModelRewriter
 from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Draft, InputFile, Provenance
+from postmortem_writer.redact import Privacy, Redaction, redact_stream
 from postmortem_writer.sources import SourceOptions, load_sources
 
 
@@ -65,18 +66,37 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def draft_from(
-    ingested: Ingested, *, title: str | None = None, llm: Session | None = None, progress: Progress | None = None
+    ingested: Ingested,
+    *,
+    title: str | None = None,
+    llm: Session | None = None,
+    progress: Progress | None = None,
+    privacy: Privacy | None = None,
 ) -> Draft:
     """A grounded draft of the ingested incident (with the model when ``llm`` is given, else by rules), linted
-    for blame-prone wording."""
+    for blame-prone wording.
+
+    With redaction (by default whenever a model is used) every stage after ingest sees only the
+    redacted events, so no request can carry a value the redaction found; ids and times are
+    untouched, so citations are the same either way.
+    """
+    privacy = privacy or Privacy()
+    stream = ingested.stream
+    redaction: Redaction | None = None
+    if privacy.applies(model=llm is not None):
+        stream, redaction = redact_stream(stream, privacy)
+        title = redaction.text(title) if title else title
     provenance = Provenance(
-        tool_version=__version__, extractor="rules" if llm is None else "llm", inputs=ingested.inputs
+        tool_version=__version__,
+        extractor="rules" if llm is None else "llm",
+        inputs=ingested.inputs,
+        redacted=redaction.counts() if redaction is not None else {},
     )
     if llm is None:
-        draft = extract_rules(ingested.stream, title=title, provenance=provenance)
+        draft = extract_rules(stream, title=title, provenance=provenance)
     else:
         draft = extract_llm(
-            ingested.stream,
+            stream,
             caller=llm.caller,
             budget=Budget.for_context(llm.context_tokens),
             concurrency=llm.concurrency,
@@ -102,13 +122,18 @@ def draft_from(
             }
         )
     cited = draft.cited_ids()
-    draft.evidence_index = [event for event in ingested.stream if event.id in cited]
-    check_draft(draft, ingested.stream)  # after the index is filled, so its completeness is checked too
-    names = tuple(sorted(people(ingested.stream)))
+    draft.evidence_index = [event for event in stream if event.id in cited]
+    check_draft(draft, stream)  # after the index is filled, so its completeness is checked too
+    names = tuple(sorted(people(stream)))
     draft.blame_findings = lint_draft(draft, people=names)
     if llm is not None and draft.blame_findings:
         config = LintConfig().with_people(names)
         for applied in reword_draft(draft, ModelRewriter(llm.caller, config), config):
             llm.caller.note({"reworded": applied.path, "original": applied.original, "rewrite": applied.rewrite})
+        draft.blame_findings = lint_draft(draft, people=names)
+    if redaction is not None and privacy.rehydrate and redaction.replaced:
+        draft = redaction.restore_draft(draft)
+        draft.provenance.rehydrated = True
+        # The findings' offsets were taken in the placeholder text.
         draft.blame_findings = lint_draft(draft, people=names)
     return draft

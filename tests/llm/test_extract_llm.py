@@ -11,12 +11,14 @@ import pytest
 
 from postmortem_writer.chunking import split_chunk
 from postmortem_writer.errors import EndpointError, ModelOutputError, OutputCutOff, ScriptExhausted
+from postmortem_writer.events import EventStream
 from postmortem_writer.extract.llm import Budget, chat_chunks
 from postmortem_writer.llm.calls import Caller
 from postmortem_writer.llm.fake import ScriptedBackend, ScriptItem
 from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Draft, TimelineKind
 from postmortem_writer.pipeline import Ingested, draft_from, ingest
+from postmortem_writer.redact import Privacy, redact_stream
 from postmortem_writer.render import render_markdown
 from postmortem_writer.sources import SourceOptions
 
@@ -86,7 +88,7 @@ def test_a_failed_chunk_becomes_a_gap_and_keeps_the_rules_entries(ingested: Inge
     draft, _ = run(ingested, [ModelOutputError("output still invalid after 3 attempts"), SUMMARY])
     assert len(draft.gaps) == 1
     gap = draft.gaps[0]
-    chunk = chat_chunks(ingested.stream, Budget.for_context(8192))[0]
+    chunk = chat_chunks(sent(ingested), Budget.for_context(8192))[0]
     assert (gap.first, gap.last, gap.events) == (chunk.event_ids[0], chunk.event_ids[-1], len(chunk.event_ids))
     chat_rows = [e for e in draft.timeline if all(ingested.stream[i].kind.value == "chat" for i in e.evidence)]
     assert chat_rows, "the rules extractor's chat entries stand in for the failed chunk"
@@ -113,8 +115,13 @@ def test_an_exhausted_script_fails_loudly_not_as_a_gap(ingested: Ingested) -> No
         run(ingested, [decision()])
 
 
+def sent(ingested: Ingested) -> EventStream:
+    """The stream as the model reads it: redacted, as the LLM path always is by default."""
+    return redact_stream(ingested.stream, Privacy())[0]
+
+
 def test_many_chunks_each_get_one_call(ingested: Ingested) -> None:
-    chunks = chat_chunks(ingested.stream, Budget.for_context(2048))
+    chunks = chat_chunks(sent(ingested), Budget.for_context(2048))
     assert len(chunks) > 3
     draft, backend = run(ingested, [{}] * len(chunks) + [SUMMARY], context_tokens=2048)
     assert backend.remaining == 0
@@ -149,7 +156,7 @@ def test_blaming_wording_from_the_model_is_reworded_and_the_original_logged(inge
 
 
 def test_an_answer_cut_off_at_the_token_limit_is_asked_again_in_halves(ingested: Ingested) -> None:
-    chunk = chat_chunks(ingested.stream, Budget.for_context(8192))[0]
+    chunk = chat_chunks(sent(ingested), Budget.for_context(8192))[0]
     halves = split_chunk(chunk)
     draft, backend = run(ingested, [OutputCutOff("cut off"), decision(), {}, SUMMARY])
     assert not draft.gaps
@@ -158,7 +165,7 @@ def test_an_answer_cut_off_at_the_token_limit_is_asked_again_in_halves(ingested:
 
 
 def test_a_chunk_still_cut_off_after_the_splits_becomes_a_gap(ingested: Ingested) -> None:
-    chunk = chat_chunks(ingested.stream, Budget.for_context(8192))[0]
+    chunk = chat_chunks(sent(ingested), Budget.for_context(8192))[0]
     draft, backend = run(ingested, [OutputCutOff("cut off")] * 3 + [SUMMARY])
     # The whole chunk, its first half, that half's first half: the last split is not split again.
     assert len(backend.requests) == 4

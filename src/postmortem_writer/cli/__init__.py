@@ -16,6 +16,7 @@ from postmortem_writer.errors import PostmortemError
 _COMMANDS = {
     "draft": "postmortem_writer.cli.draft:draft",
     "ingest": "postmortem_writer.cli.ingest:ingest",
+    "redact": "postmortem_writer.cli.redact:redact",
     "formats": "postmortem_writer.cli.formats:formats",
     "lint": "postmortem_writer.cli.lint:lint",
     "reword": "postmortem_writer.cli.reword:reword",

@@ -9,10 +9,12 @@ import click
 
 from postmortem_writer.cli.options import (
     ProgressBar,
+    build_privacy,
     config_option,
     force_option,
     model_options,
     open_llm,
+    privacy_options,
     read_sources,
     source_options,
     source_paths,
@@ -42,6 +44,7 @@ from postmortem_writer.render import render_json, render_markdown
 )
 @source_options
 @model_options
+@privacy_options
 @config_option
 @click.option("--strict", is_flag=True, help="Exit with code 4 when the model left any events unanalysed.")
 @force_option
@@ -85,12 +88,14 @@ def draft(
       postmortem draft alertmanager-webhooks.jsonl opsgenie-alert.json cloudwatch-history.json
       postmortem draft chat.txt argocd-app.json events.json git.log --tz UTC --date 2025-03-04
       OPENAI_BASE_URL=http://localhost:11434/v1 postmortem draft export.zip --model llama3.1 -o pm.md
+      postmortem draft export.zip --pseudonymize --keep ip -o pm.md   # hosted model, people as roles
     """
+    privacy = build_privacy(model)
     ingested = read_sources(paths, tz, date, source_format, field_map)
     session = open_llm(model)
     bar = ProgressBar("analysing")
     try:
-        result = draft_from(ingested, title=title, llm=session, progress=bar)
+        result = draft_from(ingested, title=title, llm=session, progress=bar, privacy=privacy)
     finally:
         bar.close()
         if session is not None:
@@ -112,7 +117,14 @@ def draft(
         + (f"; wrote {output}" if output else ""),
         err=True,
     )
+    if provenance.redacted:
+        kept = "put back into the draft" if provenance.rehydrated else "placeholders kept in the draft"
+        click.echo(f"redacted before analysis: {_counts(provenance.redacted)} ({kept})", err=True)
     for gap in result.gaps:
         click.echo(f"warning: events {gap.first} to {gap.last} could not be analysed: {gap.reason}", err=True)
     if strict and result.gaps:
         raise ModelError(f"{len(result.gaps)} gap(s) in the analysis and --strict was given")
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items())

@@ -17,11 +17,14 @@ from postmortem_writer.llm.settings import (
     CONFIG_NAME,
     LLMSettings,
     Mode,
+    config_table,
     endpoint_configured,
     load_config,
     resolve,
 )
 from postmortem_writer.pipeline import Ingested, ingest
+from postmortem_writer.redact import Kind, Privacy
+from postmortem_writer.redact.detect import SUPPORTED_REGIONS
 from postmortem_writer.sources import SourceOptions, adapter_names
 from postmortem_writer.sources.records import parse_field_map
 from postmortem_writer.timeparse import zone
@@ -207,6 +210,88 @@ def open_llm(options: dict[str, Any], *, record: Path | None = None, replay: Pat
         err=True,
     )
     return session
+
+
+_KINDS = [kind.value for kind in Kind]
+_PRIVACY_KEYS = {"redact", "pseudonymize", "keep", "allow", "phone_region"}
+
+
+def privacy_options(func: F) -> F:
+    """--redact/--no-redact and --rehydrate, then ``redaction_options``."""
+    decorators = [
+        click.option(
+            "--redact/--no-redact",
+            default=None,
+            help="Replace secrets and personal data with placeholders ([SECRET-1], [EMAIL-2]) before the events "
+            "are analysed [default: on when a model is used, off with the rules].",
+        ),
+        click.option(
+            "--rehydrate",
+            is_flag=True,
+            help="Put the redacted values back into the written draft (the model still sees only placeholders).",
+        ),
+        redaction_options,
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def redaction_options(func: F) -> F:
+    """--pseudonymize and what to leave as it is: --keep, --allow, --phone-region."""
+    decorators = [
+        click.option(
+            "--pseudonymize",
+            is_flag=True,
+            help='Name people by role ("Incident commander", "Responder 2") in model requests and in the draft.',
+        ),
+        click.option(
+            "--keep",
+            "keep_kinds",
+            multiple=True,
+            type=click.Choice(_KINDS),
+            help="Leave this kind of value as it is (repeatable), e.g. --keep ip for internal addresses.",
+        ),
+        click.option(
+            "--allow",
+            "allow_values",
+            multiple=True,
+            metavar="VALUE",
+            help="Never replace this exact value (repeatable), e.g. a shared test account's address.",
+        ),
+        click.option(
+            "--phone-region",
+            metavar="CC",
+            help="Country code (US, DE, GB…) whose local phone-number formats to recognise; numbers written "
+            "with + are found anyway [default: US].",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def build_privacy(options: dict[str, Any]) -> Privacy:
+    """Privacy settings from the flags over the config file's ``[redact]`` table."""
+    config = config_table(options.get("config"), "redact", _PRIVACY_KEYS)
+    keep = options["keep_kinds"] or config.get("keep", [])
+    allow = [*options["allow_values"], *config.get("allow", [])]
+    if not isinstance(keep, list | tuple) or any(k not in _KINDS for k in keep):
+        raise UsageError(f"[redact] keep must list kinds among: {', '.join(_KINDS)}")
+    if not all(isinstance(value, str) for value in allow):
+        raise UsageError("[redact] allow must list strings")
+    region = options["phone_region"] or config.get("phone_region", "US")
+    if not isinstance(region, str) or (region and region.upper() not in SUPPORTED_REGIONS):
+        raise UsageError(f"unknown phone region {region!r}: give a two-letter country code such as US, DE or GB")
+    redact = options["redact"] if options.get("redact") is not None else config.get("redact")
+    return Privacy(
+        redact=bool(redact) if redact is not None else None,
+        rehydrate=bool(options.get("rehydrate")),
+        pseudonymize=options["pseudonymize"] or bool(config.get("pseudonymize", False)),
+        keep=frozenset(Kind(k) for k in keep),
+        allow=frozenset(allow),
+        phone_region=region.upper() or None,
+    )
 
 
 class ProgressBar:

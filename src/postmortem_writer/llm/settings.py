@@ -91,6 +91,11 @@ def context_window(model: str, base_url: str | None) -> int:
 
 def load_config(path: Path | None) -> dict[str, Any]:
     """The ``[llm]`` table of the config file (``--config``, else ./.postmortem.toml if present)."""
+    return config_table(path, "llm", set(LLMSettings.__dataclass_fields__))
+
+
+def config_table(path: Path | None, name: str, known: set[str]) -> dict[str, Any]:
+    """The ``[name]`` table of the config file, its keys checked against ``known``."""
     candidate = path if path is not None else Path(CONFIG_NAME)
     if path is None and not candidate.is_file():
         return {}
@@ -102,15 +107,15 @@ def load_config(path: Path | None) -> dict[str, Any]:
         raise UsageError(f"{candidate}: not valid TOML: {exc}") from None
     # pyproject.toml keeps tool settings under [tool.postmortem]; our own file has them at the top.
     table = (
-        data.get("tool", {}).get("postmortem", {}).get("llm", {})
+        data.get("tool", {}).get("postmortem", {}).get(name, {})
         if candidate.name == "pyproject.toml"
-        else data.get("llm", {})
+        else data.get(name, {})
     )
     if not isinstance(table, dict):
-        raise UsageError(f"{candidate}: [llm] must be a table")
-    unknown = sorted(set(table) - set(LLMSettings.__dataclass_fields__))
+        raise UsageError(f"{candidate}: [{name}] must be a table")
+    unknown = sorted(set(table) - known)
     if unknown:
-        raise UsageError(f"{candidate}: unknown [llm] setting(s): {', '.join(unknown)}")
+        raise UsageError(f"{candidate}: unknown [{name}] setting(s): {', '.join(unknown)}")
     return table
 
 

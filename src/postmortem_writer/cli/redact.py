@@ -1,0 +1,88 @@
+"""``postmortem redact``: show what a model would be sent, with secrets and personal data replaced."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from postmortem_writer.chunking import day_line, event_line
+from postmortem_writer.cli.options import (
+    build_privacy,
+    config_option,
+    read_sources,
+    redaction_options,
+    source_options,
+    source_paths,
+)
+from postmortem_writer.redact import redact_stream
+from postmortem_writer.render import cell
+
+
+@click.command()
+@source_paths
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["lines", "jsonl", "mapping"]),
+    default="lines",
+    show_default=True,
+    help="lines: the events as model requests carry them. jsonl: the redacted events. mapping: each "
+    "placeholder and the value it stands for (shows the values: for your own review only).",
+)
+@source_options
+@redaction_options
+@config_option
+def redact(
+    paths: tuple[Path, ...],
+    output_format: str,
+    tz: str | None,
+    date: str | None,
+    source_format: str | None,
+    field_map: str | None,
+    **options: Any,
+) -> None:
+    """Show what would be sent to a model: the events with secrets and personal data replaced.
+
+    Values found are replaced with stable placeholders, one per distinct value: [SECRET-n]
+    (cloud and SaaS credentials, tokens, private keys, bearer and basic auth, passwords in URLs
+    and connection strings), [EMAIL-n], [PHONE-n], [CARD-n] and [IP-n]. `postmortem draft` does
+    the same before any model call. Nothing is sent anywhere by this command.
+
+    Settings can also come from a [redact] table in .postmortem.toml (keep, allow,
+    phone_region, pseudonymize, redact).
+
+    \b
+    Examples:
+      postmortem redact fixtures/incidents/inc-2025-0304/sources
+      postmortem redact export.zip --pseudonymize --keep ip
+      postmortem redact export.zip --format mapping
+    """
+    privacy = build_privacy(options)
+    ingested = read_sources(paths, tz, date, source_format, field_map)
+    stream, redaction = redact_stream(ingested.stream, privacy)
+    if output_format == "jsonl":
+        for event in stream:
+            click.echo(event.model_dump_json())
+    elif output_format == "mapping":
+        click.echo("| Placeholder | Kind | Found by | First seen | Value |")
+        click.echo("| --- | --- | --- | --- | --- |")
+        for item in redaction.replaced.values():
+            row = [item.placeholder, item.kind.value, item.rule, item.first_event, cell(item.value)]
+            click.echo(f"| {' | '.join(row)} |")
+        if redaction.people is not None:
+            for name, label in redaction.people.labels.items():
+                click.echo(f"| {cell(label)} | person | pseudonym | | {cell(name)} |")
+    else:
+        day: datetime.date | None = None
+        for event in stream:
+            if event.ts.date() != day:
+                day = event.ts.date()
+                click.echo(day_line(day))
+            click.echo(event_line(event, channel=True))
+    counts = redaction.counts()
+    found = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "nothing"
+    changed = sum(1 for before, after in zip(ingested.stream, stream, strict=True) if before is not after)
+    click.echo(f"replaced {found} (distinct values) in {changed} of {len(stream)} events", err=True)
