@@ -55,6 +55,7 @@ def draft(
     date: str | None,
     source_format: str | None,
     field_map: str | None,
+    max_input_mb: int | None,
     strict: bool,
     force: bool,
     **model: Any,
@@ -86,7 +87,7 @@ def draft(
       postmortem draft chat.txt argocd-app.json events.json git.log --tz UTC --date 2025-03-04
       OPENAI_BASE_URL=http://localhost:11434/v1 postmortem draft export.zip --model llama3.1 -o pm.md
     """
-    ingested = read_sources(paths, tz, date, source_format, field_map)
+    ingested = read_sources(paths, tz, date, source_format, field_map, max_input_mb)
     session = open_llm(model)
     bar = ProgressBar("analysing")
     try:
