@@ -1,10 +1,11 @@
 """How much of an input we agree to read, and reading no more than that.
 
-Every source is held in memory while it is parsed, and parsing costs several times the input's
-size (``benchmarks/input_limits.py``: about 5.5 MiB of peak memory per MiB of a Slack export, 10.5
-per MiB of one large JSON document). So each input is checked against a limit before it is read,
-and read in a way that stops once past it: a file's size is checked from the file system, and a
-pipe, a device or an archive member whose header lies is cut off while reading. Archives are
+Every source is held in memory while it is parsed, and reading costs many times the input's size,
+most of it in events (about 2 KiB each): ``benchmarks/input_limits.py`` measures 5.5 MiB of peak
+memory per MiB of a Slack export, 10.5 per MiB of one large JSON document, 22 per MiB of JSON Lines
+records and 38 per MiB of a CSV of short rows. So each input is checked against a limit before it
+is read, and read in a way that stops once past it: a file's size is checked from the file system,
+and a pipe, a device or an archive member whose header lies is cut off while reading. Archives are
 checked for what they unpack to, not what they weigh.
 """
 
@@ -17,11 +18,11 @@ from typing import IO
 
 from postmortem_writer.errors import InputError
 
-# 512 MiB of the worst shape measured (one JSON document) peaks near 5.4 GiB, which an 8 GiB
-# laptop or CI runner still holds; at 1 GiB it would need about 11 GiB. Incident exports of one
-# channel or one alert history are megabytes, so the limit only stops whole-workspace dumps,
-# which the message tells how to let through.
-DEFAULT_MAX_INPUT_MB = 512
+# At 256 MiB the worst shape measured (a CSV of short rows) peaks near 9.6 GiB, which a 16 GiB
+# machine still holds, and every other shape stays under 6 GiB (one JSON document under 3 GiB).
+# Incident exports of one channel or one alert history are megabytes, so the limit stops
+# whole-workspace dumps and raw log archives, and the message says how to let them through.
+DEFAULT_MAX_INPUT_MB = 256
 DEFAULT_MAX_INPUT_BYTES = DEFAULT_MAX_INPUT_MB * 2**20
 MAX_INPUT_ENV = "POSTMORTEM_MAX_INPUT_MB"
 _RAISE_IT = f"raise it with --max-input-mb or {MAX_INPUT_ENV}"
@@ -39,12 +40,16 @@ _PIECE = 2**20
 
 
 def human(size: int) -> str:
-    """``size`` bytes for a person: ``3.0 GiB``, ``512 MiB``, ``64.0 KiB``, ``17 bytes``."""
+    """``size`` bytes for a person: ``3 GiB``, ``512 MiB``, ``63.7 KiB``, ``17 bytes``."""
+    value, unit = _scaled(size)
+    return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+
+
+def _scaled(size: int) -> tuple[float, str]:
     for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if size >= scale:
-            value = size / scale
-            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-    return f"{size} bytes"
+            return size / scale, unit
+    return size, "bytes"
 
 
 def check_file_size(path: Path, display: str, limit: int) -> None:
@@ -53,7 +58,11 @@ def check_file_size(path: Path, display: str, limit: int) -> None:
         return  # pipes and devices report no size; read_file stops them while reading
     size = path.stat().st_size
     if size > limit:
-        raise InputError(f"{human(size)} is over the {human(limit)} input limit ({_RAISE_IT})", path=display)
+        # Rounded, a size just over the limit would read as the limit itself.
+        (value, unit), (limit_value, limit_unit) = _scaled(size), _scaled(limit)
+        close = unit == limit_unit and round(value, 1) == round(limit_value, 1)
+        shown = f"{size:,} bytes" if close else human(size)
+        raise InputError(f"{shown} is over the {human(limit)} input limit ({_RAISE_IT})", path=display)
 
 
 def read_file(path: Path, display: str, limit: int) -> bytes:
