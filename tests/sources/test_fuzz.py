@@ -4,7 +4,8 @@ Every file under ``fixtures/samples/`` is mutated (truncated, bytes flipped, lin
 duplicated, JSON values swapped for another type, JSON keys removed) with a fixed seed, then read
 once with sniffing and once forced through every adapter in the registry. Folders a bundle adapter
 claims are also read with one member damaged. Adapters added to the registry are covered without
-touching this file.
+touching this file. JSON nested 100,000 deep, in every shape a reader might recurse into, is read
+the same two ways.
 """
 
 from __future__ import annotations
@@ -198,3 +199,34 @@ def test_mutations_change_the_sample() -> None:
     for kind, mutate in MUTATIONS.items():
         outcomes = {mutate(data, random.Random(f"{kind}:{seed}")) for seed in range(5)}
         assert outcomes - {data}, kind
+
+
+VERY_DEEP = 100_000  # levels: the whole file is still under a megabyte
+RECORD = b'{"timestamp": "2025-03-04T09:17:00Z", "message": "p99 at 2.4s"}'
+DEEP = b"[" * VERY_DEEP + b"]" * VERY_DEEP
+# id, file name, content, what reading it sniffed says: every way a JSON reader could be made to
+# recurse past the stack. JSON Lines lose only the deep line.
+DEEP_SHAPES = [
+    ("arrays", "deep.json", DEEP, "JSON nested too deeply"),
+    ("objects", "deep.json", b'{"a":' * VERY_DEEP + b"1" + b"}" * VERY_DEEP, "JSON nested too deeply"),
+    ("never-closed", "deep.json", b"[" * VERY_DEEP, "JSON nested too deeply"),
+    ("inside-an-export", "deep.json", b'{"log_entries": [' + DEEP + b"]}", "JSON nested too deeply"),
+    ("pages-back-to-back", "deep.json", b"[]" + DEEP, "not a format we read"),
+    ("one-json-line", "deep.jsonl", RECORD + b"\n" + DEEP + b"\n" + RECORD + b"\n", None),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [s[1:] for s in DEEP_SHAPES], ids=[s[0] for s in DEEP_SHAPES])
+def test_very_deep_json_is_an_input_error_for_every_adapter(
+    tmp_path: Path, name: str, content: bytes, message: str | None
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert not _read_everyway(path, 0)
+    if message is None:
+        loaded = load_sources([path], SourceOptions())
+        assert len(loaded.events) == 2
+        assert any("line 2: JSON nested too deeply" in warning for warning in loaded.warnings), loaded.warnings
+    else:
+        with pytest.raises(UserError, match=message):
+            load_sources([path], SourceOptions())

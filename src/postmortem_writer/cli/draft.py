@@ -58,6 +58,7 @@ def draft(
     date: str | None,
     source_format: str | None,
     field_map: str | None,
+    max_input_mb: int | None,
     strict: bool,
     force: bool,
     **model: Any,
@@ -91,7 +92,7 @@ def draft(
       postmortem draft export.zip --pseudonymize --keep ip -o pm.md   # hosted model, people as roles
     """
     privacy = build_privacy(model)
-    ingested = read_sources(paths, tz, date, source_format, field_map)
+    ingested = read_sources(paths, tz, date, source_format, field_map, max_input_mb)
     session = open_llm(model)
     bar = ProgressBar("analysing")
     try:

@@ -29,6 +29,7 @@ def ingest(
     date: str | None,
     source_format: str | None,
     field_map: str | None,
+    max_input_mb: int | None,
 ) -> None:
     """Read incident exports and print the normalised event stream.
 
@@ -41,7 +42,7 @@ def ingest(
       postmortem ingest chat.txt --date 2025-03-04 --tz UTC --format jsonl
       postmortem ingest app-log.jsonl --map time=@timestamp,text=log.message,actor=host
     """
-    ingested = read_sources(paths, tz, date, source_format, field_map)
+    ingested = read_sources(paths, tz, date, source_format, field_map, max_input_mb)
     if output_format == "jsonl":
         for event in ingested.stream:
             click.echo(event.model_dump_json(exclude_none=False))

@@ -42,6 +42,7 @@ def redact(
     date: str | None,
     source_format: str | None,
     field_map: str | None,
+    max_input_mb: int | None,
     **options: Any,
 ) -> None:
     """Show what would be sent to a model: the events with secrets and personal data replaced.
@@ -61,7 +62,7 @@ def redact(
       postmortem redact export.zip --format mapping
     """
     privacy = build_privacy(options)
-    ingested = read_sources(paths, tz, date, source_format, field_map)
+    ingested = read_sources(paths, tz, date, source_format, field_map, max_input_mb)
     stream, redaction = redact_stream(ingested.stream, privacy)
     if output_format == "jsonl":
         for event in stream:

@@ -19,6 +19,15 @@ from typing import Any, Protocol, TypeVar
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
+from postmortem_writer.sources.limits import (
+    DEFAULT_MAX_INPUT_BYTES,
+    TarTally,
+    check_zip_members,
+    human,
+    not_a_file,
+    read_capped,
+    read_file,
+)
 
 # Integrations that post into incident channels under their product name, and words that mark an
 # account as automation; formats without a bot flag (pasted chat, deploy CSVs) rely on these.
@@ -59,13 +68,15 @@ def as_list(value: Any) -> list[Any]:
 class SourceOptions:
     """What the user told us about the sources: zone and day for zone-less or date-less times.
 
-    ``field_map`` (``--map``) names the time, text and actor fields of generic records.
+    ``field_map`` (``--map``) names the time, text and actor fields of generic records;
+    ``max_input_bytes`` (``--max-input-mb``) is the most one input may hold (see ``limits``).
     """
 
     tz: tzinfo | None = None
     date: date | None = None
     source_format: str | None = None
     field_map: Mapping[str, str] | None = None
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
 
 
 # The json module recurses once per nesting level; no export nests anywhere near a thousand deep.
@@ -161,71 +172,134 @@ _ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, ValueError, EOFError, NotImplemen
 
 @dataclass
 class Bundle:
-    """A folder, a zip or a tar archive, read as a tree of documents with ``/``-separated paths."""
+    """A folder, a zip or a tar archive, read as a tree of documents with ``/``-separated paths.
+
+    ``limit`` is the most bytes one input may hold: a folder's files each, an archive all its
+    members together. ``notes`` are the entries left out (links, devices), as warnings.
+    """
 
     name: str
     root: Path
     is_zip: bool = False
     _members: list[str] = field(default_factory=list)
     is_tar: bool = False
+    limit: int = DEFAULT_MAX_INPUT_BYTES
+    notes: list[str] = field(default_factory=list)
+    # The archive's entries by member path, and the archive itself, open over its bytes in memory
+    # (one index for every member, and no file handle outliving the bundle).
+    _entries: Mapping[str, zipfile.ZipInfo | tarfile.TarInfo] = field(default_factory=dict)
+    _archive: zipfile.ZipFile | tarfile.TarFile | None = None
 
     @classmethod
-    def from_path(cls, path: Path, display: str) -> Bundle:
-        """A bundle over a directory, a zip or a tar file (hidden files and folders are left out)."""
+    def from_path(cls, path: Path, display: str, limit: int = DEFAULT_MAX_INPUT_BYTES) -> Bundle:
+        """A bundle over a directory, a zip or a tar file (hidden files and folders are left out).
+
+        An archive is refused when it is over ``limit`` on disk or unpacked, holds too many
+        members, or packs them at a ratio no export reaches.
+        """
         if path.is_dir():
             members = sorted(
                 p.relative_to(path).as_posix()
                 for p in path.rglob("*")
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-            return cls(display, path, False, members)
+            return cls(display, path, False, members, limit=limit)
+        data = read_file(path, display, limit)
         if is_tar(path):
-            # Zulip ships its organization export as a .tar.gz.
-            try:
-                with tarfile.open(path) as tar:
-                    names = [info.name for info in tar.getmembers() if info.isfile()]
-            except (tarfile.TarError, EOFError, OSError):
-                raise InputError("not a readable tar archive", path=display) from None
-            return cls(display, path, False, _safe_members(names, display), is_tar=True)
+            return cls._from_tar(data, path, display, limit)
         try:
-            with zipfile.ZipFile(path) as archive:
-                names = [info.filename for info in archive.infolist() if not info.is_dir()]
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            infos = archive.infolist()
         except _ZIP_DAMAGE:
             raise InputError("not a readable zip archive", path=display) from None
-        return cls(display, path, True, _safe_members(names, display))
+        check_zip_members(infos, display, limit)
+        files: dict[str, zipfile.ZipInfo | tarfile.TarInfo] = {}
+        left_out: list[str] = []
+        for info in infos:
+            if info.is_dir():
+                continue
+            kind = not_a_file(info)
+            if kind is None:
+                files[info.filename] = info
+            else:
+                left_out.append(f"{display}:{info.filename}: skipped, {kind} in an archive is not followed")
+        return cls(
+            display,
+            path,
+            is_zip=True,
+            _members=_safe_members(list(files), display),
+            limit=limit,
+            notes=left_out,
+            _entries=files,
+            _archive=archive,
+        )
+
+    @classmethod
+    def _from_tar(cls, data: bytes, path: Path, display: str, limit: int) -> Bundle:
+        # Zulip ships its organization export as a .tar.gz.
+        tally = TarTally(display, len(data), limit)
+        files: dict[str, zipfile.ZipInfo | tarfile.TarInfo] = {}
+        left_out: list[str] = []
+        try:
+            # Kept open for the bundle's life; it reads bytes in memory, so it holds no file handle.
+            archive = tarfile.open(fileobj=io.BytesIO(data))  # noqa: SIM115
+            for info in archive:
+                tally.add(info)
+                kind = not_a_file(info)
+                if info.isfile():
+                    # A later entry of the same name replaces an earlier one, as on extraction;
+                    # only regular files are kept, so a link never stands in for one.
+                    files[info.name] = info
+                elif kind is not None:
+                    left_out.append(f"{display}:{info.name}: skipped, {kind} in an archive is not followed")
+        except (tarfile.TarError, EOFError, OSError, zlib.error):
+            raise InputError("not a readable tar archive", path=display) from None
+        return cls(
+            display,
+            path,
+            _members=_safe_members(list(files), display),
+            is_tar=True,
+            limit=limit,
+            notes=left_out,
+            _entries=files,
+            _archive=archive,
+        )
 
     @property
     def members(self) -> list[str]:
         """Relative paths of every file in the bundle, sorted."""
         return list(self._members)
 
-    @cached_property
-    def _archive(self) -> zipfile.ZipFile:
-        # One index for every member: reopening the archive per member reads its whole central
-        # directory each time. In memory, so no file handle outlives the bundle.
-        return zipfile.ZipFile(io.BytesIO(self.root.read_bytes()))
-
-    @cached_property
-    def _tar(self) -> tarfile.TarFile:
-        return tarfile.open(fileobj=io.BytesIO(self.root.read_bytes()))
-
     def open(self, member: str) -> Document:
-        """The document at ``member`` (a path from ``members``)."""
-        if self.is_zip:
-            try:
-                return Document(f"{self.name}:{member}", self._archive.read(member))
-            except _ZIP_DAMAGE as exc:
-                raise InputError(f"damaged archive member ({exc})", path=f"{self.name}:{member}") from None
-        if self.is_tar:
-            try:
-                handle = self._tar.extractfile(member)
-                data = handle.read() if handle is not None else None
-            except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-                raise InputError(f"damaged archive member ({exc})", path=f"{self.name}:{member}") from None
-            if data is None:
-                raise InputError("archive member is not a file", path=f"{self.name}:{member}")
-            return Document(f"{self.name}:{member}", data)
-        return Document(str(PurePosixPath(self.name) / member), (self.root / member).read_bytes())
+        """The document at ``member`` (a path from ``members``), read no further than its declared size."""
+        if self._archive is None:
+            name = str(PurePosixPath(self.name) / member)
+            return Document(name, read_file(self.root / member, name, self.limit))
+        where = f"{self.name}:{member}"
+        try:
+            data, declared = _read_member(self._archive, self._entries[member])
+        except (*_ZIP_DAMAGE, tarfile.TarError) as exc:
+            raise InputError(f"damaged archive member ({exc})", path=where) from None
+        if data is None:
+            raise InputError(
+                f"refusing a member that holds more than its header declares ({human(declared)})", path=where
+            )
+        return Document(where, data)
+
+
+def _read_member(
+    archive: zipfile.ZipFile | tarfile.TarFile, info: zipfile.ZipInfo | tarfile.TarInfo
+) -> tuple[bytes | None, int]:
+    """A member's bytes (``None`` past its declared size), and that size."""
+    if isinstance(archive, zipfile.ZipFile) and isinstance(info, zipfile.ZipInfo):
+        with archive.open(info) as handle:
+            return read_capped(handle, info.file_size, hint=info.file_size), info.file_size
+    if isinstance(archive, tarfile.TarFile) and isinstance(info, tarfile.TarInfo):
+        member = archive.extractfile(info)
+        if member is not None:  # only regular files are listed, and extractfile opens every one
+            with member:
+                return read_capped(member, info.size, hint=info.size), info.size
+    raise tarfile.TarError(f"{info} is not a file of {archive}")
 
 
 _TAR_SUFFIXES = (".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz")

@@ -33,6 +33,7 @@ from postmortem_writer.sources.heroku_releases import HerokuReleasesAdapter
 from postmortem_writer.sources.kubectl_rollout import KubectlRolloutHistoryAdapter
 from postmortem_writer.sources.kubernetes_events import KubernetesEventsAdapter
 from postmortem_writer.sources.kubernetes_replicasets import KubernetesReplicaSetsAdapter
+from postmortem_writer.sources.limits import check_file_size, read_file
 from postmortem_writer.sources.mattermost import MattermostAdapter
 from postmortem_writer.sources.nearest import nearest
 from postmortem_writer.sources.opsgenie import OpsgenieAdapter
@@ -128,10 +129,14 @@ def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
         display = str(path)
         if not path.exists():
             raise InputError("no such file or folder", path=display)
-        if path.is_dir() or _is_zip(path) or is_tar(path):
-            _load_bundle(Bundle.from_path(path, display), options, loaded)
+        limit = options.max_input_bytes
+        # Refused here, before even the first bytes are read to tell an archive from a file.
+        check_file_size(path, display, limit)
+        # Only a regular file is looked into twice: reading a pipe's first bytes would lose them.
+        if path.is_dir() or (path.is_file() and (_is_zip(path) or is_tar(path))):
+            _load_bundle(Bundle.from_path(path, display, limit), options, loaded)
         else:
-            _load_document(Document(display, path.read_bytes()), options, loaded, strict=True)
+            _load_document(Document(display, read_file(path, display, limit)), options, loaded, strict=True)
     loaded.events, merged = collapse_alerts(loaded.events)
     for record in loaded.inputs:
         if merged[record.path]:
@@ -145,6 +150,7 @@ def _is_zip(path: Path) -> bool:
 
 
 def _load_bundle(bundle: Bundle, options: SourceOptions, loaded: Loaded) -> None:
+    loaded.warnings.extend(bundle.notes)
     if not bundle.members:
         raise InputError("folder or archive holds no files", path=bundle.name)
     for adapter in BUNDLE_ADAPTERS:
@@ -180,7 +186,21 @@ def _load_nested_bundles(bundle: Bundle, options: SourceOptions, loaded: Loaded)
     return tuple(claimed)
 
 
+# How zip, gzip, bzip2 and xz data starts; tar has its mark at offset 257.
+_ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")
+
+
+def _is_archive(data: bytes) -> bool:
+    return data.startswith(_ARCHIVE_MAGIC) or data[257:262] == b"ustar"
+
+
 def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, strict: bool) -> None:
+    if not strict and _is_archive(doc.data):
+        # Opening archives inside archives would let each level multiply what the limits allow.
+        loaded.warnings.append(
+            f"{doc.name}: skipped, an archive inside a folder or archive is not opened (pass it as a path of its own)"
+        )
+        return
     adapter = _pick(doc, options)
     if adapter is None:
         _raise_if_malformed_json(doc)
