@@ -203,7 +203,19 @@ def _requests(path: Path, tmp_path: Path, *args: str) -> tuple[list[dict[str, An
         env = {"OPENAI_BASE_URL": server.url, "POSTMORTEM_MODEL": "m"}
         result = CliRunner().invoke(
             cli,
-            ["draft", str(path), "-o", str(out), "--format", "json", "--no-cache", *READ_ARGS, *args],
+            [
+                "draft",
+                str(path),
+                "-o",
+                str(out),
+                "--format",
+                "json",
+                "--no-cache",
+                "--context-tokens",
+                "32768",
+                *READ_ARGS,
+                *args,
+            ],
             env=env,
         )
         assert result.exit_code == 0, result.output

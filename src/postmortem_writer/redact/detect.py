@@ -135,9 +135,13 @@ class Detector:
             if pattern.hints and not any(hint in lowered for hint in pattern.hints):
                 continue
             for match in pattern.regex.finditer(text):
-                value = match.group(pattern.group)
-                if value and (pattern.check is None or pattern.check(value)):
-                    yield Hit(match.start(pattern.group), match.end(pattern.group), pattern.kind, pattern.id)
+                names = pattern.group if isinstance(pattern.group, tuple) else (pattern.group,)
+                group = next((name for name in names if match.group(name)), None)
+                if group is None:
+                    continue
+                value = match.group(group)
+                if pattern.check is None or pattern.check(value):
+                    yield Hit(match.start(group), match.end(group), pattern.kind, pattern.id)
 
     def _phones(self, text: str) -> Iterator[Hit]:
         if Kind.PHONE in self.keep:

@@ -47,7 +47,7 @@ class Pattern:
     id: str
     kind: Kind
     regex: re.Pattern[str]
-    group: int | str = 0
+    group: int | str | tuple[str, ...] = 0  # a tuple: whichever of these named groups matched
     check: Callable[[str], bool] | None = None
     hints: tuple[str, ...] = ()
 
@@ -128,13 +128,16 @@ PATTERNS: tuple[Pattern, ...] = (
         hints=("basic",),
     ),
     Pattern(
-        "url-password", Kind.SECRET, _p(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]+:([^\s@/]+)@"), group=1, hints=("://",)
+        "url-password", Kind.SECRET, _p(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@"), group=1, hints=("://",)
     ),
     Pattern(
         "password-assignment",
         Kind.SECRET,
-        _p(r"""(?i)\b(?:password|passwd|pwd|pass)\s*[=:]\s*(["']?)(?P<value>[^\s"';,]{3,})\1"""),
-        group="value",
+        # A quoted value may hold spaces ("correct horse battery staple"); a bare one ends at a separator.
+        _p(
+            r"""(?i)\b(?:password|passwd|pwd|pass)\s*[=:]\s*(?:"(?P<dq>[^"\n]{3,})"|'(?P<sq>[^'\n]{3,})'|(?P<value>[^\s"';,]{3,}))"""
+        ),
+        group=("dq", "sq", "value"),
         hints=("pass", "pwd"),
     ),
     Pattern(

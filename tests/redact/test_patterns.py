@@ -1,0 +1,118 @@
+"""What the detector finds and what it leaves alone: one table of cases with stable ids.
+
+Each case is a text and the values that must be replaced in it, with their kind; an empty list
+means nothing may be replaced (the false positives an incident channel is full of).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from postmortem_writer.redact.detect import Detector
+from postmortem_writer.redact.patterns import PATTERNS, Kind
+
+S, E, P, C, IP = Kind.SECRET, Kind.EMAIL, Kind.PHONE, Kind.CARD, Kind.IP
+CASES: tuple[tuple[str, str, list[tuple[str, Kind]]], ...] = (
+    # --- credentials the library knows
+    ("aws-access-key", "leaked AKIAQ3EGRVXJ7KPL2WMN in the log", [("AKIAQ3EGRVXJ7KPL2WMN", S)]),
+    (
+        "github-classic",
+        "ghp_Q7r2VbN9kLm3xT8wYz1PaS4dF6gH0jK2lZ5c rotated",
+        [("ghp_Q7r2VbN9kLm3xT8wYz1PaS4dF6gH0jK2lZ5c", S)],
+    ),
+    ("gitlab-pat", "glpat-Xy7Qp2Lm9Zr4Tn6Vb8Wc", [("glpat-Xy7Qp2Lm9Zr4Tn6Vb8Wc", S)]),
+    (
+        "slack-bot-token-full-stop",
+        "token is xoxb-2048011876-7736251934-QxLm9Zr4Tn6Vb8WcPa2s.",
+        [("xoxb-2048011876-7736251934-QxLm9Zr4Tn6Vb8WcPa2s", S)],
+    ),
+    (
+        "slack-webhook",
+        "posting to https://hooks.slack.com/services/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 now",
+        [("https://hooks.slack.com/services/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", S)],
+    ),
+    (
+        "jwt-whole-token",
+        "cookie eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjaGVja291dCJ9.Q7r2VbN9kLm3xT8wYz1PaS4dF6g ok",
+        [("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJjaGVja291dCJ9.Q7r2VbN9kLm3xT8wYz1PaS4dF6g", S)],
+    ),
+    ("stripe-live", "sk_live_51Hq7r2VbN9kLm3xT8wYz1Pa", [("sk_live_51Hq7r2VbN9kLm3xT8wYz1Pa", S)]),
+    # --- our own credential rows
+    (
+        "private-key-block",
+        "here:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
+        "-----END OPENSSH PRIVATE KEY-----\nthanks",
+        [("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----", S)],
+    ),
+    (
+        "private-key-cut-off",
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B",
+        [("-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B", S)],
+    ),
+    ("bearer-header", "curl -H 'Authorization: Bearer tok_9f8e7d6c5b4a3928'", [("tok_9f8e7d6c5b4a3928", S)]),
+    ("basic-header", "Authorization: Basic Y2hlY2tvdXQ6aHVudGVyMg==", [("Y2hlY2tvdXQ6aHVudGVyMg==", S)]),
+    ("url-password", "DSN postgres://checkout:Hunter2Secret@db.internal:5432/orders", [("Hunter2Secret", S)]),
+    ("url-short-password", "redis://:pw@cache:6379 and amqp://app:s3@mq", [("pw", S), ("s3", S)]),
+    ("connection-string", "Server=db1;User Id=sa;Password=Tr0ub4dor&3;", [("Tr0ub4dor&3", S)]),
+    ("password-quoted", 'set password: "correct horse"', [("correct horse", S)]),
+    (
+        "key-assignment-prefixed",
+        "aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xT4LmNa",
+        [("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xT4LmNa", S)],
+    ),
+    ("key-assignment-env", "STRIPE_API_KEY: sk_test_abc123def456ghi", [("sk_test_abc123def456ghi", S)]),
+    (
+        "github-fine-grained",
+        "github_pat_11AB2CD3E0xYzQ7r2VbN9k_Lm3xT8wYz1P",
+        [("github_pat_11AB2CD3E0xYzQ7r2VbN9k_Lm3xT8wYz1P", S)],
+    ),
+    (
+        "slack-app-token",
+        "xapp-1-A02B3C4D5E6-1234567890123-abcdef0123456789",
+        [("xapp-1-A02B3C4D5E6-1234567890123-abcdef0123456789", S)],
+    ),
+    ("google-api-key", "key=AIzaSyD4x9Q7r2VbN9kLm3xT8wYz1PaS4dF6gH0", [("AIzaSyD4x9Q7r2VbN9kLm3xT8wYz1PaS4dF6gH0", S)]),
+    # --- personal data
+    ("email", "ping mei.zhang+oncall@acme.example please", [("mei.zhang+oncall@acme.example", E)]),
+    ("phone-international", "bridge +44 20 7946 0958 pin 1234", [("+44 20 7946 0958", P)]),
+    ("phone-us-local", "call (415) 555-0132", [("(415) 555-0132", P)]),
+    ("card-visa-spaced", "card 4111 1111 1111 1111 declined", [("4111 1111 1111 1111", C)]),
+    ("card-amex-dashed", "amex 3782-822463-10005", [("3782-822463-10005", C)]),
+    ("ipv4-with-port", "node 10.0.3.14:9100 down", [("10.0.3.14", IP)]),
+    ("ipv6", "from 2001:db8:85a3::8a2e:370:7334 only", [("2001:db8:85a3::8a2e:370:7334", IP)]),
+    ("secret-wins-over-email", "amqp://app:Pw12345678@mq.acme.example", [("Pw12345678", S)]),
+    # --- what must stay: an incident channel is full of numbers, hashes and times
+    ("not-times-and-dates", "at 09:14:22 on 2025-03-04 (2025-03-04T09:14:22Z) p99 2300ms", []),
+    ("not-epoch-and-ids", "ts 1741079942.590465, deployment 2048011876, order 1234567890", []),
+    ("not-commit-sha", "reverted 9f8e7d6c3b2a19f0e4d5c6b7a8f9e0d1c2b3a4f5 (PR #4812)", []),
+    ("not-versions", "rolled back v1.2.3.4 to 1.41.3 and 2.0.0.1.5", []),
+    ("not-a-word-token", "the token: expired, password reset flow, api key rotation", []),
+    ("not-luhn", "card 4111 1111 1111 1112", []),
+    ("not-any-address", "listening on 0.0.0.0:8080 and [::]:443", []),
+    ("not-a-percent-or-count", "error rate 12.5% over 123456789 requests", []),
+    ("not-uuid", "trace 3f2c1a9e-4b7d-4c21-9a8e-2f6d1c0b7e5a", []),
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_detection(text: str, expected: list[tuple[str, Kind]]) -> None:
+    hits = Detector().find(text)
+    assert [(text[h.start : h.end], h.kind) for h in hits] == expected
+
+
+def test_every_pattern_row_has_a_case_that_it_finds() -> None:
+    detector = Detector()
+    found = {hit.rule for _, text, _ in CASES for hit in detector.find(text)}
+    assert {pattern.id for pattern in PATTERNS} - found == set()
+
+
+def test_kept_kinds_and_allowed_values_stay() -> None:
+    text = "ping ops@acme.example from 10.0.3.14 or 203.0.113.9"
+    hits = Detector(keep=[Kind.EMAIL], allow=["203.0.113.9"]).find(text)
+    assert [text[h.start : h.end] for h in hits] == ["10.0.3.14"]
+
+
+def test_a_region_reads_local_numbers_its_own_way() -> None:
+    text = "Rufbereitschaft 030 901820 bitte"
+    assert [h.kind for h in Detector(phone_region="DE").find(text)] == [Kind.PHONE]
+    assert Detector(phone_region=None).find(text) == []
