@@ -39,8 +39,13 @@ class Pseudonyms:
         """``text`` with every known name and @mention replaced by its label."""
         if self._mention is None or self._plain is None:
             return text
-        text = self._mention.sub(lambda m: "@" + self._folded[m.group(0)[1:].casefold()], text)
-        return self._plain.sub(lambda m: self.labels[m.group(0)], text)
+        # Substring tests first: most lines name nobody, and one scan per name is far cheaper than
+        # the alternation's attempt at every position.
+        if "@" in text:
+            text = self._mention.sub(lambda m: "@" + self._folded[m.group(0)[1:].casefold()], text)
+        if any(name in text for name in self.labels):
+            text = self._plain.sub(lambda m: self.labels[m.group(0)], text)
+        return text
 
     def __len__(self) -> int:
         return len(set(self.labels.values()))
@@ -80,10 +85,13 @@ def _rank(role: str) -> int:
 
 def _roles(stream: EventStream, names: set[str]) -> Iterator[tuple[str, str | None]]:
     """``(full name, role or None)`` in order of appearance: speakers, mentions, stated roles."""
+    full_names: dict[str, str] = {}
     for event in stream:
         speaker = event.actor.strip() if event.actor_kind is ActorKind.HUMAN else None
         if speaker:
-            yield person(speaker, names) or speaker, None
+            if speaker not in full_names:
+                full_names[speaker] = person(speaker, names) or speaker
+            yield full_names[speaker], None
         if event.kind not in (SourceKind.CHAT, SourceKind.PAGE):
             continue
         for sentence in cues.sentences(event.text):
