@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from postmortem_writer.llm.prompts import neutralise
 from postmortem_writer.models import Confidence, TimelineKind
 
 Category = Literal["change", "testing", "monitoring", "capacity", "dependency", "process", "communication", "other"]
@@ -98,7 +99,8 @@ class ImpactClue(_Grounded):
     @model_validator(mode="after")
     def _quoted(self, info: ValidationInfo) -> ImpactClue:
         texts: dict[str, str] = (info.context or {}).get("texts", {})
-        if texts and not any(_squash(self.quote) in _squash(texts.get(i, "")) for i in self.evidence):
+        # The model read the text as ``data_block`` shows it, so both sides are compared that way.
+        if texts and not any(_squash(self.quote) in _squash(neutralise(texts.get(i, ""))) for i in self.evidence):
             raise ValueError(f"quote {self.quote!r} is not in the cited events' text; quote their words exactly")
         return self
 
@@ -146,4 +148,4 @@ class Synthesis(_Answer):
 
 
 def _squash(text: str) -> str:
-    return " ".join(text.casefold().split())
+    return " ".join(neutralise(text).casefold().split())

@@ -21,6 +21,7 @@ from postmortem_writer.events import EventStream
 from postmortem_writer.extract.candidates import ChunkFindings, Statement, Synthesis
 from postmortem_writer.extract.grounding import grounded_entry
 from postmortem_writer.extract.rules import extract_rules
+from postmortem_writer.injection import addresses_the_tool
 from postmortem_writer.llm.backend import Request
 from postmortem_writer.llm.calls import Caller
 from postmortem_writer.llm.prompts import DATA_CLOSE, DATA_OPEN, data_block, load_prompt
@@ -76,8 +77,12 @@ class Budget:
 
 
 def chat_chunks(stream: EventStream, budget: Budget) -> list[Chunk]:
-    """The events the model reads (everything but structured alerts, pages and deploys), chunked."""
-    prose = [event for event in stream if event.kind is SourceKind.CHAT]
+    """The events the model reads (everything but structured alerts, pages and deploys), chunked.
+
+    Messages that address the drafting tool (``injection``) are not sent at all: the model cannot
+    obey what it never reads, and their ids, absent from every chunk, cannot be cited.
+    """
+    prose = [event for event in stream if event.kind is SourceKind.CHAT and not addresses_the_tool(event)]
     return chunk_events(prose, budget=budget.chunk, overlap=budget.overlap)
 
 
@@ -156,7 +161,11 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int) -> 
             count=len(chunk.event_ids),
         ),
         response_model=ChunkFindings,
-        context={"event_ids": frozenset(chunk.event_ids), "texts": {i: stream[i].text for i in chunk.event_ids}},
+        # Only ids of real events: the chunk's ids are read back from its lines, and a line is text.
+        context={
+            "event_ids": frozenset(i for i in chunk.event_ids if i in stream),
+            "texts": {i: stream[i].text for i in chunk.event_ids if i in stream},
+        },
         label=f"map {chunk.id}",
     )
     try:
