@@ -7,8 +7,8 @@ The tactics are a table with stable ids; ``tests/test_injection.py`` runs them a
 lines and against every bundled incident, where none may fire.
 
 Matching runs on a *skeleton* of the text: one character for each original character (so spans
-map back), with fullwidth forms and common Cyrillic and Greek lookalikes folded to ASCII, so
-"ＩＮＣＩＤＥＮＴ" and "INСIDЕNT" with a Cyrillic С read as the word they imitate.
+map back), with fullwidth forms and common Cyrillic and Greek lookalikes folded to ASCII, so the
+fence word in fullwidth letters, or with a Cyrillic Es for its C, reads as the word it imitates.
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ def extract_llm(
         update={"timeline": timeline, "impact": rules.impact.model_copy(update={"figures": figures})}
     )
     try:
-        synthesis = _synthesise(draft, findings.values(), caller, len(stream))
+        synthesis = _synthesise(draft, findings.values(), caller, stream)
     except ModelError as exc:
         gaps.append(
             Gap(
@@ -162,10 +162,7 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int) -> 
         ),
         response_model=ChunkFindings,
         # Only ids of real events: the chunk's ids are read back from its lines, and a line is text.
-        context={
-            "event_ids": frozenset(i for i in chunk.event_ids if i in stream),
-            "texts": {i: stream[i].text for i in chunk.event_ids if i in stream},
-        },
+        context=_evidence_context(stream, [i for i in chunk.event_ids if i in stream]),
         label=f"map {chunk.id}",
     )
     try:
@@ -175,6 +172,16 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int) -> 
             raise
     halves = [_analyse(half, stream, caller, splits - 1) for half in split_chunk(chunk)]
     return ChunkFindings(**{name: [item for half in halves for item in getattr(half, name)] for name in _FINDINGS})
+
+
+def _evidence_context(stream: EventStream, ids: Iterable[str]) -> dict[str, object]:
+    """What validation checks an answer against: the ids it may cite, their words and their minutes."""
+    known = sorted(set(ids), key=lambda i: int(i[1:]))
+    return {
+        "event_ids": frozenset(known),
+        "texts": {i: stream[i].text for i in known},
+        "times": {i: f"{stream[i].ts:%H:%M}" for i in known},
+    }
 
 
 def _collect(
@@ -255,7 +262,7 @@ def _figures(rule_figures: list[ImpactFigure], findings: Iterable[ChunkFindings]
     return figures
 
 
-def _synthesise(draft: Draft, findings: Iterable[ChunkFindings], caller: Caller, event_count: int) -> Synthesis:
+def _synthesise(draft: Draft, findings: Iterable[ChunkFindings], caller: Caller, stream: EventStream) -> Synthesis:
     """One call over the merged timeline and the chunk candidates for the analysis sections."""
     lines = [f"TIMELINE ({len(draft.timeline)} entries; time | kind | what | evidence)"]
     lines += [
@@ -287,10 +294,10 @@ def _synthesise(draft: Draft, findings: Iterable[ChunkFindings], caller: Caller,
             data_close=DATA_CLOSE,
             title=draft.title,
             entry_count=len(draft.timeline),
-            event_count=event_count,
+            event_count=len(stream),
         ),
         response_model=Synthesis,
-        context={"event_ids": frozenset(cited)},
+        context=_evidence_context(stream, cited & {event.id for event in stream}),
         label="synthesis",
     )
     return caller.call(request).value

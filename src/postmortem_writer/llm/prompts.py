@@ -79,7 +79,7 @@ _ROLE_TOKEN = re.compile(
     r"|<\s*/?\s*(?:system|assistant|user|developer|tool|instructions?)\s*>",
     re.IGNORECASE,
 )
-_INERT_BRACKETS = str.maketrans("<>[]", "‹›⟦⟧")
+_INERT_BRACKETS = str.maketrans("<>[]", "\u2039\u203a\u27e6\u27e7")  # lookalikes: readable, never a token
 
 
 def _replace(text: str, pattern: re.Pattern[str], replacement: Callable[[str], str]) -> str:
