@@ -43,7 +43,7 @@ def skeleton(text: str) -> str:
 
 _JOIN = r"[\W_]{0,8}"
 FENCE_WORD = re.compile(
-    r"(?:<+\s*/?\s*)?" + _JOIN.join("INCIDENT") + _JOIN + _JOIN.join("DATA") + r"(?:\s*>+)?", re.IGNORECASE
+    r"(?:<[\s</]*)?" + _JOIN.join("INCIDENT") + _JOIN + _JOIN.join("DATA") + r"(?:[\s>]*>)?", re.IGNORECASE
 )
 """The data fence's word in any case, spacing or lookalike spelling, with brackets around it."""
 
