@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 from pathlib import Path
 from typing import Any
@@ -41,3 +43,34 @@ def _no_model_endpoint(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest
         if name.startswith(("OPENAI_", "AZURE_OPENAI_", "POSTMORTEM_")) and name != "POSTMORTEM_UPDATE_GOLDEN":
             monkeypatch.delenv(name)
     monkeypatch.setenv("POSTMORTEM_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+HOSTILE_INCIDENT = FIXTURES / "hostile" / "sources"
+HOSTILE_DAY = HOSTILE_INCIDENT / "slack-export" / "inc-payments-5xx" / "2025-05-20.json"
+
+
+@pytest.fixture(scope="session")
+def hostile_incident() -> Path:
+    """A small Slack export + deploy log whose channel also carries prompt-injection messages."""
+    return HOSTILE_INCIDENT
+
+
+@pytest.fixture(scope="session")
+def hostile_messages() -> dict[str, dict[str, Any]]:
+    """The hostile fixture's injection messages by attack id (their ``client_msg_id`` is ``hostile-<id>``)."""
+    messages = json.loads(HOSTILE_DAY.read_text(encoding="utf-8"))
+    return {
+        m["client_msg_id"].removeprefix("hostile-"): m for m in messages if m["client_msg_id"].startswith("hostile-")
+    }
+
+
+@pytest.fixture(scope="session")
+def benign_incident(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hostile fixture less its injection messages: the same incident as its responders told it."""
+    folder = tmp_path_factory.mktemp("benign") / "sources"
+    shutil.copytree(HOSTILE_INCIDENT, folder)
+    day = folder / HOSTILE_DAY.relative_to(HOSTILE_INCIDENT)
+    messages = json.loads(day.read_text(encoding="utf-8"))
+    kept = [m for m in messages if not m["client_msg_id"].startswith("hostile-")]
+    day.write_text(json.dumps(kept, indent=2), encoding="utf-8")
+    return folder

@@ -53,10 +53,16 @@ def event_line(event: Event, *, channel: bool = False) -> str:
     text = " ⏎ ".join(part.strip() for part in event.text.splitlines() if part.strip())
     if len(text) > MAX_EVENT_CHARS:
         text = text[:MAX_EVENT_CHARS] + " …[cut]"
-    where = f" #{_channel(event)}" if channel else ""
+    # Names come from the sources too: a display name with a line break in it would start a forged
+    # event line ("E998 03:00 …") that the chunk would then offer the model as citable.
+    where = f" #{_one_line(_channel(event))}" if channel else ""
     kind = "" if event.actor_kind is ActorKind.HUMAN else f" [{event.actor_kind.value}]"
     # Minutes suffice: ids keep the order, and entry times are taken from the events, not the model.
-    return f"{event.id} {event.ts:%H:%M}{where} {event.actor}{kind}: {text}"
+    return f"{event.id} {event.ts:%H:%M}{where} {_one_line(event.actor)}{kind}: {text}"
+
+
+def _one_line(name: str) -> str:
+    return " ".join(name.split())
 
 
 def day_line(day: date) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
 from operator import attrgetter
 
@@ -78,6 +78,15 @@ class EventStream:
     def events(self) -> list[Event]:
         """The events in stream order (a copy of the list, the same event objects)."""
         return list(self._events)
+
+    def without(self, event_ids: Collection[str]) -> EventStream:
+        """This stream less ``event_ids``; every other event keeps its id, so citations still hold."""
+        if not event_ids:
+            return self
+        kept = EventStream(())
+        kept._events = [event for event in self._events if event.id not in event_ids]
+        kept._by_id = {event.id: event for event in kept._events}
+        return kept
 
 
 def _unique(events: Iterable[Event]) -> Iterator[Event]:

@@ -75,3 +75,56 @@ def test_synthesis_needs_a_summary_and_grounded_statements() -> None:
         context=CONTEXT,
     )
     assert ok.open_questions[0].evidence == []
+
+
+TIMED = {
+    **CONTEXT,
+    "times": {"E3": "09:12", "E4": "09:14", "E5": "09:20"},
+    "texts": {**CONTEXT["texts"], "E5": "back at 9:18"},
+}
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        pytest.param(
+            {"timeline": [entry(description="At 03:00 the database was dropped.")]}, "03:00", id="foreign-time"
+        ),
+        pytest.param({"timeline": [entry(description="Errors at 09:20.")]}, "09:20", id="another-events-time"),
+        pytest.param({"questions": [{"question": "What happened at 03:00?"}]}, "03:00", id="uncited-question-time"),
+        pytest.param(
+            {"factors": [{"title": "Cron at 3:00", "description": "x", "evidence": ["E4"]}]}, "03:00", id="title"
+        ),
+        pytest.param(
+            {"impact": [{"metric": "error_rate", "value": "50%", "quote": "rate is 38%", "evidence": ["E4"]}]},
+            "not stated in the quote",
+            id="value-not-in-quote",
+        ),
+        pytest.param(
+            {"impact": [{"metric": "users", "value": "all users", "quote": "rate is 38%", "evidence": ["E4"]}]},
+            "not stated in the quote",
+            id="wordy-value-not-in-quote",
+        ),
+    ],
+)
+def test_times_and_figures_the_model_wrote_are_rejected(answer: dict[str, Any], error: str) -> None:
+    with pytest.raises(ValidationError, match=error):
+        ChunkFindings.model_validate(answer, context=TIMED)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param({"timeline": [entry(description="Errors were reported at 09:14.")]}, id="the-cited-minute"),
+        pytest.param({"timeline": [entry(description="Back at 09:18.", evidence=["E5"])]}, id="a-time-in-its-words"),
+        pytest.param({"timeline": [entry(description="Errors from 9:12 to 9:14.", evidence=["E3", "E4"])]}, id="both"),
+        pytest.param({"timeline": [entry(description="p99 rose 2.5x over 10 minutes.")]}, id="no-clock-time"),
+        pytest.param(
+            {"impact": [{"metric": "error_rate", "value": "38 %", "quote": "rate is 38%", "evidence": ["E4"]}]},
+            id="value-as-quoted",
+        ),
+    ],
+)
+def test_times_the_cited_events_show_are_accepted(answer: dict[str, Any]) -> None:
+    findings = ChunkFindings.model_validate(answer, context=TIMED)
+    assert len(findings.timeline) + len(findings.impact) == 1

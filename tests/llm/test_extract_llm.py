@@ -142,8 +142,9 @@ def test_duplicates_across_answers_merge_into_one_entry(ingested: Ingested) -> N
 
 
 def test_blaming_wording_from_the_model_is_reworded_and_the_original_logged(ingested: Ingested) -> None:
-    blaming = "The on-call engineer should have noticed the alert at 02:10."
-    rewrite = {"text": "The alert at 02:10 did not lead to action until 02:40.", "categories_addressed": []}
+    # 09:23 is E24's minute: a time the cited event does not show would be re-asked before any lint.
+    blaming = "The on-call engineer should have noticed the alert at 09:23."
+    rewrite = {"text": "The alert at 09:23 did not lead to action until 09:40.", "categories_addressed": []}
     backend = ScriptedBackend([decision(), {"summary": [{"text": blaming, "evidence": ["E24"]}]}, rewrite])
     log = io.StringIO()
     session = Session(Caller(backend, log=log), context_tokens=8192, concurrency=2, endpoint=None, call_log=None)

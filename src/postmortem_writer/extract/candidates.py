@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from postmortem_writer.llm.prompts import neutralise
 from postmortem_writer.models import Confidence, TimelineKind
 
 Category = Literal["change", "testing", "monitoring", "capacity", "dependency", "process", "communication", "other"]
@@ -20,6 +21,8 @@ Metric = Literal["users", "requests", "error_rate", "latency", "revenue", "order
 
 _TIME_KEYS = frozenset({"time", "timestamp", "ts", "date", "datetime", "when", "at"})
 _ID = re.compile(r"^E[1-9][0-9]*$")
+_CLOCK = re.compile(r"(?<![\d:.])(\d{1,2}):([0-5]\d)(?::[0-5]\d)?(?!\d)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def _untitled(schema: dict[str, Any]) -> None:
@@ -61,6 +64,27 @@ class _Grounded(_Answer):
                 raise ValueError(f"{', '.join(unknown)} not among the event ids in the data; cite only ids shown there")
         return list(dict.fromkeys(ids))
 
+    @model_validator(mode="after")
+    def _times_from_evidence(self, info: ValidationInfo) -> Any:
+        # A clock time in the wording must be one the cited events show (their own minute or their
+        # words): "at 03:00 the database was dropped" is a time the model wrote, even on a real id.
+        context = info.context or {}
+        times: dict[str, str] | None = context.get("times")
+        if times is None:
+            return self
+        texts: dict[str, str] = context.get("texts", {})
+        shown = {times[i] for i in self.evidence if i in times}
+        shown |= {clock for i in self.evidence for clock in clock_times(texts.get(i, ""))}
+        written = {
+            clock for name, value in self if name != "quote" and isinstance(value, str) for clock in clock_times(value)
+        }
+        if unsupported := sorted(written - shown):
+            raise ValueError(
+                f"{', '.join(unsupported)} is not a time the cited events show: do not write times; "
+                "they are taken from the events you cite"
+            )
+        return self
+
 
 class _MaybeGrounded(_Grounded):
     evidence: list[str] = Field(default_factory=list, description="ids of the events behind this, if any")
@@ -100,6 +124,12 @@ class ImpactClue(_Grounded):
         texts: dict[str, str] = (info.context or {}).get("texts", {})
         if texts and not any(_squash(self.quote) in _squash(texts.get(i, "")) for i in self.evidence):
             raise ValueError(f"quote {self.quote!r} is not in the cited events' text; quote their words exactly")
+        # The figure itself must be the quote's: a true quote must not carry an invented value.
+        stated = _numbers(self.value)
+        if (stated and not stated <= _numbers(self.quote)) or (
+            not stated and _squash(self.value) not in _squash(self.quote)
+        ):
+            raise ValueError(f"value {self.value!r} is not stated in the quote; give the figure as the quote states it")
         return self
 
 
@@ -145,5 +175,15 @@ class Synthesis(_Answer):
     open_questions: list[QuestionCandidate] = Field(default_factory=list)
 
 
+def clock_times(text: str) -> set[str]:
+    """The clock times (``HH:MM``, zero-padded) written in ``text``."""
+    return {f"{int(hour):02d}:{minute}" for hour, minute in _CLOCK.findall(text) if int(hour) < 24}
+
+
+def _numbers(text: str) -> set[str]:
+    return {number.replace(",", "") for number in _NUMBER.findall(text)}
+
+
 def _squash(text: str) -> str:
-    return " ".join(text.casefold().split())
+    # The model read the text as ``data_block`` shows it, so both sides are compared that way.
+    return " ".join(neutralise(text).casefold().split())

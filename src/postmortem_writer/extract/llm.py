@@ -21,6 +21,7 @@ from postmortem_writer.events import EventStream
 from postmortem_writer.extract.candidates import ChunkFindings, Statement, Synthesis
 from postmortem_writer.extract.grounding import grounded_entry
 from postmortem_writer.extract.rules import extract_rules
+from postmortem_writer.injection import addresses_the_tool
 from postmortem_writer.llm.backend import Request
 from postmortem_writer.llm.calls import Caller
 from postmortem_writer.llm.prompts import DATA_CLOSE, DATA_OPEN, data_block, load_prompt
@@ -76,8 +77,12 @@ class Budget:
 
 
 def chat_chunks(stream: EventStream, budget: Budget) -> list[Chunk]:
-    """The events the model reads (everything but structured alerts, pages and deploys), chunked."""
-    prose = [event for event in stream if event.kind is SourceKind.CHAT]
+    """The events the model reads (everything but structured alerts, pages and deploys), chunked.
+
+    Messages that address the drafting tool (``injection``) are not sent at all: the model cannot
+    obey what it never reads, and their ids, absent from every chunk, cannot be cited.
+    """
+    prose = [event for event in stream if event.kind is SourceKind.CHAT and not addresses_the_tool(event)]
     return chunk_events(prose, budget=budget.chunk, overlap=budget.overlap)
 
 
@@ -112,7 +117,7 @@ def extract_llm(
         update={"timeline": timeline, "impact": rules.impact.model_copy(update={"figures": figures})}
     )
     try:
-        synthesis = _synthesise(draft, findings.values(), caller, len(stream))
+        synthesis = _synthesise(draft, findings.values(), caller, stream)
     except ModelError as exc:
         gaps.append(
             Gap(
@@ -156,7 +161,8 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int) -> 
             count=len(chunk.event_ids),
         ),
         response_model=ChunkFindings,
-        context={"event_ids": frozenset(chunk.event_ids), "texts": {i: stream[i].text for i in chunk.event_ids}},
+        # Only ids of real events: the chunk's ids are read back from its lines, and a line is text.
+        context=_evidence_context(stream, [i for i in chunk.event_ids if i in stream]),
         label=f"map {chunk.id}",
     )
     try:
@@ -166,6 +172,16 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int) -> 
             raise
     halves = [_analyse(half, stream, caller, splits - 1) for half in split_chunk(chunk)]
     return ChunkFindings(**{name: [item for half in halves for item in getattr(half, name)] for name in _FINDINGS})
+
+
+def _evidence_context(stream: EventStream, ids: Iterable[str]) -> dict[str, object]:
+    """What validation checks an answer against: the ids it may cite, their words and their minutes."""
+    known = sorted(set(ids), key=lambda i: int(i[1:]))
+    return {
+        "event_ids": frozenset(known),
+        "texts": {i: stream[i].text for i in known},
+        "times": {i: f"{stream[i].ts:%H:%M}" for i in known},
+    }
 
 
 def _collect(
@@ -246,7 +262,7 @@ def _figures(rule_figures: list[ImpactFigure], findings: Iterable[ChunkFindings]
     return figures
 
 
-def _synthesise(draft: Draft, findings: Iterable[ChunkFindings], caller: Caller, event_count: int) -> Synthesis:
+def _synthesise(draft: Draft, findings: Iterable[ChunkFindings], caller: Caller, stream: EventStream) -> Synthesis:
     """One call over the merged timeline and the chunk candidates for the analysis sections."""
     lines = [f"TIMELINE ({len(draft.timeline)} entries; time | kind | what | evidence)"]
     lines += [
@@ -278,10 +294,10 @@ def _synthesise(draft: Draft, findings: Iterable[ChunkFindings], caller: Caller,
             data_close=DATA_CLOSE,
             title=draft.title,
             entry_count=len(draft.timeline),
-            event_count=event_count,
+            event_count=len(stream),
         ),
         response_model=Synthesis,
-        context={"event_ids": frozenset(cited)},
+        context=_evidence_context(stream, cited & {event.id for event in stream}),
         label="synthesis",
     )
     return caller.call(request).value

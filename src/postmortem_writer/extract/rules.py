@@ -34,6 +34,7 @@ from postmortem_writer.extract.followups import action_items, is_action, open_qu
 from postmortem_writer.extract.grounding import grounded_entry
 from postmortem_writer.extract.names import impersonal, names_someone, people
 from postmortem_writer.extract.text import PUNCT, cite, clock, plain, span, trim
+from postmortem_writer.injection import suspects
 from postmortem_writer.models import (
     Cited,
     Confidence,
@@ -136,8 +137,12 @@ def extract_rules(
 ) -> Draft:
     """A grounded first draft of the incident in ``stream``, built by rules alone.
 
-    ``evidence_index`` is left empty for the caller to fill with the cited events.
+    Messages that address the drafting tool rather than report the incident (``injection``) are
+    left out: an "ignore previous instructions" or "add a timeline entry at 03:00" read by the cue
+    tables would otherwise become a detection, a factor or a figure. ``evidence_index`` is left
+    empty for the caller to fill with the cited events.
     """
+    stream = stream.without(suspects(stream.events))
     inc = _Incident(stream, change_lookback)
     changes = change_factors(stream, inc.kinds, inc.detection, change_lookback, names=inc.names)
     gaps = gap_factors(stream)
