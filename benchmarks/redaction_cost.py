@@ -42,26 +42,33 @@ def best(repeat: int, work: Callable[[], _T]) -> tuple[float, _T]:
     return min(times), result
 
 
+def row(size: int, repeat: int) -> str:
+    """One table row for an incident of ``size`` chat messages."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        write_incident(root, size)
+        read, ingested = best(repeat, lambda: ingest([root], SourceOptions()))
+    stream = ingested.stream
+    plain, (_, redaction) = best(repeat, lambda: redact_stream(stream, Privacy()))
+    people, _ = best(repeat, lambda: redact_stream(stream, Privacy(pseudonymize=True)))
+    replaced = sum(redaction.counts().values())
+    return (
+        f"| {size:,} | {len(stream):,} | {read:.2f} | {plain:.2f} | {plain / read:.2f} | "
+        f"{plain / len(stream) * 1e6:.0f} | {replaced:,} | {people:.2f} | {people / read:.2f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,50000", help="chat messages per incident, comma-separated")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    print("| messages | events | ingest s | redact s | redact ÷ ingest | µs/event | replaced | +pseudonyms s | ÷ ingest |")
+    print(
+        "| messages | events | ingest s | redact s | redact ÷ ingest | µs/event | replaced | +pseudonyms s | ÷ ingest |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for size in (int(s) for s in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory() as tmp:
-            root = Path(tmp)
-            write_incident(root, size)
-            read, ingested = best(args.repeat, lambda: ingest([root], SourceOptions()))
-        stream = ingested.stream
-        plain, (_, redaction) = best(args.repeat, lambda: redact_stream(stream, Privacy()))
-        people, _ = best(args.repeat, lambda: redact_stream(stream, Privacy(pseudonymize=True)))
-        replaced = sum(redaction.counts().values())
-        print(
-            f"| {size:,} | {len(stream):,} | {read:.2f} | {plain:.2f} | {plain / read:.2f} | "
-            f"{plain / len(stream) * 1e6:.0f} | {replaced:,} | {people:.2f} | {people / read:.2f} |"
-        )
+        print(row(size, args.repeat))
 
 
 if __name__ == "__main__":

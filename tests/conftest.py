@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from postmortem_writer.models import Draft
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 SAMPLE_INCIDENT = FIXTURES / "incidents" / "inc-2025-0304" / "sources"
@@ -74,3 +76,16 @@ def benign_incident(tmp_path_factory: pytest.TempPathFactory) -> Path:
     kept = [m for m in messages if not m["client_msg_id"].startswith("hostile-")]
     day.write_text(json.dumps(kept, indent=2), encoding="utf-8")
     return folder
+
+
+def analysed(draft: Draft) -> Draft:
+    """``draft`` less what quotes the messages withheld as prompt injection (an open question and their
+    evidence rows), which tests of the analysis check on their own."""
+    withheld = set(draft.provenance.withheld)
+    return draft.model_copy(
+        update={
+            "open_questions": [q for q in draft.open_questions if not (q.evidence and set(q.evidence) <= withheld)],
+            "evidence_index": [e for e in draft.evidence_index if e.id not in withheld],
+            "provenance": draft.provenance.model_copy(update={"withheld": []}),
+        }
+    )

@@ -20,6 +20,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from conftest import analysed
 from postmortem_writer.cli import cli
 from postmortem_writer.evaluation.cases import find_cases, load_case
 from postmortem_writer.events import EventStream
@@ -200,10 +201,12 @@ def test_rules_each_injection_alone_changes_nothing(
 ) -> None:
     sources = with_messages(benign_incident, [hostile_messages[attack]], tmp_path / "sources")
     ingested = ingest([sources], SourceOptions())
-    draft = draft_from(ingested)
+    quoted = draft_from(ingested)
     hostile_id = next(
         e.id for e in ingested.stream if e.native_id == f"inc-payments-5xx:{hostile_messages[attack]['ts']}"
     )
+    assert quoted.provenance.withheld == [hostile_id], "left out, and said so"
+    draft = analysed(quoted)
     assert hostile_id not in draft.cited_ids()
     assert (canonical(draft, ingested.stream), headings(render_markdown(draft, event_count=len(ingested.stream)))) == (
         benign_rules
@@ -214,9 +217,11 @@ def test_rules_all_injections_together_change_nothing(
     hostile_incident: Path, benign_rules: tuple[dict[str, Any], list[str]]
 ) -> None:
     ingested = ingest([hostile_incident], SourceOptions())
-    draft = draft_from(ingested)
+    quoted = draft_from(ingested)
+    draft = analysed(quoted)
     assert canonical(draft, ingested.stream) == benign_rules[0]
     hostile = {e.id for e in ingested.stream if addresses_the_tool(e)}
+    assert set(quoted.provenance.withheld) == hostile
     assert len(hostile) == len(ATTACKS)
     assert not hostile & draft.cited_ids()
     for entry in draft.timeline:
@@ -250,9 +255,11 @@ def test_cli_llm_draft_of_the_hostile_incident_has_the_benign_structure(
     with LoopbackServer(responder=citing_responder()) as server:
         benign = run_draft(benign_incident, tmp_path / "benign.json", server)
         calls = len(server.requests)
-        hostile = run_draft(hostile_incident, tmp_path / "hostile.json", server)
+        quoted = run_draft(hostile_incident, tmp_path / "hostile.json", server)
         sent = json.dumps(server.requests[calls:], ensure_ascii=False)
     assert len(server.requests) == 2 * calls
+    hostile = analysed(Draft.model_validate(quoted)).model_dump(mode="json")
+    assert len(quoted["provenance"]["withheld"]) == len(ATTACKS)
     assert shape(hostile) == shape(benign)
     assert hostile["provenance"]["extractor"] == "llm"
     assert not hostile["gaps"]

@@ -266,6 +266,8 @@ class Provenance(_Model):
     # Distinct values replaced by placeholders before extraction, by kind ("secret": 2, "person": 5).
     redacted: dict[str, int] = Field(default_factory=dict)
     rehydrated: bool = False  # the placeholders' values were put back into this draft
+    # Messages left out of the analysis because they address the drafting tool (prompt injection).
+    withheld: list[EventId] = Field(default_factory=list)
 
 
 class Gap(_Model):

@@ -15,14 +15,18 @@ from postmortem_writer.extract.grounding import check_draft
 from postmortem_writer.extract.llm import Budget, Progress, extract_llm
 from postmortem_writer.extract.names import people
 from postmortem_writer.extract.rules import extract_rules
+from postmortem_writer.injection import suspects
 from postmortem_writer.lint import lint_draft
 from postmortem_writer.lint.apply import reword_draft
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.model_rewriter import ModelRewriter
 from postmortem_writer.llm.session import Session
-from postmortem_writer.models import Draft, InputFile, Provenance
+from postmortem_writer.models import Cited, Draft, InputFile, Provenance
 from postmortem_writer.redact import Privacy, Redaction, redact_stream
 from postmortem_writer.sources import SourceOptions, load_sources
+
+MAX_WITHHELD_CITED = 20
+"""Withheld messages quoted in the draft; all of them are listed in its provenance."""
 
 
 @dataclass
@@ -120,6 +124,17 @@ def draft_from(
                 "latency_ms": round(totals.latency * 1000),
                 "call_log": str(llm.call_log) if llm.call_log else None,
             }
+        )
+    withheld = sorted(suspects(stream.events), key=lambda event_id: int(event_id[1:]))
+    if withheld:
+        # Left out, not lost: the reader sees them quoted in the evidence index and decides.
+        draft.provenance.withheld = withheld
+        draft.open_questions.append(
+            Cited(
+                text=f"{len(withheld)} message(s) read as instructions to the drafting tool, not as reports of "
+                "the incident, were left out of the analysis: does any of them state a fact this draft needs?",
+                evidence=withheld[:MAX_WITHHELD_CITED],
+            )
         )
     cited = draft.cited_ids()
     draft.evidence_index = [event for event in stream if event.id in cited]

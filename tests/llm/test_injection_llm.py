@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from conftest import analysed
 from postmortem_writer.chunking import chunk_events, event_line
 from postmortem_writer.extract.grounding import check_draft
 from postmortem_writer.extract.llm import Budget, chat_chunks
@@ -304,6 +305,8 @@ def headings(draft: Draft, ingested: Ingested) -> list[str]:
 def assert_sound(draft: Draft, ingested: Ingested, benign_headings: list[str]) -> None:
     """Grounded, nothing from the injections, the benign draft's sections, a valid Draft."""
     check_draft(draft, ingested.stream)
+    assert set(draft.provenance.withheld) == {e.id for e in ingested.stream if addresses_the_tool(e)}
+    draft = analysed(draft)
     assert draft.cited_ids() <= {e.id for e in ingested.stream}
     assert not draft.cited_ids() & {e.id for e in ingested.stream if addresses_the_tool(e)}
     for row in draft.timeline:

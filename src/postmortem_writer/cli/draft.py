@@ -121,6 +121,13 @@ def draft(
     if provenance.redacted:
         kept = "put back into the draft" if provenance.rehydrated else "placeholders kept in the draft"
         click.echo(f"redacted before analysis: {_counts(provenance.redacted)} ({kept})", err=True)
+    if provenance.withheld:
+        click.echo(
+            f"warning: {len(provenance.withheld)} message(s) left out as instructions to the drafting tool "
+            f"(prompt injection?): {', '.join(provenance.withheld[:10])}{' …' if len(provenance.withheld) > 10 else ''}"
+            " — quoted under Open questions",
+            err=True,
+        )
     for gap in result.gaps:
         click.echo(f"warning: events {gap.first} to {gap.last} could not be analysed: {gap.reason}", err=True)
     if strict and result.gaps:
