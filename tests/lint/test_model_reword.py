@@ -119,3 +119,29 @@ def test_reword_command_with_an_endpoint(tmp_path: Path) -> None:
 
 def json_messages(body: dict[str, object]) -> str:
     return json.dumps(body["messages"])
+
+
+def test_reword_sends_placeholders_and_shows_the_values_back() -> None:
+    sentence = (
+        "The on-call engineer jane.doe@acme.example should have noticed the alert for AKIAQ3EGRVXJ7KPL2WMN at 02:10."
+    )
+    answer = {**GOOD, "text": "The alert for [SECRET-1] at 02:10 reached [EMAIL-1] among 40 others."}
+    with LoopbackServer([Answer(answer)]) as server:
+        result = CliRunner().invoke(cli, ["reword", sentence, "--base-url", server.url, "--model", "m"])
+        sent = json_messages(server.requests[0])
+    assert result.exit_code == 0, result.output
+    assert "AKIAQ3EGRVXJ7KPL2WMN" not in sent
+    assert "jane.doe@acme.example" not in sent
+    assert "[SECRET-1]" in sent
+    expected = "The alert for AKIAQ3EGRVXJ7KPL2WMN at 02:10 reached jane.doe@acme.example among 40 others."
+    assert f"rewrite (verified): {expected}" in result.stdout
+
+
+def test_reword_without_redaction_sends_the_sentence_as_it_is() -> None:
+    sentence = "The on-call engineer jane.doe@acme.example should have noticed the alert at 02:10."
+    answer = {**GOOD, "text": "The alert at 02:10 reached jane.doe@acme.example among 40 others."}
+    with LoopbackServer([Answer(answer)]) as server:
+        args = ["reword", sentence, "--base-url", server.url, "--model", "m", "--no-redact"]
+        result = CliRunner().invoke(cli, args)
+        assert "jane.doe@acme.example" in json_messages(server.requests[0])
+    assert result.exit_code == 0, result.output

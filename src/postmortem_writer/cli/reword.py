@@ -13,6 +13,8 @@ from postmortem_writer.errors import UsageError
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.model_rewriter import ModelRewriter
 from postmortem_writer.lint.reword import findings_from_json, render_reworded, reword_findings
+from postmortem_writer.redact import Redaction
+from postmortem_writer.redact.detect import Detector
 
 
 @click.command()
@@ -27,11 +29,19 @@ from postmortem_writer.lint.reword import findings_from_json, render_reworded, r
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @lint_options
 @model_options
+@click.option(
+    "--redact/--no-redact",
+    default=True,
+    show_default=True,
+    help="Replace secrets and personal data in each sentence with placeholders before a model sees it "
+    "(the rewrite shown has the values back).",
+)
 def reword(
     sentence: str | None,
     file_path: Path | None,
     findings_path: Path | None,
     output_format: str,
+    redact: bool,
     people: tuple[str, ...],
     config_path: Path | None,
     enable: tuple[str, ...],
@@ -66,7 +76,8 @@ def reword(
         findings = lint_text(sentence or "", path="sentence", config=config)
     session = open_llm({**model, "config": config_path})
     try:
-        rewriter = ModelRewriter(session.caller, config) if session is not None else None
+        hiding = Redaction(Detector()) if redact else None
+        rewriter = ModelRewriter(session.caller, config, hiding) if session is not None else None
         reworded = reword_findings(findings, rewriter=rewriter, config=config)
     finally:
         if session is not None:

@@ -19,6 +19,7 @@ from postmortem_writer.llm.backend import Request
 from postmortem_writer.llm.calls import Caller
 from postmortem_writer.llm.prompts import DATA_CLOSE, DATA_OPEN, data_block, load_prompt
 from postmortem_writer.models import Finding
+from postmortem_writer.redact import Redaction
 
 REWORD_PROMPT = ("reword", "v1")
 
@@ -38,14 +39,25 @@ class CheckedRewrite(Rewrite):
 
 
 class ModelRewriter:
-    """Rewrites flagged sentences through ``caller``'s model (cached and logged like every call)."""
+    """Rewrites flagged sentences through ``caller``'s model (cached and logged like every call).
 
-    def __init__(self, caller: Caller, config: LintConfig | None = None) -> None:
+    With a ``redaction``, the model sees the sentence with its secrets and personal data replaced,
+    and the rewrite it returns gets the values back: the model checks wording, it need not see a
+    customer's address to do so.
+    """
+
+    def __init__(self, caller: Caller, config: LintConfig | None = None, redaction: Redaction | None = None) -> None:
         self.caller = caller
         self.config = config or LintConfig()
+        self.redaction = redaction
 
     def rewrite(self, sentence: str, findings: Sequence[Finding]) -> Rewrite:
         """A verified rewrite of ``sentence``; ``ModelError`` when the model cannot produce one."""
+        if self.redaction is not None:
+            hidden = self.redaction.text(sentence)
+            matches = [f.model_copy(update={"match": self.redaction.text(f.match)}) for f in findings]
+            rewrite = ModelRewriter(self.caller, self.config).rewrite(hidden, matches)
+            return rewrite.model_copy(update={"text": self.redaction.restore(rewrite.text)})
         prompt = load_prompt(*REWORD_PROMPT)
         lines = [f"SENTENCE: {sentence}", "FINDINGS:"]
         lines += [f"- {f.category}: {f.message} (matched {f.match!r})" for f in findings]
