@@ -26,6 +26,7 @@ from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Draft
 from postmortem_writer.output import write_atomic
 from postmortem_writer.pipeline import Ingested, draft_from
+from postmortem_writer.redact import Privacy
 
 
 class _EvalGroup(click.Group):
@@ -135,7 +136,10 @@ def _extractor(session: Session | None) -> Extractor:
     """The extraction step for one case: the rules, or the model with the case's own call totals."""
 
     def extract(ingested: Ingested) -> Draft:
-        return draft_from(ingested, llm=session.fresh() if session is not None else None)
+        # The model sees redacted events, as in a real draft; the score is taken on the values, as
+        # the gold answers state them.
+        privacy = Privacy(rehydrate=True)
+        return draft_from(ingested, llm=session.fresh() if session is not None else None, privacy=privacy)
 
     return extract
 
