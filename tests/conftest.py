@@ -6,12 +6,15 @@ import json
 import os
 import shutil
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from postmortem_writer.models import Draft
+from postmortem_writer.models import ActorKind, Draft, Event, SourceKind
+
+NOON = datetime(2025, 5, 20, 12, 0, tzinfo=UTC)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -89,3 +92,18 @@ def analysed(draft: Draft) -> Draft:
             "provenance": draft.provenance.model_copy(update={"withheld": []}),
         }
     )
+
+
+def chat_event(text: str, *, actor: str = "Ana Costa", ts: datetime = NOON, **fields: Any) -> Event:
+    """A person's chat message for tests (any other ``Event`` field can be given)."""
+    values: dict[str, Any] = {
+        "ts": ts,
+        "source": "chat.txt",
+        "format": "chat-text",
+        "kind": SourceKind.CHAT,
+        "ref": "line 1",
+        "actor": actor,
+        "actor_kind": ActorKind.HUMAN,
+        "text": text,
+    }
+    return Event(**{**values, **fields})

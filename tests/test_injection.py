@@ -20,13 +20,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import analysed
+from conftest import analysed, chat_event
 from postmortem_writer.cli import cli
 from postmortem_writer.evaluation.cases import find_cases, load_case
 from postmortem_writer.events import EventStream
 from postmortem_writer.injection import FENCE_TACTIC, TACTICS, addresses_the_tool, tactics
 from postmortem_writer.llm.loopback import LoopbackServer, citing_responder
-from postmortem_writer.models import ActorKind, Draft, Event, Signal, SourceKind
+from postmortem_writer.models import Draft, Event, Signal, SourceKind
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.render import render_markdown
 from postmortem_writer.sources import SourceOptions
@@ -73,17 +73,8 @@ ORDINARY = [
 ]
 
 
-def chat(text: str, actor: str = "Ana Costa") -> Event:
-    return Event(
-        ts=datetime(2025, 5, 20, 9, 0, tzinfo=UTC),
-        source="chat.txt",
-        format="chat-text",
-        kind=SourceKind.CHAT,
-        ref="line 1",
-        actor=actor,
-        actor_kind=ActorKind.HUMAN,
-        text=text,
-    )
+def chat(text: str) -> Event:
+    return chat_event(text, ts=datetime(2025, 5, 20, 9, 0, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(("attack", "tactic"), ATTACKS.items(), ids=list(ATTACKS))

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import analysed
+from conftest import analysed, chat_event
 from postmortem_writer.chunking import chunk_events, event_line
 from postmortem_writer.extract.grounding import check_draft
 from postmortem_writer.extract.llm import Budget, chat_chunks
@@ -27,7 +27,7 @@ from postmortem_writer.llm.loopback import Action, Answer, LoopbackServer
 from postmortem_writer.llm.prompts import DATA_CLOSE, DATA_OPEN, data_block
 from postmortem_writer.llm.session import Session, open_session
 from postmortem_writer.llm.settings import LLMSettings, Mode
-from postmortem_writer.models import ActorKind, Draft, Event, SourceKind
+from postmortem_writer.models import Draft, Event
 from postmortem_writer.pipeline import Ingested, draft_from, ingest
 from postmortem_writer.render import render_markdown
 from postmortem_writer.sources import SourceOptions
@@ -72,17 +72,7 @@ NOON = datetime(2025, 5, 20, 12, 0, tzinfo=UTC)
 
 
 def event(text: str, *, id: str = "E7", actor: str = "Eve Marsh") -> Event:
-    return Event(
-        id=id,
-        ts=NOON,
-        source="chat.txt",
-        format="chat-text",
-        kind=SourceKind.CHAT,
-        ref="line 1",
-        actor=actor,
-        actor_kind=ActorKind.HUMAN,
-        text=text,
-    )
+    return chat_event(text, id=id, actor=actor, ts=NOON)
 
 
 def assert_contained(block: str, *, event_lines: bool = True) -> None:

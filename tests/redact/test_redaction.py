@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import chat_event
 from postmortem_writer.events import EventStream
-from postmortem_writer.models import ActorKind, Event, SourceKind
+from postmortem_writer.models import ActorKind, Event
 from postmortem_writer.pipeline import Ingested, draft_from, ingest
 from postmortem_writer.redact import Privacy, redact_stream
 from postmortem_writer.sources import SourceOptions
@@ -17,16 +18,7 @@ T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
 
 
 def chat(minute: int, actor: str, text: str, **meta: str) -> Event:
-    return Event(
-        ts=T0 + timedelta(minutes=minute),
-        source="chat.json",
-        format="slack-export",
-        kind=SourceKind.CHAT,
-        ref=f"line {minute}",
-        actor=actor,
-        text=text,
-        meta=dict(meta),
-    )
+    return chat_event(text, actor=actor, ts=T0 + timedelta(minutes=minute), ref=f"line {minute}", meta=dict(meta))
 
 
 def stream(*events: Event) -> EventStream:
