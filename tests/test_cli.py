@@ -25,7 +25,9 @@ def test_version() -> None:
     assert __version__ in result.output
 
 
-@pytest.mark.parametrize("command", [[], ["draft"], ["ingest"], ["formats"], ["eval"], ["eval", "compare"]])
+@pytest.mark.parametrize(
+    "command", [[], ["draft"], ["ingest"], ["redact"], ["formats"], ["lint"], ["reword"], ["eval"], ["eval", "compare"]]
+)
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.exit_code == 0
