@@ -18,9 +18,9 @@ Definitions (computed by ``postmortem_writer.llm.faults.account`` from the draft
 wrote and the ingested event stream, never from the tool's own counters):
 
 - completed: the CLI wrote a draft and exited 0, or 4 (``--strict`` and the draft has gaps).
-- a chat event is *analysed* when the draft's timeline cites it, *in a gap* when it is not cited
-  but lies inside a chunk gap the draft marks (a gap's range must hold exactly as many chat
-  events as it claims, else it counts as a bad gap).
+- a chat event is *in a gap* when it lies inside a chunk gap the draft marks (a gap's range must
+  hold exactly as many chat events as it claims, else it counts as a bad gap), else *analysed*
+  when the draft's timeline cites it (each valid answer cites every event its chunk showed).
 - a structured event (alert, page, deploy) is *placed* when the draft's timeline cites it; every
   one the rules-only draft of the same input places must be placed.
 - an event is LOST when it is a chat event neither analysed nor in a gap, a structured event the

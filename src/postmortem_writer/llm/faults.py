@@ -126,8 +126,8 @@ class FaultStorm:
 class Accounting:
     """Where every input event of one draft went; ``lost`` must be empty.
 
-    - ``analysed``: chat events the draft's timeline cites (the model read them);
-    - ``in_gaps``: chat events not cited but inside a chunk gap the draft marks;
+    - ``in_gaps``: chat events inside a chunk gap the draft marks;
+    - ``analysed``: other chat events the draft's timeline cites (the model read them);
     - ``placed``: structured events the rules-only draft's timeline places that this one places too;
     - ``lost``: ids of chat events neither cited nor in a gap, structured events the rules place
       but this draft does not, and cited events missing from the evidence index (or from the
@@ -169,10 +169,11 @@ def account(stream: EventStream, draft: Draft, baseline: Draft, markdown: str | 
     on_timeline = {event_id for entry in draft.timeline for event_id in entry.evidence}
     lost: set[str] = set()
     for event_id in chat:
-        if event_id in on_timeline:
-            result.analysed += 1
-        elif any(int(g.first[1:]) <= number[event_id] <= int(g.last[1:]) for g in chunk_gaps):
+        # A gap's events may be cited by the rules entries standing in for it: they count as gaps.
+        if any(int(g.first[1:]) <= number[event_id] <= int(g.last[1:]) for g in chunk_gaps):
             result.in_gaps += 1
+        elif event_id in on_timeline:
+            result.analysed += 1
         else:
             lost.add(event_id)
     expected = {event_id for entry in baseline.timeline for event_id in entry.evidence} & set(structured)
