@@ -11,7 +11,8 @@ Each request is faulty with probability ``rate``; the fault is drawn uniformly f
 mid-transfer, invalid JSON, JSON truncated mid-object, an answer cut at the token limit
 (``finish_reason: length``) and a slow but valid answer. Other requests get a valid answer that
 cites every event of its chunk. Draws are seeded by run and request body, so a run replays the
-same way whatever order its concurrent calls arrive in. Retries wait ``backoff = 0.01`` s (no
+same way whatever order its concurrent calls arrive in (on a loaded machine an answer can also
+miss the short timeout for real, which adds a retry or two to a table). Retries wait ``backoff = 0.01`` s (no
 ``Retry-After``) so the storms run in minutes.
 
 Definitions (computed by ``postmortem_writer.llm.faults.account`` from the draft JSON the CLI
