@@ -1,7 +1,15 @@
-"""Writing outputs so that nothing already written is ever lost or half-written."""
+"""Writing outputs so that nothing already written is ever lost or half-written.
+
+A draft is written to a hidden temporary file beside its target (``.<name>.<pid>.<random>.tmp``),
+flushed to disk and renamed over the target in one step. A process killed before the rename
+leaves the target as it was and, at worst, that temporary file: hidden, never read as the
+output, and removed by the next successful write of the same target once its writer's process
+is gone.
+"""
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -21,7 +29,8 @@ def write_atomic(path: Path, content: str, *, force: bool) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise UserError(f"{path}: the folder {parent} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    # The writer's pid in the name tells a later run whether the file is still being written.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=parent)
     try:
         # mkstemp makes the file private (0600); a draft gets the mode any new file would get.
         os.fchmod(fd, _default_mode())
@@ -33,6 +42,33 @@ def write_atomic(path: Path, content: str, *, force: bool) -> None:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
+    remove_stale_temporaries(path)
+
+
+def remove_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the temporary files that writers of ``path`` left when they were killed; return them.
+
+    Only files whose writer process no longer exists are removed: another run may be writing the
+    same target right now.
+    """
+    parent = path.parent if str(path.parent) else Path(".")
+    removed = []
+    for leftover in parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def _default_mode() -> int:

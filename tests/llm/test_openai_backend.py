@@ -155,6 +155,15 @@ def test_transient_faults_are_retried_then_reported(
     assert caught.value.attempts == 3
 
 
+def test_backoff_without_retry_after_starts_at_the_setting_and_doubles(sleeps: Sleeps, backend: MakeBackend) -> None:
+    with LoopbackServer([Fault(500), Fault(502), Answer(GOOD)]) as server:
+        backend(server, backoff=0.2).complete(REQUEST)
+    # Jitter keeps each wait within [half, all] of base * 2**retry.
+    assert len(sleeps) == 2
+    assert 0.1 <= sleeps[0] <= 0.2
+    assert 0.2 <= sleeps[1] <= 0.4
+
+
 def test_a_fault_then_success_recovers(sleeps: Sleeps, backend: MakeBackend) -> None:
     with LoopbackServer([Fault(500), Drop(), Answer(GOOD)]) as server:
         reply = backend(server).complete(REQUEST)

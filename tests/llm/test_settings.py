@@ -28,6 +28,8 @@ AZURE = {"base_url": "https://acme.openai.azure.com", "api_key": "k", "model": "
             OLLAMA, {"model": "qwen", "concurrency": 8}, {"model": "llama3.1", "concurrency": 8}, id="flag-wins"
         ),
         pytest.param({**OLLAMA, "mode": "md-json"}, {}, {"mode": Mode.MD_JSON}, id="mode-override"),
+        pytest.param(OLLAMA, {}, {"backoff": 0.5}, id="default-backoff"),
+        pytest.param(OLLAMA, {"backoff": 0.01}, {"backoff": 0.01}, id="backoff-from-config"),
     ],
 )
 def test_resolve(flags: dict[str, Any], config: dict[str, Any], expected: dict[str, Any]) -> None:
@@ -43,6 +45,7 @@ def test_resolve(flags: dict[str, Any], config: dict[str, Any], expected: dict[s
         pytest.param({**OLLAMA, "mode": "xml"}, "bad model setting", id="unknown-mode"),
         pytest.param({**OLLAMA, "context_tokens": 100}, "at least 1024", id="tiny-context"),
         pytest.param({**OLLAMA, "timeout": 0}, "--timeout > 0", id="zero-timeout"),
+        pytest.param({**OLLAMA, "backoff": -1}, "backoff must be", id="negative-backoff"),
     ],
 )
 def test_resolve_errors(flags: dict[str, Any], message: str) -> None:

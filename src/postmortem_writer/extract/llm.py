@@ -46,6 +46,8 @@ PROMPT_OVERHEAD = 2300
 DUPLICATE_WINDOW = timedelta(minutes=2)
 SPLITS_ON_CUT_OFF = 2
 """How many times a chunk whose answer was cut off is halved before it becomes a gap."""
+ANALYSIS_GAP = "the analysis call failed"
+"""How the reason of the one gap that is not a chunk's begins: the synthesis call failed."""
 _FINDINGS = tuple(ChunkFindings.model_fields)
 
 
@@ -124,7 +126,7 @@ def extract_llm(
                 first=stream.events[0].id,
                 last=stream.events[-1].id,
                 events=len(stream),
-                reason=f"the analysis call failed: {exc}",
+                reason=f"{ANALYSIS_GAP}: {exc}",
                 fallback="Summary, factors, action items and questions come from the rules extractor",
             )
         )

@@ -1,15 +1,22 @@
 """A content-addressed answer cache in sqlite: an unchanged request is never sent twice.
 
-Each answer is committed as soon as it arrives, so a run killed halfway keeps what it paid for.
+Each answer is committed as soon as it arrives (autocommit, write-ahead log), so a run killed
+halfway, even mid-write, keeps every answer it finished storing. The cache is only a saving: a
+file that is not a database is moved aside and rebuilt, and an answer that cannot be stored or
+read (locked, damaged) is asked again rather than failing the run. Only a cache another
+process holds locked from the start is an error, since every answer would then be paid twice.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
+
+from postmortem_writer.errors import UserError
 
 CACHE_ENV = "POSTMORTEM_CACHE_DIR"
 
@@ -25,29 +32,76 @@ def default_cache_dir() -> Path:
 class Cache:
     """Validated answers (JSON text) by request key; safe to share between threads."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL, stored TEXT)")
+        self._unusable = False
+        try:
+            self._db = _open(path, busy_timeout)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise UserError(
+                    f"{path}: cannot open the answer cache ({exc}); pass --cache-dir or --no-cache"
+                ) from None
+            raise UserError(
+                f"{path}: the answer cache is locked by another process; wait for it, or pass --cache-dir or --no-cache"
+            ) from None
+        except sqlite3.DatabaseError as exc:
+            # Not a database (damaged, or some other file): keep it for a look, start an empty one.
+            aside = path.with_name(path.name + ".corrupt")
+            os.replace(path, aside)
+            for suffix in ("-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            print(
+                f"warning: {path}: not a usable cache ({exc}); moved to {aside.name}, starting empty", file=sys.stderr
+            )
+            self._db = _open(path, busy_timeout)
 
     def get(self, key: str) -> str | None:
-        """The stored answer for ``key``, or ``None``."""
+        """The stored answer for ``key``, or ``None`` (also when it cannot be read)."""
         with self._lock:
-            row = self._db.execute("SELECT value FROM answers WHERE key = ?", (key,)).fetchone()
+            if self._unusable:
+                return None
+            try:
+                row = self._db.execute("SELECT value FROM answers WHERE key = ?", (key,)).fetchone()
+            except sqlite3.Error as exc:
+                self._warn(exc)
+                return None
         return None if row is None else str(row[0])
 
     def put(self, key: str, value: str) -> None:
-        """Store ``value`` under ``key`` (committed at once)."""
+        """Store ``value`` under ``key`` (committed at once); a failure costs only the saving."""
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO answers (key, value, stored) VALUES (?, ?, ?)",
-                (key, value, datetime.now(UTC).isoformat()),
-            )
+            if self._unusable:
+                return
+            try:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO answers (key, value, stored) VALUES (?, ?, ?)",
+                    (key, value, datetime.now(UTC).isoformat()),
+                )
+            except sqlite3.Error as exc:
+                self._warn(exc)
+
+    def _warn(self, exc: sqlite3.Error) -> None:
+        # A locked or damaged cache fails every call alike (each after the busy timeout): say it
+        # once and stop using it for the rest of the run.
+        if not self._unusable:
+            self._unusable = True
+            print(f"warning: {self.path}: answer cache unusable ({exc}); answers are not cached", file=sys.stderr)
 
     def close(self) -> None:
         """Close the database."""
         with self._lock:
             self._db.close()
+
+
+def _open(path: Path, busy_timeout: float) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL, stored TEXT)")
+    except sqlite3.Error:
+        db.close()
+        raise
+    return db

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import socket
 import threading
 import time
 from collections import deque
@@ -61,7 +62,17 @@ class Raw:
     delay: float = 0.0
 
 
-Action = Answer | Fault | Drop | Raw
+@dataclass(frozen=True)
+class Cut:
+    """Start sending ``answer`` (headers announce its full length), stop after ``fraction`` of the body
+    and close the connection: a proxy or server dying mid-response."""
+
+    answer: Answer
+    fraction: float = 0.5
+    delay: float = 0.0
+
+
+Action = Answer | Fault | Drop | Raw | Cut
 Responder = Callable[[dict[str, Any]], Action]
 
 
@@ -159,6 +170,13 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             if isinstance(action, Raw):
                 self._send_bytes(action.status, action.body.encode(), action.content_type)
                 return
+            if isinstance(action, Cut):
+                data = json.dumps(completion(body, action.answer)).encode()
+                self._send_bytes(200, data, "application/json", cut=int(len(data) * action.fraction))
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
             if isinstance(action, Fault):
                 error = {"error": {"message": action.message, "type": "scripted", "code": action.status}}
                 self._send(action.status, error, action.headers)
@@ -169,7 +187,13 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             self._send_bytes(status, json.dumps(payload).encode(), "application/json", headers)
 
         def _send_bytes(
-            self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None
+            self,
+            status: int,
+            data: bytes,
+            content_type: str,
+            headers: dict[str, str] | None = None,
+            *,
+            cut: int | None = None,
         ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -179,7 +203,8 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             # The client may have given up (a timeout test); there is nobody left to tell.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(data)
+                self.wfile.write(data if cut is None else data[:cut])
+                self.wfile.flush()
 
     return Handler
 

@@ -33,8 +33,6 @@ _MODES = {
     Mode.MD_JSON: instructor.Mode.MD_JSON,
 }
 _RETRYABLE_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
-BACKOFF_BASE = 0.5
-"""Seconds before the first retry without ``Retry-After``; doubles per attempt, with jitter."""
 MAX_WAIT = 120.0
 """Longest single wait; an endpoint asking for more is reported rather than waited for."""
 
@@ -136,7 +134,8 @@ class OpenAIBackend:
                 f"{self.settings.host} asks to retry after {asked:.0f} s; giving up ({_describe(error)})",
                 attempts=attempts,
             )
-        backoff = BACKOFF_BASE * 2**retry * (0.5 + random.random() / 2)
+        # Jitter spreads the retries of calls that failed together (a 429 storm) apart.
+        backoff = self.settings.backoff * 2**retry * (0.5 + random.random() / 2)
         return asked if asked is not None else min(backoff, MAX_WAIT)
 
 

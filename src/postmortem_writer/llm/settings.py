@@ -41,6 +41,8 @@ class LLMSettings:
     timeout: float = 120.0
     max_retries: int = 3
     max_reasks: int = 2
+    backoff: float = 0.5
+    """Seconds before the first retry when the endpoint sends no ``Retry-After``; doubles per retry."""
     concurrency: int = 4
     context_tokens: int = 8192
     api_version: str | None = None
@@ -146,6 +148,7 @@ def resolve(flags: dict[str, Any], config: dict[str, Any]) -> LLMSettings:
             timeout=float(values.get("timeout", 120.0)),
             max_retries=int(values.get("max_retries", 3)),
             max_reasks=int(values.get("max_reasks", 2)),
+            backoff=float(values.get("backoff", 0.5)),
             concurrency=int(values.get("concurrency", 4)),
             context_tokens=int(values.get("context_tokens") or context_window(str(model), base_url)),
             api_version=values.get("api_version"),
@@ -154,6 +157,8 @@ def resolve(flags: dict[str, Any], config: dict[str, Any]) -> LLMSettings:
         raise UsageError(f"bad model setting: {exc}") from None
     if settings.concurrency < 1 or settings.max_retries < 0 or settings.max_reasks < 0 or settings.timeout <= 0:
         raise UsageError("--concurrency must be ≥ 1, --timeout > 0, and retry counts ≥ 0")
+    if settings.backoff < 0:
+        raise UsageError("backoff must be ≥ 0 seconds")
     if settings.context_tokens < 1024:
         raise UsageError("--context-tokens must be at least 1024")
     return settings
