@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -27,6 +28,7 @@ from postmortem_writer.events import EventStream
 from postmortem_writer.extract.llm import ANALYSIS_GAP
 from postmortem_writer.llm.loopback import Action, Answer, Cut, Drop, Fault, Responder, citing_responder
 from postmortem_writer.models import Draft, Gap, SourceKind
+from postmortem_writer.redact import PLACEHOLDER
 from postmortem_writer.render import anchor
 
 
@@ -128,6 +130,7 @@ class Accounting:
 
     - ``in_gaps``: chat events inside a chunk gap the draft marks;
     - ``analysed``: other chat events the draft's timeline cites (the model read them);
+    - ``withheld``: chat messages left out as prompt injection, listed and quoted by the draft;
     - ``placed``: structured events the rules-only draft's timeline places that this one places too;
     - ``lost``: ids of chat events neither cited nor in a gap, structured events the rules place
       but this draft does not, and cited events missing from the evidence index (or from the
@@ -139,6 +142,7 @@ class Accounting:
     chat: int
     structured: int
     analysed: int = 0
+    withheld: int = 0
     in_gaps: int = 0
     placed: int = 0
     chunk_gaps: int = 0
@@ -167,6 +171,7 @@ def account(stream: EventStream, draft: Draft, baseline: Draft, markdown: str | 
     result.chunk_gaps = len(chunk_gaps)
     result.gap_events = sum(gap.events for gap in chunk_gaps)
     on_timeline = {event_id for entry in draft.timeline for event_id in entry.evidence}
+    withheld = set(draft.provenance.withheld) & draft.cited_ids()
     lost: set[str] = set()
     for event_id in chat:
         # A gap's events may be cited by the rules entries standing in for it: they count as gaps.
@@ -174,6 +179,8 @@ def account(stream: EventStream, draft: Draft, baseline: Draft, markdown: str | 
             result.in_gaps += 1
         elif event_id in on_timeline:
             result.analysed += 1
+        elif event_id in withheld:
+            result.withheld += 1
         else:
             lost.add(event_id)
     expected = {event_id for entry in baseline.timeline for event_id in entry.evidence} & set(structured)
@@ -185,10 +192,19 @@ def account(stream: EventStream, draft: Draft, baseline: Draft, markdown: str | 
         indexed = (
             shown is not None
             and event_id in stream
-            and (shown.ts, shown.text) == (stream[event_id].ts, stream[event_id].text)
+            and shown.ts == stream[event_id].ts
+            and _same_text(shown.text, stream[event_id].text)
         )
         rendered = markdown is None or f'<a id="{anchor(event_id)}"></a>{event_id} |' in markdown
         if not (indexed and rendered):
             lost.add(event_id)
     result.lost = sorted(lost, key=lambda i: int(i[1:]) if i[1:].isdigit() else 0)
     return result
+
+
+def _same_text(shown: str, source: str) -> bool:
+    """Whether ``shown`` is ``source`` as the draft may show it: with placeholders where values were redacted."""
+    if shown == source:
+        return True
+    pattern = ".+?".join(re.escape(part) for part in PLACEHOLDER.split(shown))
+    return PLACEHOLDER.search(shown) is not None and re.fullmatch(pattern, source, flags=re.S) is not None

@@ -23,9 +23,10 @@ from postmortem_writer.redact.detect import Detector, Hit
 from postmortem_writer.redact.patterns import Kind
 from postmortem_writer.redact.people import Pseudonyms, pseudonyms
 
-__all__ = ["Kind", "Privacy", "Redaction", "redact_stream"]
+__all__ = ["PLACEHOLDER", "Kind", "Privacy", "Redaction", "redact_stream"]
 
-_PLACEHOLDER = re.compile(r"\[(" + "|".join(kind.label for kind in Kind) + r")-([1-9][0-9]*)\]")
+PLACEHOLDER = re.compile(r"\[(?:" + "|".join(kind.label for kind in Kind) + r")-[1-9][0-9]*\]")
+"""What a placeholder looks like: ``[SECRET-1]``, ``[EMAIL-12]``."""
 _J = TypeVar("_J")
 
 
@@ -105,7 +106,7 @@ class Redaction:
             known = self.replaced.get(match.group(0))
             return known.value if known is not None else match.group(0)
 
-        return _PLACEHOLDER.sub(value, text) if "[" in text else text
+        return PLACEHOLDER.sub(value, text) if "[" in text else text
 
     def restore_draft(self, draft: Draft) -> Draft:
         """``draft`` with every placeholder in every field (evidence index included) restored."""
