@@ -117,3 +117,11 @@ def test_a_model_draft_is_redacted_by_default_and_pseudonyms_reach_no_request(
     draft = (tmp_path / "b.md").read_text(encoding="utf-8")
     assert [name for name in NAMES if name in draft] == []
     assert "Redacted before analysis" in draft
+
+
+def test_redact_marks_the_messages_withheld_as_prompt_injection() -> None:
+    hostile = Path(__file__).resolve().parents[2] / "fixtures" / "hostile" / "sources"
+    lines = run("redact", str(hostile)).stdout.splitlines()
+    withheld = [line for line in lines if line.startswith("# withheld, never sent: E")]
+    assert len(withheld) == 20
+    assert not any("Ignore previous instructions" in line for line in lines if line not in withheld)

@@ -17,6 +17,7 @@ from postmortem_writer.cli.options import (
     source_options,
     source_paths,
 )
+from postmortem_writer.injection import suspects
 from postmortem_writer.redact import redact_stream
 from postmortem_writer.render import cell
 
@@ -46,6 +47,10 @@ def redact(
     **options: Any,
 ) -> None:
     """Show what would be sent to a model: the events with secrets and personal data replaced.
+
+    Chat messages are sent as these lines, in chunks; alerts, pages and deploys reach the model
+    only as the timeline rows made from them. Messages that address the drafting tool (prompt
+    injection) are marked "# withheld": they are never sent.
 
     Values found are replaced with stable placeholders, one per distinct value: [SECRET-n]
     (cloud and SaaS credentials, tokens, private keys, bearer and basic auth, passwords in URLs
@@ -77,12 +82,14 @@ def redact(
             for name, label in redaction.people.labels.items():
                 click.echo(f"| {cell(label)} | person | pseudonym | | {cell(name)} |")
     else:
+        withheld = suspects(stream.events)
         day: datetime.date | None = None
         for event in stream:
             if event.ts.date() != day:
                 day = event.ts.date()
                 click.echo(day_line(day))
-            click.echo(event_line(event, channel=True))
+            line = event_line(event, channel=True)
+            click.echo(f"# withheld, never sent: {line}" if event.id in withheld else line)
     counts = redaction.counts()
     found = ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "nothing"
     changed = sum(1 for before, after in zip(ingested.stream, stream, strict=True) if before is not after)
