@@ -72,6 +72,23 @@ CASES: tuple[tuple[str, str, list[tuple[str, Kind]]], ...] = (
         [("xapp-1-A02B3C4D5E6-1234567890123-abcdef0123456789", S)],
     ),
     ("google-api-key", "key=AIzaSyD4x9Q7r2VbN9kLm3xT8wYz1PaS4dF6gH0", [("AIzaSyD4x9Q7r2VbN9kLm3xT8wYz1PaS4dF6gH0", S)]),
+    ("pgpassword-env", "PGPASSWORD=Tr0ub4dor psql -h db", [("Tr0ub4dor", S)]),
+    ("jdbc-password", "jdbc:postgresql://db/orders?user=app&password=s3&ssl=true", [("s3", S)]),
+    ("authorization-token-scheme", "Authorization: token 9f8e7d6c5b4a39281706", [("9f8e7d6c5b4a39281706", S)]),
+    ("x-auth-token", "X-Auth-Token: a1b2c3d4e5f6a7b8", [("a1b2c3d4e5f6a7b8", S)]),
+    ("curl-user", "curl -u admin:S3cretPw https://api.internal/health", [("S3cretPw", S)]),
+    ("mysql-p", "mysql -h db -u root -pS3cretPw orders", [("S3cretPw", S)]),
+    (
+        "presigned-url",
+        "https://bucket.s3.amazonaws.com/x?X-Amz-Credential=AKIDEXAMPLE20250304&X-Amz-Signature=9f8e7d6c5b4a3928",
+        [("AKIDEXAMPLE20250304", S), ("9f8e7d6c5b4a3928", S)],
+    ),
+    ("azure-sas", "?sv=2024-01-01&sig=Xy7Qp2Lm9Zr4Tn6Vb8Wc%3D", [("Xy7Qp2Lm9Zr4Tn6Vb8Wc", S)]),
+    (
+        "slack-refresh-token",
+        "xoxe-1-My0xLTIwNDgwMTE4NzYtNzczNjI1MTkzNA",
+        [("xoxe-1-My0xLTIwNDgwMTE4NzYtNzczNjI1MTkzNA", S)],
+    ),
     # --- personal data
     ("email", "ping mei.zhang+oncall@acme.example please", [("mei.zhang+oncall@acme.example", E)]),
     ("phone-international", "bridge +44 20 7946 0958 pin 1234", [("+44 20 7946 0958", P)]),
@@ -90,6 +107,9 @@ CASES: tuple[tuple[str, str, list[tuple[str, Kind]]], ...] = (
     ("not-luhn", "card 4111 1111 1111 1112", []),
     ("not-any-address", "listening on 0.0.0.0:8080 and [::]:443", []),
     ("not-a-percent-or-count", "error rate 12.5% over 123456789 requests", []),
+    ("not-password-talk", "the password: was rotated at 09:14; password reset is required; bypass: true", []),
+    ("not-masked-password", "password=******** in the log", []),
+    ("not-a-short-flag", "kubectl logs -p checkout-7d9f -c app; tail -n 50", []),
     ("not-uuid", "trace 3f2c1a9e-4b7d-4c21-9a8e-2f6d1c0b7e5a", []),
 )
 

@@ -47,7 +47,7 @@ class Pattern:
     id: str
     kind: Kind
     regex: re.Pattern[str]
-    group: int | str | tuple[str, ...] = 0  # a tuple: whichever of these named groups matched
+    group: int | str | tuple[int | str, ...] = 0  # a tuple: whichever of these groups matched
     check: Callable[[str], bool] | None = None
     hints: tuple[str, ...] = ()
 
@@ -96,8 +96,60 @@ def _p(pattern: str, flags: int = 0) -> re.Pattern[str]:
 _TOKEN = r"[A-Za-z0-9_\-.~+/]+=*"
 _KEY_WORDS = (
     r"api[_-]?key|apikey|access[_-]?key(?:[_-]?id)?|secret(?:[_-]?key)?|client[_-]?secret|auth[_-]?token"
-    r"|access[_-]?token|refresh[_-]?token|private[_-]?token|token|x-api-key"
+    r"|access[_-]?token|refresh[_-]?token|private[_-]?token|session[_-]?token|token|x-api-key"
+    r"|sig|signature|credential"  # pre-signed URLs: Azure SAS ?sig=, S3 X-Amz-Signature / X-Amz-Credential
 )
+# Words that follow "password:" in a sentence about passwords rather than in front of one.
+_NOT_PASSWORDS = frozenset(
+    [
+        "is",
+        "was",
+        "are",
+        "were",
+        "the",
+        "a",
+        "an",
+        "for",
+        "and",
+        "or",
+        "to",
+        "of",
+        "in",
+        "on",
+        "reset",
+        "rotated",
+        "expired",
+        "changed",
+        "required",
+        "updated",
+        "manager",
+        "policy",
+        "field",
+        "prompt",
+        "protected",
+        "incorrect",
+        "wrong",
+        "invalid",
+        "missing",
+        "set",
+        "none",
+        "null",
+        "true",
+        "false",
+        "redacted",
+        "hidden",
+        "masked",
+        "removed",
+        "ok",
+        "yes",
+        "no",
+    ]
+)
+
+
+def _password(value: str) -> bool:
+    return value.casefold() not in _NOT_PASSWORDS and set(value) - set("*x•.<>") != set()
+
 
 _DIGITS = tuple("0123456789")
 
@@ -128,16 +180,37 @@ PATTERNS: tuple[Pattern, ...] = (
         hints=("basic",),
     ),
     Pattern(
+        "authorization-header",
+        Kind.SECRET,
+        # Any other scheme: "Authorization: token …", "Authorization: SSWS …", "X-Auth-Token: …".
+        _p(
+            r"(?i)\b(?:authorization|x-auth-token|api-key):\s*(?:(?!bearer\b|basic\b)[A-Za-z-]+\s+)?([A-Za-z0-9_\-.~+/]{8,}=*)"
+        ),
+        group=1,
+        check=_random,
+        hints=("authorization", "x-auth-token", "api-key"),
+    ),
+    Pattern(
         "url-password", Kind.SECRET, _p(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^\s:/@]*:([^\s@/]+)@"), group=1, hints=("://",)
+    ),
+    Pattern(
+        "cli-user-password",
+        Kind.SECRET,
+        # curl -u user:password, wget --password is an assignment, mysql -pSECRET has no separator.
+        _p(r"(?:^|\s)(?:-u|--user)[\s=]+['\"]?[^\s:'\"]+:([^\s'\"]+)|(?:^|\s)mysql\b[^\n]*?\s-p([^\s-][^\s]*)"),
+        group=(1, 2),
+        hints=("-u", "--user", "mysql"),
     ),
     Pattern(
         "password-assignment",
         Kind.SECRET,
         # A quoted value may hold spaces ("correct horse battery staple"); a bare one ends at a separator.
         _p(
-            r"""(?i)\b(?:password|passwd|pwd|pass)\s*[=:]\s*(?:"(?P<dq>[^"\n]{3,})"|'(?P<sq>[^'\n]{3,})'|(?P<value>[^\s"';,]{3,}))"""
+            r"""(?i)(?:(?<![\w-])[\w-]*?(?:password|passwd|_pwd)|\bpass|\bpwd)\s*[=:]\s*"""
+            r"""(?:"(?P<dq>[^"\n]{2,})"|'(?P<sq>[^'\n]{2,})'|(?P<value>(?:[^\s"';,&]|&(?![\w.-]+=)){2,}))"""
         ),
         group=("dq", "sq", "value"),
+        check=_password,
         hints=("pass", "pwd"),
     ),
     Pattern(
@@ -147,7 +220,7 @@ PATTERNS: tuple[Pattern, ...] = (
         _p(rf"""(?i)(?<![\w-])[\w-]*?(?:{_KEY_WORDS})["']?\s*[=:]\s*["']?(?P<value>{_TOKEN})"""),
         group="value",
         check=_random,
-        hints=("key", "secret", "token"),
+        hints=("key", "secret", "token", "sig", "credential"),
     ),
     Pattern(
         "github-fine-grained-token",
@@ -155,7 +228,13 @@ PATTERNS: tuple[Pattern, ...] = (
         _p(r"\bgithub_pat_[A-Za-z0-9_]{22,255}"),
         hints=("github_pat_",),
     ),
-    Pattern("slack-app-token", Kind.SECRET, _p(r"\bxapp-\d-[A-Z0-9]+-\d+-[a-f0-9]+"), hints=("xapp-",)),
+    # App-level and refresh/session tokens, which detect-secrets' Slack pattern predates.
+    Pattern(
+        "slack-other-token",
+        Kind.SECRET,
+        _p(r"\bxapp-\d-[A-Z0-9]+-\d+-[a-f0-9]+|\bxox[cde]-[A-Za-z0-9-]{20,}"),
+        hints=("xapp-", "xoxc-", "xoxd-", "xoxe-"),
+    ),
     Pattern("google-api-key", Kind.SECRET, _p(r"\bAIza[0-9A-Za-z_\-]{35}"), hints=("aiza",)),
     Pattern(
         "email",
