@@ -81,6 +81,16 @@ def test_pseudonyms_follow_the_roles_the_sources_state() -> None:
     assert redaction.counts() == {"person": 4}
 
 
+def test_pseudonyms_without_redaction_hide_people_only() -> None:
+    events = stream(chat(1, "Mei Zhang", "mail mei@acme.example, key AKIAQ3EGRVXJ7KPL2WMN"), chat(2, "Kai", "ok Mei"))
+    redacted, redaction = redact_stream(events, Privacy(redact=False, pseudonymize=True))
+    assert [(e.actor, e.text) for e in redacted] == [
+        ("Responder 1", "mail mei@acme.example, key AKIAQ3EGRVXJ7KPL2WMN"),
+        ("Responder 2", "ok Responder 1"),
+    ]
+    assert redaction.counts() == {"person": 2}
+
+
 def test_bots_keep_their_names_when_people_are_pseudonymised() -> None:
     bot = chat(1, "PagerDuty", "Acknowledged by Priya Natarajan.").model_copy(update={"actor_kind": ActorKind.BOT})
     redacted, _ = redact_stream(stream(bot, chat(2, "Priya Natarajan", "ack")), Privacy(pseudonymize=True))

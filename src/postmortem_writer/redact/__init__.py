@@ -166,6 +166,8 @@ class Redaction:
 
 def redact_stream(stream: EventStream, privacy: Privacy) -> tuple[EventStream, Redaction]:
     """``stream`` with secrets, personal data and (when asked) people replaced, and the mapping back."""
-    detector = Detector(keep=privacy.keep, allow=privacy.allow, phone_region=privacy.phone_region)
+    # --no-redact with --pseudonymize: people become roles, every other value stays.
+    keep = frozenset(Kind) if privacy.redact is False else privacy.keep
+    detector = Detector(keep=keep, allow=privacy.allow, phone_region=privacy.phone_region)
     redaction = Redaction(detector, pseudonyms(stream) if privacy.pseudonymize else None)
     return redaction.stream(stream), redaction
