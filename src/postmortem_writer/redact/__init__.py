@@ -28,6 +28,9 @@ __all__ = ["PLACEHOLDER", "Kind", "Privacy", "Redaction", "redact_stream"]
 PLACEHOLDER = re.compile(r"\[(?:" + "|".join(kind.label for kind in Kind) + r")-[1-9][0-9]*\]")
 """What a placeholder looks like: ``[SECRET-1]``, ``[EMAIL-12]``."""
 _J = TypeVar("_J")
+# Short repeated strings (names, channels, metadata) are remembered; long messages rarely repeat.
+_REMEMBERED_CHARS = 200
+_REMEMBERED_STRINGS = 200_000
 
 
 @dataclass(frozen=True)
@@ -68,16 +71,24 @@ class Redaction:
     detector: Detector
     people: Pseudonyms | None = None
     replaced: dict[str, Replaced] = field(default_factory=dict)
-    occurrences: Counter[Kind] = field(default_factory=Counter)
     _by_value: dict[tuple[Kind, str], str] = field(default_factory=dict)
     _counters: Counter[Kind] = field(default_factory=Counter)
+    _done: dict[str, str] = field(default_factory=dict)
 
     def text(self, text: str, event_id: str = "") -> str:
         """``text`` with every detected value replaced by its placeholder, then people by their labels."""
+        # Speakers, channels and metadata values repeat on event after event; a value's placeholders
+        # are fixed once given, so a string seen before redacts the same way again.
+        done = self._done.get(text)
+        if done is not None:
+            return done
         hits = self.detector.find(text) if text else []
-        if hits:
-            text = self._replace(text, hits, event_id)
-        return self.people.text(text) if self.people is not None else text
+        result = self._replace(text, hits, event_id) if hits else text
+        if self.people is not None:
+            result = self.people.text(result)
+        if len(text) <= _REMEMBERED_CHARS and len(self._done) < _REMEMBERED_STRINGS:
+            self._done[text] = result
+        return result
 
     def event(self, event: Event) -> Event:
         """A copy of ``event`` with its text, speaker and metadata redacted (ids, times, refs kept)."""
@@ -132,7 +143,6 @@ class Redaction:
 
     def _placeholder(self, hit: Hit, value: str, event_id: str) -> str:
         key = (hit.kind, value)
-        self.occurrences[hit.kind] += 1
         known = self._by_value.get(key)
         if known is not None:
             return known
