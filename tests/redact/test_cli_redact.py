@@ -125,3 +125,19 @@ def test_redact_marks_the_messages_withheld_as_prompt_injection() -> None:
     withheld = [line for line in lines if line.startswith("# withheld, never sent: E")]
     assert len(withheld) == 20
     assert not any("Ignore previous instructions" in line for line in lines if line not in withheld)
+
+
+def test_redact_numbers_placeholders_as_the_draft_does(sample_incident: Path, tmp_path: Path) -> None:
+    out = tmp_path / "draft.json"
+    assert run("draft", str(sample_incident), "--redact", "--format", "json", "-o", str(out)).exit_code == 0
+    index = json.loads(out.read_text(encoding="utf-8"))["evidence_index"]
+    shown = {
+        json.loads(line)["id"]: json.loads(line)
+        for line in run("redact", str(sample_incident), "--format", "jsonl").stdout.splitlines()
+    }
+    assert [(e["actor"], e["text"]) for e in index] == [
+        (shown[e["id"]]["actor"], shown[e["id"]]["text"]) for e in index
+    ]
+    assert any("[EMAIL-2]" in e["actor"] for e in index)
+    mapping = run("redact", str(sample_incident), "--format", "mapping").stdout
+    assert "| [EMAIL-2] | email | email | E32 | zoe.odegard@acme.example |" in mapping
