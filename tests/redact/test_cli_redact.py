@@ -84,6 +84,12 @@ def test_bad_privacy_settings_are_one_line(
     assert "Traceback" not in result.output
 
 
+def test_rehydrate_says_when_there_is_nothing_to_put_back(sample_incident: Path, tmp_path: Path) -> None:
+    result = run("draft", str(sample_incident), "-o", str(tmp_path / "pm.md"), "--rehydrate")
+    assert result.exit_code == 0
+    assert "note: --rehydrate had nothing to put back: nothing was redacted" in result.stderr
+
+
 def test_a_rules_draft_can_be_redacted_for_sharing(sample_incident: Path, tmp_path: Path) -> None:
     out = tmp_path / "pm.md"
     result = run("draft", str(sample_incident), "-o", str(out), "--redact")

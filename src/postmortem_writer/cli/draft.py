@@ -121,6 +121,8 @@ def draft(
     if provenance.redacted:
         kept = "put back into the draft" if provenance.rehydrated else "placeholders kept in the draft"
         click.echo(f"redacted before analysis: {_counts(provenance.redacted)} ({kept})", err=True)
+    elif privacy.rehydrate:
+        click.echo("note: --rehydrate had nothing to put back: nothing was redacted", err=True)
     if provenance.withheld:
         click.echo(
             f"warning: {len(provenance.withheld)} message(s) left out as instructions to the drafting tool "
