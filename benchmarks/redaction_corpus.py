@@ -2,8 +2,10 @@
 
 Reads every bundled incident, the hostile fixture and every format sample (with a zone and a day,
 so chat without them is read too), redacts each with the defaults, and prints a table of the
-values replaced by rule, then one row per distinct value. On these corpora every value replaced
-should be a real address, secret or number: a row that is not is a false positive to fix.
+values replaced by rule, then one row per distinct value. Then runs the detector over every line
+of the labelled lint sentences and the public eval cases (postmortem prose and its sources). On
+these corpora every value replaced should be a real address, secret or number: a row that is not
+is a false positive to fix.
 
     python benchmarks/redaction_corpus.py
 """
@@ -17,10 +19,12 @@ from pathlib import Path
 from postmortem_writer.errors import UserError
 from postmortem_writer.pipeline import ingest
 from postmortem_writer.redact import Privacy, redact_stream
+from postmortem_writer.redact.detect import Detector
 from postmortem_writer.sources import SourceOptions
 from postmortem_writer.timeparse import zone
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+_TEXT_SUFFIXES = (".md", ".txt", ".json", ".jsonl", ".csv", ".log", ".yaml")
 
 
 def corpus() -> list[Path]:
@@ -29,6 +33,22 @@ def corpus() -> list[Path]:
     samples = sorted(p for p in (FIXTURES / "samples").rglob("*") if p.is_file() and "export" not in p.parts)
     exports = [FIXTURES / "samples" / "slack" / "export", FIXTURES / "samples" / "zulip" / "export"]
     return [*incidents, FIXTURES / "hostile" / "sources", *samples, *exports]
+
+
+def prose_hits() -> tuple[int, list[tuple[str, str, str]]]:
+    """Every value found in the lines of the labelled lint sentences and the public eval cases."""
+    detector = Detector()
+    evals = FIXTURES.parent / "evals"
+    files = [evals / "lint" / "sentences.jsonl"]
+    files += sorted(p for p in (evals / "cases").rglob("*") if p.is_file() and p.suffix in _TEXT_SUFFIXES)
+    lines = 0
+    hits: list[tuple[str, str, str]] = []
+    for path in files:
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            lines += 1
+            for hit in detector.find(line):
+                hits.append((path.relative_to(evals).parts[1], hit.rule, line[hit.start : hit.end]))
+    return lines, hits
 
 
 def main() -> None:
@@ -53,6 +73,11 @@ def main() -> None:
     print("\n| rule | value |\n| --- | --- |")
     for rule, value in sorted(values):
         print(f"| {rule} | {value} |")
+    lines, hits = prose_hits()
+    print(f"\n{lines:,} lines of the lint sentences and eval cases; {len(hits)} values found:\n")
+    print("| where | rule | value | times |\n| --- | --- | --- | ---: |")
+    for (where, rule, value), count in sorted(Counter(hits).items()):
+        print(f"| {where} | {rule} | {value} | {count} |")
 
 
 if __name__ == "__main__":
