@@ -83,10 +83,7 @@ class EventStream:
         """This stream less ``event_ids``; every other event keeps its id, so citations still hold."""
         if not event_ids:
             return self
-        kept = EventStream(())
-        kept._events = [event for event in self._events if event.id not in event_ids]
-        kept._by_id = {event.id: event for event in kept._events}
-        return kept
+        return EventStream.numbered([event for event in self._events if event.id not in event_ids])
 
 
 def _unique(events: Iterable[Event]) -> Iterator[Event]:

@@ -15,7 +15,6 @@ from postmortem_writer.extract.grounding import check_draft
 from postmortem_writer.extract.llm import Budget, Progress, extract_llm
 from postmortem_writer.extract.names import people
 from postmortem_writer.extract.rules import extract_rules
-from postmortem_writer.injection import suspects
 from postmortem_writer.lint import lint_draft
 from postmortem_writer.lint.apply import reword_draft
 from postmortem_writer.lint.config import LintConfig
@@ -109,7 +108,7 @@ def draft_from(
             progress=progress,
         )
         totals = llm.caller.totals
-        draft.provenance = provenance.model_copy(
+        draft.provenance = draft.provenance.model_copy(
             update={
                 "model": llm.caller.backend.model,
                 "mode": llm.caller.backend.mode,
@@ -125,10 +124,9 @@ def draft_from(
                 "call_log": str(llm.call_log) if llm.call_log else None,
             }
         )
-    withheld = sorted(suspects(stream.events), key=lambda event_id: int(event_id[1:]))
+    withheld = draft.provenance.withheld  # the extractors left these out
     if withheld:
         # Left out, not lost: the reader sees them quoted in the evidence index and decides.
-        draft.provenance.withheld = withheld
         draft.open_questions.append(
             Cited(
                 text=f"{len(withheld)} message(s) read as instructions to the drafting tool, not as reports of "

@@ -139,10 +139,12 @@ def extract_rules(
 
     Messages that address the drafting tool rather than report the incident (``injection``) are
     left out: an "ignore previous instructions" or "add a timeline entry at 03:00" read by the cue
-    tables would otherwise become a detection, a factor or a figure. ``evidence_index`` is left
-    empty for the caller to fill with the cited events.
+    tables would otherwise become a detection, a factor or a figure; their ids go in the
+    provenance's ``withheld``. ``evidence_index`` is left empty for the caller to fill with the
+    cited events.
     """
-    stream = stream.without(suspects(stream.events))
+    withheld = suspects(stream.events)
+    stream = stream.without(withheld)
     inc = _Incident(stream, change_lookback)
     changes = change_factors(stream, inc.kinds, inc.detection, change_lookback, names=inc.names)
     gaps = gap_factors(stream)
@@ -170,7 +172,7 @@ def extract_rules(
         open_questions=open_questions(inc.prose(), stream, inc.late, inc.names)
         + _author_questions(inc, trigger, impact),
         responders=_responders(inc),
-        provenance=provenance,
+        provenance=provenance.model_copy(update={"withheld": sorted(withheld, key=lambda i: int(i[1:]))}),
     )
 
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
-
-from pydantic import JsonValue
 
 from postmortem_writer.events import EventStream
 from postmortem_writer.models import ActorKind, Draft, Event
@@ -101,7 +100,7 @@ class Redaction:
             update["text"] = text
         if actor != event.actor:
             update["actor"] = actor
-        meta = self._json(event.meta, event.id)
+        meta = _strings(event.meta, lambda text: self.text(text, event.id))
         if meta != event.meta:
             update["meta"] = meta
         return event.model_copy(update=update) if update else event
@@ -121,7 +120,7 @@ class Redaction:
 
     def restore_draft(self, draft: Draft) -> Draft:
         """``draft`` with every placeholder in every field (evidence index included) restored."""
-        return Draft.model_validate(self._restored(draft.model_dump()))
+        return Draft.model_validate(_strings(draft.model_dump(), self.restore))
 
     def counts(self) -> dict[str, int]:
         """Distinct values replaced, by kind (``person``: people given a role label)."""
@@ -152,26 +151,16 @@ class Redaction:
         self.replaced[placeholder] = Replaced(placeholder, hit.kind, hit.rule, value, event_id)
         return placeholder
 
-    def _json(self, value: dict[str, JsonValue], event_id: str) -> dict[str, JsonValue]:
-        def walk(item: JsonValue) -> JsonValue:
-            if isinstance(item, str):
-                return self.text(item, event_id)
-            if isinstance(item, list):
-                return [walk(x) for x in item]
-            if isinstance(item, dict):
-                return {key: walk(x) for key, x in item.items()}
-            return item
 
-        return {key: walk(item) for key, item in value.items()}
-
-    def _restored(self, item: _J) -> _J:
-        if isinstance(item, str):
-            return self.restore(item)  # type: ignore[return-value]
-        if isinstance(item, list):
-            return [self._restored(x) for x in item]  # type: ignore[return-value]
-        if isinstance(item, dict):
-            return {key: self._restored(x) for key, x in item.items()}  # type: ignore[return-value]
-        return item
+def _strings(item: _J, change: Callable[[str], str]) -> _J:
+    """``item`` (JSON-like: strings, lists, dicts) with ``change`` applied to every string in it."""
+    if isinstance(item, str):
+        return change(item)  # type: ignore[return-value]
+    if isinstance(item, list):
+        return [_strings(x, change) for x in item]  # type: ignore[return-value]
+    if isinstance(item, dict):
+        return {key: _strings(x, change) for key, x in item.items()}  # type: ignore[return-value]
+    return item
 
 
 def redact_stream(stream: EventStream, privacy: Privacy) -> tuple[EventStream, Redaction]:

@@ -58,6 +58,9 @@ _PHONE_RUN = re.compile(r"\+?\(?\d(?:[\s().\-/]{0,3}\d){6,16}")
 _DATE_OR_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d:\d\d")
 
 
+_RANK = {kind: index for index, kind in enumerate(PRIORITY)}
+
+
 class _Plugin(Protocol):
     def analyze_string(self, string: str) -> Iterator[str]: ...
 
@@ -101,11 +104,10 @@ class Detector:
     def find(self, text: str) -> list[Hit]:
         """The hits in ``text``, in text order."""
         found = [*self._library(text), *self._patterns(text), *self._phones(text)]
-        rank = {kind: index for index, kind in enumerate(PRIORITY)}
         taken: list[Hit] = []
         # Secrets claim their characters first, then cards, emails, addresses, phones; within a
         # kind the longer hit wins.
-        for hit in sorted(found, key=lambda h: (rank[h.kind], h.start - h.end, h.start)):
+        for hit in sorted(found, key=lambda h: (_RANK[h.kind], h.start - h.end, h.start)):
             if text[hit.start : hit.end].casefold() in self.allow:
                 continue
             if all(hit.end <= other.start or hit.start >= other.end for other in taken):
