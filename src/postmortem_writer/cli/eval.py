@@ -28,6 +28,8 @@ from postmortem_writer.output import write_atomic
 from postmortem_writer.pipeline import Ingested, draft_from
 from postmortem_writer.redact import Privacy
 
+_DEFAULT_CASES = "evals/cases"
+
 
 class _EvalGroup(click.Group):
     """``eval [CASES_DIR]`` runs the cases; ``eval compare …`` is a subcommand, not a folder named compare."""
@@ -36,9 +38,10 @@ class _EvalGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] in self.commands:
-            click.Command.parse_args(self, ctx, [])  # the group's own options take their defaults
-            ctx._protected_args, ctx.args = args[:1], args[1:]
-            return ctx.args
+            # `eval compare …`: the folder takes its default, and from the subcommand's name on, every
+            # word is the subcommand's (its options are not the group's).
+            ctx.allow_interspersed_args = False
+            return super().parse_args(ctx, [_DEFAULT_CASES, *args])
         return super().parse_args(ctx, args)
 
 
@@ -50,7 +53,7 @@ class _CasesDir(click.Argument):
 
 
 @click.group("eval", cls=_EvalGroup, invoke_without_command=True)
-@click.argument("cases_dir", cls=_CasesDir, required=False, default="evals/cases", type=click.Path(path_type=Path))
+@click.argument("cases_dir", cls=_CasesDir, required=False, default=_DEFAULT_CASES, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",

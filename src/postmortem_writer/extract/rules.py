@@ -49,6 +49,7 @@ from postmortem_writer.models import (
     SourceKind,
     TimelineEntry,
     TimelineKind,
+    event_number,
 )
 
 __all__ = ["extract_rules"]
@@ -172,7 +173,7 @@ def extract_rules(
         open_questions=open_questions(inc.prose(), stream, inc.late, inc.names)
         + _author_questions(inc, trigger, impact),
         responders=_responders(inc),
-        provenance=provenance.model_copy(update={"withheld": sorted(withheld, key=lambda i: int(i[1:]))}),
+        provenance=provenance.model_copy(update={"withheld": sorted(withheld, key=event_number)}),
     )
 
 
