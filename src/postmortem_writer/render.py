@@ -9,10 +9,10 @@ from pathlib import Path
 import jinja2
 
 from postmortem_writer.errors import InternalError, UserError
-from postmortem_writer.extract.text import trim
 from postmortem_writer.models import Draft
 from postmortem_writer.resources import templates_dir
 from postmortem_writer.sections import SECTIONS
+from postmortem_writer.text import trim
 
 DEFAULT_TEMPLATE = "postmortem.md.j2"
 _CELL_LIMIT = 280

@@ -58,6 +58,4 @@ def test_pipeline_fills_blame_findings(sample_incident: Path) -> None:
 
 
 def _people(sample_incident: Path) -> set[str]:
-    from postmortem_writer.extract.names import people
-
-    return people(ingest([sample_incident], SourceOptions()).stream)
+    return set(ingest([sample_incident], SourceOptions()).stream.people)

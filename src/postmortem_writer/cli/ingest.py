@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from postmortem_writer.cli.options import read_sources, source_options, source_paths
-from postmortem_writer.extract.text import trim
 from postmortem_writer.render import cell
+from postmortem_writer.text import trim
 
 
 @click.command()
