@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from postmortem_writer.cli.options import config_option, force_option, model_options, open_llm
+from postmortem_writer.cli.groups import config_option
+from postmortem_writer.cli.options import ModelFlags, force_option, model_options, open_llm
+from postmortem_writer.config import load_config
 from postmortem_writer.errors import UsageError
 from postmortem_writer.evaluation import (
     Case,
@@ -79,10 +80,11 @@ def eval_command(
     /,
     cases_dir: Path,
     output: Path | None,
+    model_flags: ModelFlags,
+    config: Path | None,
     record: Path | None,
     replay: Path | None,
     force: bool,
-    **model: Any,
 ) -> None:
     """Score the drafts of recorded incidents against their gold, per case and overall.
 
@@ -109,7 +111,7 @@ def eval_command(
         raise UsageError("--record and --replay exclude each other")
     cases = [load_case(folder) for folder in find_cases(cases_dir)]  # every gold.yaml is checked before any run
     tolerances = DEFAULT_TOLERANCES
-    session = open_llm(model, record=record, replay=replay)
+    session = open_llm(model_flags, load_config(config).llm, record=record, replay=replay)
     results = []
     try:
         with click.progressbar(cases, label="Scoring", file=sys.stderr, item_show_func=_slug) as bar:
