@@ -101,6 +101,10 @@ CLASSIFIERS: dict[str, Classifier] = {
     "escalation-timeout": _single(cues.ESCALATION_TIMEOUT),
     "declared": _single(cues.DECLARED),
     "severity": _single(cues.SEVERITY),
+    "alert-shape": _single(cues.ALERT_SHAPE),
+    "system-terms": _single(cues.SYSTEM_TERMS),
+    "stated-trigger": _first_per_sentence(cues.STATED_TRIGGER),
+    "data-loss": _single(cues.DATA_LOSS),
 }
 
 TABLES: dict[str, list[Cue]] = {
@@ -126,6 +130,10 @@ TABLES: dict[str, list[Cue]] = {
     "escalation-timeout": [cues.ESCALATION_TIMEOUT],
     "declared": [cues.DECLARED],
     "severity": [cues.SEVERITY],
+    "alert-shape": [cues.ALERT_SHAPE],
+    "system-terms": [cues.SYSTEM_TERMS],
+    "stated-trigger": list(cues.STATED_TRIGGER.cues),
+    "data-loss": [cues.DATA_LOSS],
 }
 
 NEGATIVES: dict[str, list[Cue]] = {
@@ -206,6 +214,23 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ("det-neg-queue-draining", "timeline", "queue draining, 90k left", set()),
     ("chg-went-out", "timeline", "orders-api 1.8.2 went out at 1:58", {"chg.went-out"}),
     ("chg-rolled-out", "timeline", "we rolled out the new pool config to all regions", {"chg.rolled-out"}),
+    # issue 16: mitigation said in present tense, symptoms reported in plain words
+    ("mit-killing-id", "timeline", "Killing R-8821 now", {"mit.killed-id"}),
+    ("mit-killed-id", "timeline", "R-8821 killed, primary cpu dropping", {"mit.killed-id"}),
+    ("mit-stopped-flow", "timeline", "stopped the creation and propagation of new feature files", {"mit.stopped-flow"}),
+    ("mit-good-version", "timeline", "deploying the good feature file globally now", {"mit.good-version"}),
+    ("mit-corrected-config", "timeline", "applying the corrected configuration and restarting", {"mit.good-version"}),
+    ("mit-bypass", "timeline", "implemented a bypass for Workers KV and Access", {"mit.bypass"}),
+    ("mit-re-enabling", "timeline", "re-enabling the R2 Gateway from the control plane now", {"mit.re-enabled"}),
+    ("mit-recreating", "timeline", "recreating idx_orders_created_at concurrently", {"mit.recreated"}),
+    ("mit-restoring-values", "timeline", "restoring the correct token values by hand now", {"mit.restored"}),
+    ("mit-bringing-traffic", "timeline", "bringing traffic back gradually", {"mit.traffic-shift"}),
+    ("res-going-green", "timeline", "writes and reads are succeeding again, going green", {"res.stable"}),
+    ("det-failing-everywhere", "timeline", "R2 writes are failing everywhere", {"det.failing"}),
+    ("det-failing-for-some", "timeline", "WARP device enrollment failing for some customers", {"det.failing"}),
+    ("det-halt", "timeline", "the site came to a halt", {"det.failing"}),
+    ("det-seeing-long", "timeline", "seeing some service token auth failures", {"det.seeing-errors"}),
+    ("det-neg-failing-over", "timeline", "the cluster is failing over to the replica", {"mit.failover"}),
     ("chg-shipped-version", "timeline", "shipped 1.42.0 to eu-west-1 this morning", {"chg.shipped-version"}),
     ("chg-deployed-service-version", "timeline", "Deployed billing-api v4.2.0 to production", {"chg.shipped-version"}),
     ("chg-neg-not-yet", "timeline", "the fix has not been deployed yet", set()),
@@ -444,6 +469,10 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ),
     ("msg-precedence", "message", "rolled back. still seeing errors on eu", {"mit.rolled-back"}),
     # alert and integration posts: the status shape decides, not the words inside
+    # issue 16: code-host and CI notifications are changes, never a detection
+    ("post-push", "post", "[pay-server:master] 1 new commit by rmeyer: Bump request logging", {"post.push"}),
+    ("post-push-pr", "post", "Merged pull request #4411 into main: retry budget", {"post.push"}),
+    ("post-push-build", "post", "Build #412 failed on main (3 tests)", {"post.push"}),
     ("post-alarm", "post", "CloudWatch Alarm | media-svc-prod-5xx-rate | us-east-1 | ALARM", {"post.alarm"}),
     (
         "post-alarm-state-line",
@@ -509,6 +538,7 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
         "Root-cause candidate: Redis pool config in checkout 1.42.0 (PR #4812).",
         {"cause.root-cause=Redis pool config in checkout 1.42.0 (PR #4812)"},
     ),
+    ("cause-neg-my-train", "cause", "sorry late to standup, because my train was stuck again", set()),
     ("cause-caused-by", "cause", "the latency is caused by pool waits", {"cause.caused-by=pool waits"}),
     (
         "cause-because",
@@ -762,6 +792,24 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ("rollback-neg-deploy", "deploy-rollback", "Deploy train #1187: checkout 1.42.0", set()),
     ("timeout-escalated", "escalation-timeout", "Escalated to level 2 (timeout).", {"gap.escalation-timeout"}),
     ("timeout-neg-manual", "escalation-timeout", "Escalated to level 2 by Priya Natarajan.", set()),
+    ("alert-shape-bracket", "alert-shape", "[FIRING:1] api-availability: API success rate < 90%", {"post.shape"}),
+    ("alert-shape-caps", "alert-shape", "RECOVERY r2-gateway: availability SLO back above 99.9%", {"post.shape"}),
+    ("alert-shape-neg-ok", "alert-shape", "OK so the primary is back", set()),
+    ("alert-shape-neg-chat", "alert-shape", "critical: we need the dba here", set()),
+    ("system-terms-index", "system-terms", "full table scan because of the missing index", {"cause.system-terms"}),
+    ("system-terms-id", "system-terms", "it's R-8821 again", {"cause.system-terms"}),
+    ("system-terms-neg-pizza", "system-terms", "it's cold because nobody ate it at 6", set()),
+    (
+        "trigger-what-started",
+        "stated-trigger",
+        "the migration dropped it, that's what started this",
+        {"trig.what-started"},
+    ),
+    ("trigger-the-trigger", "stated-trigger", "the 21:48 topology change triggered it", {"trig.the-trigger"}),
+    ("trigger-cause-is", "stated-trigger", "ok, cause is migration 0412 dropping the index", {"trig.cause-is"}),
+    ("trigger-neg-question", "stated-trigger", "is that what started this?", set()),
+    ("data-loss-deleted", "data-loss", "2,000 rows were deleted", {"fig.data-loss"}),
+    ("data-loss-neg-size", "data-loss", "a full table scan on orders (200M rows)", set()),
     ("declared-line", "declared", ":rotating_light: *INC-2025-0304 declared* — checkout p99", {"title.declared"}),
 ]
 

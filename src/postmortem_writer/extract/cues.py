@@ -96,6 +96,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue(
                 "res.stable",
                 r"\bwe(?:'re| are) (?:stable|back|green|all good|in the clear|out of the woods)\b|\ball green\b"
+                r"|\b(?:going|gone|turned|turning) green\b|\b(?:is|are) green again\b"
                 r"|\beverything (?:is )?(?:green|stable|back up)\b",
             ),
             cue(
@@ -132,6 +133,8 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"|ready to|plan to)\s+(?:\w+\s+)?clos(?:e|ing)\b",
             ),
             cue("neg.res.still", r"\bstill (?:not|no|seeing|erroring|failing|down|red|elevated|high|broken)\b"),
+            # "bringing traffic back gradually" is the mitigation under way, not the recovery.
+            cue("neg.res.bringing-back", r"\b(?:bring(?:ing)?|brought|ramp(?:ing)?|letting)\s+(?:\S+\s+){0,2}?back\b"),
             _QUESTION_END,
         ),
     ),
@@ -239,6 +242,8 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue(
                 "mit.restored",
                 r"\brestored (?:\S+\s+){0,3}?from\b|\brestor(?:ed|ing) (?:\S+\s+){0,3}?(?:backup|snapshot)\b"
+                r"|\brestore (?:\S+\s+){0,5}?from (?:the\s+)?(?:\w+\s+)?(?:backup|snapshot)\b"
+                r"|\brestor(?:ed|ing)\s+(?:the\s+)?(?:\w+\s+){0,4}?(?:values?|data|tokens?|records|config\w*|rows|state)\b"
                 r"|\brestore (?:is )?(?:done|complete[d]?|finished)\b",
             ),
             cue(
@@ -251,7 +256,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 "mit.traffic-shift",
                 r"\b(?:gslb|dns|lb|traffic) weights?\b|\btraffic (?:is |was )?(?:now )?(?:shifted|moved|drained"
                 r"|served|routed|rerouted|going|flowing|sent)\b|\b(?:shifted|moved|drained|routed|rerouted|sent"
-                r"|sending|shifting|moving|draining)\s+(?:all\s+|the\s+|\w+\s+)?traffic\b",
+                r"|sending|shifting|moving|draining|bringing|ramping)\s+(?:all\s+|the\s+|\w+\s+)?traffic\b",
             ),
             cue(
                 "mit.fallback",
@@ -259,7 +264,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue(
                 "mit.recreated",
-                r"\b(?:re-?created|re-?added|re-?issued|re-?imported|rebuilt|re-?provisioned)\b"
+                r"\b(?:re-?creat(?:ed|ing)|re-?added|re-?issued|re-?imported|rebuil(?:t|ding)|re-?provisioned)\b"
                 r"|\b(?:copied|moved|put|restored) back\b|\breplac(?:ed|ing) (?:the |it\b|them\b)"
                 r"|\bbackfill\w*\b(?:\s+\S+){0,6}\s+(?:kicked off|started|done)\b",
             ),
@@ -270,6 +275,30 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"|quer(?:y|ies)|process(?:es)?|pods?|tasks?|workers?|runs?|connections?|sessions?|migrations?"
                 r"|backfills?|cron\w*|campaigns?|blasts?|deploy\w*)\b",
             ),
+            # "Killing R-8821 now", "R-8821 killed": the thing stopped is named by its id alone.
+            cue(
+                "mit.killed-id",
+                r"\bkill(?:ed|ing)\s+[\w.:/-]*\d[\w.:/-]*"
+                r"|[\w.:/-]*\d[\w.:/-]*\s+(?:is\s+|was\s+|got\s+|has been\s+)?(?:killed|terminated|cancell?ed)\b",
+            ),
+            cue(
+                "mit.stopped-flow",
+                r"\bstopp(?:ed|ing)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:propagation|creation|generation|distribution"
+                r"|replication|ingestion|publishing|rollout|sync)\b",
+            ),
+            cue(
+                "mit.good-version",
+                r"\b(?:deploy(?:ed|ing)|push(?:ed|ing)|appl(?:ied|ying)|ship(?:ped|ping))\s+"
+                r"(?:the\s+|a\s+)?(?:\w+\s+)?(?:good|fixed|corrected|known[- ]good|last[- ]good|previous|patched)\s+"
+                r"(?:[\w-]+\s+){0,3}?(?:files?|config\w*|version|build|credentials|certs?|certificates?|keys?|image"
+                r"|release|values?)\b",
+            ),
+            cue(
+                "mit.bypass",
+                r"\b(?:implemented|added|deployed|enabled|put in)\s+(?:a\s+|the\s+)?bypass\b"
+                r"|\bbypass(?:ed|ing)\s+(?:the\s+)?\w+",
+            ),
+            cue("mit.re-enabled", r"\bre-?enabl(?:ed|ing)\b"),
             cue(
                 "mit.setting-back",
                 r"\b(?:limits?|replicas|timeouts?|pool(?: size)?|max[\w.]*|records|workers|concurrency|threads"
@@ -466,7 +495,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue(
                 "det.seeing-errors",
-                r"\bseeing (?:\w+\s+){0,3}(?:errors|error rates?|5xx|5\d\ds|timeouts|failures|latency|packet loss"
+                r"\bseeing (?:\w+\s+){0,5}(?:errors|error rates?|5xx|5\d\ds|timeouts|failures|latency|packet loss"
                 r"|exceptions|crashes|issues|problems)\b",
             ),
             cue(
@@ -507,7 +536,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue(
                 "det.throwing-errors",
-                r"\b(?:throwing|returning|serving|giving|spewing|erroring with|failing with|hitting)\s+"
+                r"\b(?:throwing|returning|returns|serving|giving|spewing|erroring with|failing with|hitting)\s+"
                 r"(?:\S+\s+){0,3}?(?:errors?|exceptions?|5xx|4xx|[45]\d\ds?|timeouts?|disk full|oom\w*|nxdomain"
                 r"|panics?)\b",
             ),
@@ -549,6 +578,14 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue(
                 "det.packet-loss",
                 r"\bpacket loss\s+(?:of\s+|at\s+|is\s+|~)?\d+(?:\s*-\s*\d+)?\s?%|\b\d+(?:-\d+)?\s?%\s+packet loss",
+            ),
+            # "R2 writes are failing everywhere", "enrollment failing for some customers", "came to a halt".
+            cue(
+                "det.failing",
+                r"\b(?:is|are|keeps?|started|starts)\s+(?!still\b)(?:\w+\s+)?(?:failing|erroring)\b(?!\s+(?:over|back))"
+                r"|\bfailing (?:for (?:some|all|many|most|every)|everywhere|across)\b"
+                r"|\bstopped (?:loading|working|responding|serving)\b"
+                r"|\b(?:came|comes|come|ground) to a (?:halt|standstill)\b",
             ),
             cue("det.anyone-else", r"\banyone else (?:seeing|getting|having|noticing|hitting)\b|\banyone else\W*$"),
             cue(
@@ -600,6 +637,13 @@ ALERT_POSTS = CueTable(
             r"|\b(?:dag run|job|task|pipeline|workflow|health ?check|check)\s+(?:\S+\s+){0,2}?"
             r"(?:succeeded|passed|recovered)\b",
             category="resolution",
+        ),
+        # Code-host and CI notifications ("[repo:main] 1 new commit by …", "Build #412 passed") are changes.
+        cue(
+            "post.push",
+            r"\b\d+ new commits?\b|\bpushed (?:\d+ commits? )?to\b|\b(?:merged|opened|closed) (?:pull request|pr|mr)\b"
+            r"|\bpull request (?:#\d+ )?(?:merged|opened)\b|^\W*build\s+#?\d+\b",
+            category="change",
         ),
         cue(
             "post.status-update",
@@ -653,6 +697,14 @@ ALERT_POSTS = CueTable(
     ),
 )
 
+# An alert pasted or relayed by an account the source does not mark as a bot ("pagerbot", a
+# person forwarding it) still reads by its status shape: a bracketed state or a state in capitals.
+ALERT_SHAPE = cue(
+    "post.shape",
+    r"^\W*\[(?:firing|resolved|alerting|alert|triggered|recovered|critical|warning|problem)(?::\s*\d+)?\]"
+    r"|(?-i:^\W*(?:FIRING|RESOLVED|RECOVERY|RECOVERED|PROBLEM|CRITICAL|ALERT)\b)",
+)
+
 # --- contributing factors ------------------------------------------------------------------------
 
 # The ``cause`` group is the phrase that names the cause; without it the sentence is the cause.
@@ -694,7 +746,7 @@ CAUSES = CueTable(
         ),
     ),
     (
-        cue("neg.cause.personal", r"\bbecause (?:i|i'm|i was|we were|you)\b"),
+        cue("neg.cause.personal", r"\bbecause (?:i|i'm|i was|we were|you|my|our (?:train|flight|kid|dog))\b"),
         cue("neg.cause.not-because", r"\bnot because\b"),
         _QUESTION_END,
     ),
@@ -1097,6 +1149,45 @@ ALERT_CONDITION = cue("fig.alert-condition", r"[<>≤≥]=?\s*~?\d")
 # --- titles ---------------------------------------------------------------------------------------
 
 DECLARED = cue("title.declared", r"\bdeclared\b")
+
+# A cause or trigger is about systems: a sentence explaining something by one of these (or by an
+# identifier such as "R-8821" or "idx_orders") is diagnosis; "late because my train was stuck" is not.
+SYSTEM_TERMS = cue(
+    "cause.system-terms",
+    r"\b(?:index(?:es)?|quer(?:y|ies)|tables?|schema|migrations?|deploy\w*|releases?|rollouts?|config\w*|flags?"
+    r"|certs?|certificates?|dns|bgp|routes?|routing|cache\w*|cpu|memory|disks?|oom\w*|nodes?|clusters?|pods?|db"
+    r"|databases?|replica\w*|primary|shards?|queues?|jobs?|cron\w*|locks?|latency|errors?|timeouts?|traffic|load"
+    r"|leak\w*|credentials?|tokens?|keys?|versions?|upgrades?|patch\w*|commits?|builds?|services?|servers?|hosts?"
+    r"|network\w*|links?|packets?|api|gateway|proxy|workers?|threads?|connections?|pool|limits?|quotas?|capacity"
+    r"|backups?|storage|buckets?|files?|features?|labels?|scans?|requests?|endpoints?|instances?|containers?"
+    r"|volumes?|secrets?|settings?|rules?|firewall|waf|cdn|edge|load ?balancers?|alerts?|election|failover"
+    r"|rollback|provider|vendor|region|zone|power|hardware|firmware|bug|regression|code|script|automation)\b"
+    r"|\b[a-z]+[_.-]?\d[\w.-]*|\b\w+_\w+",
+)
+
+# Someone saying what started the incident: "that's what started this", "cause is migration 0412 …".
+STATED_TRIGGER = CueTable(
+    (
+        cue(
+            "trig.what-started",
+            r"\b(?:that'?s|this is|which is|is|was) what (?:started|caused|triggered|broke|kicked off)\b"
+            r"|\bwhat (?:started|caused|triggered|kicked off) (?:this|it|the (?:incident|outage))\b",
+        ),
+        cue(
+            "trig.the-trigger",
+            r"\bthe trigger (?:is|was)\b|\b(?:started|triggered|kicked off) (?:this|it|the (?:incident|outage))\b",
+        ),
+        cue("trig.cause-is", r"\b(?:the |root )?cause (?:is|was)\b|\bcause\s*[:=]|\bfound the cause\b"),
+    ),
+    (_QUESTION_END,),
+)
+
+# A count of rows or records is impact only when its clause says they were lost or damaged.
+DATA_LOSS = cue(
+    "fig.data-loss",
+    r"\b(?:lost|los(?:e|ing)|delet(?:ed|e|ing)|corrupt\w*|dropped|wiped|overwritten|duplicated|leaked|exposed"
+    r"|unrecoverable|affected|gone|missing)\b",
+)
 
 # "Sev: 2", "sev2", "SEV-1", "severity 3": the incident's severity as someone stated it.
 SEVERITY = cue("sev.stated", r"\bsev(?:erity)?\s*[:#-]?\s*(?P<level>[0-5])\b")
