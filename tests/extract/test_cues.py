@@ -539,6 +539,13 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
         {"cause.root-cause=Redis pool config in checkout 1.42.0 (PR #4812)"},
     ),
     ("cause-neg-my-train", "cause", "sorry late to standup, because my train was stuck again", set()),
+    (
+        "cause-neg-unrelated",
+        "cause",
+        "so the AS4755 announcement is unrelated, it only shows because we withdrew",
+        set(),
+    ),
+    ("cause-neg-searching", "cause", "keeping the channel open while we look for the root cause", set()),
     ("cause-caused-by", "cause", "the latency is caused by pool waits", {"cause.caused-by=pool waits"}),
     (
         "cause-because",
@@ -807,6 +814,12 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ),
     ("trigger-the-trigger", "stated-trigger", "the 21:48 topology change triggered it", {"trig.the-trigger"}),
     ("trigger-cause-is", "stated-trigger", "ok, cause is migration 0412 dropping the index", {"trig.cause-is"}),
+    (
+        "trigger-probably-caused",
+        "stated-trigger",
+        "found a code path that probably caused the failed election",
+        {"trig.what-started"},
+    ),
     ("trigger-neg-question", "stated-trigger", "is that what started this?", set()),
     ("data-loss-deleted", "data-loss", "2,000 rows were deleted", {"fig.data-loss"}),
     ("data-loss-neg-size", "data-loss", "a full table scan on orders (200M rows)", set()),

@@ -644,6 +644,7 @@ ALERT_POSTS = CueTable(
             r"\b\d+ new commits?\b|\bpushed (?:\d+ commits? )?to\b|\b(?:merged|opened|closed) (?:pull request|pr|mr)\b"
             r"|\bpull request (?:#\d+ )?(?:merged|opened)\b|^\W*build\s+#?\d+\b",
             category="change",
+            label="push",
         ),
         cue(
             "post.status-update",
@@ -748,6 +749,14 @@ CAUSES = CueTable(
     (
         cue("neg.cause.personal", r"\bbecause (?:i|i'm|i was|we were|you|my|our (?:train|flight|kid|dog))\b"),
         cue("neg.cause.not-because", r"\bnot because\b"),
+        # "the AS4755 announcement is unrelated, it only shows because we withdrew" rules a cause out.
+        cue("neg.cause.unrelated", r"\b(?:unrelated|not related|red herring|coincidence|not the cause)\b"),
+        # "while we look for the root cause" says the cause is not known yet.
+        cue(
+            "neg.cause.searching",
+            r"\b(?:look(?:ing)? for|find(?:ing)?|investigat\w+|dig(?:ging)? into|understand\w*)"
+            r" (?:the )?root[- ]cause\b",
+        ),
         _QUESTION_END,
     ),
 )
@@ -1171,7 +1180,8 @@ STATED_TRIGGER = CueTable(
         cue(
             "trig.what-started",
             r"\b(?:that'?s|this is|which is|is|was) what (?:started|caused|triggered|broke|kicked off)\b"
-            r"|\bwhat (?:started|caused|triggered|kicked off) (?:this|it|the (?:incident|outage))\b",
+            r"|\bwhat (?:started|caused|triggered|kicked off) (?:this|it|the (?:incident|outage))\b"
+            r"|\b(?:probably|likely|that|which) caused (?:the|this|it|our)\b",
         ),
         cue(
             "trig.the-trigger",

@@ -46,7 +46,10 @@ def change_factors(
     for change in reversed(window):
         service = _service(change)
         related = _related(service, signals)
-        strongest = related is not False and not any(f.confidence is Confidence.MEDIUM for f in factors)
+        # A push or build notification says code changed, not that it reached production.
+        strongest = (
+            related is not False and not _pushed(change) and not any(f.confidence is Confidence.MEDIUM for f in factors)
+        )
         verb = "Announced in chat" if change.signal is None else "Deployed"
         description = f"{verb} {span(detection.ts - change.ts)} before the first detection"
         if related is False:
@@ -222,6 +225,11 @@ def _gaps_in(event: Event) -> list[Cue]:
         return []
     hits = (cues.DETECTION_GAPS.search(s) or cues.GAP_QUESTIONS.search(s) for s in sentences(event.text))
     return [hit[0] for hit in hits if hit is not None]
+
+
+def _pushed(change: Event) -> bool:
+    post = None if change.signal is not None else cues.alert_post_cue(change.text)
+    return post is not None and post[1].label == "push"
 
 
 def _service(change: Event) -> str | None:
