@@ -105,6 +105,7 @@ CLASSIFIERS: dict[str, Classifier] = {
     "system-terms": _single(cues.SYSTEM_TERMS),
     "stated-trigger": _first_per_sentence(cues.STATED_TRIGGER),
     "data-loss": _single(cues.DATA_LOSS),
+    "deploy-fix": _single(cues.DEPLOY_FIX),
 }
 
 TABLES: dict[str, list[Cue]] = {
@@ -134,6 +135,7 @@ TABLES: dict[str, list[Cue]] = {
     "system-terms": [cues.SYSTEM_TERMS],
     "stated-trigger": list(cues.STATED_TRIGGER.cues),
     "data-loss": [cues.DATA_LOSS],
+    "deploy-fix": [cues.DEPLOY_FIX],
 }
 
 NEGATIVES: dict[str, list[Cue]] = {
@@ -225,6 +227,8 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ("mit-recreating", "timeline", "recreating idx_orders_created_at concurrently", {"mit.recreated"}),
     ("mit-restoring-values", "timeline", "restoring the correct token values by hand now", {"mit.restored"}),
     ("mit-bringing-traffic", "timeline", "bringing traffic back gradually", {"mit.traffic-shift"}),
+    ("res-neg-hoped", "timeline", "rolling restart done. telling support it should be resolved", {"mit.restarted"}),
+    ("chg-released-to", "timeline", "access-api v2023.1.24 released to production", {"chg.released-to"}),
     ("res-going-green", "timeline", "writes and reads are succeeding again, going green", {"res.stable"}),
     ("det-failing-everywhere", "timeline", "R2 writes are failing everywhere", {"det.failing"}),
     ("det-failing-for-some", "timeline", "WARP device enrollment failing for some customers", {"det.failing"}),
@@ -795,6 +799,8 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ("role-ic-me", "role", "declaring sev2. IC me", {"role.ic-self"}),
     ("role-assigned-colon", "role", "Assigned to: Lena Vogt", {"role.assigned=Lena Vogt"}),
     # single cues
+    ("deploy-fix", "deploy-fix", "Hotfix: trim post body with substring instead of the regex", {"deploy.fix"}),
+    ("deploy-fix-neg", "deploy-fix", "Deploy train #1187: checkout 1.42.0", set()),
     ("rollback-deploy", "deploy-rollback", "Rollback to Argo CD history 40 (e3d9a77)", {"deploy.rollback"}),
     ("rollback-neg-deploy", "deploy-rollback", "Deploy train #1187: checkout 1.42.0", set()),
     ("timeout-escalated", "escalation-timeout", "Escalated to level 2 (timeout).", {"gap.escalation-timeout"}),

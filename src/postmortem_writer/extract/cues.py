@@ -134,6 +134,11 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue("neg.res.still", r"\bstill (?:not|no|seeing|erroring|failing|down|red|elevated|high|broken)\b"),
             # "bringing traffic back gradually" is the mitigation under way, not the recovery.
+            # "telling support it should be resolved" hopes; the recovery is confirmed later.
+            cue(
+                "neg.res.hoped",
+                r"\b(?:should|might|may|hopefully|probably) (?:be |now be )?(?:resolved|fixed|recovered)\b",
+            ),
             cue("neg.res.bringing-back", r"\b(?:bring(?:ing)?|brought|ramp(?:ing)?|letting)\s+(?:\S+\s+){0,2}?back\b"),
             _QUESTION_END,
         ),
@@ -395,6 +400,10 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue("chg.rolled-out", r"\b(?:rolled|rolling) out\b|\bdeploying\s+v?\d+\.\d+"),
             cue("chg.shipped-version", r"\b(?:shipped|released|deployed)\s+(?:[\w-]+\s+)?v?\d+\.\d+"),
+            cue(
+                "chg.released-to",
+                r"\b(?:released|deployed|shipped|pushed)\s+to\s+(?:prod\w*|all (?:regions|users|customers))\b",
+            ),
             cue(
                 "chg.rollout-percent",
                 r"\b(?:changed|bumped|moved|raised|increased|ramped|rolled|took|set|dialed|dialled|turned|enabled"
@@ -1203,6 +1212,9 @@ DATA_LOSS = cue(
 SEVERITY = cue("sev.stated", r"\bsev(?:erity)?\s*[:#-]?\s*(?P<level>[0-5])\b")
 
 # --- changes ---------------------------------------------------------------------------------------
+
+# A deploy during the response that says it fixes something is mitigation, not a new change.
+DEPLOY_FIX = cue("deploy.fix", r"\b(?:hot ?fix\w*|fix(?:es|ed)?|patch(?:es|ed)?|workaround|mitigat\w*)\b")
 
 # A deploy record that undoes an earlier one is mitigation, not a new change.
 DEPLOY_ROLLBACK = cue("deploy.rollback", r"\broll(?:ed|ing)?[ -]?back\b|\brevert\w*")

@@ -120,6 +120,11 @@ class _Incident:
         for event in self.of(_K.MITIGATION):
             if start is not None and event.ts < start:
                 self.kinds[event.id] = _K.CHANGE
+        # A deploy during the response that says it fixes the problem is how it was mitigated.
+        for event in self.of(_K.CHANGE):
+            fix = event.signal is Signal.DEPLOY and cues.DEPLOY_FIX.pattern.search(normalise(event.text))
+            if fix and start is not None and event.ts > start:
+                self.kinds[event.id] = _K.MITIGATION
         mitigations = [e for e in self.of(_K.MITIGATION) if start is None or e.ts >= start]
         resolutions = [e for e in self.of(_K.RESOLUTION) if start is None or e.ts >= start]
         self.mitigation = mitigations[0] if mitigations else None
