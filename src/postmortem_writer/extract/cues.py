@@ -109,7 +109,8 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue(
                 "res.restored",
                 r"\b(?:service|services|access|connectivity|functionality|everything)\s+"
-                r"(?:is |are |has been |have been |was |were )?(?:fully )?restored\b",
+                r"(?:is |are |has been |have been |was |were )?(?:fully )?restored\b"
+                r"|\b(?:full )?(?:service )?restoration (?:was |is |has been )?(?:achieved|complete[d]?)\b",
             ),
             cue(
                 "res.working-again",
@@ -387,6 +388,11 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue("diag.suspect", r"\bsuspect(?:ed|s)?\b"),
             cue("diag.caused-by", r"\bcaused by\b"),
             cue("diag.the-issue-is", r"\bthe (?:issue|problem|culprit) (?:is|was|seems)\b"),
+            cue(
+                "diag.looking-at",
+                r"\b(?:looking|looked|digging|dug|going)\s+(?:\w+\s+){0,2}?(?:at|into|through)\s+(?:\w+\s+){0,3}?"
+                r"(?:dashboards?|logs|metrics|graphs|traces|flame ?graphs)\b",
+            ),
         ),
     ),
     # A change people mention in chat ("1.8.2 went out at 1:58") when no deploy export was given.
@@ -525,7 +531,8 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue(
                 "det.customers-report",
-                r"\b(?:customers?|users?|clients?|merchants?|support|cs|people)\s*:?\s+(?:are\s+|is\s+)?"
+                r"\b(?:customers?|users?|clients?|merchants?|support|cs|people)\s*:?\s+"
+                r"(?:are\s+|is\s+|began\s+|started\s+|have been\s+)?"
                 r"(?:report\w*|complain\w*|saying|says|seeing|getting|get|hitting|unable to|can'?t|cannot|stuck)\b",
             ),
             cue("det.is-x-broken", r"^(?:is|are)\s+(?:\S+\s+){1,3}(?:broken|down|failing|erroring)\b"),
@@ -595,6 +602,12 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"|\bfailing (?:for (?:some|all|many|most|every)|everywhere|across)\b"
                 r"|\bstopped (?:loading|working|responding|serving)\b"
                 r"|\b(?:came|comes|come|ground) to a (?:halt|standstill)\b",
+            ),
+            cue(
+                "det.experiencing",
+                r"\bexperienc(?:ing|ed|es)\s+(?:\S+\s+){0,3}?(?:errors?|failures?|failure rates?|outages?|issues"
+                r"|problems|degradation|latency|timeouts)\b|\b(?:detected|noticed|spotted)\s+(?:\w+\s+){0,2}?"
+                r"(?:incident|issue|problem|outage|errors|failures|degradation)\b",
             ),
             cue("det.anyone-else", r"\banyone else (?:seeing|getting|having|noticing|hitting)\b|\banyone else\W*$"),
             cue(
