@@ -31,9 +31,12 @@ def _event(minute: int, text: str, actor: str, actor_kind: ActorKind = ActorKind
 
 
 def _big_draft() -> Draft:
-    """Two hours of an alert firing again and again and the same report restated, around a real story."""
+    """Hours of an alert firing again and again and the same report restated, around a real story.
+
+    Repeats are four minutes apart: closer ones are one moment already in the draft itself.
+    """
     events = [_event(0, "[FIRING:1] CheckoutErrorRate 5xx > 5% (prod)", "Alertmanager", ActorKind.BOT)]
-    for minute in range(1, 121):
+    for minute in range(4, 481, 4):
         person = PEOPLE[minute % len(PEOPLE)]
         other = PEOPLE[(minute + 1) % len(PEOPLE)]
         events.append(
@@ -43,7 +46,7 @@ def _big_draft() -> Draft:
             _event(minute, f"[FIRING:1] CheckoutErrorRate 5xx > 5% (prod) #{minute}", "Alertmanager", ActorKind.BOT)
         )
     events.append(_event(60, "rolling back checkout-api to 1.41.3 now", "Marco Rossi"))
-    events.append(_event(122, "[RESOLVED] CheckoutErrorRate 5xx > 5% (prod)", "Alertmanager", ActorKind.BOT))
+    events.append(_event(482, "[RESOLVED] CheckoutErrorRate 5xx > 5% (prod)", "Alertmanager", ActorKind.BOT))
     stream = EventStream(sorted(events, key=lambda e: e.ts))
     return extract_rules(stream, provenance=Provenance(tool_version="test", extractor="rules")).model_copy(
         update={"evidence_index": list(stream)}

@@ -61,6 +61,9 @@ MERGE_WINDOW = timedelta(seconds=60)
 ALERT_END_SLACK = timedelta(hours=2)
 """A resolution stated within this time after the last alert resolved is wrap-up: the window ends at the alert."""
 
+RESTATE_WINDOW = timedelta(minutes=3)
+"""A detection or resolution row within this time of the previous row of its kind restates it."""
+
 QUICK_MITIGATION = timedelta(minutes=30)
 """Mitigation starting within this time of detection is listed under what went well."""
 
@@ -78,6 +81,8 @@ _IMPACT_QUESTIONS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"error_rate", "requests"}), "TODO(author): what was the peak error rate, or how many requests failed?"),
     (frozenset({"orders", "revenue"}), "TODO(author): how many orders or how much revenue was lost?"),
 )
+
+_RESTATED = (_K.DETECTION, _K.RESOLUTION)
 
 _RANK = {Confidence.HIGH: 0, Confidence.MEDIUM: 1, Confidence.LOW: 2}
 
@@ -229,14 +234,34 @@ def _timeline(inc: _Incident) -> list[TimelineEntry]:
         if kind is None or (kind is _K.CHANGE and not _in_lookback(inc, event)):
             continue
         row = _Row(kind, [event], _describe(event, kind, inc.names))
-        target = _echoed(rows, row)
-        if target is None:
-            rows.append(row)
-        else:
-            target.events.append(event)
+        echoed = _echoed(rows, row)
+        restated = None if echoed else _restated(rows, row)
+        if echoed is not None:
+            echoed.events.append(event)
             if event.signal is not None:
-                target.description = row.description
+                echoed.description = row.description
+        elif restated is not None:
+            restated.events.append(event)
+            # The fuller wording tells the moment best ("Triggered through the API." says least).
+            if len(row.description) > len(restated.description):
+                restated.description = row.description
+        else:
+            rows.append(row)
     return [grounded_entry(r.kind, r.description, [e.id for e in r.events], inc.stream) for r in rows]
+
+
+def _restated(rows: list[_Row], row: _Row) -> _Row | None:
+    """The row ``row`` restates: the same report, page or recovery said again moments later.
+
+    A second alert on the same symptom, a responder confirming what the page said, the pager's
+    "resolved by" after a responder's "resolving": one moment of the story, cited by all of them.
+    Escalations stay apart: each names who was brought in.
+    """
+    if row.kind not in _RESTATED or not rows:
+        return None
+    last = rows[-1]
+    near = row.events[0].ts - last.events[0].ts <= RESTATE_WINDOW
+    return last if last.kind is row.kind and near else None
 
 
 def _echoed(rows: list[_Row], row: _Row) -> _Row | None:
