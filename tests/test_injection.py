@@ -25,11 +25,11 @@ from postmortem_writer.cli import cli
 from postmortem_writer.evaluation.cases import find_cases, load_case
 from postmortem_writer.events import EventStream
 from postmortem_writer.injection import FENCE_TACTIC, TACTICS, addresses_the_tool, neutralise, tactics
-from postmortem_writer.llm.loopback import LoopbackServer, citing_responder
 from postmortem_writer.models import Draft, Event, Signal, SourceKind
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.render import render_markdown
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,9 +14,9 @@ import pytest
 from postmortem_writer.errors import EndpointError, EndpointUnavailable, ModelError, ModelOutputError
 from postmortem_writer.extract.candidates import ChunkFindings
 from postmortem_writer.llm.backend import PromptRef, Request
-from postmortem_writer.llm.loopback import Action, Answer, Drop, Fault, LoopbackServer, Raw
 from postmortem_writer.llm.openai_backend import OpenAIBackend
 from postmortem_writer.llm.settings import LLMSettings, Mode
+from postmortem_writer.testing.loopback import Action, Answer, Drop, Fault, LoopbackServer, Raw
 
 GOOD = {"timeline": [{"kind": "detection", "description": "Errors were reported.", "evidence": ["E4"]}]}
 DANGLING = {"timeline": [{"kind": "detection", "description": "Errors were reported.", "evidence": ["E99"]}]}

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from postmortem_writer.cli import cli
-from postmortem_writer.llm.loopback import LoopbackServer, citing_responder
+from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
 
 NAMES = ("Priya", "Natarajan", "Marco", "Kai Lindqvist", "Sam Okafor", "Zoë")
 
