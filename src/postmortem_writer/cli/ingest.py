@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from postmortem_writer.cli.options import read_sources, source_options, source_paths
+from postmortem_writer.escape import markdown_cell
 from postmortem_writer.extract.text import trim
-from postmortem_writer.render import cell
 
 
 @click.command()
@@ -52,7 +52,8 @@ def ingest(
     for event in ingested.stream:
         stamp = event.ts.strftime("%Y-%m-%d %H:%M:%S")
         click.echo(
-            f"| {event.id} | {stamp} | {event.kind.value} | {cell(event.actor)} | {cell(trim(event.text, 100))} |"
+            f"| {event.id} | {stamp} | {event.kind.value} | {markdown_cell(event.actor)} "
+            f"| {markdown_cell(trim(event.text, 100))} |"
         )
     for record in ingested.inputs:
         left_out = [f"{record.skipped} malformed record(s) skipped"] if record.skipped else []
