@@ -120,7 +120,7 @@ def test_config_file_supplies_the_endpoint(sample_incident: Path, tmp_path: Path
     ("content", "message"),
     [
         ("[llm\n", "not valid TOML"),
-        ('[llm]\nmodle = "x"\n', "unknown [llm] setting(s): modle"),
+        ('[llm]\nmodle = "x"\n', "[llm] unknown setting 'modle'"),
         ('[llm]\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\nconcurrency = 0\n', "--concurrency must be"),
     ],
 )

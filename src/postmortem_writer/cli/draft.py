@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
+from postmortem_writer.cli.groups import config_option
 from postmortem_writer.cli.options import (
+    ModelFlags,
+    PrivacyFlags,
     ProgressBar,
+    SourceFlags,
     build_privacy,
-    config_option,
     force_option,
     model_options,
     open_llm,
@@ -19,6 +21,7 @@ from postmortem_writer.cli.options import (
     source_options,
     source_paths,
 )
+from postmortem_writer.config import load_config
 from postmortem_writer.errors import ModelError
 from postmortem_writer.output import write_atomic
 from postmortem_writer.pipeline import draft_from
@@ -54,14 +57,12 @@ def draft(
     output_format: str,
     title: str | None,
     template: Path | None,
-    tz: str | None,
-    date: str | None,
-    source_format: str | None,
-    field_map: str | None,
-    max_input_mb: int | None,
+    source_flags: SourceFlags,
+    model_flags: ModelFlags,
+    privacy_flags: PrivacyFlags,
+    config: Path | None,
     strict: bool,
     force: bool,
-    **model: Any,
 ) -> None:
     """Write a first draft of a postmortem from incident exports.
 
@@ -91,9 +92,10 @@ def draft(
       OPENAI_BASE_URL=http://localhost:11434/v1 postmortem draft export.zip --model llama3.1 -o pm.md
       postmortem draft export.zip --pseudonymize --keep ip -o pm.md   # hosted model, people as roles
     """
-    privacy = build_privacy(model)
-    ingested = read_sources(paths, tz, date, source_format, field_map, max_input_mb)
-    session = open_llm(model)
+    settings = load_config(config)
+    privacy = build_privacy(privacy_flags, settings.redact)
+    ingested = read_sources(paths, source_flags)
+    session = open_llm(model_flags, settings.llm)
     bar = ProgressBar("analysing")
     try:
         result = draft_from(ingested, title=title, llm=session, progress=bar, privacy=privacy)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from postmortem_writer.cli.options import read_sources, source_options, source_paths
+from postmortem_writer.cli.options import SourceFlags, read_sources, source_options, source_paths
 from postmortem_writer.escape import markdown_cell
-from postmortem_writer.extract.text import trim
+from postmortem_writer.text import trim
 
 
 @click.command()
@@ -25,11 +25,7 @@ from postmortem_writer.extract.text import trim
 def ingest(
     paths: tuple[Path, ...],
     output_format: str,
-    tz: str | None,
-    date: str | None,
-    source_format: str | None,
-    field_map: str | None,
-    max_input_mb: int | None,
+    source_flags: SourceFlags,
 ) -> None:
     """Read incident exports and print the normalised event stream.
 
@@ -42,7 +38,7 @@ def ingest(
       postmortem ingest chat.txt --date 2025-03-04 --tz UTC --format jsonl
       postmortem ingest app-log.jsonl --map time=@timestamp,text=log.message,actor=host
     """
-    ingested = read_sources(paths, tz, date, source_format, field_map, max_input_mb)
+    ingested = read_sources(paths, source_flags)
     if output_format == "jsonl":
         for event in ingested.stream:
             click.echo(event.model_dump_json(exclude_none=False))
