@@ -67,7 +67,7 @@ def markdown_block(text: str, backing: Iterable[str] | None = None) -> str:
 
 def markdown_cell(text: str, backing: Iterable[str] | None = None) -> str:
     """``markdown_text`` for one table cell: pipes escaped too, so the table keeps its columns."""
-    return markdown_text(str(text).replace("\r\n", "\n"), backing).replace("|", "\\|").strip()
+    return markdown_text(str(text), backing).replace("|", "\\|").strip()
 
 
 def markdown_code(text: str) -> str:
