@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from postmortem_writer.cli.options import SourceFlags, read_sources, source_options, source_paths
-from postmortem_writer.render import cell
+from postmortem_writer.escape import markdown_cell
 from postmortem_writer.text import trim
 
 
@@ -48,7 +48,8 @@ def ingest(
     for event in ingested.stream:
         stamp = event.ts.strftime("%Y-%m-%d %H:%M:%S")
         click.echo(
-            f"| {event.id} | {stamp} | {event.kind.value} | {cell(event.actor)} | {cell(trim(event.text, 100))} |"
+            f"| {event.id} | {stamp} | {event.kind.value} | {markdown_cell(event.actor)} "
+            f"| {markdown_cell(trim(event.text, 100))} |"
         )
     for record in ingested.inputs:
         left_out = [f"{record.skipped} malformed record(s) skipped"] if record.skipped else []
