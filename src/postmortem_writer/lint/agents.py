@@ -361,12 +361,16 @@ def _subject(text: str, match: re.Match[str]) -> bool:
     return at_start and bool(re.match(r"(?:\w+ly )?\w+(?:ed|'s|s)\b|(?:should|had|was|did|went|ran|made)\b", after))
 
 
-def analyse(text: str, known: re.Pattern[str] | None = None) -> list[Agent]:
-    """Every person-as-agent-of-a-failure structure in one sentence, in order."""
+def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[int, int]] | None = None) -> list[Agent]:
+    """Every person-as-agent-of-a-failure structure in one sentence, in order.
+
+    ``names`` are the name spans of ``names_in(text, known)`` when the caller has them already.
+    """
     lowered = text.lower().replace("\u2019", "'")
     if about_blame(_BLAMED_FOR.sub(" ", lowered)):
         return []
-    names = names_in(text, known)
+    if names is None:
+        names = names_in(text, known)
     found: list[Agent] = []
     for match in _PREDICATE.finditer(lowered):
         kind = match.lastgroup or "act"
@@ -385,21 +389,25 @@ def analyse(text: str, known: re.Pattern[str] | None = None) -> list[Agent]:
             kind = "omission"
         found.append(Agent(kind, who[0], match.end(), text[who[0] : who[1]], text[match.start() : match.end()]))
     patterns = (
-        (_IF_HAD, "if_had"),
-        (_PASSIVE_BY, "passive"),
-        (_MISTAKE_BY, "passive"),
-        (_DID_PERSON, "omission"),
-        (_NOBODY, "nobody"),
+        (_IF_HAD, "if_had", ("if ", "had ")),
+        (_PASSIVE_BY, "passive", (" by ",)),
+        (_MISTAKE_BY, "passive", (" by ", " of ")),
+        (_DID_PERSON, "omission", ("did ",)),
+        (_NOBODY, "nobody", ("nobody", "no one", "no-one", "none of")),
     )
-    for pattern, kind in patterns:
-        for m in pattern.finditer(text.replace("\u2019", "'")):
+    straight = text.replace("\u2019", "'")
+    for pattern, kind, gate in patterns:
+        # each pattern needs a word that most sentences lack: test for it before running the pattern
+        if not any(word in lowered for word in gate):
+            continue
+        for m in pattern.finditer(straight):
             who_span = m.span("who")
             if kind == "if_had" and not _is_person(text, who_span, names):
                 continue
             if _negated_subject(m.string.lower(), m.start(), m.start(), who_span[0], kind):
                 continue
             found.append(Agent(kind, m.start(), m.end(), text[who_span[0] : who_span[1]], m.group(0)))
-    for m in _POSSESSIVE.finditer(text.replace("\u2019", "'")):
+    for m in _POSSESSIVE.finditer(straight) if "'s " in lowered else ():
         owner = m.span("owner")
         if _is_person(text, owner, names):
             found.append(Agent("possessive", owner[0], m.end(), m.group("owner"), m.group("noun")))
@@ -408,7 +416,7 @@ def analyse(text: str, known: re.Pattern[str] | None = None) -> list[Agent]:
             continue
         if not re.search(r"\b(?:not|never|no)\b|n't\b", lowered[max(0, m.start() - 12) : m.start()]):
             found.append(Agent("possessive", m.start(), m.end(), m.group("who"), m.group("noun")))
-    for m in _GROUP_ERROR.finditer(lowered):
+    for m in _GROUP_ERROR.finditer(lowered) if (" error" in lowered or " mistake" in lowered) else ():
         if not _ERROR_COMPOUND.match(lowered, m.end()):
             found.append(Agent("group_error", m.start(), m.end(), m.group("who"), m.group(0)))
     return sorted(found, key=lambda a: (a.start, a.end))

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 
@@ -65,7 +65,7 @@ def model() -> Model:
     return Model(dict(data["weights"]), float(data["bias"]), float(data["threshold"]))
 
 
-def features(text: str) -> set[str]:
+def features(text: str, names: list[tuple[int, int]] | None = None) -> set[str]:
     """Sparse binary features of one sentence: words and word pairs (names as <name>), a personal pronoun,
     and whether the sentence talks about blame itself.
 
@@ -73,7 +73,7 @@ def features(text: str) -> set[str]:
     anything, so their results are no features: it is trained as a text classifier of its own.
     """
     masked = text
-    for start, end in reversed(names_in(text)):
+    for start, end in reversed(names_in(text) if names is None else names):
         masked = masked[:start] + " Qqname " + masked[end:]
     tokens = _TOKEN.findall(masked.replace("\u2019", "'"))
     words = ["<name>" if w == "Qqname" else w.lower() for w in tokens]
@@ -104,8 +104,19 @@ def _class(token: str, word: str, index: int) -> str:
         return "SELF"
     if word == "<name>":
         return "PERSON"
-    if PERSON_TOKEN.fullmatch(word) and word != "i" and (index == 0 or not token[0].isupper() or token.isupper()):
+    if _is_role(word) and word != "i" and (index == 0 or not token[0].isupper() or token.isupper()):
         return "PERSON"  # a capitalised role inside a sentence is a name of a thing ("the Developer Story")
+    return _word_class(word)
+
+
+@lru_cache(maxsize=8192)
+def _is_role(word: str) -> bool:
+    return PERSON_TOKEN.fullmatch(word) is not None
+
+
+@lru_cache(maxsize=8192)
+def _word_class(word: str) -> str:
+    """The class of a word that is no person: a system, a negation, a modal, a failure word, or none."""
     if SYSTEM_TOKEN.fullmatch(word):
         return "SYSTEM"
     return next((name for name, pattern in _CLASSES if pattern.fullmatch(word)), "")

@@ -121,11 +121,11 @@ def _check_sentence(
         span = _first_match(rule, text, lowered, people)
         if span is not None and not (rule.meta_exempt and about()):
             found.append(_finding(doc, sentence, rule, span, path, config))
+    names = names_in(text, people) if learned else [m.span() for m in people.finditer(text)]
     if learned and not about():
-        found.extend(_learned(doc, sentence, path, config, found, people))
+        found.extend(_learned(doc, sentence, path, config, found, people, names))
     naming = blame_rule("naming_individuals")
     if config.enabled(naming.id):
-        names = names_in(text, people) if learned else [m.span() for m in people.finditer(text)]
         named = next(iter(names), None)
         if named and (found or re.match(_NAME_ERROR, text[named[1] :])) and not about():
             listed = people.fullmatch(text, *named) is not None
@@ -137,14 +137,20 @@ def _check_sentence(
 
 
 def _learned(
-    doc: Markdown, sentence: Sentence, path: str, config: LintConfig, found: list[Finding], people: re.Pattern[str]
+    doc: Markdown,
+    sentence: Sentence,
+    path: str,
+    config: LintConfig,
+    found: list[Finding],
+    people: re.Pattern[str],
+    names: list[tuple[int, int]],
 ) -> list[Finding]:
     """Findings of the agent analysis when the cue rules found none (their categories are more precise),
     then of the classifier when neither found any."""
     if found:
         return []
     text = sentence.text
-    agents = analyse(text, people)
+    agents = analyse(text, people, names)
     seen: set[str] = set()
     added: list[Finding] = []
     for agent in agents:
@@ -157,7 +163,7 @@ def _learned(
     if added:
         return added
     model = classifier.model()
-    features = classifier.features(text)
+    features = classifier.features(text, names)
     probability = model.probability(features)
     if probability < model.threshold:
         return added
