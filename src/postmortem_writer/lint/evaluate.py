@@ -94,8 +94,11 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def evaluate(cases: Iterable[Case], config: LintConfig | None = None) -> Report:
-    """Lint every case as a sentence on its own and compare the categories flagged with its labels."""
+def evaluate(cases: Iterable[Case], config: LintConfig | None = None, *, learned: bool = True) -> Report:
+    """Lint every case as a sentence on its own and compare the categories flagged with its labels.
+
+    ``learned=False`` scores the cue rules alone.
+    """
     config = config or LintConfig()
     per_category = {rule.category: Score() for rule in RULES}
     overall, sentences = Score(), Score()
@@ -103,7 +106,9 @@ def evaluate(cases: Iterable[Case], config: LintConfig | None = None) -> Report:
     count = 0
     for case in cases:
         count += 1
-        found = frozenset(f.category for f in lint_text(case.text, config=config) if f.category != "structure")
+        found = frozenset(
+            f.category for f in lint_text(case.text, config=config, learned=learned) if f.category != "structure"
+        )
         for category, score in per_category.items():
             expected, got = category in case.labels, category in found
             score.support += expected
