@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from postmortem_writer.evaluation.cases import Gold
-from postmortem_writer.evaluation.metrics import METRICS, ratio, score_draft
+from postmortem_writer.evaluation.metrics import METRICS, score_draft
 from postmortem_writer.events import EventStream
 from postmortem_writer.models import ActionItem, Cited, ContributingFactor, Draft, Event, Provenance, SourceKind
+from postmortem_writer.scoring import ratio
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 

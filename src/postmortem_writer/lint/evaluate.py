@@ -18,6 +18,7 @@ from postmortem_writer.errors import InputError
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.rules import RULES
+from postmortem_writer.scoring import PRECISION, RECALL, detection_counts, f1, ratio
 
 
 @dataclass(frozen=True)
@@ -43,20 +44,17 @@ class Score:
     @property
     def precision(self) -> float | None:
         """TP / (TP + FP); ``None`` when nothing was flagged."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+        return ratio(detection_counts(self.tp, self.fp, self.fn), PRECISION)
 
     @property
     def recall(self) -> float | None:
         """TP / (TP + FN); ``None`` when nothing should have been flagged."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+        return ratio(detection_counts(self.tp, self.fp, self.fn), RECALL)
 
     @property
     def f1(self) -> float | None:
         """Harmonic mean of precision and recall."""
-        p, r = self.precision, self.recall
-        if p is None or r is None or p + r == 0:
-            return None
-        return 2 * p * r / (p + r)
+        return f1(self.precision, self.recall)
 
 
 @dataclass
