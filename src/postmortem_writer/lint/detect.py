@@ -27,6 +27,12 @@ _INITIALS = r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w)"
 _NAME_ERROR = r"'s (?:[\w-]+ )?(?:change|commit|deploy|push|script|mistake|error|typo|fault)\b"
 
 
+# A wording quotes an event when it holds the event's first words: at most this many, at least this many characters.
+_QUOTED_WORDS = 6
+_QUOTED_CHARS = 12
+_WORD = re.compile(r"\w+")
+
+
 def lint_text(text: str, *, path: str = "-", config: LintConfig | None = None, learned: bool = True) -> list[Finding]:
     """Every finding in a Markdown (or plain) text, in document order.
 
@@ -46,24 +52,36 @@ def lint_text(text: str, *, path: str = "-", config: LintConfig | None = None, l
 def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig | None = None) -> list[Finding]:
     """Findings in a draft's own wording, each with the draft field as its path (e.g. ``timeline[2]``).
 
-    The evidence index is not linted: it quotes the sources, and the draft cannot reword them.
+    The evidence index is not linted: it quotes the sources, and the draft cannot reword them. For
+    the same reason a wording that quotes one of the events it cites (the rules extractor's timeline
+    rows and factor titles do) is checked by the cue rules alone: the agent analysis and the
+    classifier judge the tool's own prose, not what a responder wrote.
     """
     config = (config or LintConfig()).with_people(people)
+    sources = {event.id: event.text for event in draft.evidence_index}
     findings: list[Finding] = []
-    for field, section, text in _draft_texts(draft):
+    for field, section, text, evidence in _draft_texts(draft):
         heading = f"## {section}\n" if section else ""
-        for finding in lint_text(heading + text, path=field, config=config):
+        quoted = any(_quotes(text, sources[event_id]) for event_id in evidence if event_id in sources)
+        for finding in lint_text(heading + text, path=field, config=config, learned=not quoted):
             if finding.category != "structure":
                 findings.append(_shift(finding, len(heading)))
     return findings
 
 
-def _draft_texts(draft: Draft) -> Iterator[tuple[str, str, str]]:
-    """(field, section heading, text) for every piece of generated wording in a draft."""
-    yield "title", "", draft.title
+def _draft_texts(draft: Draft) -> Iterator[tuple[str, str, str, list[str]]]:
+    """(field, section heading, text, cited ids) for every piece of generated wording in a draft."""
+    yield "title", "", draft.title, []
     for section in SECTIONS:
         for index, item in enumerate(section.wordings(draft)):
-            yield f"{section.wording}[{index}]", section.heading, section.text(item)
+            yield f"{section.wording}[{index}]", section.heading, section.text(item), getattr(item, "evidence", [])
+
+
+def _quotes(text: str, source: str) -> bool:
+    """Whether ``text`` carries the opening words of ``source`` (a quote, perhaps trimmed at its end)."""
+    # Words only: the draft shows a message without its markup (``*Production*`` reads "Production").
+    opening = " ".join(_WORD.findall(source)[:_QUOTED_WORDS])
+    return len(opening) >= _QUOTED_CHARS and opening in " ".join(_WORD.findall(text))
 
 
 def _shift(finding: Finding, by: int) -> Finding:
