@@ -111,10 +111,11 @@ CASES = [
         "records",
         id="records-jsonl",
     ),
+    # A stray Latin-1 byte costs nothing: the rest is read (the warning is tested with the IRC logs).
+    pytest.param(("latin1.txt", "[10:17] <zoë> rolling back\n".encode("latin-1")), "chat-text", id="latin-1-byte"),
     # Inputs no adapter reads.
     pytest.param(("notes.txt", b"Some prose about the weather.\nNothing else.\n"), "not a format we read", id="prose"),
     pytest.param(("blob.bin", b"\x00\x01\x02binary"), "not a text file", id="binary"),
-    pytest.param(("latin1.txt", "Zoë  10:17 AM\n".encode("latin-1")), "not UTF-8 text", id="not-utf8"),
     pytest.param(("pd.json", b'{"log_entries": [\n  {"id": "R1",\n'), "3:1: malformed JSON", id="malformed-json"),
     pytest.param(
         ("builds.csv", b"time,job,result\n2025-03-04T09:00:00Z,build,ok\n"),

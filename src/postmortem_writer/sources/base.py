@@ -90,15 +90,44 @@ class Document:
     name: str
     data: bytes
 
-    @cached_property
+    @property
     def text(self) -> str:
-        """The content as text (UTF-8, a BOM dropped); an error if it is not text at all."""
+        """The content as text (UTF-8, a BOM dropped); an error if it is not text at all.
+
+        Bytes that are not UTF-8 are read as Windows-1252 (Latin-1 where that has no character),
+        and ``decoding_note`` says where: one stray byte must not cost the user the whole log.
+        """
+        return self._decoded[0]
+
+    @property
+    def decoding_note(self) -> str | None:
+        """The warning for bytes that were not UTF-8 (``None`` when all were, or the text was never read)."""
+        if "_decoded" not in self.__dict__:
+            return None
+        return self._decoded[1]
+
+    @cached_property
+    def _decoded(self) -> tuple[str, str | None]:
         if b"\x00" in self.data[:8192]:
             raise InputError("not a text file (it contains NUL bytes)", path=self.name)
         try:
-            return self.data.decode("utf-8-sig")
+            return self.data.decode("utf-8-sig"), None
         except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (bad byte at offset {exc.start})", path=self.name) from None
+            first = exc.start
+        # surrogateescape keeps each stray byte as one lone surrogate, so one pass finds them all.
+        text = self.data.decode("utf-8-sig", errors="surrogateescape")
+        stray = 0
+
+        def legacy(match: re.Match[str]) -> str:
+            nonlocal stray
+            stray += len(match[0])
+            return "".join(_legacy_char(ord(char) - 0xDC00) for char in match[0])
+
+        text = _STRAY_BYTES.sub(legacy, text)
+        return text, (
+            f"{self.name}: not UTF-8 at byte offset {first} ({stray} such byte{'' if stray == 1 else 's'} in all); "
+            "read those bytes as Windows-1252 (Latin-1)"
+        )
 
     @cached_property
     def json(self) -> Any:
@@ -135,6 +164,16 @@ class Document:
 
 
 _SPACE = re.compile(r"\s*")
+# What surrogateescape turns bytes 0x80-0xFF that are not UTF-8 into.
+_STRAY_BYTES = re.compile("[\udc80-\udcff]+")
+
+
+def _legacy_char(byte: int) -> str:
+    """A byte as Windows-1252 reads it, or as Latin-1 for the five bytes Windows-1252 leaves undefined."""
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)
 
 
 def _pages(text: str) -> Any:

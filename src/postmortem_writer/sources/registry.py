@@ -215,6 +215,8 @@ def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, str
             f"{doc.name}: read as {adapter.name}, so --map was not used (--source-format records applies it)"
         )
     loaded.add(doc.name, adapter.name, hashlib.sha256(doc.data).hexdigest(), adapter.parse(doc, options))
+    if doc.decoding_note is not None:
+        loaded.warnings.append(doc.decoding_note)
 
 
 def _pick(doc: Document, options: SourceOptions) -> DocumentAdapter | None:
