@@ -40,6 +40,8 @@ _TOOL_NAMES = frozenset(
     }
 )  # fmt: skip
 _BOT_WORDS = frozenset({"bot", "bots", "auto", "ci", "automation", "integration", "webhook"})
+# What adapters call an author the source does not name; it is no one, so never a responder.
+UNKNOWN_ACTOR = "unknown"
 
 
 def guess_actor_kind(name: str) -> ActorKind:

@@ -10,6 +10,7 @@ from typing import Any
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
 from postmortem_writer.sources.base import (
+    UNKNOWN_ACTOR,
     Document,
     Parsed,
     SourceOptions,
@@ -149,7 +150,7 @@ def _event(
     moment = epoch_instant(post.get("create_at"), field="create_at", path=path, position=position, per_second=1000)
     props = as_object(post.get("props"))
     username = str(post.get("user") or "")
-    actor, actor_kind = names.people.get(username, (username or "unknown", ActorKind.HUMAN))
+    actor, actor_kind = names.people.get(username, (username or UNKNOWN_ACTOR, ActorKind.HUMAN))
     if str(props.get("from_webhook")).lower() == "true" or props.get("from_bot"):
         actor, actor_kind = str(props.get("override_username") or actor), ActorKind.BOT
     parts = [names.plain(str(post.get("message") or ""))]

@@ -117,8 +117,9 @@ class OpsgenieAdapter:
             occurrences[LAST] = last.isoformat()
         events = [event(created, origin, f"Alert {label} opened.", Signal.ALERT_FIRING, occurrences)]
         report: dict[str, Any] = alert["report"] if isinstance(alert.get("report"), dict) else {}
+        # The report keeps an acknowledgement after the alert is closed (when "acknowledged" reads false again).
         acked = _after(created, report.get("ackTime"), path, position)
-        if alert.get("acknowledged") is True and acked is not None:
+        if acked is not None:
             who = _text(report.get("acknowledgedBy"))
             events.append(
                 event(acked, who, f"Alert {label} acknowledged by {who or 'someone'}.", Signal.PAGE_ACKNOWLEDGED, {})

@@ -7,7 +7,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list
+from postmortem_writer.sources.base import UNKNOWN_ACTOR, Document, Parsed, SourceOptions, as_list
 from postmortem_writer.sources.collapse import ALERT_KEY, ASSIGNEES
 from postmortem_writer.timeparse import parse_instant
 
@@ -224,7 +224,7 @@ class PagerDutyIncidentsAdapter:
         # Acknowledgements are emptied once an incident resolves; log entries keep them for good.
         for ack in incident.get("acknowledgements") or []:
             if isinstance(ack, dict) and isinstance(ack.get("at"), str):
-                who = summary_of(ack.get("acknowledger")) or "unknown"
+                who = summary_of(ack.get("acknowledger")) or UNKNOWN_ACTOR
                 events.append(
                     event(ack["at"], (who, ActorKind.HUMAN), f"Acknowledged by {who}.", Signal.PAGE_ACKNOWLEDGED)
                 )

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, csv_records
+from postmortem_writer.sources.base import UNKNOWN_ACTOR, Document, Parsed, SourceOptions, csv_records
 from postmortem_writer.sources.collapse import ALERT_KEY
 from postmortem_writer.timeparse import parse_instant
 
@@ -123,7 +123,7 @@ class PagerDutyCsvAdapter:
                 raise InputError(
                     f"seconds_to_first_ack {ack_seconds!r} is not a number", path=path, position=position
                 ) from None
-            who = _first(fields.get("acknowledged_by", "")) or "unknown"
+            who = _first(fields.get("acknowledged_by", "")) or UNKNOWN_ACTOR
             events.append(event(acked, who, ActorKind.HUMAN, f"Acknowledged by {who}.", Signal.PAGE_ACKNOWLEDGED))
         if fields.get("resolved_at"):
             resolved = parse_instant(fields["resolved_at"], tz=options.tz, path=path, position=position)

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from postmortem_writer.errors import InputError, UsageError
-from postmortem_writer.models import Event, InputFile
+from postmortem_writer.models import ActorKind, Event, InputFile
 from postmortem_writer.sources.alertmanager import AlertmanagerAdapter
 from postmortem_writer.sources.argocd import ArgoCDApplicationAdapter, ArgoCDHistoryTextAdapter
 from postmortem_writer.sources.base import (
+    UNKNOWN_ACTOR,
     Bundle,
     BundleAdapter,
     Document,
@@ -103,6 +104,10 @@ class Loaded:
 
     def add(self, path: str, fmt: str, sha256: str, parsed: Parsed) -> None:
         """Take one source's results, turning each skipped record into a warning."""
+        for event in parsed.events:
+            if event.actor == UNKNOWN_ACTOR:
+                # A source that names no author names no person: never listed as a responder.
+                event.actor_kind = ActorKind.SYSTEM
         self.events.extend(parsed.events)
         self.inputs.append(
             InputFile(

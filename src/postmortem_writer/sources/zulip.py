@@ -15,7 +15,16 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Bundle, Document, Parsed, SourceOptions, as_list, as_object, guess_actor_kind
+from postmortem_writer.sources.base import (
+    UNKNOWN_ACTOR,
+    Bundle,
+    Document,
+    Parsed,
+    SourceOptions,
+    as_list,
+    as_object,
+    guess_actor_kind,
+)
 from postmortem_writer.sources.html_text import html_to_text
 from postmortem_writer.timeparse import epoch_instant
 
@@ -117,7 +126,7 @@ class ZulipApiAdapter:
         def read(position: str, message: Any) -> Event:
             if not isinstance(message, dict):
                 raise InputError("not a Zulip message (not an object)", path=doc.name, position=position)
-            name = str(message.get("sender_full_name") or message.get("sender_email") or "unknown")
+            name = str(message.get("sender_full_name") or message.get("sender_email") or UNKNOWN_ACTOR)
             recipient = message.get("display_recipient")
             place = recipient if isinstance(recipient, str) else "direct message"
             content = str(message.get("content") or "")
