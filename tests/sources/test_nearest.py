@@ -51,6 +51,21 @@ CASES = [
         id="argocd-app-without-history",
     ),
     pytest.param(
+        "opsgenie-webhook.json",
+        '{"action": "Create", "alert": {"message": "p99 above 2s", "createdAt": 1741079400000}}',
+        ["opsgenie", "records", "kubernetes-events"],
+        "opsgenie (has createdAt, message, action; lacks tinyId, requestId)",
+        id="opsgenie-webhook-without-alert-id",
+    ),
+    pytest.param(
+        "alertmanager.json",
+        '{"receiver": "x", "status": "firing", "alerts": [{"labels": {"alertname": "A"},'
+        ' "startsAt": "2025-03-04T09:00:00Z"}], "version": "4"}',
+        ["alertmanager", "grafana-webhook", "deploy-history"],
+        "alertmanager (has alerts, startsAt, labels, version; lacks groupKey)",
+        id="alertmanager-payload-without-group-key",
+    ),
+    pytest.param(
         "git.txt",
         "Author: Ana <ana@example.com>\nDate:   Tue Mar 4 10:58:03 2025 +0100\n\n    Fix\n",
         ["git-log"],

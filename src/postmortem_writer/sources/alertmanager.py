@@ -18,6 +18,8 @@ from postmortem_writer.sources.base import Document, Parsed, SourceOptions, json
 from postmortem_writer.sources.collapse import ALERT_KEY
 from postmortem_writer.timeparse import parse_instant
 
+_VERSIONS = frozenset({"1", "2", "3", "4"})
+
 
 class AlertmanagerAdapter:
     """Reads each alert of each webhook payload: firing at ``startsAt``, resolved at ``endsAt``."""
@@ -29,17 +31,26 @@ class AlertmanagerAdapter:
         " or its alert list (GET /api/v2/alerts, amtool alert query -o json)"
     )
     hint = (
-        'JSON with "version": "4", "groupKey" and "alerts" (the first payload, for arrays and JSON Lines),'
+        'JSON with "version": "4" (or "1"), "groupKey" and "alerts" (the first payload, for arrays and JSON Lines),'
         ' or an array of alerts with "fingerprint", "startsAt" and a "status" object'
     )
     example = "postmortem draft alertmanager-webhooks.jsonl"
+    signature = (("alerts",), ("groupKey",), ("startsAt",), ("labels", "fingerprint"), ("version",))
 
     def sniff(self, doc: Document) -> bool:
-        """True when the (first) payload is an Alertmanager version 4 notification."""
+        """True when the (first) payload is an Alertmanager notification."""
         first = first_payload(doc)
         if first is None:
             return False
-        return (first.get("version") == "4" and "groupKey" in first and "alerts" in first) or _is_listed_alert(first)
+        # Version "1" is what Alertmanager's own test notification and older releases send; Grafana's
+        # version "1" payloads carry "orgId" or "state", and are Grafana's.
+        notification = (
+            first.get("version") in _VERSIONS
+            and "groupKey" in first
+            and "alerts" in first
+            and not ({"orgId", "state"} & first.keys())
+        )
+        return notification or _is_listed_alert(first)
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """Firing and resolved events of every alert; re-sent notifications are merged later (collapse)."""
@@ -55,7 +66,8 @@ def first_payload(doc: Document) -> dict[str, Any] | None:
         try:
             data = json.loads(doc.text.lstrip().splitlines()[0])
         except (InputError, json.JSONDecodeError, IndexError, RecursionError):
-            return None
+            # Indented objects back to back (a receiver's log, a watch stream): the first of them.
+            data = doc.json_values[0] if doc.json_values else None
     if isinstance(data, list):
         data = data[0] if data else None
     return data if isinstance(data, dict) else None
@@ -97,7 +109,9 @@ def _telling_labels(alerts: Iterable[Any]) -> dict[str, list[str]]:
 def payloads(doc: Document) -> Iterator[tuple[str, Any]]:
     """Each payload of a file holding one, an array of them, or JSON Lines, with its position."""
     data = doc.try_json()
-    if data is None:
+    if data is None and not _first_line_is_json(doc.text) and doc.json_values:
+        yield from ((f"payload {n}", payload) for n, payload in enumerate(doc.json_values, start=1))
+    elif data is None:
         if not _first_line_is_json(doc.text):
             _ = doc.json  # one damaged document, not JSON Lines: its parse error names line and column
         yield from jsonl_records(doc.name, doc.text)

@@ -137,7 +137,8 @@ class Document:
         try:
             return json.loads(self.text)
         except json.JSONDecodeError as exc:
-            pages = _pages(self.text) if exc.msg == "Extra data" else None
+            values = self.json_values if exc.msg == "Extra data" else None
+            pages = _pages(values) if values is not None else None
             if pages is not None:
                 return pages
             raise InputError(
@@ -145,6 +146,31 @@ class Document:
             ) from None
         except RecursionError:
             raise InputError(_TOO_DEEP, path=self.name) from None
+
+    @cached_property
+    def json_values(self) -> list[Any] | None:
+        """The JSON values of a file that holds several back to back, else ``None``.
+
+        ``kubectl get -w -o json`` writes indented objects one after another, ``gh api --paginate``
+        writes pages, JSON Lines one object a line: all are read here, whatever the spacing.
+        """
+        if not self.looks_like_json():
+            return None
+        try:
+            text = self.text
+        except InputError:
+            return None
+        decoder = json.JSONDecoder()
+        values: list[Any] = []
+        at = 0
+        # "\s*" always matches, so the match is never None.
+        while (at := _SPACE.match(text, at).end()) < len(text):  # type: ignore[union-attr]
+            try:
+                value, at = decoder.raw_decode(text, at)
+            except (json.JSONDecodeError, RecursionError):
+                return None
+            values.append(value)
+        return values if len(values) > 1 else None
 
     def looks_like_json(self) -> bool:
         """Cheap check used by sniffers before paying for a full parse."""
@@ -178,23 +204,13 @@ def _legacy_char(byte: int) -> str:
         return chr(byte)
 
 
-def _pages(text: str) -> Any:
+def _pages(pages: list[Any]) -> Any:
     """Pages written back to back, as ``gh api --paginate`` saves them, as one response; else ``None``.
 
     Array pages are one array; GitHub's object pages (``total_count`` beside one list, such as
     ``workflow_runs``) are the first page with every page's list. Other objects one after another
-    are JSON Lines, which their adapters read line by line.
+    are JSON Lines or a watch stream, which their adapters read from ``json_values``.
     """
-    decoder = json.JSONDecoder()
-    pages: list[Any] = []
-    at = 0
-    # "\s*" always matches, so the match is never None.
-    while (at := _SPACE.match(text, at).end()) < len(text):  # type: ignore[union-attr]
-        try:
-            page, at = decoder.raw_decode(text, at)
-        except (json.JSONDecodeError, RecursionError):
-            return None
-        pages.append(page)
     if all(isinstance(page, list) for page in pages):
         return [item for page in pages for item in page]
     if all(isinstance(page, dict) and "total_count" in page for page in pages):

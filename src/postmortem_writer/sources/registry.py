@@ -119,10 +119,22 @@ class Loaded:
                 dropped=dict(sorted(parsed.dropped.items())),
             )
         )
+        # Skips say why one by one; a source all dropped as noise would otherwise say nothing.
+        if not parsed.events and parsed.dropped:
+            self.warnings.append(f"{path}: {_nothing_kept(fmt, parsed)}")
         shown = parsed.skipped[:_SKIPS_SHOWN]
         self.warnings.extend(f"skipped {error}" for error in shown)
         if len(parsed.skipped) > len(shown):
             self.warnings.append(f"{path}: skipped {len(parsed.skipped)} malformed records in all")
+
+
+def _nothing_kept(fmt: str, parsed: Parsed) -> str:
+    """What a source whose every record was left out held, and why: "read 3 records as …, none kept: …"."""
+    reasons = [f"{count} {reason}" for reason, count in parsed.dropped.most_common()]
+    if parsed.skipped:
+        reasons.append(f"{len(parsed.skipped)} unreadable ({parsed.skipped[0].message})")
+    total = sum(parsed.dropped.values()) + len(parsed.skipped)
+    return f"read {total} record{'s' if total != 1 else ''} as {fmt}, none kept: {', '.join(reasons)}"
 
 
 def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
