@@ -98,6 +98,12 @@ SHAPES = [
         id="empty-message-counted",
     ),
     pytest.param(
+        "Fastly Monitoring\nAPP  2:48 AM\n[P1] Global 5xx rate 85%\nRavi Menon  2:49 AM\nack\n",
+        [("03-04 02:48", "Fastly Monitoring", "[P1] Global 5xx rate 85%"), ("03-04 02:49", "Ravi Menon", "ack")],
+        {},
+        id="name-above-the-first-header-is-read-not-dropped",
+    ),
+    pytest.param(
         "channel #ops\n[10:17] <alice> db1?\n[10:18] <bob> yes\n",
         [("03-04 10:17", "alice", "db1?"), ("03-04 10:18", "bob", "yes")],
         {"text before the first message": 1},

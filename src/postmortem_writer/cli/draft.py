@@ -19,6 +19,7 @@ from postmortem_writer.cli.options import (
     source_options,
     source_paths,
 )
+from postmortem_writer.cli.scope import build_scope, scope_options
 from postmortem_writer.errors import ModelError
 from postmortem_writer.output import write_atomic
 from postmortem_writer.pipeline import draft_from
@@ -43,6 +44,7 @@ from postmortem_writer.render import render_json, render_markdown
     help="Your own jinja2 Markdown template instead of the built-in one.",
 )
 @source_options
+@scope_options
 @model_options
 @privacy_options
 @config_option
@@ -59,6 +61,9 @@ def draft(
     source_format: str | None,
     field_map: str | None,
     max_input_mb: int | None,
+    since: str | None,
+    until: str | None,
+    channels: tuple[str, ...],
     strict: bool,
     force: bool,
     **model: Any,
@@ -92,7 +97,9 @@ def draft(
       postmortem draft export.zip --pseudonymize --keep ip -o pm.md   # hosted model, people as roles
     """
     privacy = build_privacy(model)
-    ingested = read_sources(paths, tz, date, source_format, field_map, max_input_mb)
+    ingested = read_sources(
+        paths, tz, date, source_format, field_map, max_input_mb, build_scope(since, until, channels)
+    )
     session = open_llm(model)
     bar = ProgressBar("analysing")
     try:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from postmortem_writer.cli.options import read_sources, source_options, source_paths
+from postmortem_writer.cli.scope import build_scope, scope_options
 from postmortem_writer.extract.text import trim
 from postmortem_writer.render import cell
 
@@ -22,6 +23,7 @@ from postmortem_writer.render import cell
     help="A readable table, or one JSON object per event (id, ts, source, actor, text, …).",
 )
 @source_options
+@scope_options
 def ingest(
     paths: tuple[Path, ...],
     output_format: str,
@@ -30,6 +32,9 @@ def ingest(
     source_format: str | None,
     field_map: str | None,
     max_input_mb: int | None,
+    since: str | None,
+    until: str | None,
+    channels: tuple[str, ...],
 ) -> None:
     """Read incident exports and print the normalised event stream.
 
@@ -42,7 +47,9 @@ def ingest(
       postmortem ingest chat.txt --date 2025-03-04 --tz UTC --format jsonl
       postmortem ingest app-log.jsonl --map time=@timestamp,text=log.message,actor=host
     """
-    ingested = read_sources(paths, tz, date, source_format, field_map, max_input_mb)
+    ingested = read_sources(
+        paths, tz, date, source_format, field_map, max_input_mb, build_scope(since, until, channels)
+    )
     if output_format == "jsonl":
         for event in ingested.stream:
             click.echo(event.model_dump_json(exclude_none=False))

@@ -28,6 +28,7 @@ from postmortem_writer.sources.limits import (
     read_capped,
     read_file,
 )
+from postmortem_writer.sources.scope import Scope
 
 # Integrations that post into incident channels under their product name, and words that mark an
 # account as automation; formats without a bot flag (pasted chat, deploy CSVs) rely on these.
@@ -71,7 +72,8 @@ class SourceOptions:
     """What the user told us about the sources: zone and day for zone-less or date-less times.
 
     ``field_map`` (``--map``) names the time, text and actor fields of generic records;
-    ``max_input_bytes`` (``--max-input-mb``) is the most one input may hold (see ``limits``).
+    ``max_input_bytes`` (``--max-input-mb``) is the most one input may hold (see ``limits``);
+    ``scope`` (``--since``, ``--until``, ``--channel``) which of the events read are kept (see ``scope``).
     """
 
     tz: tzinfo | None = None
@@ -79,6 +81,7 @@ class SourceOptions:
     source_format: str | None = None
     field_map: Mapping[str, str] | None = None
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    scope: Scope = field(default_factory=Scope)
 
 
 # The json module recurses once per nesting level; no export nests anywhere near a thousand deep.

@@ -269,6 +269,7 @@ _DIVIDER = re.compile(
 )
 _RELATIVE_DIVIDERS = {"yesterday": -1, "today": 0}
 _THREAD_REPLY = "replied to a thread:"
+_BEFORE_FIRST = "text before the first message"
 _EMOJI_ONLY = re.compile(r"^(?::[\w+-]+:|[^\w\s])+$")
 _COUNT = re.compile(r"^\d+$")
 _EDITED = re.compile(r"\s*\(edited\)$")
@@ -476,6 +477,8 @@ class _Reader:
             # The name line was read as the last line of the previous message; it is this one's sender.
             if self.messages:
                 self.messages[-1].lines.pop()
+            else:
+                self._undrop(_BEFORE_FIRST)
             at, name = above
             self._start(at, name, ActorKind.BOT if rule.bot else guess_actor_kind(name), match["time"])
         elif rule.role is _Role.MESSAGE:
@@ -560,12 +563,18 @@ class _Reader:
 
     def _body(self, number: int, line: str) -> None:
         if not self.messages:
-            self.dropped["text before the first message"] += 1
+            self.dropped[_BEFORE_FIRST] += 1
             return
         message = self.messages[-1]
         stripped = _EDITED.sub("", line)
         message.edited = message.edited or stripped != line
         message.lines.append(stripped)
+
+    def _undrop(self, reason: str) -> None:
+        """Take back one drop: a line counted as dropped turned out to be read after all."""
+        self.dropped[reason] -= 1
+        if not self.dropped[reason]:
+            del self.dropped[reason]
 
     def _divider(self, line: str) -> bool:
         """Move to the day a date divider names; ``False`` when ``line`` is not a divider."""

@@ -42,6 +42,7 @@ from postmortem_writer.sources.pagerduty import PagerDutyIncidentsAdapter, Pager
 from postmortem_writer.sources.pagerduty_csv import PagerDutyCsvAdapter
 from postmortem_writer.sources.pagerduty_webhooks import PagerDutyWebhooksAdapter
 from postmortem_writer.sources.records import RecordsAdapter
+from postmortem_writer.sources.scope import apply_scope
 from postmortem_writer.sources.slack_api import SlackApiAdapter
 from postmortem_writer.sources.slack_export import SlackDayFileAdapter, SlackExportAdapter
 from postmortem_writer.sources.spinnaker import SpinnakerExecutionsAdapter
@@ -101,6 +102,8 @@ class Loaded:
     events: list[Event] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the scope kept ("kept 120 of 5400 events (since …)"), when it left anything out.
+    scope_note: str | None = None
 
     def add(self, path: str, fmt: str, sha256: str, parsed: Parsed) -> None:
         """Take one source's results, turning each skipped record into a warning."""
@@ -158,6 +161,10 @@ def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
     for record in loaded.inputs:
         if merged[record.path]:
             record.dropped = dict(sorted({**record.dropped, REPEATED: merged[record.path]}.items()))
+    if loaded.events:
+        scoped = apply_scope(loaded.events, options.scope, options.tz, [record.path for record in loaded.inputs])
+        loaded.events, loaded.scope_note = scoped.events, scoped.note
+        loaded.warnings.extend(scoped.warnings)
     return loaded
 
 
