@@ -108,3 +108,26 @@ def test_ingest_says_what_the_scope_kept() -> None:
     assert result.exit_code == 0, result.output
     assert "scope: kept 15 of 24 events (channel inc-checkout-latency; since 2025-03-04 09:20 UTC)\n" in result.stderr
     assert "15 events from 1 source(s)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("inside", "shown"),
+    [
+        pytest.param(False, "ops.log", id="outside-the-current-folder-relative-to-the-inputs-parent"),
+        pytest.param(True, "inc/ops.log", id="inside-the-current-folder-relative-to-it"),
+    ],
+)
+def test_a_draft_never_names_an_input_by_its_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inside: bool, shown: str
+) -> None:
+    home = tmp_path / "home" / "ana"
+    (home / "inc").mkdir(parents=True)
+    log = home / "inc" / "ops.log"
+    log.write_text("[09:10] <ana> checkout p99 is 2.4s\n[09:12] <bo> rolling back\n", encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(home if inside else tmp_path / "work")
+    result = CliRunner().invoke(cli, ["draft", str(log), "--tz", "UTC", "--date", "2025-03-04", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert str(tmp_path) not in result.stdout
+    assert f'"source":"{shown}"' in result.stdout.replace(": ", ":")
+    assert f'"path":"{shown}"' in result.stdout.replace(": ", ":")

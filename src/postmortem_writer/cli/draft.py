@@ -24,6 +24,7 @@ from postmortem_writer.errors import ModelError
 from postmortem_writer.output import write_atomic
 from postmortem_writer.pipeline import draft_from
 from postmortem_writer.render import render_json, render_markdown
+from postmortem_writer.sources.registry import shareable_names
 
 
 @click.command()
@@ -100,6 +101,8 @@ def draft(
     ingested = read_sources(
         paths, tz, date, source_format, field_map, max_input_mb, build_scope(since, until, channels)
     )
+    # A draft is shared: inputs named by absolute paths would put the author's home folder in it.
+    shareable_names(list(paths), list(ingested.stream), ingested.inputs)
     session = open_llm(model)
     bar = ProgressBar("analysing")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -166,6 +167,37 @@ def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
         loaded.events, loaded.scope_note = scoped.events, scoped.note
         loaded.warnings.extend(scoped.warnings)
     return loaded
+
+
+def shareable_names(paths: list[Path], events: list[Event], inputs: list[InputFile]) -> None:
+    """Name the inputs in ``events`` and ``inputs`` so that a draft never shows a home folder's absolute path.
+
+    A relative path stays as written; an absolute one inside the current folder becomes relative to
+    it; the others relative to their common parent folder (``/home/ana/inc/chat.txt`` beside
+    ``/home/ana/inc/pd.json`` is ``chat.txt``; a folder ``/home/ana/inc/sources`` is ``sources``).
+    Errors and warnings keep the path as given: they are for the user at the keyboard.
+    """
+    cwd = Path.cwd()
+    outside = [path for path in paths if path.is_absolute() and not path.is_relative_to(cwd)]
+    base = Path(os.path.commonpath([path.parent for path in outside])) if outside else cwd
+    renamed = {
+        str(path): str(path.relative_to(cwd if path.is_relative_to(cwd) else base))
+        for path in paths
+        if path.is_absolute()
+    }
+    # Longest first, so an input inside another input's folder is renamed by its own name.
+    prefixes = sorted(renamed, key=len, reverse=True)
+
+    def shared(name: str) -> str:
+        for prefix in prefixes:
+            if name == prefix or name.startswith((f"{prefix}/", f"{prefix}:")):
+                return renamed[prefix] + name[len(prefix) :]
+        return name
+
+    for event in events:
+        event.source = shared(event.source)
+    for record in inputs:
+        record.path = shared(record.path)
 
 
 def _is_zip(path: Path) -> bool:
