@@ -7,11 +7,14 @@ documented shapes (field names, nesting, time formats), with this project's inci
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from postmortem_writer.cli import cli
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind
 from postmortem_writer.pipeline import ingest
@@ -270,3 +273,10 @@ def test_a_file_whose_every_record_is_dropped_says_what_it_read() -> None:
         f"{sample}: no events found in the sources ({sample}: read 3 records as github-deployments, none kept:"
         " 3 queued status)"
     )
+
+
+def test_unknown_is_never_a_responder() -> None:
+    sample = SAMPLES / "slack/variants/day_file_bots_file_comment.json"
+    result = CliRunner().invoke(cli, ["draft", str(sample), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [responder["name"] for responder in json.loads(result.stdout)["responders"]] == ["U0G9QF9C6"]
