@@ -204,13 +204,13 @@ def _accounts_for_every_line(adapter: ChatTextAdapter | TimestampedLogAdapter, l
     assert len(refs) == len(set(refs))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(st.lists(_chat_line(), min_size=1, max_size=30))
 def test_chat_log_lines_are_never_merged(lines: list[str]) -> None:
     _accounts_for_every_line(ChatTextAdapter(), lines)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, database=None)
 @given(st.lists(_log_line(), min_size=1, max_size=30))
 def test_timestamped_log_lines_are_never_merged(lines: list[str]) -> None:
     _accounts_for_every_line(TimestampedLogAdapter(), lines)
