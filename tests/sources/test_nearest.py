@@ -66,6 +66,14 @@ CASES = [
         id="alertmanager-payload-without-group-key",
     ),
     pytest.param(
+        "teams.json",
+        '{"value": [{"id": "1741079520123", "createdDateTime": "2025-03-04T09:12:00Z", "body": {"content": "hi"},'
+        ' "from": {"user": {"displayName": "Marco"}}}]}',
+        ["teams", "records", "slack-day-file"],
+        "teams (has value, createdDateTime, body, from; lacks messageType)",
+        id="teams-messages-without-message-type",
+    ),
+    pytest.param(
         "git.txt",
         "Author: Ana <ana@example.com>\nDate:   Tue Mar 4 10:58:03 2025 +0100\n\n    Fix\n",
         ["git-log"],

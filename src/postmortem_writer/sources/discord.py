@@ -22,6 +22,7 @@ class DiscordAdapter:
     description = "Discord channel or thread exported by DiscordChatExporter (JSON)"
     hint = '{"guild": ..., "channel": ..., "messages": [...], "messageCount": N}'
     example = 'postmortem draft "Acme - Support - status-updates [870239114794704906].json"'
+    signature = (("guild",), ("channel",), ("messages",), ("messageCount",), ("author",))
 
     def sniff(self, doc: Document) -> bool:
         """True for an object with ``guild``, ``channel``, ``messages`` and ``messageCount``."""

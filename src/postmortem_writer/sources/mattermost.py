@@ -35,6 +35,7 @@ class MattermostAdapter:
     description = "Mattermost bulk export (JSON Lines from mmctl export, unzipped)"
     hint = 'JSON Lines whose first line is {"type":"version",...}; users, posts and direct_posts follow'
     example = "postmortem draft mattermost/import.jsonl"
+    signature = (("type",), ("version",), ("post", "direct_post"), ("create_at",))
 
     def sniff(self, doc: Document) -> bool:
         """True when the first line is a bulk-export version record."""

@@ -34,6 +34,7 @@ class PagerDutyLogEntriesAdapter:
     description = "PagerDuty incident log entries (REST API v2 JSON)"
     hint = 'JSON object with a "log_entries" list, or a list of objects whose "type" ends in _log_entry'
     example = "postmortem draft log_entries_Q1VX8CHKL4TZ0R.json"
+    signature = (("log_entries",), ("agent",), ("channel",), ("incident",))
 
     def sniff(self, doc: Document) -> bool:
         """True for a ``{"log_entries": [...]}`` response or a bare list of log entries."""
@@ -161,6 +162,7 @@ class PagerDutyIncidentsAdapter:
     description = "PagerDuty incidents (REST API v2 JSON: one incident or a list of them)"
     hint = 'JSON object with an "incident" object or an "incidents" list'
     example = "postmortem draft incident_Q1VX8CHKL4TZ0R.json log_entries_Q1VX8CHKL4TZ0R.json"
+    signature = (("incident", "incidents"), ("incident_number",), ("service",), ("escalation_policy",))
 
     def sniff(self, doc: Document) -> bool:
         """True for a ``{"incident": {...}}`` or ``{"incidents": [...]}`` response."""

@@ -26,6 +26,7 @@ class TeamsAdapter:
     description = "Microsoft Teams messages from Microsoft Graph (channel messages with $expand=replies, or chats)"
     hint = '{"@odata.context": ..., "value": [chatMessage with "messageType", ...]}; HTML bodies reduced to text'
     example = "postmortem draft teams-channel-messages.json"
+    signature = (("value",), ("messageType",), ("createdDateTime",), ("body",), ("from",))
 
     def sniff(self, doc: Document) -> bool:
         """True for a Graph collection whose first value has a ``messageType``."""

@@ -107,6 +107,7 @@ class ZulipApiAdapter:
     description = "Zulip GET /messages response saved to a file"
     hint = '{"result": "success", "messages": [{"sender_full_name", "timestamp", "subject", ...}]}'
     example = "postmortem draft zulip-messages.json"
+    signature = (("messages",), ("sender_full_name", "sender_email"), ("subject", "display_recipient"), ("sender_id",))
 
     def sniff(self, doc: Document) -> bool:
         """True for a ``result`` + ``messages`` object whose first message has Zulip's sender fields."""
