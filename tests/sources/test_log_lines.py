@@ -178,7 +178,11 @@ def _chat_line(draw: st.DrawFn) -> str:
             ]
         )
     )
-    return f"{stamp} {body}"
+    # WeeChat and HexChat put a tab between sender and text.
+    prefix = draw(st.sampled_from(["@", "", " *\t"]))
+    weechat = f"2025-03-04 {hour:02}:{minute:02}:{second:02}\t{prefix}{nick}\t{text}"
+    hexchat = f"Mar 04 {hour:02}:{minute:02}:{second:02} <{nick}>\t{text}"
+    return draw(st.sampled_from([f"{stamp} {body}", f"{stamp} {body}", weechat, hexchat]))
 
 
 @st.composite
