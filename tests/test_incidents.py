@@ -21,10 +21,10 @@ import pytest
 import yaml
 
 from postmortem_writer.events import EventStream
-from postmortem_writer.extract.cues import normalise
 from postmortem_writer.models import Draft, TimelineKind
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.text import normalise
 
 INCIDENTS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "incidents").glob("dev-*"))
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
+import os
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -75,3 +78,18 @@ def test_stream_copies_events_unless_they_are_handed_over() -> None:
     handed = EventStream(kept, owned=True)
     assert [e.id for e in kept] == ["E2", "E1"]
     assert [e is k for e, k in zip(handed, reversed(kept), strict=True)] == [True, True]
+
+
+SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "golden" / "draft.schema.json"
+
+
+def test_the_draft_json_schema_is_the_published_one() -> None:
+    """`draft --format json` is a public interface: a change to its schema must be seen and meant.
+
+    Regenerate after an intended change with POSTMORTEM_UPDATE_GOLDEN=1, then review the diff.
+    """
+    text = json.dumps(Draft.model_json_schema(), indent=2, sort_keys=True) + "\n"
+    if os.environ.get("POSTMORTEM_UPDATE_GOLDEN") == "1":
+        SCHEMA.write_text(text, encoding="utf-8")
+        pytest.skip("schema snapshot regenerated; review its diff")
+    assert text == SCHEMA.read_text(encoding="utf-8")

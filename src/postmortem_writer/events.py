@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
+from functools import cached_property
 from operator import attrgetter
 
 from postmortem_writer.models import Event
+from postmortem_writer.people import people
 
 
 class EventStream:
@@ -78,6 +80,12 @@ class EventStream:
     def events(self) -> list[Event]:
         """The events in stream order (a copy of the list, the same event objects)."""
         return list(self._events)
+
+    @cached_property
+    def people(self) -> frozenset[str]:
+        """The people in this stream's events (``people.people``), computed once: redaction, extraction
+        and lint all ask. A redacted or shortened stream is other text, so it has its own."""
+        return people(self._events)
 
     def without(self, event_ids: Collection[str]) -> EventStream:
         """This stream less ``event_ids``; every other event keeps its id, so citations still hold."""

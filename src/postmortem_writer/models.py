@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, JsonValue, PlainSerializer, computed_field
+
+from postmortem_writer.sections import SECTIONS
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -33,6 +35,12 @@ UtcDatetime = Annotated[datetime, AfterValidator(_to_utc), PlainSerializer(_iso_
 """An aware datetime normalised to UTC (naive datetimes are rejected), written as ``…:SS.ffffffZ``."""
 
 EventId = Annotated[str, Field(pattern=r"^E[1-9][0-9]*$")]
+
+
+def event_number(event_id: str) -> int:
+    """The number in an event id (``E12`` -> 12), for ordering ids as the stream numbered them; 0 if none."""
+    digits = event_id[1:]
+    return int(digits) if digits.isdigit() else 0
 
 
 class _Model(BaseModel):
@@ -315,22 +323,9 @@ class Draft(_Model):
         if self.severity is not None:
             ids.update(self.severity.evidence)
         ids.update(event_id for gap in self.gaps for event_id in (gap.first, gap.last))
-        groups: list[list[Any]] = [
-            self.summary,
-            self.timeline,
-            self.trigger,
-            self.contributing_factors,
-            self.went_well,
-            self.went_wrong,
-            self.lucky,
-            self.action_items,
-            self.lessons,
-            self.open_questions,
-            self.related_incidents,
-            self.responders,
-            self.impact.figures,
-        ]
-        for group in groups:
-            for item in group:
+        for item in self.responders:
+            ids.update(item.evidence)
+        for section in SECTIONS:
+            for item in section.items(self):
                 ids.update(item.evidence)
         return ids

@@ -13,7 +13,6 @@ from postmortem_writer.errors import InputError
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.grounding import check_draft
 from postmortem_writer.extract.llm import Budget, Progress, extract_llm
-from postmortem_writer.extract.names import people
 from postmortem_writer.extract.rules import extract_rules
 from postmortem_writer.lint import lint_draft
 from postmortem_writer.lint.apply import reword_draft
@@ -139,7 +138,7 @@ def draft_from(
     cited = draft.cited_ids()
     draft.evidence_index = [event for event in stream if event.id in cited]
     check_draft(draft, stream)  # after the index is filled, so its completeness is checked too
-    names = tuple(sorted(people(stream)))
+    names = tuple(sorted(stream.people))
     draft.blame_findings = lint_draft(draft, people=names)
     if llm is not None and draft.blame_findings:
         config = LintConfig().with_people(names)

@@ -9,9 +9,10 @@ from pathlib import Path
 import jinja2
 
 from postmortem_writer.errors import InternalError, UserError
-from postmortem_writer.extract.text import trim
 from postmortem_writer.models import Draft
 from postmortem_writer.resources import templates_dir
+from postmortem_writer.sections import SECTIONS
+from postmortem_writer.text import trim
 
 DEFAULT_TEMPLATE = "postmortem.md.j2"
 _CELL_LIMIT = 280
@@ -39,7 +40,7 @@ def render_markdown(draft: Draft, *, event_count: int, template: Path | None = N
     name = template.name if template else DEFAULT_TEMPLATE
     try:
         compiled = env.get_template(name)
-        text = compiled.render(draft=draft, ctx=_context(draft, event_count))
+        text = compiled.render(draft=draft, ctx=_context(draft, event_count), sections=SECTIONS)
     except jinja2.TemplateNotFound:
         if template is not None:
             raise UserError(f"{template}: template not found") from None

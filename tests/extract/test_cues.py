@@ -14,6 +14,8 @@ import pytest
 
 from postmortem_writer.extract import cues
 from postmortem_writer.extract.classify import chat_cues
+from postmortem_writer.people import ROLES
+from postmortem_writer.text import BULLET, Cue, CueTable, lines, normalise, sentences
 
 Classifier = Callable[[str], set[str]]
 
@@ -38,18 +40,18 @@ def _post(text: str) -> set[str]:
     return {found[1].id} if found else set()
 
 
-def _per_line(*items: cues.Cue, group: str) -> Classifier:
+def _per_line(*items: Cue, group: str) -> Classifier:
     def classify(text: str) -> set[str]:
-        hits = ((item, item.pattern.search(line)) for line in cues.lines(text) for item in items)
+        hits = ((item, item.pattern.search(line)) for line in lines(text) for item in items)
         return {f"{item.id}={hit[group] or hit.groupdict().get('mention')}" for item, hit in hits if hit is not None}
 
     return classify
 
 
-def _first_per_sentence(table: cues.CueTable, group: str | None = None) -> Classifier:
+def _first_per_sentence(table: CueTable, group: str | None = None) -> Classifier:
     def classify(text: str) -> set[str]:
         ids = set()
-        for sentence in cues.sentences(text):
+        for sentence in sentences(text):
             hit = table.search(sentence)
             if hit is not None:
                 captured = hit[1].groupdict().get(group) if group else None
@@ -59,10 +61,10 @@ def _first_per_sentence(table: cues.CueTable, group: str | None = None) -> Class
     return classify
 
 
-def _all_per_sentence(table: cues.CueTable, group: str | None = None) -> Classifier:
+def _all_per_sentence(table: CueTable, group: str | None = None) -> Classifier:
     def classify(text: str) -> set[str]:
         found = set()
-        for sentence in cues.sentences(text):
+        for sentence in sentences(text):
             for item, match in table.find_all(sentence):
                 captured = match.groupdict().get(group) if group else match.group(0)
                 found.add(f"{item.id}={captured}" if captured else item.id)
@@ -71,8 +73,8 @@ def _all_per_sentence(table: cues.CueTable, group: str | None = None) -> Classif
     return classify
 
 
-def _single(item: cues.Cue) -> Classifier:
-    return lambda text: {item.id} if item.pattern.search(cues.normalise(text)) else set()
+def _single(item: Cue) -> Classifier:
+    return lambda text: {item.id} if item.pattern.search(normalise(text)) else set()
 
 
 CLASSIFIERS: dict[str, Classifier] = {
@@ -87,21 +89,21 @@ CLASSIFIERS: dict[str, Classifier] = {
     "action": _first_per_sentence(cues.ACTIONS),
     "late-action": _first_per_sentence(cues.LATE_ACTIONS),
     "action-header": _per_line(cues.ACTION_HEADER, group="header"),
-    "bullet": _per_line(cues.BULLET, group="item"),
+    "bullet": _per_line(BULLET, group="item"),
     "owner": _per_line(cues.OWNER_SUFFIX, cues.OWNER_PREFIX, group="name"),
     "question": _first_per_sentence(cues.QUESTIONS),
     "question-tag": _single(cues.QUESTION_TAG),
     "open-question": _single(cues.OPEN_QUESTION),
     "figure": _all_per_sentence(cues.FIGURES),
     "alert-condition": _single(cues.ALERT_CONDITION),
-    "role": _all_per_sentence(cues.ROLES, "name"),
+    "role": _all_per_sentence(ROLES, "name"),
     "deploy-rollback": _single(cues.DEPLOY_ROLLBACK),
     "escalation-timeout": _single(cues.ESCALATION_TIMEOUT),
     "declared": _single(cues.DECLARED),
     "severity": _single(cues.SEVERITY),
 }
 
-TABLES: dict[str, list[cues.Cue]] = {
+TABLES: dict[str, list[Cue]] = {
     "noise": list(cues.NOISE.cues),
     "timeline": [item for table in cues.TIMELINE_CUES.values() for item in table.cues],
     "post": list(cues.ALERT_POSTS.cues),
@@ -112,21 +114,21 @@ TABLES: dict[str, list[cues.Cue]] = {
     "action": list(cues.ACTIONS.cues),
     "late-action": list(cues.LATE_ACTIONS.cues),
     "action-header": [cues.ACTION_HEADER],
-    "bullet": [cues.BULLET],
+    "bullet": [BULLET],
     "owner": [cues.OWNER_SUFFIX, cues.OWNER_PREFIX],
     "question": list(cues.QUESTIONS.cues),
     "question-tag": [cues.QUESTION_TAG],
     "open-question": [cues.OPEN_QUESTION],
     "figure": list(cues.FIGURES.cues),
     "alert-condition": [cues.ALERT_CONDITION],
-    "role": list(cues.ROLES.cues),
+    "role": list(ROLES.cues),
     "deploy-rollback": [cues.DEPLOY_ROLLBACK],
     "escalation-timeout": [cues.ESCALATION_TIMEOUT],
     "declared": [cues.DECLARED],
     "severity": [cues.SEVERITY],
 }
 
-NEGATIVES: dict[str, list[cues.Cue]] = {
+NEGATIVES: dict[str, list[Cue]] = {
     "timeline": [item for table in cues.TIMELINE_CUES.values() for item in table.negatives],
     "cause": list(cues.CAUSES.negatives),
     "gap": list(cues.DETECTION_GAPS.negatives),
@@ -779,10 +781,7 @@ def test_every_cue_has_an_example_and_every_negative_a_hard_negative() -> None:
         for table, negatives in NEGATIVES.items()
         for negative in negatives
         if not any(
-            negative.pattern.search(sentence)
-            for row in EXAMPLES
-            if row[1] == table
-            for sentence in cues.sentences(row[2])
+            negative.pattern.search(sentence) for row in EXAMPLES if row[1] == table for sentence in sentences(row[2])
         )
     ]
     assert unexercised == []

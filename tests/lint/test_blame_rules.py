@@ -1,6 +1,6 @@
 """The blame rules, one table of cases: each id is stable, each row says which rules must fire.
 
-An empty set means the sentence must stay quiet (the false-positive traps of shared/blameless.md).
+An empty set means the sentence must stay quiet (the false-positive traps listed in BLAMELESS.md).
 """
 
 from __future__ import annotations

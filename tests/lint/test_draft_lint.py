@@ -23,14 +23,15 @@ def _draft() -> Draft:
 
 
 def test_lint_draft_names_the_field_and_uses_section_and_people() -> None:
+    # In the draft's reading order (the section table's), as the rendered list shows them.
     findings = lint_draft(_draft(), people=("Marco Rossi",))
     assert [(f.path, f.rule_id, f.match, f.line, f.column) for f in findings] == [
         ("went_wrong[0]", "blame.hindsight_minimizing", "Obviously", 1, 1),
+        ("action_items[0]", "blame.person_focused_remediation", "be more careful", 1, 21),
         ("open_questions[0]", "blame.counterfactual", "Why didn't", 1, 1),
         ("open_questions[0]", "blame.naming_individuals", "Marco", 1, 12),
-        ("action_items[0]", "blame.person_focused_remediation", "be more careful", 1, 21),
     ]
-    assert findings[3].section == "Action items"
+    assert findings[1].section == "Action items"
 
 
 def test_findings_are_listed_in_the_rendered_draft() -> None:
@@ -57,6 +58,4 @@ def test_pipeline_fills_blame_findings(sample_incident: Path) -> None:
 
 
 def _people(sample_incident: Path) -> set[str]:
-    from postmortem_writer.extract.names import people
-
-    return people(ingest([sample_incident], SourceOptions()).stream)
+    return set(ingest([sample_incident], SourceOptions()).stream.people)

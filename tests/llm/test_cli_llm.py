@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from postmortem_writer.cli import cli
 from postmortem_writer.extract.llm import Budget, chat_chunks
-from postmortem_writer.llm.loopback import Fault, LoopbackServer, citing_responder
 from postmortem_writer.llm.settings import LOCAL_CONTEXT
 from postmortem_writer.pipeline import ingest
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.loopback import Fault, LoopbackServer, citing_responder
 
 FAST = ["--max-retries", "0", "--timeout", "5"]
 
@@ -120,7 +120,7 @@ def test_config_file_supplies_the_endpoint(sample_incident: Path, tmp_path: Path
     ("content", "message"),
     [
         ("[llm\n", "not valid TOML"),
-        ('[llm]\nmodle = "x"\n', "unknown [llm] setting(s): modle"),
+        ('[llm]\nmodle = "x"\n', "[llm] unknown setting 'modle'"),
         ('[llm]\nbase_url = "http://127.0.0.1:9/v1"\nmodel = "m"\nconcurrency = 0\n', "--concurrency must be"),
     ],
 )

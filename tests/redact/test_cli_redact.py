@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from postmortem_writer.cli import cli
-from postmortem_writer.llm.loopback import LoopbackServer, citing_responder
+from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
 
 NAMES = ("Priya", "Natarajan", "Marco", "Kai Lindqvist", "Sam Okafor", "Zoë")
 
@@ -66,8 +66,8 @@ def test_the_config_file_redact_table(sample_incident: Path, tmp_path: Path) -> 
     ("args", "config", "message"),
     [
         (["--phone-region", "XX"], None, "error: unknown phone region 'XX'"),
-        ([], "[redact]\nkeep = ['passwords']\n", "error: [redact] keep must list kinds among: secret, email"),
-        ([], "[redact]\nsecrets = true\n", "unknown [redact] setting(s): secrets"),
+        ([], "[redact]\nkeep = ['passwords']\n", "[redact] keep: must list kinds among: secret, email"),
+        ([], "[redact]\nsecrets = true\n", "[redact] unknown setting 'secrets'"),
         (["--keep", "emails"], None, "Invalid value for '--keep'"),
     ],
     ids=["bad-region", "bad-kind-in-config", "unknown-config-key", "bad-kind-flag"],

@@ -21,10 +21,10 @@ from click.testing import CliRunner
 
 from postmortem_writer.cli import cli
 from postmortem_writer.errors import UserError
-from postmortem_writer.llm.loopback import LoopbackServer, citing_responder
 from postmortem_writer.models import SourceKind
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
 from postmortem_writer.timeparse import zone
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"

@@ -1,6 +1,6 @@
 """The sample incident told by every tool at once: one stream, interleaved in the story's order.
 
-The instants are the ground truth of the samples' README (shared/formats/samples): each tool's
+The instants are the ground truth of fixtures/samples/README.md (its rows marked T): each tool's
 file must put its part of the story at that UTC time, and together they must sort into the story.
 """
 

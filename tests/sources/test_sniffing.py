@@ -78,7 +78,9 @@ CASES = [
     pytest.param(("chat.txt", b"\n[09:17] Priya: I'm IC\n\n"), "chat-text", id="chat-one-transcript-line"),
     pytest.param(("chat.txt", b"2025-03-04 09:17 Priya: only one line\n"), "chat-text", id="chat-one-dated-line"),
     pytest.param(("irc.log", b"[09:17:05] <priya> I'm IC\n"), "chat-text", id="chat-one-irc-line"),
-    # Deploy and change tools, each sample under its FORMATS.md sniffing rule.
+    # Deploy and change tools. Each is claimed by its own marker (GitHub `statuses_url` or `workflow_runs`,
+    # Argo CD `status.history` or the CLI's header, a List of Events or ReplicaSets, a `commit <sha>` line,
+    # Heroku's release keys, a Spinnaker PIPELINE), tried before the deploy CSV, records and chat-text catch-alls.
     pytest.param(SAMPLES / "github" / "deployments.json", "github-deployments", id="github-deployments"),
     pytest.param(
         SAMPLES / "github" / "deployment_statuses_2048011876.json", "github-deployments", id="github-statuses"

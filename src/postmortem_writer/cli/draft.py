@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
+from postmortem_writer.cli.groups import config_option
 from postmortem_writer.cli.options import (
+    ModelFlags,
+    PrivacyFlags,
     ProgressBar,
+    SourceFlags,
     build_privacy,
-    config_option,
     force_option,
     model_options,
     open_llm,
@@ -19,12 +21,14 @@ from postmortem_writer.cli.options import (
     source_options,
     source_paths,
 )
-from postmortem_writer.cli.scope import build_scope, scope_options
+from postmortem_writer.cli.scope import scope_options
+from postmortem_writer.config import load_config
 from postmortem_writer.errors import ModelError
 from postmortem_writer.output import write_atomic
 from postmortem_writer.pipeline import draft_from
 from postmortem_writer.render import render_json, render_markdown
 from postmortem_writer.sources.registry import shareable_names
+from postmortem_writer.sources.scope import Scope
 
 
 @click.command()
@@ -57,17 +61,13 @@ def draft(
     output_format: str,
     title: str | None,
     template: Path | None,
-    tz: str | None,
-    date: str | None,
-    source_format: str | None,
-    field_map: str | None,
-    max_input_mb: int | None,
-    since: str | None,
-    until: str | None,
-    channels: tuple[str, ...],
+    source_flags: SourceFlags,
+    scope: Scope,
+    model_flags: ModelFlags,
+    privacy_flags: PrivacyFlags,
+    config: Path | None,
     strict: bool,
     force: bool,
-    **model: Any,
 ) -> None:
     """Write a first draft of a postmortem from incident exports.
 
@@ -97,13 +97,12 @@ def draft(
       OPENAI_BASE_URL=http://localhost:11434/v1 postmortem draft export.zip --model llama3.1 -o pm.md
       postmortem draft export.zip --pseudonymize --keep ip -o pm.md   # hosted model, people as roles
     """
-    privacy = build_privacy(model)
-    ingested = read_sources(
-        paths, tz, date, source_format, field_map, max_input_mb, build_scope(since, until, channels)
-    )
+    settings = load_config(config)
+    privacy = build_privacy(privacy_flags, settings.redact)
+    ingested = read_sources(paths, source_flags, scope)
     # A draft is shared: inputs named by absolute paths would put the author's home folder in it.
     shareable_names(list(paths), list(ingested.stream), ingested.inputs)
-    session = open_llm(model)
+    session = open_llm(model_flags, settings.llm)
     bar = ProgressBar("analysing")
     try:
         result = draft_from(ingested, title=title, llm=session, progress=bar, privacy=privacy)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
-from postmortem_writer.cli.options import config_option, force_option, model_options, open_llm
+from postmortem_writer.cli.groups import config_option
+from postmortem_writer.cli.options import ModelFlags, force_option, model_options, open_llm
+from postmortem_writer.config import load_config
 from postmortem_writer.errors import UsageError
 from postmortem_writer.evaluation import (
     Case,
@@ -28,6 +29,8 @@ from postmortem_writer.output import write_atomic
 from postmortem_writer.pipeline import Ingested, draft_from
 from postmortem_writer.redact import Privacy
 
+_DEFAULT_CASES = "evals/cases"
+
 
 class _EvalGroup(click.Group):
     """``eval [CASES_DIR]`` runs the cases; ``eval compare …`` is a subcommand, not a folder named compare."""
@@ -36,9 +39,10 @@ class _EvalGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] in self.commands:
-            click.Command.parse_args(self, ctx, [])  # the group's own options take their defaults
-            ctx._protected_args, ctx.args = args[:1], args[1:]
-            return ctx.args
+            # `eval compare …`: the folder takes its default, and from the subcommand's name on, every
+            # word is the subcommand's (its options are not the group's).
+            ctx.allow_interspersed_args = False
+            return super().parse_args(ctx, [_DEFAULT_CASES, *args])
         return super().parse_args(ctx, args)
 
 
@@ -50,7 +54,7 @@ class _CasesDir(click.Argument):
 
 
 @click.group("eval", cls=_EvalGroup, invoke_without_command=True)
-@click.argument("cases_dir", cls=_CasesDir, required=False, default="evals/cases", type=click.Path(path_type=Path))
+@click.argument("cases_dir", cls=_CasesDir, required=False, default=_DEFAULT_CASES, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -76,10 +80,11 @@ def eval_command(
     /,
     cases_dir: Path,
     output: Path | None,
+    model_flags: ModelFlags,
+    config: Path | None,
     record: Path | None,
     replay: Path | None,
     force: bool,
-    **model: Any,
 ) -> None:
     """Score the drafts of recorded incidents against their gold, per case and overall.
 
@@ -106,7 +111,7 @@ def eval_command(
         raise UsageError("--record and --replay exclude each other")
     cases = [load_case(folder) for folder in find_cases(cases_dir)]  # every gold.yaml is checked before any run
     tolerances = DEFAULT_TOLERANCES
-    session = open_llm(model, record=record, replay=replay)
+    session = open_llm(model_flags, load_config(config).llm, record=record, replay=replay)
     results = []
     try:
         with click.progressbar(cases, label="Scoring", file=sys.stderr, item_show_func=_slug) as bar:

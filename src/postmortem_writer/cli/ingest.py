@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from postmortem_writer.cli.options import read_sources, source_options, source_paths
-from postmortem_writer.cli.scope import build_scope, scope_options
-from postmortem_writer.extract.text import trim
+from postmortem_writer.cli.options import SourceFlags, read_sources, source_options, source_paths
+from postmortem_writer.cli.scope import scope_options
 from postmortem_writer.render import cell
+from postmortem_writer.sources.scope import Scope
+from postmortem_writer.text import trim
 
 
 @click.command()
@@ -27,14 +28,8 @@ from postmortem_writer.render import cell
 def ingest(
     paths: tuple[Path, ...],
     output_format: str,
-    tz: str | None,
-    date: str | None,
-    source_format: str | None,
-    field_map: str | None,
-    max_input_mb: int | None,
-    since: str | None,
-    until: str | None,
-    channels: tuple[str, ...],
+    source_flags: SourceFlags,
+    scope: Scope,
 ) -> None:
     """Read incident exports and print the normalised event stream.
 
@@ -47,9 +42,7 @@ def ingest(
       postmortem ingest chat.txt --date 2025-03-04 --tz UTC --format jsonl
       postmortem ingest app-log.jsonl --map time=@timestamp,text=log.message,actor=host
     """
-    ingested = read_sources(
-        paths, tz, date, source_format, field_map, max_input_mb, build_scope(since, until, channels)
-    )
+    ingested = read_sources(paths, source_flags, scope)
     if output_format == "jsonl":
         for event in ingested.stream:
             click.echo(event.model_dump_json(exclude_none=False))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
+from postmortem_writer.cli.groups import config_option, option_group
+from postmortem_writer.config import load_config
 from postmortem_writer.errors import InputError, UsageError
-from postmortem_writer.lint.config import FAIL_LEVELS, LintConfig, find_config, load_config
+from postmortem_writer.lint.config import FAIL_LEVELS, LintConfig
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.evaluate import evaluate, format_report, load_cases
 from postmortem_writer.lint.report import FORMATS, exit_status, render
@@ -16,37 +19,38 @@ from postmortem_writer.lint.rules import RULES, STRUCTURE_RULES
 from postmortem_writer.models import Finding
 
 
-def lint_options(func: click.decorators.FC) -> click.decorators.FC:
-    """--people, --config, --enable and --disable, shared by lint and reword."""
-    decorators = [
+@dataclass(frozen=True)
+class LintFlags:
+    """--people, --enable and --disable as given."""
+
+    people: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+
+    def over(self, config: LintConfig) -> LintConfig:
+        """The settings file's ``[lint]`` table with these flags on top."""
+        names = [name.strip() for value in self.people for name in value.split(",")]
+        switches = dict.fromkeys(self.disable, False) | dict.fromkeys(self.enable, True)
+        return config.with_people(names).with_rules(switches)
+
+
+lint_options = option_group(
+    "lint_flags",
+    LintFlags,
+    [
         click.option(
             "--people",
             multiple=True,
             metavar="NAMES",
             help="Names or @handles of people (comma-separated, repeatable); sharpens naming_individuals.",
         ),
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(exists=True, dir_okay=False, path_type=Path),
-            help="Settings file (default: nearest .postmortem.toml, or pyproject.toml with [tool.postmortem.lint]).",
-        ),
+        config_option,
         click.option("--enable", multiple=True, metavar="PREFIX", help="Switch rules on by dotted prefix."),
         click.option("--disable", multiple=True, metavar="PREFIX", help="Switch rules off by dotted prefix."),
-    ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
-
-
-def build_config(
-    config_path: Path | None, people: tuple[str, ...], enable: tuple[str, ...], disable: tuple[str, ...]
-) -> LintConfig:
-    """The settings file (given or found from the current folder) with the command-line flags on top."""
-    config = load_config(config_path or find_config(Path.cwd()))
-    names = [name.strip() for value in people for name in value.split(",")]
-    switches = dict.fromkeys(disable, False) | dict.fromkeys(enable, True)
-    return config.with_people(names).with_rules(switches)
+    ],
+)
+"""--people, --enable and --disable (passed as ``lint_flags: LintFlags``) and --config, shared by lint and
+reword."""
 
 
 def read_text(path: Path) -> str:
@@ -100,10 +104,8 @@ def lint(
     files: tuple[Path, ...],
     output_format: str,
     fail_level: str | None,
-    people: tuple[str, ...],
-    config_path: Path | None,
-    enable: tuple[str, ...],
-    disable: tuple[str, ...],
+    lint_flags: LintFlags,
+    config: Path | None,
     list_rules: bool,
     eval_path: Path | None,
     split: str,
@@ -120,7 +122,7 @@ def lint(
     quantified impact and more than one contributing factor.
 
     Code blocks, block quotes and the Appendix are skipped. Switch rules off in the text, or in
-    settings ([tool.postmortem.lint] in pyproject.toml, or [lint] in .postmortem.toml):
+    the settings file ([lint] in .postmortem.toml, or [tool.postmortem.lint] in pyproject.toml):
 
     \b
       <!-- postmortem-lint disable blame.counterfactual --> … <!-- postmortem-lint enable -->
@@ -138,12 +140,12 @@ def lint(
       cat draft.md | postmortem lint - --format github
       postmortem lint --eval evals/lint/sentences.jsonl --split holdout
     """
-    config = build_config(config_path, people, enable, disable)
+    settings = lint_flags.over(load_config(config).lint)
     if list_rules:
         for rule in RULES:
-            click.echo(f"{rule.id}\t{config.severity_of(rule.id, rule.severity).value}\t{rule.message}")
+            click.echo(f"{rule.id}\t{settings.severity_of(rule.id, rule.severity).value}\t{rule.message}")
         for rule_id, (severity, message) in STRUCTURE_RULES.items():
-            click.echo(f"{rule_id}\t{config.severity_of(rule_id, severity).value}\t{message}")
+            click.echo(f"{rule_id}\t{settings.severity_of(rule_id, severity).value}\t{message}")
         return
     if eval_path is not None:
         cases = load_cases(eval_path)
@@ -153,7 +155,7 @@ def lint(
         splits = [*known, "all"] if split == "all" else [split]
         for name in splits:
             chosen = [c for c in cases if name == "all" or c.split == name]
-            report = evaluate(chosen, config)
+            report = evaluate(chosen, settings)
             click.echo(format_report(report, f"{eval_path} ({name})") + "\n")
             if misses and name != "all":
                 for case, found in report.errors:
@@ -164,9 +166,9 @@ def lint(
         raise UsageError("give one or more FILES to lint ('-' for stdin), or --eval FILE")
     results: dict[str, list[Finding]] = {}
     for path in files:
-        results[str(path)] = lint_text(read_text(path), path=str(path), config=config)
+        results[str(path)] = lint_text(read_text(path), path=str(path), config=settings)
     click.echo(render(results, output_format), nl=False)
     total = sum(len(f) for f in results.values())
     if output_format == "text":
         click.echo(f"{total} finding(s) in {len(results)} file(s)", err=True)
-    sys.exit(exit_status(results, fail_level or config.fail_level))
+    sys.exit(exit_status(results, fail_level or settings.fail_level))

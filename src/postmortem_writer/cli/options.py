@@ -1,28 +1,27 @@
-"""Option decorators shared by several commands, and turning them into typed settings."""
+"""Option decorators shared by several commands, and turning them into typed settings.
+
+Each group of options reaches the command as one typed value (``SourceFlags``, ``ModelFlags``,
+``PrivacyFlags``), which the ``build_*``/``open_*`` functions combine with the settings file's
+table of the same concern: flag or environment first, then the file, then the default.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from postmortem_writer.cli.groups import option_group
+from postmortem_writer.config import RedactConfig
 from postmortem_writer.errors import UsageError
 from postmortem_writer.llm.cache import CACHE_ENV
 from postmortem_writer.llm.session import Session, open_session
-from postmortem_writer.llm.settings import (
-    CONFIG_NAME,
-    LLMSettings,
-    Mode,
-    config_table,
-    endpoint_configured,
-    load_config,
-    resolve,
-)
+from postmortem_writer.llm.settings import EndpointConfig, LLMSettings, Mode, endpoint_configured, resolve
 from postmortem_writer.pipeline import Ingested, ingest
 from postmortem_writer.redact import Kind, Privacy
 from postmortem_writer.redact.detect import SUPPORTED_REGIONS
@@ -41,44 +40,69 @@ def source_paths(func: F) -> F:
     return click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))(func)
 
 
-def source_options(func: F) -> F:
-    """--tz, --date, --source-format and --map, for sources whose times, format or fields cannot be sniffed;
-    --max-input-mb for inputs larger than the default limit."""
-    decorators = [
-        click.option(
-            "--tz",
-            metavar="ZONE",
-            help="Time zone of times written without one (chat copy-paste, CSVs), e.g. Europe/Berlin or UTC.",
-        ),
-        click.option(
-            "--date",
-            metavar="YYYY-MM-DD",
-            help="Day of times written without a date (chat copy-paste starting before any date divider).",
-        ),
-        click.option(
-            "--source-format",
-            type=click.Choice(adapter_names()),
-            help="Read every PATH as this format instead of detecting it (see `postmortem formats`).",
-        ),
-        click.option(
-            "--map",
-            "field_map",
-            metavar="ROLE=FIELD,...",
-            help="Fields of generic records (CSV, JSON, JSON Lines) holding the time, text and actor, when "
-            "their names are not found automatically, e.g. --map time=@timestamp,text=log.message,actor=host.",
-        ),
-        click.option(
-            "--max-input-mb",
-            type=click.IntRange(min=1),
-            envvar=MAX_INPUT_ENV,
-            help="Largest input read, in MiB: a file, or what an archive unpacks to. Reading takes 5 (chat "
-            f"exports) to 40 (short CSV rows) times as much memory [env: {MAX_INPUT_ENV}; default: "
-            f"{DEFAULT_MAX_INPUT_MB}].",
-        ),
-    ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
+@dataclass(frozen=True)
+class SourceFlags:
+    """--tz, --date, --source-format, --map and --max-input-mb as given (``None`` = not given)."""
+
+    tz: str | None = None
+    date: str | None = None
+    source_format: str | None = None
+    field_map: str | None = None
+    max_input_mb: int | None = None
+
+    def options(self) -> SourceOptions:
+        """Typed source options from the raw flag values, with clear errors for bad ones."""
+        day: date | None = None
+        if self.date is not None:
+            try:
+                day = date.fromisoformat(self.date)
+            except ValueError:
+                raise UsageError(f"--date {self.date!r} is not a day in YYYY-MM-DD form") from None
+        return SourceOptions(
+            tz=zone(self.tz) if self.tz else None,
+            date=day,
+            source_format=self.source_format,
+            field_map=parse_field_map(self.field_map) if self.field_map is not None else None,
+            max_input_bytes=(self.max_input_mb or DEFAULT_MAX_INPUT_MB) * 2**20,
+        )
+
+
+_SOURCE_OPTIONS: list[Callable[[Any], Any]] = [
+    click.option(
+        "--tz",
+        metavar="ZONE",
+        help="Time zone of times written without one (chat copy-paste, CSVs), e.g. Europe/Berlin or UTC.",
+    ),
+    click.option(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="Day of times written without a date (chat copy-paste starting before any date divider).",
+    ),
+    click.option(
+        "--source-format",
+        type=click.Choice(adapter_names()),
+        help="Read every PATH as this format instead of detecting it (see `postmortem formats`).",
+    ),
+    click.option(
+        "--map",
+        "field_map",
+        metavar="ROLE=FIELD,...",
+        help="Fields of generic records (CSV, JSON, JSON Lines) holding the time, text and actor, when "
+        "their names are not found automatically, e.g. --map time=@timestamp,text=log.message,actor=host.",
+    ),
+    click.option(
+        "--max-input-mb",
+        type=click.IntRange(min=1),
+        envvar=MAX_INPUT_ENV,
+        help="Largest input read, in MiB: a file, or what an archive unpacks to. Reading takes 5 (chat "
+        f"exports) to 40 (short CSV rows) times as much memory [env: {MAX_INPUT_ENV}; default: "
+        f"{DEFAULT_MAX_INPUT_MB}].",
+    ),
+]
+
+source_options = option_group("source_flags", SourceFlags, _SOURCE_OPTIONS)
+"""--tz, --date, --source-format and --map, for sources whose times, format or fields cannot be sniffed;
+--max-input-mb for inputs larger than the default limit; passed as ``source_flags: SourceFlags``."""
 
 
 def force_option(func: F) -> F:
@@ -86,40 +110,9 @@ def force_option(func: F) -> F:
     return click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")(func)
 
 
-def build_source_options(
-    tz: str | None,
-    day: str | None,
-    source_format: str | None,
-    field_map: str | None = None,
-    max_input_mb: int | None = None,
-) -> SourceOptions:
-    """Typed source options from the raw flag values, with clear errors for bad ones."""
-    parsed_day: date | None = None
-    if day is not None:
-        try:
-            parsed_day = date.fromisoformat(day)
-        except ValueError:
-            raise UsageError(f"--date {day!r} is not a day in YYYY-MM-DD form") from None
-    return SourceOptions(
-        tz=zone(tz) if tz else None,
-        date=parsed_day,
-        source_format=source_format,
-        field_map=parse_field_map(field_map) if field_map is not None else None,
-        max_input_bytes=(max_input_mb or DEFAULT_MAX_INPUT_MB) * 2**20,
-    )
-
-
-def read_sources(
-    paths: tuple[Path, ...],
-    tz: str | None,
-    date: str | None,
-    source_format: str | None,
-    field_map: str | None,
-    max_input_mb: int | None = None,
-    scope: Scope | None = None,
-) -> Ingested:
+def read_sources(paths: tuple[Path, ...], flags: SourceFlags, scope: Scope | None = None) -> Ingested:
     """Ingest ``paths`` with the source flags, telling the user on stderr what was skipped and what ``scope`` kept."""
-    options = build_source_options(tz, date, source_format, field_map, max_input_mb)
+    options = flags.options()
     ingested = ingest(list(paths), replace(options, scope=scope) if scope is not None else options)
     for warning in ingested.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -128,107 +121,121 @@ def read_sources(
     return ingested
 
 
-def config_option(func: F) -> F:
-    """--config: the settings file (``lint`` and ``reword`` bring their own, read for both tables)."""
-    return click.option(
-        "--config",
+@dataclass(frozen=True)
+class ModelFlags:
+    """--extractor, the endpoint flags (``None`` = not given) and where answers and calls are kept."""
+
+    extractor: str = "auto"
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    api_version: str | None = None
+    mode: str | None = None
+    timeout: float | None = None
+    max_retries: int | None = None
+    concurrency: int | None = None
+    context_tokens: int | None = None
+    no_cache: bool = False
+    cache_dir: Path | None = None
+    call_log: Path | None = None
+
+    def endpoint(self) -> EndpointConfig:
+        """The endpoint settings the flags and environment give."""
+        return EndpointConfig(
+            model=self.model,
+            base_url=self.base_url,
+            api_key=self.api_key,
+            api_version=self.api_version,
+            mode=Mode(self.mode) if self.mode is not None else None,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            concurrency=self.concurrency,
+            context_tokens=self.context_tokens,
+        )
+
+
+_MODEL_OPTIONS: list[Callable[[Any], Any]] = [
+    click.option(
+        "--extractor",
+        type=click.Choice(["auto", "rules", "llm"]),
+        default="auto",
+        show_default=True,
+        help="rules: no model. llm: a model endpoint. auto: llm when an endpoint is configured, else rules.",
+    ),
+    click.option("--model", envvar="POSTMORTEM_MODEL", help="Model name at the endpoint [env: POSTMORTEM_MODEL]."),
+    click.option(
+        "--base-url",
+        envvar=["POSTMORTEM_BASE_URL", "OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT"],
+        metavar="URL",
+        help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 [env: OPENAI_BASE_URL].",
+    ),
+    click.option(
+        "--api-key",
+        envvar=["POSTMORTEM_API_KEY", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"],
+        metavar="KEY",
+        help="API key; prefer the environment [env: OPENAI_API_KEY].",
+    ),
+    click.option(
+        "--api-version",
+        envvar="OPENAI_API_VERSION",
+        help="Azure OpenAI API version (selects the Azure client) [env: OPENAI_API_VERSION].",
+    ),
+    click.option(
+        "--mode",
+        type=click.Choice([mode.value for mode in Mode]),
+        help="How the schema is enforced: tools (OpenAI, Azure default), json-schema (local servers' "
+        "default), json, md-json (for models without either).",
+    ),
+    click.option("--timeout", type=float, help="Seconds per request [default: 120]."),
+    click.option("--max-retries", type=int, help="Retries of 429/5xx/timeouts per call [default: 3]."),
+    click.option("--concurrency", type=int, help="Calls in flight at once [default: 4]."),
+    click.option("--context-tokens", type=int, help="Model context window to budget chunks for [default: by model]."),
+    click.option("--no-cache", is_flag=True, help="Ask the model again even for unchanged requests."),
+    click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar=CACHE_ENV,
+        help=f"Answer cache and call logs [env: {CACHE_ENV}; default: ~/.cache/postmortem-writer].",
+    ),
+    click.option(
+        "--call-log",
         type=click.Path(dir_okay=False, path_type=Path),
-        help=f"TOML file with an [llm] table of the model settings [default: ./{CONFIG_NAME} if present].",
-    )(func)
+        help="Append one JSON line per model call here [default: a new file under the cache dir's runs/].",
+    ),
+]
+
+model_options = option_group("model_flags", ModelFlags, _MODEL_OPTIONS)
+"""--extractor and the model endpoint settings (also from OPENAI_* / POSTMORTEM_* variables), passed as
+``model_flags: ModelFlags``."""
 
 
-def model_options(func: F) -> F:
-    """--extractor and the model endpoint settings (also from OPENAI_* / POSTMORTEM_* variables)."""
-    decorators = [
-        click.option(
-            "--extractor",
-            type=click.Choice(["auto", "rules", "llm"]),
-            default="auto",
-            show_default=True,
-            help="rules: no model. llm: a model endpoint. auto: llm when an endpoint is configured, else rules.",
-        ),
-        click.option("--model", envvar="POSTMORTEM_MODEL", help="Model name at the endpoint [env: POSTMORTEM_MODEL]."),
-        click.option(
-            "--base-url",
-            envvar=["POSTMORTEM_BASE_URL", "OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT"],
-            metavar="URL",
-            help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1 [env: OPENAI_BASE_URL].",
-        ),
-        click.option(
-            "--api-key",
-            envvar=["POSTMORTEM_API_KEY", "OPENAI_API_KEY", "AZURE_OPENAI_API_KEY"],
-            metavar="KEY",
-            help="API key; prefer the environment [env: OPENAI_API_KEY].",
-        ),
-        click.option(
-            "--api-version",
-            envvar="OPENAI_API_VERSION",
-            help="Azure OpenAI API version (selects the Azure client) [env: OPENAI_API_VERSION].",
-        ),
-        click.option(
-            "--mode",
-            type=click.Choice([mode.value for mode in Mode]),
-            help="How the schema is enforced: tools (OpenAI, Azure default), json-schema (local servers' "
-            "default), json, md-json (for models without either).",
-        ),
-        click.option("--timeout", type=float, help="Seconds per request [default: 120]."),
-        click.option("--max-retries", type=int, help="Retries of 429/5xx/timeouts per call [default: 3]."),
-        click.option("--concurrency", type=int, help="Calls in flight at once [default: 4]."),
-        click.option(
-            "--context-tokens", type=int, help="Model context window to budget chunks for [default: by model]."
-        ),
-        click.option("--no-cache", is_flag=True, help="Ask the model again even for unchanged requests."),
-        click.option(
-            "--cache-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            envvar=CACHE_ENV,
-            help=f"Answer cache and call logs [env: {CACHE_ENV}; default: ~/.cache/postmortem-writer].",
-        ),
-        click.option(
-            "--call-log",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Append one JSON line per model call here [default: a new file under the cache dir's runs/].",
-        ),
-    ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
-
-
-_SETTING_FLAGS = (
-    "model", "base_url", "api_key", "api_version", "mode", "timeout", "max_retries", "concurrency", "context_tokens",
-)  # fmt: skip
-
-
-def open_llm(options: dict[str, Any], *, record: Path | None = None, replay: Path | None = None) -> Session | None:
+def open_llm(
+    flags: ModelFlags, config: EndpointConfig, *, record: Path | None = None, replay: Path | None = None
+) -> Session | None:
     """A model session when the extractor resolves to llm, else ``None``; says on stderr which it is.
 
-    ``replay`` needs no endpoint: the answers come from the recording folder.
+    ``config`` is the settings file's ``[llm]`` table, under the flags. ``replay`` needs no
+    endpoint: the answers come from the recording folder.
     """
-    extractor = options["extractor"]
-    flags = {name: options[name] for name in _SETTING_FLAGS if options[name] is not None}
-    config = load_config(options.get("config"))
+    extractor = flags.extractor
+    endpoint = flags.endpoint()
     if replay is not None:
         if extractor == "rules":
             raise UsageError("--replay replays model calls; it cannot be used with --extractor rules")
-        settings = LLMSettings(model="replay", concurrency=int(flags.get("concurrency", 4)))
-        session = open_session(settings, replay=replay, call_log=options["call_log"], cache_dir=options["cache_dir"])
+        settings = LLMSettings(model="replay", concurrency=4 if flags.concurrency is None else flags.concurrency)
+        session = open_session(settings, replay=replay, call_log=flags.call_log, cache_dir=flags.cache_dir)
         click.echo(f"extractor: llm (replaying {replay}, recorded with {session.caller.backend.model})", err=True)
         return session
-    if extractor == "rules" or (extractor == "auto" and not endpoint_configured({**config, **flags})):
+    if extractor == "rules" or (extractor == "auto" and not endpoint_configured(endpoint.over(config))):
         if extractor == "auto":
             click.echo(
                 "extractor: rules (no model endpoint configured; set OPENAI_API_KEY or OPENAI_BASE_URL to use one)",
                 err=True,
             )
         return None
-    settings = resolve(flags, config)
+    settings = resolve(endpoint, config)
     session = open_session(
-        settings,
-        cache_dir=options["cache_dir"],
-        use_cache=not options["no_cache"],
-        call_log=options["call_log"],
-        record=record,
+        settings, cache_dir=flags.cache_dir, use_cache=not flags.no_cache, call_log=flags.call_log, record=record
     )
     click.echo(
         f"extractor: llm ({settings.model} at {settings.host}, mode {settings.mode.value}); "
@@ -239,12 +246,56 @@ def open_llm(options: dict[str, Any], *, record: Path | None = None, replay: Pat
 
 
 _KINDS = [kind.value for kind in Kind]
-_PRIVACY_KEYS = {"redact", "pseudonymize", "keep", "allow", "phone_region"}
 
 
-def privacy_options(func: F) -> F:
-    """--redact/--no-redact and --rehydrate, then ``redaction_options``."""
-    decorators = [
+@dataclass(frozen=True)
+class PrivacyFlags:
+    """--redact/--no-redact, --rehydrate, --pseudonymize, --keep, --allow and --phone-region as given."""
+
+    redact: bool | None = None
+    rehydrate: bool = False
+    pseudonymize: bool = False
+    keep_kinds: tuple[str, ...] = ()
+    allow_values: tuple[str, ...] = ()
+    phone_region: str | None = None
+
+
+_REDACTION_OPTIONS: list[Callable[[Any], Any]] = [
+    click.option(
+        "--pseudonymize",
+        is_flag=True,
+        help='Name people by role ("Incident commander", "Responder 2") in model requests and in the draft.',
+    ),
+    click.option(
+        "--keep",
+        "keep_kinds",
+        multiple=True,
+        type=click.Choice(_KINDS),
+        help="Leave this kind of value as it is (repeatable), e.g. --keep ip for internal addresses.",
+    ),
+    click.option(
+        "--allow",
+        "allow_values",
+        multiple=True,
+        metavar="VALUE",
+        help="Never replace this exact value (repeatable), e.g. a shared test account's address.",
+    ),
+    click.option(
+        "--phone-region",
+        metavar="CC",
+        help="Country code (US, DE, GB…) whose local phone-number formats to recognise; numbers written "
+        "with + are found anyway [default: US].",
+    ),
+]
+
+redaction_options = option_group("privacy_flags", PrivacyFlags, _REDACTION_OPTIONS)
+"""--pseudonymize and what to leave as it is: --keep, --allow, --phone-region; passed as
+``privacy_flags: PrivacyFlags``."""
+
+privacy_options = option_group(
+    "privacy_flags",
+    PrivacyFlags,
+    [
         click.option(
             "--redact/--no-redact",
             default=None,
@@ -256,66 +307,23 @@ def privacy_options(func: F) -> F:
             is_flag=True,
             help="Put the redacted values back into the written draft (the model still sees only placeholders).",
         ),
-        redaction_options,
-    ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
+        *_REDACTION_OPTIONS,
+    ],
+)
+"""--redact/--no-redact and --rehydrate, then the options of ``redaction_options``."""
 
 
-def redaction_options(func: F) -> F:
-    """--pseudonymize and what to leave as it is: --keep, --allow, --phone-region."""
-    decorators = [
-        click.option(
-            "--pseudonymize",
-            is_flag=True,
-            help='Name people by role ("Incident commander", "Responder 2") in model requests and in the draft.',
-        ),
-        click.option(
-            "--keep",
-            "keep_kinds",
-            multiple=True,
-            type=click.Choice(_KINDS),
-            help="Leave this kind of value as it is (repeatable), e.g. --keep ip for internal addresses.",
-        ),
-        click.option(
-            "--allow",
-            "allow_values",
-            multiple=True,
-            metavar="VALUE",
-            help="Never replace this exact value (repeatable), e.g. a shared test account's address.",
-        ),
-        click.option(
-            "--phone-region",
-            metavar="CC",
-            help="Country code (US, DE, GB…) whose local phone-number formats to recognise; numbers written "
-            "with + are found anyway [default: US].",
-        ),
-    ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
-
-
-def build_privacy(options: dict[str, Any]) -> Privacy:
-    """Privacy settings from the flags over the config file's ``[redact]`` table."""
-    config = config_table(options.get("config"), "redact", _PRIVACY_KEYS)
-    keep = options["keep_kinds"] or config.get("keep", [])
-    allow = [*options["allow_values"], *config.get("allow", [])]
-    if not isinstance(keep, list | tuple) or any(k not in _KINDS for k in keep):
-        raise UsageError(f"[redact] keep must list kinds among: {', '.join(_KINDS)}")
-    if not all(isinstance(value, str) for value in allow):
-        raise UsageError("[redact] allow must list strings")
-    region = options["phone_region"] or config.get("phone_region", "US")
-    if not isinstance(region, str) or (region and region.upper() not in SUPPORTED_REGIONS):
+def build_privacy(flags: PrivacyFlags, config: RedactConfig) -> Privacy:
+    """Privacy settings from the flags over the settings file's ``[redact]`` table."""
+    region = flags.phone_region or (config.phone_region if config.phone_region is not None else "US")
+    if region and region.upper() not in SUPPORTED_REGIONS:
         raise UsageError(f"unknown phone region {region!r}: give a two-letter country code such as US, DE or GB")
-    redact = options["redact"] if options.get("redact") is not None else config.get("redact")
     return Privacy(
-        redact=bool(redact) if redact is not None else None,
-        rehydrate=bool(options.get("rehydrate")),
-        pseudonymize=options["pseudonymize"] or bool(config.get("pseudonymize", False)),
-        keep=frozenset(Kind(k) for k in keep),
-        allow=frozenset(allow),
+        redact=flags.redact if flags.redact is not None else config.redact,
+        rehydrate=flags.rehydrate,
+        pseudonymize=flags.pseudonymize or config.pseudonymize,
+        keep=frozenset(Kind(k) for k in flags.keep_kinds or config.keep),
+        allow=frozenset([*flags.allow_values, *config.allow]),
         phone_region=region.upper() or None,
     )
 

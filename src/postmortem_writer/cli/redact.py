@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Any
 
 import click
 
 from postmortem_writer.chunking import day_line, event_line
+from postmortem_writer.cli.groups import config_option
 from postmortem_writer.cli.options import (
+    PrivacyFlags,
+    SourceFlags,
     build_privacy,
-    config_option,
     read_sources,
     redaction_options,
     source_options,
     source_paths,
 )
+from postmortem_writer.config import load_config
 from postmortem_writer.injection import suspects
 from postmortem_writer.redact import redact_stream
 from postmortem_writer.render import cell
@@ -39,12 +41,9 @@ from postmortem_writer.render import cell
 def redact(
     paths: tuple[Path, ...],
     output_format: str,
-    tz: str | None,
-    date: str | None,
-    source_format: str | None,
-    field_map: str | None,
-    max_input_mb: int | None,
-    **options: Any,
+    source_flags: SourceFlags,
+    privacy_flags: PrivacyFlags,
+    config: Path | None,
 ) -> None:
     """Show what would be sent to a model: the events with secrets and personal data replaced.
 
@@ -57,8 +56,8 @@ def redact(
     and connection strings), [EMAIL-n], [PHONE-n], [CARD-n] and [IP-n]. `postmortem draft` does
     the same before any model call. Nothing is sent anywhere by this command.
 
-    Settings can also come from a [redact] table in .postmortem.toml (keep, allow,
-    phone_region, pseudonymize, redact).
+    Settings can also come from the [redact] table of the settings file (keep, allow,
+    phone_region, pseudonymize, redact; see --config).
 
     \b
     Examples:
@@ -66,8 +65,8 @@ def redact(
       postmortem redact export.zip --pseudonymize --keep ip
       postmortem redact export.zip --format mapping
     """
-    privacy = build_privacy(options)
-    ingested = read_sources(paths, tz, date, source_format, field_map, max_input_mb)
+    privacy = build_privacy(privacy_flags, load_config(config).redact)
+    ingested = read_sources(paths, source_flags)
     stream, redaction = redact_stream(ingested.stream, privacy)
     if output_format == "jsonl":
         for event in stream:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import click
 
-from postmortem_writer.cli.lint import build_config, lint_options, read_text
-from postmortem_writer.cli.options import model_options, open_llm
+from postmortem_writer.cli.lint import LintFlags, lint_options, read_text
+from postmortem_writer.cli.options import ModelFlags, model_options, open_llm
+from postmortem_writer.config import load_config
 from postmortem_writer.errors import UsageError
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.model_rewriter import ModelRewriter
@@ -42,11 +42,9 @@ def reword(
     findings_path: Path | None,
     output_format: str,
     redact: bool,
-    people: tuple[str, ...],
-    config_path: Path | None,
-    enable: tuple[str, ...],
-    disable: tuple[str, ...],
-    **model: Any,
+    lint_flags: LintFlags,
+    config: Path | None,
+    model_flags: ModelFlags,
 ) -> None:
     """Suggest blameless wording for sentences that `postmortem lint` flags.
 
@@ -67,18 +65,20 @@ def reword(
     given = [value for value in (sentence, file_path, findings_path) if value is not None]
     if len(given) != 1:
         raise UsageError("give exactly one of SENTENCE, --file or --findings")
-    config = build_config(config_path, people, enable, disable)
+    # One settings file for both: the [llm] table of the file that gave the [lint] table.
+    settings = load_config(config)
+    lint_config = lint_flags.over(settings.lint)
     if findings_path is not None:
         findings = findings_from_json(read_text(findings_path), path=str(findings_path))
     elif file_path is not None:
-        findings = lint_text(read_text(file_path), path=str(file_path), config=config)
+        findings = lint_text(read_text(file_path), path=str(file_path), config=lint_config)
     else:
-        findings = lint_text(sentence or "", path="sentence", config=config)
-    session = open_llm({**model, "config": config_path})
+        findings = lint_text(sentence or "", path="sentence", config=lint_config)
+    session = open_llm(model_flags, settings.llm)
     try:
         hiding = Redaction(Detector()) if redact else None
-        rewriter = ModelRewriter(session.caller, config, hiding) if session is not None else None
-        reworded = reword_findings(findings, rewriter=rewriter, config=config)
+        rewriter = ModelRewriter(session.caller, lint_config, hiding) if session is not None else None
+        reworded = reword_findings(findings, rewriter=rewriter, config=lint_config)
     finally:
         if session is not None:
             session.close()

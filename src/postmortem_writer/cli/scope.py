@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 import click
 
+from postmortem_writer.cli.groups import option_group
 from postmortem_writer.sources.scope import Scope
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def scope_options(func: F) -> F:
-    """--since/--until (a date or a time, read in --tz without a zone) and --channel NAME (repeatable);
-    the command passes its ``since``, ``until`` and ``channels`` to ``build_scope``."""
-    decorators = [
+scope_options = option_group(
+    "scope",
+    Scope,
+    [
         click.option(
             "--since",
             metavar="WHEN",
@@ -35,12 +30,7 @@ def scope_options(func: F) -> F:
             multiple=True,
             help="Keep only this chat channel's messages (repeatable); alerts, pages and deploys are kept.",
         ),
-    ]
-    for decorator in reversed(decorators):
-        func = decorator(func)
-    return func
-
-
-def build_scope(since: str | None, until: str | None, channels: tuple[str, ...]) -> Scope:
-    """The ``Scope`` the flags ask for (their values are checked when the sources are read, against --tz)."""
-    return Scope(since=since, until=until, channels=tuple(channels))
+    ],
+)
+"""--since/--until (a date or a time, read in --tz without a zone) and --channel NAME (repeatable);
+passed as ``scope: Scope`` (checked against --tz when the sources are read)."""

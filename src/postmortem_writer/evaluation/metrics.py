@@ -7,7 +7,6 @@ over all cases and a new metric (blame findings, calls per case) is one more cou
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
@@ -15,7 +14,8 @@ from typing import Literal
 from postmortem_writer.evaluation.cases import Gold, GoldEntry
 from postmortem_writer.evaluation.matching import SIMILAR, assign, best_similarity
 from postmortem_writer.events import EventStream
-from postmortem_writer.models import Cited, Draft, TimelineEntry
+from postmortem_writer.models import Draft, TimelineEntry
+from postmortem_writer.sections import SECTIONS, Filled, Section
 
 
 @dataclass(frozen=True)
@@ -84,23 +84,20 @@ class Tolerances:
 DEFAULT_TOLERANCES = Tolerances()
 
 
-# A section is filled when it holds a statement that cites something; TODO(author) lines do not count.
-SECTIONS: dict[str, Callable[[Draft], bool]] = {
-    "summary": lambda d: _cites_any(d.summary),
-    "impact": lambda d: d.impact.start is not None and d.impact.end is not None,
-    "timeline": lambda d: bool(d.timeline),
-    "trigger": lambda d: _cites_any(d.trigger),
-    "contributing_factors": lambda d: bool(d.contributing_factors),
-    "went_well": lambda d: _cites_any(d.went_well),
-    "went_wrong": lambda d: _cites_any(d.went_wrong),
-    "lucky": lambda d: _cites_any(d.lucky),
-    "action_items": lambda d: any(item.evidence for item in d.action_items),
-    "lessons": lambda d: _cites_any(d.lessons),
-}
+def _filled(section: Section, draft: Draft) -> bool:
+    """Whether the eval counts ``section`` as filled (its ``filled`` rule; TODO(author) lines never count)."""
+    if section.filled is Filled.WINDOW:
+        return draft.impact.start is not None and draft.impact.end is not None
+    items = section.items(draft)
+    if section.filled is Filled.CITES:
+        return any(item.evidence for item in items)
+    return bool(items)
 
 
-def _cites_any(statements: list[Cited]) -> bool:
-    return any(statement.evidence for statement in statements)
+# The sections whose items state something as fact.
+_CLAIMED = tuple(section for section in SECTIONS if section.claim is not None)
+# The sections section completeness counts.
+COUNTED = tuple(section for section in SECTIONS if section.filled is not None)
 
 
 @dataclass
@@ -153,8 +150,8 @@ def score_draft(draft: Draft, stream: EventStream, gold: Gold, tolerances: Toler
         "draft_factors": len(factors),
         "gold_actions": len(gold.action_items),
         "actions_found": actions_found,
-        "sections": len(SECTIONS),
-        "sections_filled": sum(1 for filled in SECTIONS.values() if filled(draft)),
+        "sections": len(COUNTED),
+        "sections_filled": sum(1 for section in COUNTED if _filled(section, draft)),
     }
     missed = {
         "timeline": [
@@ -204,13 +201,15 @@ def _claims(draft: Draft) -> list[tuple[str, list[str]]]:
     Statements without evidence in the narrative sections are questions for the author
     (TODO(author)), not claims; an action item without evidence is a claim nobody made.
     """
-    claims: list[tuple[str, list[str]]] = [(e.description, e.evidence) for e in draft.timeline]
-    claims += [(f.title, f.evidence) for f in draft.contributing_factors]
-    claims += [(a.description, a.evidence) for a in draft.action_items]
-    claims += [(figure.quote, figure.evidence) for figure in draft.impact.figures]
-    for section in (draft.summary, draft.trigger, draft.went_well, draft.went_wrong, draft.lucky, draft.lessons,
-                    draft.related_incidents):  # fmt: skip
-        claims += [(statement.text, statement.evidence) for statement in section if statement.evidence]
+    claims: list[tuple[str, list[str]]] = []
+    # Sections of claims first, then the narrative statements that cite something.
+    for section in sorted(_CLAIMED, key=lambda section: section.narrative):
+        attribute = section.claim or ""
+        claims += [
+            (getattr(item, attribute), item.evidence)
+            for item in section.items(draft)
+            if item.evidence or not section.narrative
+        ]
     return claims
 
 

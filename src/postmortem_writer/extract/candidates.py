@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from postmortem_writer.llm.prompts import neutralise
+from postmortem_writer.injection import neutralise
 from postmortem_writer.models import Confidence, TimelineKind
 
 Category = Literal["change", "testing", "monitoring", "capacity", "dependency", "process", "communication", "other"]

@@ -14,9 +14,9 @@ import re
 from collections.abc import Iterator
 
 from postmortem_writer.extract import cues
-from postmortem_writer.extract.cues import Cue, normalise, sentences
 from postmortem_writer.extract.followups import is_action, split_lists
 from postmortem_writer.models import ActorKind, Event, Signal, TimelineKind
+from postmortem_writer.text import Cue, normalise, sentences
 
 _K = TimelineKind
 _QUOTED = re.compile(r'"[^"\n]{12,}"|“[^”\n]{12,}”')

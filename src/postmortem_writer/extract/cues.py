@@ -15,58 +15,10 @@ tests/extract/test_cues.py holds an example for every cue and a hard negative fo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 
 from postmortem_writer.models import TimelineKind
+from postmortem_writer.text import EMOJI, Cue, CueTable, cue, normalise, strip_emoji
 
-
-@dataclass(frozen=True)
-class Cue:
-    """One pattern with a stable id; ``category`` and ``label`` mean what the owning table says."""
-
-    id: str
-    pattern: re.Pattern[str]
-    category: str = ""
-    label: str = ""
-
-
-def cue(cue_id: str, regex: str, *, category: str = "", label: str = "", flags: int = re.IGNORECASE) -> Cue:
-    """A compiled cue (case-insensitive by default)."""
-    return Cue(cue_id, re.compile(regex, flags), category, label)
-
-
-@dataclass(frozen=True)
-class CueTable:
-    """Cues tried in order; any matching negative means the table does not apply to the text."""
-
-    cues: tuple[Cue, ...]
-    negatives: tuple[Cue, ...] = ()
-
-    def search(self, text: str) -> tuple[Cue, re.Match[str]] | None:
-        """The first cue that matches ``text`` with its match, unless a negative matches."""
-        if any(negative.pattern.search(text) for negative in self.negatives):
-            return None
-        for item in self.cues:
-            found = item.pattern.search(text)
-            if found is not None:
-                return item, found
-        return None
-
-    def find_all(self, text: str) -> Iterator[tuple[Cue, re.Match[str]]]:
-        """Every non-overlapping match of every cue, earlier cues winning overlaps."""
-        if any(negative.pattern.search(text) for negative in self.negatives):
-            return
-        taken: list[tuple[int, int]] = []
-        for item in self.cues:
-            for found in item.pattern.finditer(text):
-                start, end = found.span()
-                if all(end <= s or start >= e for s, e in taken):
-                    taken.append((start, end))
-                    yield item, found
-
-
-_EMOJI = r"(?::[a-z][a-z0-9_+-]*:|:\+1:|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2705\uFE0F\u200D])"
 _QUESTION_END = cue("neg.question", r"\?\s*$")
 
 # --- chat noise: a message is noise when nothing but these (and punctuation) is left -----------
@@ -83,7 +35,7 @@ NOISE = CueTable(
         cue("noise.lol", r"\b(?:lol|lmao|ha(?:ha)+)\b"),
         # "all", "folks" and "team" only ever remain from "thanks all" and the like.
         cue("noise.ok", r"\b(?:ok|okay|kk|yep|yes|yeah|sure|np|no problem|will do|roger|same|brb|all|folks|team)\b"),
-        cue("noise.emoji", _EMOJI + "+"),
+        cue("noise.emoji", EMOJI + "+"),
     ),
 )
 
@@ -977,7 +929,6 @@ ACTION_HEADER = cue(
     r"(?:^|[.!?;]\s+)(?P<header>(?:action items?|ais|follow[- ]?ups?|next steps|to-?dos?|remediation items?)"
     r"(?:\s+(?:from|for)\s+[^:]{1,30})?)\s*:\s*$",
 )
-BULLET = cue("act.bullet", r"^\s*(?:[-*\u2022\u00b7\u25e6\u25aa\u2023\u2013]|\d{1,2}[.)])\s+(?P<item>\S.*)$")
 
 # "(Nur)" at the end of an item names its owner (checked against the people in the sources).
 # Names are only taken when they are people in the sources, so "(edited)" or "Note:" name nobody.
@@ -1143,38 +1094,7 @@ FIGURES = CueTable(
 # A comparison in an alert post is its firing condition ("error rate > 10%"), not the impact.
 ALERT_CONDITION = cue("fig.alert-condition", r"[<>≤≥]=?\s*~?\d")
 
-# --- responders and titles -------------------------------------------------------------------------
-
-# Names are matched case-sensitively (capitalised words), the surrounding words are not.
-_NAME = r"@?(?P<name>[A-Z][\w'-]*(?: [A-Z][\w'-]*){0,2})"
-
-ROLES = CueTable(
-    (
-        cue(
-            "role.ic-self",
-            r"(?i:\bI(?:'m| am) (?:the )?)(?:IC|(?i:incident commander))\b"
-            r"|(?i:\bI'?ll (?:take|be) (?:the )?)(?:IC|(?i:incident commander))\b"
-            r"|(?i:\btaking )IC\b|\bIC(?i: (?:is )?me)\b",
-            category="incident commander",
-            flags=0,
-        ),
-        cue(
-            "role.ic-named",
-            r"\b(?:IC|(?i:incident commander))\s*[:=]\s*" + _NAME,
-            category="incident commander",
-            flags=0,
-        ),
-        cue(
-            "role.comms-self",
-            r"(?i:\bi'?ll (?:own|handle|take|do) (?:the )?(?:comms|communications?|status (?:page|updates)))",
-            category="communications",
-            flags=0,
-        ),
-        cue("role.assigned", r"(?i:\bassigned to):?\s+" + _NAME, category="on-call", flags=0),
-        cue("role.notified", r"(?i:\bnotified)\s+" + _NAME + r"\s+(?i:via)\b", category="on-call", flags=0),
-        cue("role.acknowledged", r"(?i:\backnowledged by)\s+" + _NAME, category="on-call", flags=0),
-    ),
-)
+# --- titles ---------------------------------------------------------------------------------------
 
 DECLARED = cue("title.declared", r"\bdeclared\b")
 
@@ -1190,48 +1110,6 @@ DEPLOY_ROLLBACK = cue("deploy.rollback", r"\broll(?:ed|ing)?[ -]?back\b|\brevert
 GENERIC_SERVICE_WORDS = frozenset(
     {"service", "svc", "api", "app", "web", "server", "backend", "frontend", "admin", "worker", "prod", "production"}
 )
-
-# --- text helpers ----------------------------------------------------------------------------------
-
-_MARKUP = str.maketrans({"`": "", "\u2019": "'", "\u2018": "'"})
-# Slack bold: a pair of asterisks hugging text. Lone asterisks ("* * * * *", "svc_*") are content.
-_BOLD = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
-_SPACE = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
-_EMOJI_CODES = re.compile(_EMOJI)
-
-
-def normalise(text: str) -> str:
-    """Text as the cues expect it: chat markup and curly quotes gone, entities undone, one line."""
-    return _SPACE.sub(" ", _unmark(text)).strip()
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` (lines and ``.!?`` followed by space end one), normalised, emoji gone."""
-    parts = (strip_emoji(normalise(_unbullet(part))) for part in _SENTENCE_END.split(_unmark(text)))
-    return [part for part in parts if part]
-
-
-def _unbullet(sentence: str) -> str:
-    # A list item ("- why didnt the canary catch this?") is a sentence of its own, without its marker.
-    item = BULLET.pattern.match(sentence)
-    return item["item"] if item else sentence
-
-
-def lines(text: str) -> list[str]:
-    """The non-blank lines of ``text``, each normalised without emoji (for bullet lists)."""
-    parts = (strip_emoji(normalise(line)) for line in _unmark(text).splitlines())
-    return [part for part in parts if part]
-
-
-def _unmark(text: str) -> str:
-    text = text.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&").translate(_MARKUP)
-    return _BOLD.sub(r"\1", text)
-
-
-def strip_emoji(text: str) -> str:
-    """``text`` without ``:emoji:`` codes and pictographs, whitespace collapsed."""
-    return _SPACE.sub(" ", _EMOJI_CODES.sub(" ", text)).strip()
 
 
 def noise_cue(text: str) -> Cue | None:

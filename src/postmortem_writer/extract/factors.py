@@ -14,11 +14,10 @@ from datetime import timedelta
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
 from postmortem_writer.extract.classify import is_bot
-from postmortem_writer.extract.cues import normalise, sentences
 from postmortem_writer.extract.followups import is_action, split_lists
-from postmortem_writer.extract.names import impersonal, names_someone
-from postmortem_writer.extract.text import PUNCT, capitalise, cite, plain, span, trim
 from postmortem_writer.models import Confidence, ContributingFactor, Event, Signal, TimelineKind
+from postmortem_writer.people import impersonal, names_someone
+from postmortem_writer.text import PUNCT, Cue, capitalise, cite, normalise, plain, sentences, span, trim
 
 CHANGE_LOOKBACK = timedelta(hours=2)
 """How long before first detection a change still counts as a candidate trigger."""
@@ -142,7 +141,7 @@ def gap_factors(stream: EventStream) -> list[ContributingFactor]:
     Gaps people stated are MEDIUM; gaps they only asked about ("why didn't the expiry alert
     fire?") are LOW candidates for the review.
     """
-    found: dict[str, tuple[cues.Cue, list[str]]] = {}
+    found: dict[str, tuple[Cue, list[str]]] = {}
     for event in stream:
         for item in _gaps_in(event):
             cite(found.setdefault(item.label, (item, []))[1], event.id)
@@ -179,7 +178,7 @@ _REVIEW_ANGLES = {
 }
 
 
-def _gaps_in(event: Event) -> list[cues.Cue]:
+def _gaps_in(event: Event) -> list[Cue]:
     timeout = cues.ESCALATION_TIMEOUT
     if event.signal is Signal.PAGE_ESCALATED:
         texts = [event.text, *(value for value in event.meta.values() if isinstance(value, str))]

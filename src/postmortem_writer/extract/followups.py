@@ -13,10 +13,9 @@ from collections.abc import Callable, Collection, Iterable
 
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
-from postmortem_writer.extract.cues import Cue, sentences
-from postmortem_writer.extract.names import impersonal, names_someone, person
-from postmortem_writer.extract.text import PUNCT, capitalise, cite, plain, trim
 from postmortem_writer.models import ActionItem, ActorKind, Cited, Event
+from postmortem_writer.people import impersonal, names_someone, person
+from postmortem_writer.text import BULLET, PUNCT, Cue, capitalise, cite, lines, plain, sentences, trim
 
 Late = Callable[[Event], bool]
 """Whether an event was written after the incident recovered."""
@@ -40,14 +39,14 @@ def split_lists(text: str) -> tuple[str, list[str]]:
     rest: list[str] = []
     items: list[str] = []
     listing = False
-    for line in cues.lines(text):
+    for line in lines(text):
         header = cues.ACTION_HEADER.pattern.search(line)
         if header is not None:
             listing = True
             if before := line[: header.start("header")].strip():
                 rest.append(before)
         elif listing:
-            bullet = cues.BULLET.pattern.match(line)
+            bullet = BULLET.pattern.match(line)
             items.append(bullet["item"] if bullet else line)
         else:
             rest.append(line)
@@ -59,7 +58,7 @@ def is_action(sentence: str) -> bool:
     return cues.ACTIONS.search(sentence) is not None
 
 
-def action_items(prose: Iterable[Event], names: set[str], late: Late) -> list[ActionItem]:
+def action_items(prose: Iterable[Event], names: Collection[str], late: Late) -> list[ActionItem]:
     """Action items in what people wrote, one per distinct description, each citing who said it."""
     items: dict[str, ActionItem] = {}
     for event in prose:
@@ -79,14 +78,14 @@ def action_items(prose: Iterable[Event], names: set[str], late: Late) -> list[Ac
     return list(items.values())
 
 
-def _listed(line: str, event: Event, names: set[str]) -> tuple[str, str]:
+def _listed(line: str, event: Event, names: Collection[str]) -> tuple[str, str]:
     hit = cues.ACTIONS.search(line)
     description, category = _after_lead(line, hit) if hit else (line, "suggestion")
     return _finish(description, line, category, event, names)
 
 
 def _said(
-    sentence: str, hit: tuple[Cue, re.Match[str]], previous: str, event: Event, names: set[str]
+    sentence: str, hit: tuple[Cue, re.Match[str]], previous: str, event: Event, names: Collection[str]
 ) -> tuple[str, str]:
     description, category = _after_lead(sentence, hit)
     if hit[0].label == "context" and previous:
@@ -108,7 +107,7 @@ def _after_lead(sentence: str, hit: tuple[Cue, re.Match[str]]) -> tuple[str, str
     return rest, item.category
 
 
-def _finish(description: str, sentence: str, category: str, event: Event, names: set[str]) -> tuple[str, str]:
+def _finish(description: str, sentence: str, category: str, event: Event, names: Collection[str]) -> tuple[str, str]:
     owner = event.actor if category == "commitment" else "TBD"
     for marker in (cues.OWNER_SUFFIX, cues.OWNER_PREFIX):
         named = marker.pattern.search(description)

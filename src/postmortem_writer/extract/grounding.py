@@ -12,7 +12,7 @@ from datetime import datetime
 
 from postmortem_writer.errors import GroundingError
 from postmortem_writer.events import EventStream
-from postmortem_writer.models import Draft, TimelineEntry, TimelineKind
+from postmortem_writer.models import Draft, TimelineEntry, TimelineKind, event_number
 
 
 def ground(evidence: Iterable[str], stream: EventStream) -> datetime:
@@ -28,18 +28,18 @@ def ground(evidence: Iterable[str], stream: EventStream) -> datetime:
 
 def grounded_entry(kind: TimelineKind, description: str, evidence: list[str], stream: EventStream) -> TimelineEntry:
     """A timeline entry whose time is taken from its evidence, never supplied by the caller."""
-    ordered = sorted(set(evidence), key=lambda event_id: int(event_id[1:]))
+    ordered = sorted(set(evidence), key=event_number)
     return TimelineEntry(time=ground(ordered, stream), kind=kind, description=description, evidence=ordered)
 
 
 def draft_problems(draft: Draft, stream: EventStream) -> list[str]:
     """Every way ``draft`` is not grounded in ``stream``, as readable lines (empty when sound)."""
     problems: list[str] = []
-    for event_id in sorted(draft.cited_ids() - {event.id for event in stream}, key=_number):
+    for event_id in sorted(draft.cited_ids() - {event.id for event in stream}, key=event_number):
         problems.append(f"cites {event_id}, which is not in the event stream")
     if draft.evidence_index:
         indexed = {event.id for event in draft.evidence_index}
-        for event_id in sorted((draft.cited_ids() & {e.id for e in stream}) - indexed, key=_number):
+        for event_id in sorted((draft.cited_ids() & {e.id for e in stream}) - indexed, key=event_number):
             problems.append(f"cites {event_id}, which is missing from the evidence index")
     for number, entry in enumerate(draft.timeline, start=1):
         expected = _earliest(entry.evidence, stream)
@@ -76,7 +76,3 @@ def _earliest(evidence: list[str], stream: EventStream) -> datetime | None:
     # Unknown ids are reported once, as dangling citations, not again as time mismatches.
     known = [event_id for event_id in evidence if event_id in stream]
     return min((stream[event_id].ts for event_id in known), default=None)
-
-
-def _number(event_id: str) -> int:
-    return int(event_id[1:]) if event_id[1:].isdigit() else 0

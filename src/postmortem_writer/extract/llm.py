@@ -13,12 +13,19 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
-from typing import Protocol
+from typing import Any, Protocol
 
 from postmortem_writer.chunking import Chunk, chunk_events, split_chunk
 from postmortem_writer.errors import ModelError, OutputCutOff
 from postmortem_writer.events import EventStream
-from postmortem_writer.extract.candidates import ChunkFindings, Statement, Synthesis
+from postmortem_writer.extract.candidates import (
+    ActionCandidate,
+    ChunkFindings,
+    QuestionCandidate,
+    Statement,
+    Synthesis,
+    SynthesisFactor,
+)
 from postmortem_writer.extract.grounding import grounded_entry
 from postmortem_writer.extract.rules import extract_rules
 from postmortem_writer.injection import addresses_the_tool
@@ -35,7 +42,9 @@ from postmortem_writer.models import (
     Provenance,
     SourceKind,
     TimelineEntry,
+    event_number,
 )
+from postmortem_writer.sections import SECTIONS, Merge
 
 MAP_PROMPT = ("extract-chunk", "v1")
 SYNTHESIS_PROMPT = ("synthesize", "v1")
@@ -178,7 +187,7 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int) -> 
 
 def _evidence_context(stream: EventStream, ids: Iterable[str]) -> dict[str, object]:
     """What validation checks an answer against: the ids it may cite, their words and their minutes."""
-    known = sorted(set(ids), key=lambda i: int(i[1:]))
+    known = sorted(set(ids), key=event_number)
     return {
         "event_ids": frozenset(known),
         "texts": {i: stream[i].text for i in known},
@@ -214,7 +223,7 @@ def _collect(
         for pending in futures:
             pending.cancel()
         raise
-    gaps.sort(key=lambda gap: int(gap.first[1:]))
+    gaps.sort(key=lambda gap: event_number(gap.first))
     return findings, gaps
 
 
@@ -235,9 +244,9 @@ def _merge_timeline(
                 rows.append(entry)
                 continue
             # The first wording stays: a structured event's is exact ("Alert fired: …"), not a paraphrase.
-            evidence = sorted(set(rows[twin].evidence) | set(entry.evidence), key=lambda i: int(i[1:]))
+            evidence = sorted(set(rows[twin].evidence) | set(entry.evidence), key=event_number)
             rows[twin] = grounded_entry(rows[twin].kind, rows[twin].description, evidence, stream)
-    return sorted(rows, key=lambda e: (e.time, int(e.evidence[0][1:])))
+    return sorted(rows, key=lambda e: (e.time, event_number(e.evidence[0])))
 
 
 def _same_moment(a: TimelineEntry, b: TimelineEntry) -> bool:
@@ -310,28 +319,27 @@ def _ids(item: _Cites) -> str:
 
 
 def _with_synthesis(draft: Draft, synthesis: Synthesis) -> Draft:
-    def cited(items: list[Statement]) -> list[Cited]:
-        return [Cited(text=item.text, evidence=item.evidence) for item in items]
+    update: dict[str, list[Any]] = {}
+    for section in SECTIONS:
+        if section.merge is None:
+            continue
+        answered = [_from_synthesis(item) for item in getattr(synthesis, section.field)]
+        keep = section.merge is Merge.FILL and not answered
+        update[section.field] = getattr(draft, section.field) if keep else answered
+    return draft.model_copy(update=update)
 
-    return draft.model_copy(
-        update={
-            "summary": cited(synthesis.summary),
-            "trigger": cited(synthesis.trigger),
-            "contributing_factors": [
-                ContributingFactor(
-                    title=f.title, description=f.description, category=f.category, evidence=f.evidence,
-                    confidence=f.confidence,
-                )
-                for f in synthesis.contributing_factors
-            ] or draft.contributing_factors,
-            "went_well": cited(synthesis.went_well),
-            "went_wrong": cited(synthesis.went_wrong),
-            "lucky": cited(synthesis.lucky) or draft.lucky,
-            "lessons": cited(synthesis.lessons),
-            "action_items": [
-                ActionItem(description=a.description, owner=a.owner or "TBD", evidence=a.evidence)
-                for a in synthesis.action_items
-            ],
-            "open_questions": [Cited(text=q.question, evidence=q.evidence) for q in synthesis.open_questions],
-        }
-    )  # fmt: skip
+
+def _from_synthesis(item: Statement | SynthesisFactor | ActionCandidate | QuestionCandidate) -> Any:
+    """A synthesis answer's item as the draft's item of that section."""
+    match item:
+        case SynthesisFactor():
+            return ContributingFactor(
+                title=item.title, description=item.description, category=item.category, evidence=item.evidence,
+                confidence=item.confidence,
+            )  # fmt: skip
+        case ActionCandidate():
+            return ActionItem(description=item.description, owner=item.owner or "TBD", evidence=item.evidence)
+        case QuestionCandidate():
+            return Cited(text=item.question, evidence=item.evidence)
+        case Statement():
+            return Cited(text=item.text, evidence=item.evidence)

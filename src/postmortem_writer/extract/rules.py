@@ -23,7 +23,6 @@ from postmortem_writer.extract.classify import (
     sentences_of_kind,
     timeline_kinds,
 )
-from postmortem_writer.extract.cues import normalise, sentences
 from postmortem_writer.extract.factors import (
     CHANGE_LOOKBACK,
     cause_factors,
@@ -32,8 +31,6 @@ from postmortem_writer.extract.factors import (
 )
 from postmortem_writer.extract.followups import action_items, is_action, open_questions, split_lists
 from postmortem_writer.extract.grounding import grounded_entry
-from postmortem_writer.extract.names import impersonal, names_someone, people
-from postmortem_writer.extract.text import PUNCT, cite, clock, plain, span, trim
 from postmortem_writer.injection import suspects
 from postmortem_writer.models import (
     Cited,
@@ -49,7 +46,10 @@ from postmortem_writer.models import (
     SourceKind,
     TimelineEntry,
     TimelineKind,
+    event_number,
 )
+from postmortem_writer.people import ROLES, impersonal, names_someone
+from postmortem_writer.text import PUNCT, cite, clock, normalise, plain, sentences, span, trim
 
 __all__ = ["extract_rules"]
 
@@ -84,14 +84,14 @@ class _Incident:
     stream: EventStream
     lookback: timedelta
     kinds: dict[str, TimelineKind] = field(init=False)
-    names: set[str] = field(init=False)
+    names: frozenset[str] = field(init=False)
     detection: Event | None = field(init=False)
     mitigation: Event | None = field(init=False)
     recovery: Event | None = field(init=False)
     resolution: Event | None = field(init=False)
 
     def __post_init__(self) -> None:
-        self.names = people(self.stream)
+        self.names = self.stream.people
         deploys = any(e.signal in (Signal.DEPLOY, Signal.ROLLBACK) for e in self.stream)
         candidates = {
             e.id: kinds
@@ -172,7 +172,7 @@ def extract_rules(
         open_questions=open_questions(inc.prose(), stream, inc.late, inc.names)
         + _author_questions(inc, trigger, impact),
         responders=_responders(inc),
-        provenance=provenance.model_copy(update={"withheld": sorted(withheld, key=lambda i: int(i[1:]))}),
+        provenance=provenance.model_copy(update={"withheld": sorted(withheld, key=event_number)}),
     )
 
 
@@ -230,7 +230,7 @@ def _identifiers(text: str) -> set[str]:
     return {t.casefold() for t in _TOKEN.findall(text) if any(c.isdigit() for c in t) or _CAMEL.search(t)}
 
 
-def _describe(event: Event, kind: TimelineKind, names: set[str]) -> str:
+def _describe(event: Event, kind: TimelineKind, names: frozenset[str]) -> str:
     text = plain(event.text)
     if event.signal is None:
         if not is_bot(event):
@@ -243,7 +243,7 @@ def _describe(event: Event, kind: TimelineKind, names: set[str]) -> str:
     return trim(text or event.signal.value.replace(".", " ").capitalize())
 
 
-def _personal(sentence: str, names: set[str]) -> bool:
+def _personal(sentence: str, names: frozenset[str]) -> bool:
     return names_someone(sentence, names) or cues.DETECTION_GAPS.search(sentence) is not None
 
 
@@ -389,7 +389,7 @@ def _responders(inc: _Incident) -> list[Responder]:
         if human:
             roster.add(human, None, event.id)
         for sentence in sentences(event.text):
-            for item, found in cues.ROLES.find_all(sentence):
+            for item, found in ROLES.find_all(sentence):
                 name = (found.groupdict().get("name") or human or "").strip(PUNCT + "'")
                 if name:
                     roster.add(name, item.category, event.id)

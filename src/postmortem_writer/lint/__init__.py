@@ -4,7 +4,7 @@
 data in ``rules.py``; ``verify.verify_rewrite`` is the check every rewording must pass.
 """
 
-from postmortem_writer.lint.config import LintConfig, find_config, load_config
+from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_draft, lint_text
 
-__all__ = ["LintConfig", "find_config", "lint_draft", "lint_text", "load_config"]
+__all__ = ["LintConfig", "lint_draft", "lint_text"]

@@ -9,26 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.reword import Rewriter, reword_findings
 from postmortem_writer.models import Draft
+from postmortem_writer.sections import SECTIONS
 
+# Where each section keeps its wording: a finding's path starts with it (``impact.unknowns[0]``).
+_BY_WORDING = {section.wording: section for section in SECTIONS}
 _PATH = re.compile(r"^(?P<field>[a-z_]+(?:\.[a-z_]+)?)(?:\[(?P<index>\d+)\])?$")
-# Which attribute of a list item holds its wording, per draft field.
-_TEXT_ATTRIBUTES = {
-    "summary": ("text",),
-    "trigger": ("text",),
-    "went_well": ("text",),
-    "went_wrong": ("text",),
-    "lucky": ("text",),
-    "lessons": ("text",),
-    "open_questions": ("text",),
-    "timeline": ("description",),
-    "contributing_factors": ("title", "description"),
-    "action_items": ("description",),
-}
 
 
 @dataclass(frozen=True)
@@ -60,17 +49,19 @@ def _replace(draft: Draft, path: str, old: str, new: str) -> bool:
     if field == "title" and old in draft.title:
         draft.title = draft.title.replace(old, new, 1)
         return True
-    if field == "impact.unknowns" and index is not None and int(index) < len(draft.impact.unknowns):
-        text = draft.impact.unknowns[int(index)]
-        if old in text:
-            draft.impact.unknowns[int(index)] = text.replace(old, new, 1)
-            return True
+    section = _BY_WORDING.get(field)
+    if section is None or index is None:
         return False
-    items: list[Any] = getattr(draft, field, []) if field in _TEXT_ATTRIBUTES else []
-    if index is None or int(index) >= len(items):
+    items = section.wordings(draft)
+    if int(index) >= len(items):
         return False
     item = items[int(index)]
-    for attribute in _TEXT_ATTRIBUTES[field]:
+    if not section.texts:
+        if old not in item:
+            return False
+        items[int(index)] = item.replace(old, new, 1)
+        return True
+    for attribute in section.texts:
         text = getattr(item, attribute)
         if old in text:
             setattr(item, attribute, text.replace(old, new, 1))

@@ -11,6 +11,7 @@ from postmortem_writer.lint.markdown import Markdown, Sentence, parse
 from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule, about_blame, blame_rule, negated
 from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
+from postmortem_writer.sections import SECTIONS
 
 _CLAUSE = re.compile(r"[;:—]| - ")
 # "engineers discovered that the cluster failed to ...": the subject of what was found comes after "that"
@@ -51,28 +52,11 @@ def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig
 
 
 def _draft_texts(draft: Draft) -> Iterator[tuple[str, str, str]]:
-    """(field, section title, text) for every piece of generated wording in a draft."""
+    """(field, section heading, text) for every piece of generated wording in a draft."""
     yield "title", "", draft.title
-    cited = {
-        "summary": ("Summary", draft.summary),
-        "trigger": ("Trigger / root cause", draft.trigger),
-        "went_well": ("What went well", draft.went_well),
-        "went_wrong": ("What went wrong", draft.went_wrong),
-        "lucky": ("Where we got lucky", draft.lucky),
-        "lessons": ("Lessons learned", draft.lessons),
-        "open_questions": ("Open questions", draft.open_questions),
-    }
-    for name, (section, items) in cited.items():
-        for index, item in enumerate(items):
-            yield f"{name}[{index}]", section, item.text
-    for index, entry in enumerate(draft.timeline):
-        yield f"timeline[{index}]", "Timeline", entry.description
-    for index, factor in enumerate(draft.contributing_factors):
-        yield f"contributing_factors[{index}]", "Contributing factors", f"{factor.title}. {factor.description}"
-    for index, action in enumerate(draft.action_items):
-        yield f"action_items[{index}]", "Action items", action.description
-    for index, unknown in enumerate(draft.impact.unknowns):
-        yield f"impact.unknowns[{index}]", "Impact", unknown
+    for section in SECTIONS:
+        for index, item in enumerate(section.wordings(draft)):
+            yield f"{section.wording}[{index}]", section.heading, section.text(item)
 
 
 def _shift(finding: Finding, by: int) -> Finding:
@@ -178,26 +162,11 @@ def _finding(
     else:
         start = sentence.start + _raw_offset(doc.masked, sentence.start, span[0])
         end = sentence.start + _raw_offset(doc.masked, sentence.start, span[1])
-    line, column = doc.position(start)
-    end_line, end_column = doc.position(end)
-    return Finding(
-        rule_id=rule.id,
-        category=rule.category,
-        severity=config.severity_of(rule.id, rule.severity),
-        message=rule.message,
-        path=path,
-        line=line,
-        column=column,
-        end_line=end_line,
-        end_column=end_column,
-        start=start,
-        end=end,
-        match=doc.text[start:end],
-        sentence=sentence.text,
-        section=sentence.section,
-        suggestions=list(rule.suggestions),
-        link=rule.link,
-    )
+    return doc.finding(
+        start, end, rule_id=rule.id, category=rule.category, severity=config.severity_of(rule.id, rule.severity),
+        message=rule.message, path=path, sentence=sentence.text, section=sentence.section,
+        suggestions=list(rule.suggestions), link=rule.link,
+    )  # fmt: skip
 
 
 def _raw_offset(text: str, start: int, index: int) -> int:

@@ -11,6 +11,10 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from postmortem_writer.models import Finding
+from postmortem_writer.sections import SECTIONS
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _QUOTE = re.compile(r"^\s{0,3}>")
@@ -28,26 +32,15 @@ _LETTER = re.compile(r"[^\W\d_]")
 _NOT_NEWLINE = re.compile(r"[^\r\n]")
 _SENTENCE_END = re.compile("(?<=[.!?])[\"'\u201d\u2019)\\]]*\\s+(?=[\"'\u201c\u2018(\\[]*[A-Z0-9@])")
 
-# Section titles (case-insensitive prefixes or words) and the kind of section they make.
-SECTION_KINDS: tuple[tuple[str, str], ...] = (
-    ("action", "actions"),
-    ("follow-up", "actions"),
-    ("follow up", "actions"),
-    ("remediation", "actions"),
-    ("next step", "actions"),
-    ("corrective", "actions"),
-    ("timeline", "timeline"),
-    ("chronology", "timeline"),
-    ("impact", "impact"),
-    ("root cause", "analysis"),
-    ("trigger", "analysis"),
-    ("contributing", "analysis"),
-    ("analysis", "analysis"),
-    ("what went wrong", "analysis"),
-    ("lesson", "lessons"),
-    ("what went well", "lessons"),
-    ("lucky", "lessons"),
-    ("summary", "summary"),
+# When a title holds words of two kinds ("Summary of action items"), the earlier kind here wins.
+_KIND_PRECEDENCE = ("actions", "timeline", "impact", "analysis", "lessons", "summary")
+# Words that name a section in any postmortem (case-insensitive), and the kind of section they make.
+SECTION_KINDS: tuple[tuple[str, str], ...] = tuple(
+    (word, section.lint_kind)
+    for kind in _KIND_PRECEDENCE
+    for section in SECTIONS
+    if section.lint_kind == kind
+    for word in section.aliases
 )
 
 
@@ -102,6 +95,16 @@ class Markdown:
     sections: list[Section] = field(default_factory=list)
     switches: list[Switch] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)
+
+    def finding(self, start: int, end: int, **fields: Any) -> Finding:
+        """The one way a finding is made: positions, the matched text and the section come from the document."""
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        section = next((s.title for s in reversed(self.sections) if s.start <= start), "")
+        return Finding.model_validate(
+            {"section": section, **fields, "line": line, "column": column, "end_line": end_line,
+             "end_column": end_column, "start": start, "end": end, "match": self.text[start:end]}
+        )  # fmt: skip
 
     def position(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""

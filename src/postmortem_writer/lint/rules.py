@@ -1,10 +1,10 @@
-"""The blame-language rules as data: one rule per category of ``shared/blameless.md`` section 3.
+"""The blame-language rules as data: one rule per category described in ``BLAMELESS.md``.
 
 Each rule has cue patterns; a cue only counts when its condition holds (``person``: a person, role
 or team is the subject before the cue; ``negatable``: no "not/never/without" just before it). The
 conditions are what keep machines that "failed to", future-tense "should" in action items, neutral
 timeline entries and other senses (error rate, git blame, fault tolerance) quiet. Change wording or
-add cues here, then add a case to ``tests/lint/test_rules.py``.
+add cues here, then add a case to ``tests/lint/test_blame_rules.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from postmortem_writer.models import Severity
 
-# Public guidance each category rests on (see shared/blameless.md for the reading notes).
+# Public guidance each category rests on (BLAMELESS.md lists the sources by title and author).
 _PAGERDUTY = "https://postmortems.pagerduty.com/"
 _TRAPS = (
     "https://www.learningfromincidents.io/posts/"

@@ -118,20 +118,7 @@ def _finding(
     doc: Markdown, rule_id: str, start: int, end: int, path: str, config: LintConfig, **fill: object
 ) -> Finding:
     severity, message = STRUCTURE_RULES[rule_id]
-    line, column = doc.position(start)
-    end_line, end_column = doc.position(end)
-    return Finding(
-        rule_id=rule_id,
-        category="structure",
-        severity=config.severity_of(rule_id, severity),
-        message=message.format(**fill),
-        path=path,
-        line=line,
-        column=column,
-        end_line=end_line,
-        end_column=end_column,
-        start=start,
-        end=end,
-        match=doc.text[start:end],
-        section=next((s.title for s in reversed(doc.sections) if s.start <= start), ""),
-    )
+    return doc.finding(
+        start, end, rule_id=rule_id, category="structure", severity=config.severity_of(rule_id, severity),
+        message=message.format(**fill), path=path,
+    )  # fmt: skip

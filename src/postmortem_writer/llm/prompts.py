@@ -7,15 +7,13 @@ that could close the block early is neutralised, so a message cannot pose as an 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 import jinja2
 
 from postmortem_writer.errors import InternalError
-from postmortem_writer.injection import FENCE_WORD, forged_fence, skeleton
+from postmortem_writer.injection import neutralise
 from postmortem_writer.llm.backend import PromptRef
 from postmortem_writer.resources import resource_dir
 
@@ -59,39 +57,3 @@ def data_block(lines: list[str]) -> str:
     """``lines`` fenced as data, each one line, neutralised so that nothing in them closes the block."""
     safe = [neutralise(" ⏎ ".join(line.splitlines())) for line in lines]
     return "\n".join([DATA_OPEN, *safe, DATA_CLOSE])
-
-
-def neutralise(text: str) -> str:
-    """``text`` with forged fences and role tokens made inert, everything else left as it was.
-
-    The fence word in any case, spacing, split or lookalike spelling becomes the plain words
-    "incident data" (its brackets dropped), so no variant reads as the end of the block. Chat
-    template tokens (``<|im_start|>``, ``[INST]``, ``<<SYS>>``, ``<s>``) and role tags get
-    lookalike brackets: a server that tokenises special tokens in message content (many local
-    ones do) would otherwise start a real system or assistant turn.
-    """
-    text = _replace(text, FENCE_WORD, lambda match: "incident data" if forged_fence(match) else match)
-    return _replace(text, _ROLE_TOKEN, lambda match: match.translate(_INERT_BRACKETS))
-
-
-_ROLE_TOKEN = re.compile(
-    r"<\|[^|<>\n]{1,40}\|>|\[/?INST\]|<</?SYS>>|</?s>|<(?:start|end)_of_turn>"
-    r"|<\s*/?\s*(?:system|assistant|user|developer|tool|instructions?)\s*>",
-    re.IGNORECASE,
-)
-_INERT_BRACKETS = str.maketrans("<>[]", "\u2039\u203a\u27e6\u27e7")  # lookalikes: readable, never a token
-
-
-def _replace(text: str, pattern: re.Pattern[str], replacement: Callable[[str], str]) -> str:
-    """``text`` with each match of ``pattern`` in its skeleton replaced; spans map one to one, so
-    lookalike spellings are matched and the untouched rest keeps its original characters."""
-    plain = skeleton(text)
-    if plain.isascii() and not pattern.search(plain):
-        return text
-    parts: list[str] = []
-    end = 0
-    for match in pattern.finditer(plain):
-        parts += [text[end : match.start()], replacement(match.group())]
-        end = match.end()
-    parts.append(text[end:])
-    return "".join(parts)

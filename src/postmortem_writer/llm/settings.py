@@ -1,24 +1,19 @@
 """Which endpoint, model and mode to use: from flags, environment, a config file, then defaults.
 
 Flags and environment variables are read by click (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``,
-``POSTMORTEM_MODEL``, …); a config file fills what they leave unset. The API key is never
-written to logs, caches or drafts.
+``POSTMORTEM_MODEL``, …); the settings file's ``[llm]`` table (``postmortem_writer.config``) fills
+what they leave unset. The API key is never written to logs, caches or drafts.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
-from postmortem_writer.errors import UsageError
+from pydantic import BaseModel, ConfigDict, Field
 
-CONFIG_NAME = ".postmortem.toml"
-"""Read from the working folder when ``--config`` is not given; settings live under ``[llm]``
-(``[tool.postmortem.llm]`` in a pyproject.toml)."""
+from postmortem_writer.errors import UsageError
 
 
 class Mode(StrEnum):
@@ -91,70 +86,59 @@ def context_window(model: str, base_url: str | None) -> int:
     return LOCAL_CONTEXT
 
 
-def load_config(path: Path | None) -> dict[str, Any]:
-    """The ``[llm]`` table of the config file (``--config``, else ./.postmortem.toml if present)."""
-    return config_table(path, "llm", set(LLMSettings.__dataclass_fields__))
+class EndpointConfig(BaseModel):
+    """The endpoint settings as given, by the flags or the settings file's ``[llm]`` table.
+
+    Each is optional (``None`` = unset) until ``resolve`` fills in the defaults and checks them.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = Field(default=None, repr=False)
+    mode: Mode | None = None
+    timeout: float | None = None
+    max_retries: int | None = None
+    max_reasks: int | None = None
+    backoff: float | None = None
+    concurrency: int | None = None
+    context_tokens: int | None = None
+    api_version: str | None = None
+
+    def over(self, other: EndpointConfig) -> EndpointConfig:
+        """These values where set, else ``other``'s (flags over the settings file)."""
+        return other.model_copy(update=self.model_dump(exclude_none=True))
 
 
-def config_table(path: Path | None, name: str, known: set[str]) -> dict[str, Any]:
-    """The ``[name]`` table of the config file, its keys checked against ``known``."""
-    candidate = path if path is not None else Path(CONFIG_NAME)
-    if path is None and not candidate.is_file():
-        return {}
-    try:
-        data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"config file {candidate} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{candidate}: not valid TOML: {exc}") from None
-    # pyproject.toml keeps tool settings under [tool.postmortem]; our own file has them at the top.
-    table = (
-        data.get("tool", {}).get("postmortem", {}).get(name, {})
-        if candidate.name == "pyproject.toml"
-        else data.get(name, {})
-    )
-    if not isinstance(table, dict):
-        raise UsageError(f"{candidate}: [{name}] must be a table")
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise UsageError(f"{candidate}: unknown [{name}] setting(s): {', '.join(unknown)}")
-    return table
+# Settings that go to LLMSettings as given, or take its defaults.
+_PLAIN = {"timeout", "max_retries", "max_reasks", "backoff", "concurrency", "api_version"}
 
 
-def endpoint_configured(values: dict[str, Any]) -> bool:
+def endpoint_configured(values: EndpointConfig) -> bool:
     """Whether the user pointed us at a model endpoint (a key or a base URL)."""
-    return bool(values.get("api_key") or values.get("base_url"))
+    return bool(values.api_key or values.base_url)
 
 
-def resolve(flags: dict[str, Any], config: dict[str, Any]) -> LLMSettings:
-    """Settings from flag/environment values (``None`` = unset) over the config file's, validated."""
-    values = {**config, **{k: v for k, v in flags.items() if v is not None}}
-    base_url = values.get("base_url") or None
-    model = values.get("model")
+def resolve(flags: EndpointConfig, config: EndpointConfig) -> LLMSettings:
+    """Settings from flag/environment values over the settings file's, with defaults, validated."""
+    values = flags.over(config)
+    base_url = values.base_url or None
+    model = values.model
     if not model:
         if base_url and urlparse(base_url).netloc not in _OPENAI_HOSTS:
             raise UsageError("a model name is needed for this endpoint: pass --model or set POSTMORTEM_MODEL")
         model = "gpt-4.1-mini"
-    api_key = values.get("api_key")
-    if not api_key and base_url is None:
+    if not values.api_key and base_url is None:
         raise UsageError("the OpenAI API needs a key: set OPENAI_API_KEY (or pass --base-url for a local server)")
-    mode = values.get("mode") or default_mode(base_url)
-    try:
-        settings = LLMSettings(
-            model=str(model),
-            base_url=base_url,
-            api_key=api_key or None,
-            mode=Mode(mode),
-            timeout=float(values.get("timeout", 120.0)),
-            max_retries=int(values.get("max_retries", 3)),
-            max_reasks=int(values.get("max_reasks", 2)),
-            backoff=float(values.get("backoff", 0.5)),
-            concurrency=int(values.get("concurrency", 4)),
-            context_tokens=int(values.get("context_tokens") or context_window(str(model), base_url)),
-            api_version=values.get("api_version"),
-        )
-    except ValueError as exc:
-        raise UsageError(f"bad model setting: {exc}") from None
+    settings = LLMSettings(
+        model=model,
+        base_url=base_url,
+        api_key=values.api_key or None,
+        mode=values.mode or default_mode(base_url),
+        context_tokens=values.context_tokens or context_window(model, base_url),
+        **values.model_dump(exclude_none=True, include=_PLAIN),
+    )
     if settings.concurrency < 1 or settings.max_retries < 0 or settings.max_reasks < 0 or settings.timeout <= 0:
         raise UsageError("--concurrency must be ≥ 1, --timeout > 0, and retry counts ≥ 0")
     if settings.backoff < 0:

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 
 from postmortem_writer.events import EventStream
-from postmortem_writer.extract import cues
-from postmortem_writer.extract.names import people, person
 from postmortem_writer.models import ActorKind, SourceKind
+from postmortem_writer.people import ROLES, person
+from postmortem_writer.text import sentences
 
 # The role a person is named after, strongest first; everyone else is a numbered responder.
 _ROLE_LABELS = {"incident commander": "Incident commander", "communications": "Comms lead", "on-call": "On-call"}
@@ -55,7 +55,7 @@ def pseudonyms(stream: EventStream) -> Pseudonyms:
     """A label for each person in ``stream``, by the role the sources give them and first appearance."""
     speakers = {e.actor.strip() for e in stream if e.actor_kind is ActorKind.HUMAN}
     # An address is redacted as an email, and "@sre-oncall" is a team's handle, not a person.
-    names = {n for n in people(stream) if "@" not in n and (n in speakers or not _TEAM_HANDLE.search(n))}
+    names = {n for n in stream.people if "@" not in n and (n in speakers or not _TEAM_HANDLE.search(n))}
     roles: dict[str, str | None] = {}
     for full, role in _roles(stream, names):
         if "@" in full:
@@ -94,8 +94,8 @@ def _roles(stream: EventStream, names: set[str]) -> Iterator[tuple[str, str | No
             yield full_names[speaker], None
         if event.kind not in (SourceKind.CHAT, SourceKind.PAGE):
             continue
-        for sentence in cues.sentences(event.text):
-            for item, found in cues.ROLES.find_all(sentence):
+        for sentence in sentences(event.text):
+            for item, found in ROLES.find_all(sentence):
                 named = (found.groupdict().get("name") or speaker or "").strip(" .,:;!?'\"")
                 full = person(named, names) if named else None
                 if full is not None:

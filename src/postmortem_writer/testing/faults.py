@@ -26,10 +26,10 @@ from typing import Any
 from postmortem_writer.chunking import event_ids
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.llm import ANALYSIS_GAP
-from postmortem_writer.llm.loopback import Action, Answer, Cut, Drop, Fault, Responder, citing_responder
 from postmortem_writer.models import Draft, Gap, SourceKind
 from postmortem_writer.redact import PLACEHOLDER
 from postmortem_writer.render import anchor
+from postmortem_writer.testing.loopback import Action, Answer, Cut, Drop, Fault, Responder, citing_responder
 
 
 def _text(answer: Answer) -> str:

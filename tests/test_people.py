@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postmortem_writer.extract.names import impersonal, names_someone, person
+from postmortem_writer.people import impersonal, names_someone, person
 
 NAMES = {"Marco Rossi", "Marco", "Mei Zhang", "Mei", "Zoë Ødegård", "Nur Aziz"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from postmortem_writer.extract.text import capitalise, plain
+from postmortem_writer.text import capitalise, plain
 
 
 @pytest.mark.parametrize(
