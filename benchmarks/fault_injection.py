@@ -6,7 +6,7 @@ The incident is a Slack export of ``--messages`` messages, PagerDuty log entries
 CSV beside it (``synthetic.py``), drafted by the real CLI (``postmortem draft --format json
 --strict``) through the openai client, with a small context window so the chat is many chunks.
 Each request is faulty with probability ``rate``; the fault is drawn uniformly from
-``postmortem_writer.llm.faults.FAULT_KINDS``: 429 with ``Retry-After: 1`` and without, 500, 502,
+``postmortem_writer.testing.faults.FAULT_KINDS``: 429 with ``Retry-After: 1`` and without, 500, 502,
 503, a timeout (an answer later than ``--timeout``), a dropped connection, a body cut off
 mid-transfer, invalid JSON, JSON truncated mid-object, an answer cut at the token limit
 (``finish_reason: length``) and a slow but valid answer. Other requests get a valid answer that
@@ -15,7 +15,7 @@ same way whatever order its concurrent calls arrive in (on a loaded machine an a
 miss the short timeout for real, which adds a retry or two to a table). Retries wait ``backoff = 0.01`` s (no
 ``Retry-After``) so the storms run in minutes.
 
-Definitions (computed by ``postmortem_writer.llm.faults.account`` from the draft JSON the CLI
+Definitions (computed by ``postmortem_writer.testing.faults.account`` from the draft JSON the CLI
 wrote and the ingested event stream, never from the tool's own counters):
 
 - completed: the CLI wrote a draft and exited 0, or 4 (``--strict`` and the draft has gaps).
@@ -50,12 +50,12 @@ from synthetic import write_deploys_csv, write_pagerduty_log, write_slack_export
 
 from postmortem_writer.cli import cli
 from postmortem_writer.events import EventStream
-from postmortem_writer.llm.faults import FAULT_KINDS, FaultStorm, account
-from postmortem_writer.llm.loopback import LoopbackServer
 from postmortem_writer.models import Draft
 from postmortem_writer.pipeline import ingest
 from postmortem_writer.render import render_markdown
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.faults import FAULT_KINDS, FaultStorm, account
+from postmortem_writer.testing.loopback import LoopbackServer
 
 
 def write_sources(root: Path, messages: int) -> None:

@@ -4,7 +4,8 @@ Builds a Markdown corpus of at least ``--megabytes`` MB by repeating postmortem 
 the labelled sentences of ``evals/lint/sentences.jsonl`` and the golden sample draft, writes it to a
 temporary file, and times:
 
-* our lint in-process (parse + rules, best of ``--repeat``) and as the ``postmortem lint`` command;
+* our lint in-process (parse + rules + agent analysis + classifier, best of ``--repeat``), as the
+  ``postmortem lint`` command, and as the command with ``--rules-only`` (the cue rules alone);
 * proselint (``proselint check``, its default checks) if it is installed in this environment
   (``pip install proselint``; it is not a dependency of this project);
 * alex (``alex``, its default checks) from ``--alex-dir`` (a folder where ``npm install alex`` ran,
@@ -97,6 +98,8 @@ def main() -> None:
         wall, cpu, out, _ = timed(command, folder)
         ours = cpu
         rows.append(("postmortem lint (command)", (wall, cpu), out.count("\n"), "includes start-up"))
+        wall, cpu, out, _ = timed([*command, "--rules-only"], folder)
+        rows.append(("postmortem lint --rules-only (command)", (wall, cpu), out.count("\n"), "cue rules alone"))
 
         proselint = shutil.which("proselint", path=str(Path(sys.executable).parent)) or shutil.which("proselint")
         if proselint:

@@ -31,12 +31,12 @@ from draft_scaling import write_chat
 
 from postmortem_writer.chunking import chunk_events, estimate_tokens
 from postmortem_writer.extract.llm import MAP_PROMPT
-from postmortem_writer.llm.loopback import Action, Answer, LoopbackServer, citing_responder
 from postmortem_writer.llm.prompts import DATA_CLOSE, DATA_OPEN, data_block, load_prompt
 from postmortem_writer.llm.session import open_session
 from postmortem_writer.llm.settings import LLMSettings, Mode
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.loopback import Action, Answer, LoopbackServer, citing_responder
 
 CONTEXT = 128_000
 TOKENS_PER_SECOND = 5_000

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from postmortem_writer.errors import UserError
+from postmortem_writer.escape import markdown_cell
 from postmortem_writer.models import Draft, Event, Provenance, SourceKind, TimelineEntry, TimelineKind
 from postmortem_writer.pipeline import draft_from, ingest
-from postmortem_writer.render import cell, render_json, render_markdown
+from postmortem_writer.render import render_json, render_markdown
 from postmortem_writer.sources import SourceOptions
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden" / "inc-2025-0304.md"
@@ -71,7 +72,7 @@ def test_timeline_shows_dates_only_when_the_incident_spans_days() -> None:
 
 
 def test_table_cells_escape_pipes_and_newlines() -> None:
-    assert cell("a | b\nc") == "a \\| b ⏎ c"
+    assert markdown_cell("a | b\nc") == "a \\| b ⏎ c"
     text = render_markdown(_tiny_draft(datetime(2025, 3, 4, 9, 0, tzinfo=UTC)), event_count=1)
     row = next(line for line in text.splitlines() if line.startswith("| 09:00:00"))
     assert row.count(" | ") == 3  # four cells: the pipe inside the text is escaped

@@ -8,17 +8,21 @@ clear line and a non-zero exit code instead of a traceback::
     │   ├── InputError               a source file is unreadable, malformed or of no known format
     │   ├── UsageError               options that contradict each other or name unknown things
     │   ├── OutputExistsError        refusing to overwrite an existing file without --force
-    │   └── EndpointError            the model endpoint refuses us (bad key, unknown model, wrong URL)
+    │   └── EndpointError            the model endpoint refuses us (bad key, unknown model, wrong URL): permanent
     ├── ModelError                   the model or its endpoint misbehaved: exit code 4
     │   ├── ModelOutputError         invalid output, still wrong after re-asks
     │   │   └── OutputCutOff         the answer hit the token limit (the chunk is halved and asked again)
     │   └── EndpointUnavailable      429/5xx/timeouts/dropped connections, still failing after retries
+    │       └── TransientEndpointError  one such fault on one attempt, with the wait it asked for (retried)
     └── InternalError                a bug or a broken installation (missing template): exit code 3
         ├── GroundingError           a draft cites an unknown event or mistimes an entry (a bug)
         └── ScriptExhausted          the scripted fake backend was asked for more than its script holds
 
-Model misbehaviour is neither the user's fault nor a bug: a chunk that raises a ``ModelError`` becomes
-a marked gap in the draft, and the raw response is kept for the call log.
+A backend classifies what the endpoint did (``TransientEndpointError`` or ``EndpointError``); the
+caller's retry policy (``llm/retry.py``) decides whether to retry, how long to wait, and when to
+give up with ``EndpointUnavailable``. Model misbehaviour is neither the user's fault nor a bug: a
+chunk that raises a ``ModelError`` becomes a marked gap in the draft, and the raw response is kept
+for the call log.
 """
 
 from __future__ import annotations
@@ -73,7 +77,7 @@ class ScriptExhausted(InternalError):
 
 
 class EndpointError(UserError):
-    """The endpoint rejected the request in a way retrying cannot fix (401, 403, 404, 400)."""
+    """The endpoint rejected the request in a way retrying cannot fix (401, 403, 404, 400): never retried."""
 
 
 class ModelError(PostmortemError):
@@ -98,3 +102,16 @@ class OutputCutOff(ModelOutputError):
 
 class EndpointUnavailable(ModelError):
     """Rate limits, server errors, timeouts or dropped connections that outlasted the retries."""
+
+
+class TransientEndpointError(EndpointUnavailable):
+    """One attempt met a fault that may pass (429, 5xx, a timeout, a dropped connection).
+
+    ``retry_after`` is the wait in seconds the endpoint asked for (``Retry-After``), if it asked.
+    Backends raise it; the retry policy decides whether to wait and try again. Left unretried it is
+    an ``EndpointUnavailable`` like any other.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, attempts: int = 1):
+        super().__init__(message, attempts=attempts)
+        self.retry_after = retry_after

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from postmortem_writer.models import Event, Signal
+from postmortem_writer.models import Event
 
 # Letters that render like Latin ones but that NFKC leaves alone (Cyrillic and Greek capitals and
 # the lowercase forms that look Latin).
@@ -42,6 +42,15 @@ def skeleton(text: str) -> str:
     if text.isascii():
         return text
     return "".join(_fold(char) for char in text).translate(_LOOKALIKES)
+
+
+def normalised(text: str) -> str:
+    """``text`` as the tactics read it: NFKC, with format characters (Unicode category Cf:
+    zero-width spaces and joiners, soft hyphens, byte-order marks, tag characters) removed, since
+    they hide a word from a pattern but not from a model."""
+    if text.isascii():
+        return text
+    return "".join(char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf")
 
 
 _JOIN = r"[\W_]{0,8}"
@@ -104,50 +113,123 @@ class Tactic:
 
     id: str
     pattern: re.Pattern[str]
+    # Matched on the text with lookalikes folded to Latin letters; a tactic written in Cyrillic
+    # words needs them as they are.
+    latin: bool = True
 
 
-def _tactic(tactic_id: str, pattern: str, flags: int = re.IGNORECASE) -> Tactic:
-    return Tactic(tactic_id, re.compile(pattern, flags))
+def _tactic(tactic_id: str, pattern: str, flags: int = re.IGNORECASE, *, latin: bool = True) -> Tactic:
+    return Tactic(tactic_id, re.compile(pattern, flags), latin)
 
 
-_WRITER_VERBS = r"(?:write|state|claim|say|put|record)"
-_SECTIONS = r"(?:summary|timeline|postmortem|post-mortem|draft|root cause|report)"
+_WRITER_VERBS = r"(?:write|state|claim|say|put|record|mention|report|conclude)"
+_SECTIONS = r"(?:summary|timeline|postmortem|post-mortem|draft|root cause|report|analysis)"
 _BLAME = r"(?:caused|at fault|to blame|blame|responsible|careless|negligen\w*|should have)"
+# What an override targets: instructions, and only with a word that points back at the prompt
+# ("ignore previous instructions"), since "ignore the instructions in the old runbook" is chat.
+_ORDERS = r"(?:instructions?|rules|prompts?|guidelines|guidance|directions|directives|commands|constraints|schema)"
+_BACK = r"(?:previous|prior|above|earlier|preceding|foregoing|original|initial|all|any|your|these|those|the system)"
+_QUOTE = r"[\"']"
+_SECTION_KEYS = r"(?:timeline|summary|trigger|factors|contributing_factors|action_items|open_questions|questions)"
+_MODEL = r"(?:ai|a\.i\.|llm|gpt|chatgpt|claude|gemini|copilot|bot|(?:language )?model|assistant|summari[sz]er)"
+_ROLE = r"(?:system|assistant|user|developer|tool|human)"
+_TO_MODEL = (
+    r"\b(?:you|your|i will|i'll|sure|please|must|always|never|new (?:task|rules|instructions)|the following"
+    r"|write|output|respond|answer|summari[sz]e|treat|cite|mark|drop|disable|ignore|report|only)\b"
+)
 
 TACTICS: tuple[Tactic, ...] = (
     _tactic(
         "override.ignore-instructions",
-        r"\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}?"
-        r"\b(?:instructions?|rules|prompts?|guidelines|schema|system message)\b",
+        rf"\b(?:ignore|disregard|forget|override|bypass|(?:do not|don't|stop) (?:follow|obey)(?:ing)?)\b"
+        rf"[^.]{{0,40}}?\b{_BACK}\b[^.]{{0,30}}?\b(?:{_ORDERS}|system message)\b"
+        rf"|\b(?:ignore|disregard|forget)\s+(?:everything|anything|all)\s+(?:above|before|so far|said before)\b"
+        rf"|\b(?:ignore|disregard|forget)\b[^.]{{0,20}}?\b{_ORDERS}\s+(?:above|you (?:were|have been) given)\b",
+    ),
+    _tactic(
+        "override.other-language",
+        # "ignore / forget (the previous) instructions" in the languages incident channels are often written in.
+        r"\b(?:ignorier|vergiss|vergesst|missachte)\w*\b.{0,40}\b(?:anweisung|instruktion|regeln|vorgabe)"
+        r"|\b(?:ignore[sz]?|oublie[sz]?)\s+(?:les|toutes les|tes|vos)\b.{0,40}\b(?:instructions|consignes|règles)"
+        r"|\b(?:ignora[dr]?|olvida[dr]?|omite)\b.{0,40}\b(?:instrucciones|reglas|indicaciones)"
+        r"|\b(?:ignore|ignora|esqueça|esqueca)\b.{0,40}\b(?:instruções|instrucoes|regras|diretrizes)"
+        r"|\b(?:ignora|dimentica)\b.{0,40}\b(?:istruzioni|regole|indicazioni)"
+        r"|\b(?:negeer|vergeet)\b.{0,40}\b(?:instructies|regels|aanwijzingen)"
+        r"|\b(?:ignorera|glöm)\b.{0,40}\b(?:instruktioner|reglerna|anvisningar)"
+        r"|\b(?:zignoruj|ignoruj|zapomnij)\b.{0,40}\b(?:instrukcj|polece|reguł|zasad)"
+        r"|\b(?:игнорируй|игнорируйте|забудь|забудьте|ігноруй|ігноруйте)\w*\b.{0,40}"
+        r"(?:инструкци|указани|правил|інструкці|вказівк)"
+        r"|\b(?:talimat|kural)\w*\b.{0,30}(?:yok say|görmezden gel|unut)"
+        r"|(?:忽略|无视|忽视|無視|不要理会|忘记|忘掉).{0,10}(?:指令|指示|说明|規則|规则|提示)"
+        r"|(?:指示|命令|ルール|プロンプト).{0,10}(?:無視|忘れ)"
+        r"|(?:지시|명령|규칙|지침).{0,10}(?:무시|잊)",
+        latin=False,
     ),
     _tactic(
         "override.new-persona",
-        r"\b(?:new|updated|real|actual) instructions\b|\bsystem prompt\b|\bjailbreak"
-        r"|\byou are (?:now|no longer) (?:an? |the )?(?:ai|assistant|language model|chatbot|llm)\b",
+        r"\b(?:new|updated|real|actual) instructions(?: for (?:you|the (?:ai|model|assistant))| follow|\s*:| are\b)"
+        r"|\bsystem prompt\b|\bjailbreak|\bfrom now on,?\s+you\b|\bpretend (?:that )?you(?:'re| are)\b"
+        r"|\byour new (?:role|task|job|purpose|instructions)\b"
+        r"|\byou are (?:now|no longer) (?:an? |the )?(?:ai|assistant|language model|chatbot|llm|dan\b|in \w+ mode)"
+        r"|\bact as (?:an? )?(?:unrestricted|unfiltered|jailbroken|different|new) (?:model|ai|assistant)\b",
+    ),
+    _tactic(
+        "address.the-model",
+        # A line addressed to a model reading the channel ("Note to the AI that drafts this: …").
+        rf"\b(?:note|message|attention|reminder|instructions?)\s+(?:to|for)\s+"
+        rf"(?:the |any |whatever |whichever )?{_MODEL}\b"
+        rf"|\b(?:hey|hi|dear|attention|yo),?\s+(?:the )?{_MODEL}\b"
+        rf"|\bif you(?:'re| are) (?:an? |the )?{_MODEL}\b"
+        rf"|\b(?:for|to) (?:the |any |whatever |whichever )?{_MODEL}\s+(?:that |which |who )?"
+        r"(?:generat|writ|draft|summari|read|produc)\w*"
+        # "AI:" alone opens an action item in many channels; a model's name or "AI <role>:" does not.
+        r"|^\s*(?:llm|gpt|chatgpt)\b[^:\n]{0,20}:|^\s*ai (?:summari[sz]er|assistant|model|writer)\s*:",
     ),
     _tactic("role.chat-template-token", _TEMPLATE_TOKEN),
     _tactic("role.tag", _ROLE_TAG),
     _tactic("role.heading", r"^\s*#{1,6}\s*(?:system|assistant|user|instructions?|response)\s*:", re.I | re.M),
-    _tactic("role.json", r"\"role\"\s*:\s*\"(?:system|assistant|user|developer|tool)\""),
-    _tactic("schema.evidence-list", r"\"evidence\"\s*:\s*\["),
     _tactic(
-        "schema.sections",
-        r"\"(?:timeline|summary|trigger|factors|contributing_factors|action_items|open_questions|questions)\""
-        r"\s*:\s*\[\s*\{",
+        "role.prefix",
+        # "SYSTEM: …" is also how a config paste reads ("system: db-primary"): only with words meant for a model.
+        rf"^\s*(?:{_ROLE}\s*:|\[{_ROLE}\]|\({_ROLE}\))[ \t]*\n?[^\n]{{0,60}}?{_TO_MODEL}"
+        rf"|^\s*\[{_ROLE}\]",
+        re.I | re.M,
+    ),
+    _tactic("role.json", rf"{_QUOTE}role{_QUOTE}\s*:\s*{_QUOTE}(?:system|assistant|user|developer|tool){_QUOTE}"),
+    _tactic("schema.evidence-list", rf"{_QUOTE}evidence{_QUOTE}\s*:\s*\["),
+    _tactic("schema.sections", rf"{_QUOTE}{_SECTION_KEYS}{_QUOTE}\s*:\s*\[\s*\{{"),
+    _tactic(
+        "schema.yaml",
+        # Our answer shapes written as YAML: a section key over a list, an evidence key, a role key.
+        rf"^\s*{_SECTION_KEYS}\s*:\s*\n\s*-\s|^\s*-?\s*evidence\s*:\s*(?:\[|\n\s*-\s*E\d)"
+        r"|^\s*role\s*:\s*(?:system|assistant|user|developer|tool)\s*$",
+        re.I | re.M,
     ),
     _tactic(
         "directive.write-blame",
-        rf"\b{_WRITER_VERBS}\s+(?:down\s+)?(?:in\s+the\s+{_SECTIONS}\s+)?that\b[^.\n]{{0,60}}\b{_BLAME}",
+        rf"\b{_WRITER_VERBS}s?\s+(?:down\s+)?(?:in\s+the\s+{_SECTIONS}\s+)?that\b[^.\n]{{0,60}}\b{_BLAME}",
     ),
     _tactic(
         "directive.section-says",
-        rf"\b{_SECTIONS}\b[^.\n]{{0,20}}\b(?:must|should|has to|needs to)\s+(?:say|read|state|show|blame|list)\b"
+        rf"\b{_SECTIONS}\b[^.\n]{{0,20}}\b(?:must|should|has to|needs to)\s+"
+        r"(?:say|read|state|show|blame|list|conclude|mention|include|omit)\b"
         rf"|\b{_WRITER_VERBS}\s+the\s+{_SECTIONS}\b[^.\n]{{0,30}}\b(?:saying|stating)\b",
+    ),
+    _tactic(
+        "directive.omit",
+        rf"\b(?:leave out|omit|exclude|do not (?:mention|include)|don't (?:mention|include))\b[^.\n]{{0,40}}"
+        rf"\b(?:from|in|of) (?:the |this |your )?{_SECTIONS}\b",
     ),
     _tactic(
         "directive.add-entry",
         r"\badd\s+(?:a|an|another|this)\s+(?:timeline|trigger|summary|root[- ]cause)\s+entry\b"
         r"|\badd\s+(?:a|an|another)\s+entry\b[^.\n]{0,40}\b(?:saying|at\s+\d{1,2}:\d{2})",
+    ),
+    _tactic(
+        "directive.answer-only",
+        r"\b(?:respond|reply|answer)\s+only\s+with\b|\b(?:return|output|print)\s+(?:only\s+)?the\s+json\b"
+        r"|\b(?:execute|obey)\s+(?:the|these|my)\s+(?:following\s+)?(?:instructions?|commands?)\b"
+        r"|\bdecode\b[^.\n]{0,40}\band (?:follow|execute|obey|run)\b",
     ),
     _tactic("fake.event-line", r"^\s*E\d+\s+\d{1,2}:\d{2}\b|^\s*---\s*\d{4}-\d{2}-\d{2}\s*---", re.M),
 )
@@ -158,23 +240,25 @@ FENCE_TACTIC = "fence.data-word"
 
 def tactics(text: str) -> list[str]:
     """The ids of the tactics ``text`` uses (empty for ordinary chat)."""
-    plain = skeleton(text)
-    found = [tactic.id for tactic in TACTICS if tactic.pattern.search(plain)]
+    native = normalised(text)
+    plain = native.translate(_LOOKALIKES)
+    found = [tactic.id for tactic in TACTICS if tactic.pattern.search(plain if tactic.latin else native)]
     if any(forged_fence(match.group()) for match in FENCE_WORD.finditer(plain)):
         found.append(FENCE_TACTIC)
     return found
 
 
 def addresses_the_tool(event: Event) -> bool:
-    """Whether ``event`` is written text (chat, a page note) that speaks to the drafting tool.
+    """Whether ``event`` speaks to the drafting tool, in its text, its actor or its metadata.
 
-    Structured events keep their place whatever their text says: a deploy happened even when its
-    description is hostile, and its timeline row comes from its signal, not its words. The actor
-    is read too, since a display name can carry a forged event line.
+    Structured events are read too: a deploy description, a commit message or an alert title is
+    text an attacker can often write, and it reaches the prompts (as a timeline row, a title) like
+    chat does. Such an event is left out of the analysis like a chat message and listed as withheld;
+    the author sees it quoted. The actor is read since a display name can carry a forged event line.
     """
-    if event.signal not in (None, Signal.PAGE_NOTE, Signal.TOPIC):
-        return False
-    return bool(tactics(event.text)) or "\n" in event.actor or bool(tactics(event.actor))
+    if "\n" in event.actor or tactics(event.actor) or tactics(event.text):
+        return True
+    return any(isinstance(value, str) and tactics(value) for value in event.meta.values())
 
 
 def suspects(events: list[Event]) -> set[str]:

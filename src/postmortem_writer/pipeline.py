@@ -34,6 +34,8 @@ class Ingested:
     stream: EventStream
     inputs: list[InputFile]
     warnings: list[str] = field(default_factory=list)
+    # What --since/--until/--channel (or the window chosen for far-apart sources) kept.
+    scope_note: str | None = None
 
 
 def ingest(paths: list[Path], options: SourceOptions) -> Ingested:
@@ -46,7 +48,7 @@ def ingest(paths: list[Path], options: SourceOptions) -> Ingested:
             why = f" ({loaded.warnings[0]})" if loaded.warnings else ""
             raise InputError(f"no events found in the sources{why}", path=names)
         # The adapters' events are held nowhere else, so the stream numbers them in place.
-        return Ingested(EventStream(loaded.events, owned=True), loaded.inputs, loaded.warnings)
+        return Ingested(EventStream(loaded.events, owned=True), loaded.inputs, loaded.warnings, loaded.scope_note)
 
 
 @contextmanager

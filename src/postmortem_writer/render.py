@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from postmortem_writer.errors import InternalError, UserError
+from postmortem_writer.escape import markdown_block, markdown_cell, markdown_code, markdown_text
 from postmortem_writer.extract.digest import LeftOut, digest
 from postmortem_writer.models import Draft
 from postmortem_writer.resources import templates_dir
@@ -43,7 +45,7 @@ def render_markdown(draft: Draft, *, event_count: int, template: Path | None = N
     left out, and the JSON draft keeps everything.
     """
     shown, left = (draft, LeftOut()) if full else digest(draft)
-    env = _environment(template.parent if template else templates_dir())
+    env = _environment(template.parent if template else templates_dir(), {e.id: e.text for e in shown.evidence_index})
     name = template.name if template else DEFAULT_TEMPLATE
     try:
         compiled = env.get_template(name)
@@ -58,16 +60,32 @@ def render_markdown(draft: Draft, *, event_count: int, template: Path | None = N
     return text.rstrip() + "\n"
 
 
-def _environment(folder: Path) -> jinja2.Environment:
+def _environment(folder: Path, texts: dict[str, str]) -> jinja2.Environment:
+    """The template environment; ``texts`` (the indexed events' words by id) back the URLs a
+    statement may show as links."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,  # Markdown, not HTML; table cells are escaped by the `cell` filter
+        # Markdown, not HTML: every value goes through one of the `escape` filters below instead.
+        autoescape=False,
         keep_trailing_newline=True,
     )
+
+    def backed(escape: Callable[[str, Iterable[str] | None], str]) -> Callable[..., str]:
+        # Without evidence ids the value is source text (shown as written, escaped); with them,
+        # a statement whose URLs must be found in the events it cites.
+        def apply(text: object, evidence: Iterable[str] | None = None) -> str:
+            backing = None if evidence is None else [texts[i] for i in evidence if i in texts]
+            return escape(str(text), backing)
+
+        return apply
+
     env.filters["anchor"] = anchor
-    env.filters["cell"] = cell
-    env.filters["truncate_cell"] = lambda text: cell(trim(str(text), _CELL_LIMIT))
+    env.filters["cell"] = backed(markdown_cell)
+    env.filters["text"] = backed(markdown_text)
+    env.filters["block"] = backed(markdown_block)
+    env.filters["code"] = markdown_code
+    env.filters["truncate_cell"] = lambda text: markdown_cell(trim(str(text), _CELL_LIMIT))
     env.filters["when"] = when
     return env
 
@@ -128,11 +146,6 @@ def _duration(minutes: float) -> str:
 def anchor(event_id: str) -> str:
     """The HTML anchor of an event in the evidence index."""
     return f"ev-{event_id.lower()}"
-
-
-def cell(text: str) -> str:
-    """Text made safe for one Markdown table cell (no pipes or line breaks break the table)."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", " ⏎ ").strip()
 
 
 def when(moment: datetime, multi_day: bool) -> str:

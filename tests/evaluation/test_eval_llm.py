@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from postmortem_writer.cli import cli
-from postmortem_writer.llm.loopback import LoopbackServer, citing_responder
+from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
 
 CASES = Path(__file__).resolve().parents[2] / "evals" / "cases"
 SLUGS = ("stackexchange-2016-07-20-regex-homepage", "discord-2017-10-13-redis-migration-cascade")

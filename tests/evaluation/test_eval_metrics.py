@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from postmortem_writer.evaluation.cases import Gold
-from postmortem_writer.evaluation.metrics import METRICS, ratio, score_draft
+from postmortem_writer.evaluation.metrics import COUNTED, METRICS, score_draft
 from postmortem_writer.events import EventStream
 from postmortem_writer.models import ActionItem, Cited, ContributingFactor, Draft, Event, Provenance, SourceKind
+from postmortem_writer.scoring import ratio
 
 T0 = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 
@@ -163,7 +164,7 @@ def test_unsupported_claims_cite_nothing_or_something_that_does_not_say_it() -> 
 def test_section_completeness_counts_only_cited_statements() -> None:
     stream = _stream()
     empty = score_draft(_draft(stream, []), stream, _gold()).counts
-    assert (empty["sections_filled"], empty["sections"]) == (0, 10)
+    assert (empty["sections_filled"], empty["sections"]) == (0, len(COUNTED))
     filled = _draft(
         stream,
         _perfect(stream),

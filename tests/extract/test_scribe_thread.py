@@ -21,16 +21,10 @@ from postmortem_writer.sources import SourceOptions
 
 THREAD = Path(__file__).resolve().parent.parent.parent / "fixtures" / "incidents" / "scribe-like-thread"
 
-# The JSON form is Slack messages saved without "type" (as other tools save history pages);
-# reading them as Slack rather than as generic records is the source adapters' work (issue 14).
+# The JSON form is Slack messages saved without "type", as other tools save history pages.
 FORMS = [
     pytest.param("thread.txt", "chat-text", id="text"),
-    pytest.param(
-        "thread.json",
-        "slack-day-file",
-        id="slack-json",
-        marks=pytest.mark.xfail(strict=True, reason="Slack messages without type are read by the issue 14 adapters"),
-    ),
+    pytest.param("thread.json", "slack-day-file", id="slack-json"),
 ]
 
 
@@ -69,7 +63,6 @@ def test_the_thread_tells_the_core_story(name: str, fmt: str) -> None:
     assert [item.owner for item in draft.action_items] == ["Priya Nair"]
 
 
-@pytest.mark.xfail(strict=True, reason="Slack messages without type are read by the issue 14 adapters")
 def test_text_and_slack_json_give_the_same_action_items() -> None:
     text, _ = _draft("thread.txt")
     slack, _ = _draft("thread.json")

@@ -54,7 +54,7 @@ CASES: list[tuple[str, str, set[str], tuple[str, ...]]] = [
     ("ic-broken-is-not-broke-quiet", "If a developer can delete the database, the system is broken.", set(), ()),
     ("meta-not-a-solution-quiet", "Telling engineers to be careful is not a solution.", set(), ()),
     ("meta-never-a-root-cause-quiet", "Human error is never a root cause.", set(), ()),
-    ("cf-forgot-any-subject", "Bob forgot to run the migration script.", {CF}, ()),
+    ("cf-forgot-any-subject", "Bob forgot to run the migration script.", {CF, NI}, ()),
     ("cf-missed-alert", "The on-call missed the alert.", {CF}, ()),
     ("cf-missed-deadline-quiet", "The team missed the deadline by a day.", set(), ()),
     ("cf-without-checking", "The operator restarted the primary without checking the replica lag.", {CF}, ()),
@@ -111,7 +111,7 @@ CASES: list[tuple[str, str, set[str], tuple[str, ...]]] = [
     ("pr-weeks-suspension", "A week's suspension will be more than adequate.", {PR}, ()),
     ("pr-account-suspension-quiet", "The account suspension job ran twice at 02:00 UTC.", set(), ()),
     ("pr-suspended-worker-pool-quiet", "The scheduler suspended the worker pool during the failover.", set(), ()),
-    ("jc-naivety", "Ryan, in his ignorance and naivety, deleted the web servers.", {JC}, ()),
+    ("jc-naivety", "Ryan, in his ignorance and naivety, deleted the web servers.", {JC, NI}, ()),
     ("jc-marginal-employee", "He was a marginal employee at best.", {JC}, ()),
     ("jc-get-hired", "How do those people get hired?", {JC}, ()),
     ("jc-problem-statement-quiet", "The problem statement was agreed at 10:00.", set(), ()),
@@ -148,6 +148,40 @@ CASES: list[tuple[str, str, set[str], tuple[str, ...]]] = [
     ("hm-obviously-consequence-quiet", "The disk was wiped, obviously taking the server down with it.", set(), ()),
     ("cf-hypothetical-engineer-is-hindsight", "Any competent engineer would have caught this in review.", {HM, JC}, ()),
     ("ic-passive-skipped-quiet", "Someone noticed that the checks were skipped during the rollout.", set(), ()),
+    # issue 17: a person as the agent of a failure, found by the structure rather than a cue word, names
+    # without --people; and the system-as-doer sentences that stay quiet
+    ("agent-name-skipped", "Mark skipped the canary because he was in a hurry.", {CF, JC, NI}, ()),
+    (
+        "agent-nobody-bothered",
+        "Our biggest problem was that nobody on the team bothered to read the runbook.",
+        {CF},
+        (),
+    ),
+    (
+        "agent-pushed-without-telling",
+        "Tom pushed the config straight to production without telling anyone.",
+        {IC, NI},
+        (),
+    ),
+    ("agent-possessive-typo", "The incident was caused by Lena's typo in the firewall rule.", {IC, NI}, ()),
+    (
+        "agent-if-had-adverb",
+        "If the reviewer had actually looked at the diff, this would never have shipped.",
+        {CF},
+        (),
+    ),
+    ("agent-should-have-known", "Kevin should have known better than to restart both nodes at once.", {CF, NI}, ()),
+    ("agent-panicked", "The junior engineer on call panicked and rebooted the primary.", {IC}, ()),
+    ("agent-team-too-late", "Support escalated far too late, as usual.", {IC}, ()),
+    ("agent-own-pull-request", "Raj merged his own pull request at 2am and went to bed.", {IC, NI}, ()),
+    ("agent-crew-did-not", "The crew did not sense the conflict until the warning sounded.", {CF}, ()),
+    ("agent-mistake-by-role", "The near-collision was traced to a mistake by an air traffic controller.", {IC}, ()),
+    ("agent-restarted-neutral-quiet", "The on-call engineer restarted the primary at 14:05 UTC.", set(), ()),
+    ("agent-machine-did-not-quiet", "The replica did not catch up until 14:20 UTC.", set(), ()),
+    ("agent-we-deployed-fix-quiet", "We deployed a fix and the error rate fell.", set(), ()),
+    ("agent-nobody-hurt-quiet", "Nobody was hurt and power was restored within an hour.", set(), ()),
+    ("agent-name-neutral-quiet", "Priya acknowledged the page and joined the call.", set(), ()),
+    ("agent-month-not-a-name-quiet", "May 5 was the day the certificate expired.", set(), ()),
 ]
 
 

@@ -59,3 +59,25 @@ def test_pipeline_fills_blame_findings(sample_incident: Path) -> None:
 
 def _people(sample_incident: Path) -> set[str]:
     return set(ingest([sample_incident], SourceOptions()).stream.people)
+
+
+def test_a_quote_of_a_cited_message_is_judged_by_the_cue_rules_alone() -> None:
+    from datetime import UTC, datetime
+
+    from postmortem_writer.models import Event, SourceKind, TimelineEntry, TimelineKind
+
+    said = "Mei Zhang changed the percentage rollout in Production from 25% to 100%"
+    event = Event(id="E1", ts=datetime(2025, 3, 4, 9, tzinfo=UTC), source="flags.json", format="records",
+                  kind=SourceKind.DEPLOY, ref="record 1", actor="LaunchDarkly", text=said)  # fmt: skip
+    quoted = Draft(
+        title="Search ranking",
+        timeline=[
+            TimelineEntry(time=event.ts, kind=TimelineKind.CHANGE, description=f"LaunchDarkly: {said}", evidence=["E1"])
+        ],
+        evidence_index=[event],
+        provenance=Provenance(tool_version="0", extractor="rules"),
+    )
+    assert lint_draft(quoted) == []
+    # The same words as the tool's own prose (citing nothing it quotes) go through every layer.
+    own = quoted.model_copy(update={"summary": [Cited(text=said)]})
+    assert {f.path for f in lint_draft(own)} == {"summary[0]"}

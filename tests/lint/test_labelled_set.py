@@ -21,7 +21,7 @@ def test_the_set_is_large_sourced_mostly_real_and_held_out() -> None:
     tuned_or_held = [c for c in cases if c.split in {"dev", "holdout"}]  # "fresh*" came after freezes
     holdout = sum(c.split == "holdout" for c in tuned_or_held) / len(tuned_or_held)
     assert 0.25 <= holdout <= 0.35
-    assert {c.split for c in cases} == {"dev", "holdout", "fresh", "fresh2", "fresh3"}
+    assert {c.split for c in cases} == {"dev", "holdout", "fresh", "fresh2", "fresh3", "train", "test", "fresh4"}
     assert sum(not c.labels for c in cases) >= 50  # hard negatives
 
 

@@ -16,11 +16,11 @@ from postmortem_writer.lint.detect import lint_draft, lint_text
 from postmortem_writer.lint.model_rewriter import ModelRewriter
 from postmortem_writer.lint.reword import Rewrite, reword
 from postmortem_writer.llm.calls import Caller
-from postmortem_writer.llm.fake import ScriptedBackend
-from postmortem_writer.llm.loopback import Answer, LoopbackServer
 from postmortem_writer.models import Draft, Finding
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.fake import ScriptedBackend
+from postmortem_writer.testing.loopback import Answer, LoopbackServer
 
 BLAMING = "The on-call engineer should have noticed the alert at 02:10."
 GOOD = {

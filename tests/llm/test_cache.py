@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from postmortem_writer.cli import cli
 from postmortem_writer.errors import UserError
 from postmortem_writer.llm.cache import Cache
-from postmortem_writer.llm.loopback import LoopbackServer, citing_responder
+from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from postmortem_writer.cli import cli
 from postmortem_writer.extract.llm import Budget, chat_chunks
-from postmortem_writer.llm.loopback import Fault, LoopbackServer, citing_responder
 from postmortem_writer.llm.settings import LOCAL_CONTEXT
 from postmortem_writer.pipeline import ingest
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.loopback import Fault, LoopbackServer, citing_responder
 
 FAST = ["--max-retries", "0", "--timeout", "5"]
 

@@ -13,14 +13,15 @@ from postmortem_writer.chunking import split_chunk
 from postmortem_writer.errors import EndpointError, ModelOutputError, OutputCutOff, ScriptExhausted
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.llm import Budget, chat_chunks
+from postmortem_writer.llm.backend import Request
 from postmortem_writer.llm.calls import Caller
-from postmortem_writer.llm.fake import ScriptedBackend, ScriptItem
 from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Draft, TimelineKind
 from postmortem_writer.pipeline import Ingested, draft_from, ingest
 from postmortem_writer.redact import Privacy, redact_stream
 from postmortem_writer.render import render_markdown
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.fake import FunctionBackend, ScriptedBackend, ScriptItem
 
 ROLLBACK_DECISION = "E25"  # "Decision: roll back checkout to Argo CD history 40" in chat
 SUMMARY = {"summary": [{"text": "Checkout latency rose after a cache pool change.", "evidence": ["E24"]}]}
@@ -128,6 +129,37 @@ def test_many_chunks_each_get_one_call(ingested: Ingested) -> None:
     assert draft.provenance.calls == len(chunks) + 1
     labels = sorted(r.label for r in backend.requests)
     assert labels == sorted([f"map {c.id}" for c in chunks] + ["synthesis"])
+
+
+def last_event_of_each_chunk(request: Request[Any]) -> ScriptItem:
+    """Each map call cites the last event it was shown; the synthesis gives the one summary."""
+    if not request.label.startswith("map "):
+        return SUMMARY
+    last = max(request.context["event_ids"], key=lambda i: int(i[1:]))
+    return {"timeline": [{"kind": "other", "description": f"Chunk ending at {last}.", "evidence": [last]}]}
+
+
+def test_a_function_backend_answers_each_chunk_from_its_request(ingested: Ingested) -> None:
+    chunks = chat_chunks(sent(ingested), Budget.for_context(2048))
+    backend = FunctionBackend(last_event_of_each_chunk)
+    session = Session(Caller(backend), context_tokens=2048, concurrency=2, endpoint=None, call_log=None)
+    draft = draft_from(ingested, llm=session)
+    assert len(backend.requests) == len(chunks) + 1
+    described = {e.description: e.evidence for e in draft.timeline if e.description.startswith("Chunk ending")}
+    assert described == {f"Chunk ending at {c.event_ids[-1]}.": [c.event_ids[-1]] for c in chunks}
+
+
+def test_a_function_backend_validates_and_reasks_like_the_fake(ingested: Ingested) -> None:
+    # Citing an event no chunk was shown is rejected by validation and asked again, then gives up.
+    dangling = decision()
+    dangling["timeline"][0]["evidence"] = ["E7"]  # a page: real, but not in the chunk the model saw
+    backend = FunctionBackend(lambda request: dangling if request.label.startswith("map ") else SUMMARY)
+    session = Session(Caller(backend), context_tokens=8192, concurrency=1, endpoint=None, call_log=None)
+    draft = draft_from(ingested, llm=session)
+    map_calls = [r for r in backend.requests if r.label.startswith("map ")]
+    assert len(map_calls) == 3  # the first ask and two re-asks
+    assert [g.reason.split(":")[0] for g in draft.gaps] == ["output still invalid after 2 re-asks"]
+    assert "E7 not among the event ids" in draft.gaps[0].reason
 
 
 def test_duplicates_across_answers_merge_into_one_entry(ingested: Ingested) -> None:

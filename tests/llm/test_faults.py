@@ -12,12 +12,12 @@ from click.testing import CliRunner
 from postmortem_writer.cli import cli
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.llm import ANALYSIS_GAP, Budget, chat_chunks
-from postmortem_writer.llm.faults import FAULT_KINDS, FaultStorm, account
-from postmortem_writer.llm.loopback import LoopbackServer
 from postmortem_writer.models import Draft, Gap
 from postmortem_writer.pipeline import ingest
 from postmortem_writer.render import render_markdown
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.faults import FAULT_KINDS, FaultStorm, account
+from postmortem_writer.testing.loopback import LoopbackServer
 
 CONTEXT = 1024  # the sample's chat in eight chunks
 TIMEOUT = 0.5

@@ -15,10 +15,10 @@ from contextlib import closing
 from pathlib import Path
 
 from postmortem_writer.extract.llm import Budget, chat_chunks
-from postmortem_writer.llm.loopback import LoopbackServer, citing_responder
 from postmortem_writer.output import write_atomic
 from postmortem_writer.pipeline import ingest
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
 
 CONTEXT = 1024  # the sample's chat in eight chunks
 DELAY = 0.15

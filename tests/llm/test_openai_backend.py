@@ -1,4 +1,5 @@
-"""The real openai client and instructor against the loopback server: wire formats, re-asks, faults.
+"""The real openai client and instructor against the loopback server: wire formats, re-asks, and how
+HTTP faults are classified (the retry decisions are tested in-process in ``test_retry.py``).
 
 Scripted answers prove the plumbing only; nothing here measures a model.
 """
@@ -11,12 +12,20 @@ from typing import Any
 
 import pytest
 
-from postmortem_writer.errors import EndpointError, EndpointUnavailable, ModelError, ModelOutputError
+from postmortem_writer.errors import (
+    EndpointError,
+    EndpointUnavailable,
+    ModelError,
+    ModelOutputError,
+    TransientEndpointError,
+)
 from postmortem_writer.extract.candidates import ChunkFindings
 from postmortem_writer.llm.backend import PromptRef, Request
-from postmortem_writer.llm.loopback import Action, Answer, Drop, Fault, LoopbackServer, Raw
+from postmortem_writer.llm.calls import Caller
 from postmortem_writer.llm.openai_backend import OpenAIBackend
+from postmortem_writer.llm.retry import RetryPolicy
 from postmortem_writer.llm.settings import LLMSettings, Mode
+from postmortem_writer.testing.loopback import Action, Answer, Cut, Drop, Fault, LoopbackServer, Raw
 
 GOOD = {"timeline": [{"kind": "detection", "description": "Errors were reported.", "evidence": ["E4"]}]}
 DANGLING = {"timeline": [{"kind": "detection", "description": "Errors were reported.", "evidence": ["E99"]}]}
@@ -32,23 +41,13 @@ REQUEST = Request(
 MakeBackend = Callable[..., OpenAIBackend]
 
 
-class Sleeps(list[float]):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
 @pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
-
-
-@pytest.fixture
-def backend(sleeps: Sleeps) -> Iterator[MakeBackend]:
+def backend() -> Iterator[MakeBackend]:
     made: list[OpenAIBackend] = []
 
     def make(server: LoopbackServer, **changes: Any) -> OpenAIBackend:
-        values = {"model": "test-model", "base_url": server.url, "max_retries": 2, "timeout": 5.0, "mode": Mode.TOOLS}
-        made.append(OpenAIBackend(LLMSettings(**{**values, **changes}), sleep=sleeps))
+        values = {"model": "test-model", "base_url": server.url, "timeout": 5.0, "mode": Mode.TOOLS}
+        made.append(OpenAIBackend(LLMSettings(**{**values, **changes})))
         return made[-1]
 
     yield make
@@ -69,9 +68,7 @@ def backend(sleeps: Sleeps) -> Iterator[MakeBackend]:
         ),
     ],
 )
-def test_each_mode_sends_its_wire_format_and_parses_the_answer(
-    mode: Mode, check: Any, sleeps: Sleeps, backend: MakeBackend
-) -> None:
+def test_each_mode_sends_its_wire_format_and_parses_the_answer(mode: Mode, check: Any, backend: MakeBackend) -> None:
     payload: dict[str, Any] | str = GOOD if mode is not Mode.MD_JSON else f"```json\n{json.dumps(GOOD)}\n```"
     with LoopbackServer([Answer(payload, usage=(321, 45))]) as server:
         reply = backend(server, mode=mode).complete(REQUEST)
@@ -91,7 +88,7 @@ def test_each_mode_sends_its_wire_format_and_parses_the_answer(
     ],
 )
 def test_invalid_output_is_reasked_with_the_error(
-    first: Answer, error_in_second_request: str, sleeps: Sleeps, backend: MakeBackend
+    first: Answer, error_in_second_request: str, backend: MakeBackend
 ) -> None:
     with LoopbackServer([first, Answer(GOOD)]) as server:
         reply = backend(server).complete(REQUEST)
@@ -103,7 +100,7 @@ def test_invalid_output_is_reasked_with_the_error(
     assert error_in_second_request in second
 
 
-def test_output_still_invalid_after_the_reasks_is_a_model_output_error(sleeps: Sleeps, backend: MakeBackend) -> None:
+def test_output_still_invalid_after_the_reasks_is_a_model_output_error(backend: MakeBackend) -> None:
     with (
         LoopbackServer([Answer(DANGLING)] * 3) as server,
         pytest.raises(ModelOutputError, match="still invalid after 3 attempt") as caught,
@@ -114,65 +111,54 @@ def test_output_still_invalid_after_the_reasks_is_a_model_output_error(sleeps: S
     assert server.remaining == 0
 
 
-def test_429_waits_as_long_as_retry_after_asks(sleeps: Sleeps, backend: MakeBackend) -> None:
-    with LoopbackServer([Fault(429, {"Retry-After": "7"}), Answer(GOOD)]) as server:
-        reply = backend(server).complete(REQUEST)
-    assert sleeps == [7.0]
-    assert reply.attempts == 2
-    assert reply.errors == ["HTTP 429: scripted fault"]
-    assert len(server.requests) == 2, "the SDK did not retry on its own"
-
-
-def test_retry_after_in_milliseconds_and_too_long_a_wait(sleeps: Sleeps, backend: MakeBackend) -> None:
-    with LoopbackServer([Fault(503, {"retry-after-ms": "250"}), Answer(GOOD)]) as server:
-        backend(server).complete(REQUEST)
-    assert sleeps == [0.25]
-    with (
-        LoopbackServer([Fault(429, {"Retry-After": "3600"})]) as server,
-        pytest.raises(EndpointUnavailable, match="asks to retry after 3600 s"),
-    ):
-        backend(server).complete(REQUEST)
+# What the real client meets on the wire, as the backend classifies it: (action, error, message, retry_after).
+WIRE_FAULTS = {
+    "429-retry-after": (Fault(429, {"Retry-After": "7"}), TransientEndpointError, "HTTP 429: scripted fault", 7.0),
+    "503-retry-after-ms": (
+        Fault(503, {"retry-after-ms": "250"}),
+        TransientEndpointError,
+        "HTTP 503: scripted fault",
+        0.25,
+    ),
+    "500": (Fault(500), TransientEndpointError, "HTTP 500: scripted fault", None),
+    "dropped-connection": (Drop(), TransientEndpointError, "connection failed or was dropped", None),
+    "body-cut-off": (Cut(Answer(GOOD)), TransientEndpointError, "connection failed or was dropped", None),
+    "timeout": (Answer(GOOD, delay=1.5), TransientEndpointError, "request timed out", None),
+    "401": (
+        Fault(401),
+        EndpointError,
+        "refused the request: HTTP 401: scripted fault (check the API key)",
+        None,
+    ),
+    "404": (Fault(404), EndpointError, "HTTP 404: scripted fault (is model 'test-model' served there", None),
+    "400": (Fault(400), EndpointError, "HTTP 400: scripted fault (if the endpoint lacks tool calls", None),
+}
 
 
 @pytest.mark.parametrize(
-    ("faults", "described"),
-    [
-        pytest.param([Fault(500)] * 3, "HTTP 500", id="500"),
-        pytest.param([Drop()] * 3, "connection failed or was dropped", id="dropped-connection"),
-        pytest.param([Answer(GOOD, delay=1.5)] * 3, "request timed out", id="timeout"),
-    ],
+    ("action", "error", "message", "retry_after"), list(WIRE_FAULTS.values()), ids=list(WIRE_FAULTS)
 )
-def test_transient_faults_are_retried_then_reported(
-    faults: list[Action], described: str, sleeps: Sleeps, backend: MakeBackend
+def test_http_faults_are_classified_and_not_retried_by_the_backend(
+    action: Action, error: type[Exception], message: str, retry_after: float | None, backend: MakeBackend
 ) -> None:
-    with (
-        LoopbackServer(faults) as server,
-        pytest.raises(EndpointUnavailable, match=f"still failing after 3 attempts: {described}") as caught,
-    ):
+    with LoopbackServer([action]) as server, pytest.raises(error) as caught:
         backend(server, timeout=0.5).complete(REQUEST)
-    assert len(server.requests) == 3
-    assert len(sleeps) == 2
-    assert caught.value.attempts == 3
+    assert message in str(caught.value)
+    assert getattr(caught.value, "retry_after", None) == retry_after
+    assert len(server.requests) == 1, "neither the SDK nor the backend retried on its own"
 
 
-def test_backoff_without_retry_after_starts_at_the_setting_and_doubles(sleeps: Sleeps, backend: MakeBackend) -> None:
-    with LoopbackServer([Fault(500), Fault(502), Answer(GOOD)]) as server:
-        backend(server, backoff=0.2).complete(REQUEST)
-    # Jitter keeps each wait within [half, all] of base * 2**retry.
-    assert len(sleeps) == 2
-    assert 0.1 <= sleeps[0] <= 0.2
-    assert 0.2 <= sleeps[1] <= 0.4
+def test_the_caller_retries_a_real_429_as_long_as_retry_after_asks(backend: MakeBackend) -> None:
+    sleeps: list[float] = []
+    with LoopbackServer([Fault(429, {"Retry-After": "7"}), Answer(GOOD)]) as server:
+        caller = Caller(backend(server), endpoint="loopback", retry=RetryPolicy(max_retries=2, sleep=sleeps.append))
+        reply = caller.call(REQUEST)
+    assert sleeps == [7.0]
+    assert (reply.attempts, reply.errors) == (2, ["HTTP 429: scripted fault"])
+    assert len(server.requests) == 2
 
 
-def test_a_fault_then_success_recovers(sleeps: Sleeps, backend: MakeBackend) -> None:
-    with LoopbackServer([Fault(500), Drop(), Answer(GOOD)]) as server:
-        reply = backend(server).complete(REQUEST)
-    assert reply.attempts == 3
-    assert len(reply.errors) == 2
-    assert len(sleeps) == 2
-
-
-def test_truncated_output_is_a_model_output_error(sleeps: Sleeps, backend: MakeBackend) -> None:
+def test_truncated_output_is_a_model_output_error(backend: MakeBackend) -> None:
     with (
         LoopbackServer([Answer('{"timeline": [{"kind": "detec', finish_reason="length")]) as server,
         pytest.raises(ModelOutputError, match="cut off at the token limit"),
@@ -181,20 +167,9 @@ def test_truncated_output_is_a_model_output_error(sleeps: Sleeps, backend: MakeB
     assert len(server.requests) == 1
 
 
-@pytest.mark.parametrize(
-    ("status", "hint"),
-    [(401, "check the API key"), (404, "is model 'test-model' served there"), (400, "try --mode json")],
-)
-def test_errors_retrying_cannot_fix_stop_at_once(status: int, hint: str, sleeps: Sleeps, backend: MakeBackend) -> None:
-    with LoopbackServer([Fault(status)]) as server, pytest.raises(EndpointError, match=f"HTTP {status}.*{hint}"):
-        backend(server).complete(REQUEST)
-    assert len(server.requests) == 1
-    assert sleeps == []
-
-
-def test_an_exhausted_loopback_script_is_visible(sleeps: Sleeps, backend: MakeBackend) -> None:
+def test_an_exhausted_loopback_script_is_visible(backend: MakeBackend) -> None:
     with LoopbackServer([]) as server, pytest.raises(EndpointUnavailable):
-        backend(server, max_retries=0).complete(REQUEST)
+        backend(server).complete(REQUEST)
     assert server.exhausted
 
 
@@ -210,4 +185,4 @@ def test_an_exhausted_loopback_script_is_visible(sleeps: Sleeps, backend: MakeBa
 )
 def test_odd_answers_become_model_errors_not_tracebacks(answer: Action, backend: MakeBackend) -> None:
     with LoopbackServer([answer] * 3) as server, pytest.raises(ModelError):
-        backend(server, max_retries=0).complete(REQUEST)
+        backend(server).complete(REQUEST)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from postmortem_writer.cli import cli
-from postmortem_writer.llm.loopback import LoopbackServer, citing_responder
+from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
 
 NAMES = ("Priya", "Natarajan", "Marco", "Kai Lindqvist", "Sam Okafor", "Zoë")
 
@@ -129,7 +129,7 @@ def test_redact_marks_the_messages_withheld_as_prompt_injection() -> None:
     hostile = Path(__file__).resolve().parents[2] / "fixtures" / "hostile" / "sources"
     lines = run("redact", str(hostile)).stdout.splitlines()
     withheld = [line for line in lines if line.startswith("# withheld, never sent: E")]
-    assert len(withheld) == 20
+    assert len(withheld) == 29
     assert not any("Ignore previous instructions" in line for line in lines if line not in withheld)
 
 

@@ -21,10 +21,10 @@ from click.testing import CliRunner
 
 from postmortem_writer.cli import cli
 from postmortem_writer.errors import UserError
-from postmortem_writer.llm.loopback import LoopbackServer, citing_responder
 from postmortem_writer.models import SourceKind
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
 from postmortem_writer.timeparse import zone
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
@@ -253,14 +253,15 @@ def test_no_planted_value_reaches_a_request(source_format: str, tmp_path: Path) 
     assert "[SECRET-1]" in sent or not shown
     assert redacted["provenance"]["redacted"]["secret"] >= (13 if "AKIAQ3EGRVXJ7KPL2WMN" in carrier.text else 1)
     assert not any(value in json.dumps(redacted) for value in SENSITIVE), "the draft keeps placeholders"
-    # Redaction changes words, never ids or times: every citation is the same event as in the sources.
+    # Redaction changes words, never ids or times: every citation is the same event as in the sources
+    # (named, in the draft, relative to the folder the input is in: it lies outside the current one).
     original = {e.id: e for e in events}
     for cited in redacted["evidence_index"]:
         source = original[cited["id"]]
         assert (cited["ts"], cited["ref"], cited["source"]) == (
             source.model_dump(mode="json")["ts"],
             source.ref,
-            source.source,
+            source.source.removeprefix(f"{planted.parent}/"),
         )
     for entry in redacted["timeline"]:
         assert entry["time"] == min(original[i].model_dump(mode="json")["ts"] for i in entry["evidence"])

@@ -180,10 +180,13 @@ def test_sample(sample: str, fmt: str, kind: SourceKind, rows: list[Row]) -> Non
 def test_texts_say_what_happened() -> None:
     _, alertmanager = in_time_order(SAMPLES / "alertmanager" / "2025-03-04T095045Z_mixed_errors.json")
     assert [e.text for e in alertmanager] == [
-        "[FIRING] CheckoutErrorRateHigh: 5xx ratio on /api/checkout above 2%",
-        "[FIRING] CheckoutErrorRateHigh: 5xx ratio on /api/cart above 2%",
-        "[RESOLVED] CheckoutErrorRateHigh: 5xx ratio on /api/cart above 2%",
+        # The route label is the one that differs between the two alerts; summary and description both kept.
+        "[FIRING] CheckoutErrorRateHigh {route=/api/checkout}: 5xx ratio on /api/checkout above 2% — 5xx ratio is 2.2%",
+        "[FIRING] CheckoutErrorRateHigh {route=/api/cart}: 5xx ratio on /api/cart above 2% — 5xx ratio is 0.4%",
+        "[RESOLVED] CheckoutErrorRateHigh {route=/api/cart}: 5xx ratio on /api/cart above 2% — 5xx ratio is 0.4%",
     ]
+    _, grafana = in_time_order(SAMPLES / "grafana" / "variants" / "unified_offset_time_values.json")
+    assert [e.text for e in grafana] == ["[FIRING] Checkout latency: p99 > 2s (values: B=2.41, C=1)"]
     assert alertmanager[2].meta["alert_key"] == "alertmanager:3d7e2b90c1f4a856"
     assert alertmanager[2].ref == "alert 2"
     _, cloudwatch = in_time_order(SAMPLES / "cloudwatch" / "describe-alarm-history_cli-v1.json")

@@ -8,9 +8,9 @@ import pytest
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.sources import SourceOptions, load_sources
-from postmortem_writer.sources.base import Document
+from postmortem_writer.sources.base import Adapter, Document
 from postmortem_writer.sources.nearest import nearest
-from postmortem_writer.sources.registry import DOCUMENT_ADAPTERS
+from postmortem_writer.sources.registry import BUNDLE_ADAPTERS, DOCUMENT_ADAPTERS
 
 # Each case: file name, content, the nearest formats in order, and a fragment of what the first lacks.
 CASES = [
@@ -49,6 +49,29 @@ CASES = [
         ["argocd-application", "kubernetes-replicasets", "kubernetes-events"],
         "argocd-application (has kind, status; lacks history, deployedAt, revision)",
         id="argocd-app-without-history",
+    ),
+    pytest.param(
+        "opsgenie-webhook.json",
+        '{"action": "Create", "alert": {"message": "p99 above 2s", "createdAt": 1741079400000}}',
+        ["opsgenie", "records", "kubernetes-events"],
+        "opsgenie (has createdAt, message, action; lacks tinyId, requestId)",
+        id="opsgenie-webhook-without-alert-id",
+    ),
+    pytest.param(
+        "alertmanager.json",
+        '{"receiver": "x", "status": "firing", "alerts": [{"labels": {"alertname": "A"},'
+        ' "startsAt": "2025-03-04T09:00:00Z"}], "version": "4"}',
+        ["alertmanager", "grafana-webhook", "deploy-history"],
+        "alertmanager (has alerts, startsAt, labels, version; lacks groupKey)",
+        id="alertmanager-payload-without-group-key",
+    ),
+    pytest.param(
+        "teams.json",
+        '{"value": [{"id": "1741079520123", "createdDateTime": "2025-03-04T09:12:00Z", "body": {"content": "hi"},'
+        ' "from": {"user": {"displayName": "Marco"}}}]}',
+        ["teams", "records", "slack-day-file"],
+        "teams (has value, createdDateTime, body, from; lacks messageType)",
+        id="teams-messages-without-message-type",
     ),
     pytest.param(
         "git.txt",
@@ -98,3 +121,12 @@ def test_a_folder_member_no_adapter_reads_is_a_warning_with_its_nearest(tmp_path
     assert [record.format for record in loaded.inputs] == ["records"]
     [warning] = loaded.warnings
     assert warning.startswith(f"{tmp_path / 'builds.csv'}: skipped, not a format we read; nearest: deploy-history")
+
+
+@pytest.mark.parametrize("adapter", [*BUNDLE_ADAPTERS, *DOCUMENT_ADAPTERS], ids=lambda adapter: adapter.name)
+def test_every_adapter_declares_its_signature(adapter: Adapter) -> None:
+    # Free text and archives have nothing to compare; every other format names its features.
+    free = {"slack-export", "zulip-export", "chat-text", "timestamped-log"}
+    assert isinstance(adapter.signature, tuple)
+    assert bool(adapter.signature) is (adapter.name not in free)
+    assert all(feature and all(isinstance(alt, str) for alt in feature) for feature in adapter.signature)

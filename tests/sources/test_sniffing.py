@@ -113,10 +113,41 @@ CASES = [
         "records",
         id="records-jsonl",
     ),
+    # Shapes the vendors document that were once refused (read whole in test_real_shapes.py).
+    pytest.param(SAMPLES / "opsgenie" / "variants" / "outgoing_webhooks.jsonl", "opsgenie", id="opsgenie-webhooks"),
+    pytest.param(
+        SAMPLES / "cloudwatch" / "variants" / "sns_lambda_event.json", "cloudwatch-alarm-history", id="sns-lambda"
+    ),
+    pytest.param(
+        SAMPLES / "cloudwatch" / "variants" / "sns_notification.json", "cloudwatch-alarm-history", id="sns-bare"
+    ),
+    pytest.param(SAMPLES / "kubernetes" / "variants" / "event_single.json", "kubernetes-events", id="k8s-one-event"),
+    pytest.param(
+        SAMPLES / "kubernetes" / "variants" / "events_watch_stream.json", "kubernetes-events", id="k8s-watch-stream"
+    ),
+    pytest.param(SAMPLES / "datadog" / "variants" / "event_v1_single.json", "datadog-events", id="datadog-one"),
+    pytest.param(SAMPLES / "datadog" / "variants" / "event_v1_bare.json", "datadog-events", id="datadog-bare"),
+    pytest.param(
+        SAMPLES / "alertmanager" / "variants" / "test_notification_version_1.json",
+        "alertmanager",
+        id="alertmanager-version-1",
+    ),
+    pytest.param(
+        SAMPLES / "slack" / "variants" / "messages_without_type.json", "slack-day-file", id="slack-without-type"
+    ),
+    pytest.param(
+        SAMPLES / "github" / "variants" / "deployment_status_webhook.json",
+        "github-deployments",
+        id="github-status-webhook",
+    ),
+    pytest.param(
+        ("admin.log", b"== 2019-10-31 ==\n09:12 root@db1: restarted postgres\n"), "chat-text", id="admin-log-one-line"
+    ),
+    # A stray Latin-1 byte costs nothing: the rest is read (the warning is tested with the IRC logs).
+    pytest.param(("latin1.txt", "[10:17] <zoë> rolling back\n".encode("latin-1")), "chat-text", id="latin-1-byte"),
     # Inputs no adapter reads.
     pytest.param(("notes.txt", b"Some prose about the weather.\nNothing else.\n"), "not a format we read", id="prose"),
     pytest.param(("blob.bin", b"\x00\x01\x02binary"), "not a text file", id="binary"),
-    pytest.param(("latin1.txt", "Zoë  10:17 AM\n".encode("latin-1")), "not UTF-8 text", id="not-utf8"),
     pytest.param(("pd.json", b'{"log_entries": [\n  {"id": "R1",\n'), "3:1: malformed JSON", id="malformed-json"),
     pytest.param(
         ("builds.csv", b"time,job,result\n2025-03-04T09:00:00Z,build,ok\n"),

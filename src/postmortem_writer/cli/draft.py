@@ -21,11 +21,14 @@ from postmortem_writer.cli.options import (
     source_options,
     source_paths,
 )
+from postmortem_writer.cli.scope import scope_options
 from postmortem_writer.config import load_config
 from postmortem_writer.errors import ModelError
 from postmortem_writer.output import write_atomic
 from postmortem_writer.pipeline import draft_from
 from postmortem_writer.render import render_json, render_markdown
+from postmortem_writer.sources.registry import shareable_names
+from postmortem_writer.sources.scope import Scope
 
 
 @click.command()
@@ -46,6 +49,7 @@ from postmortem_writer.render import render_json, render_markdown
     help="Your own jinja2 Markdown template instead of the built-in one.",
 )
 @source_options
+@scope_options
 @model_options
 @privacy_options
 @config_option
@@ -64,6 +68,7 @@ def draft(
     title: str | None,
     template: Path | None,
     source_flags: SourceFlags,
+    scope: Scope,
     model_flags: ModelFlags,
     privacy_flags: PrivacyFlags,
     config: Path | None,
@@ -101,7 +106,9 @@ def draft(
     """
     settings = load_config(config)
     privacy = build_privacy(privacy_flags, settings.redact)
-    ingested = read_sources(paths, source_flags)
+    ingested = read_sources(paths, source_flags, scope)
+    # A draft is shared: inputs named by absolute paths would put the author's home folder in it.
+    shareable_names(list(paths), list(ingested.stream), ingested.inputs)
     session = open_llm(model_flags, settings.llm)
     bar = ProgressBar("analysing")
     try:

@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from postmortem_writer.cli.options import SourceFlags, read_sources, source_options, source_paths
-from postmortem_writer.render import cell
+from postmortem_writer.cli.scope import scope_options
+from postmortem_writer.escape import markdown_cell
+from postmortem_writer.sources.scope import Scope
 from postmortem_writer.text import trim
 
 
@@ -22,10 +24,12 @@ from postmortem_writer.text import trim
     help="A readable table, or one JSON object per event (id, ts, source, actor, text, …).",
 )
 @source_options
+@scope_options
 def ingest(
     paths: tuple[Path, ...],
     output_format: str,
     source_flags: SourceFlags,
+    scope: Scope,
 ) -> None:
     """Read incident exports and print the normalised event stream.
 
@@ -38,7 +42,7 @@ def ingest(
       postmortem ingest chat.txt --date 2025-03-04 --tz UTC --format jsonl
       postmortem ingest app-log.jsonl --map time=@timestamp,text=log.message,actor=host
     """
-    ingested = read_sources(paths, source_flags)
+    ingested = read_sources(paths, source_flags, scope)
     if output_format == "jsonl":
         for event in ingested.stream:
             click.echo(event.model_dump_json(exclude_none=False))
@@ -48,7 +52,8 @@ def ingest(
     for event in ingested.stream:
         stamp = event.ts.strftime("%Y-%m-%d %H:%M:%S")
         click.echo(
-            f"| {event.id} | {stamp} | {event.kind.value} | {cell(event.actor)} | {cell(trim(event.text, 100))} |"
+            f"| {event.id} | {stamp} | {event.kind.value} | {markdown_cell(event.actor)} "
+            f"| {markdown_cell(trim(event.text, 100))} |"
         )
     for record in ingested.inputs:
         left_out = [f"{record.skipped} malformed record(s) skipped"] if record.skipped else []

@@ -100,6 +100,11 @@ def read_text(path: Path) -> str:
     help="With --eval: which part of the set to score, e.g. dev or holdout (all: each part, then the whole set).",
 )
 @click.option("--misses", is_flag=True, help="With --eval: also list the sentences scored wrong.")
+@click.option(
+    "--rules-only",
+    is_flag=True,
+    help="The cue rules alone, without the agent analysis and the classifier (to compare the two).",
+)
 def lint(
     files: tuple[Path, ...],
     output_format: str,
@@ -110,14 +115,18 @@ def lint(
     eval_path: Path | None,
     split: str,
     misses: bool,
+    rules_only: bool,
 ) -> None:
     """Check postmortems for blame-prone wording and missing parts.
 
     FILES are Markdown (or plain text) files; '-' reads stdin. Blame rules (blame.<category>)
     flag people as the cause of a failure, counterfactuals ("should have", "failed to" with a
     person as subject), negligence and judgement words, "human error", hindsight words, single
-    root causes, names next to errors, sarcasm and person-focused fixes. Machines that "failed
-    to", "should" in action items and neutral timeline entries stay quiet. Completeness rules
+    root causes, names next to errors, sarcasm and person-focused fixes. Where no cue word fires,
+    an analysis of who did what flags a person (role, pronoun, team, first name, @handle) as the
+    doer of a failure, and a small learned classifier has the last word; each finding says which
+    fired. Machines that "failed to", "should" in action items and neutral timeline entries stay
+    quiet. Completeness rules
     (structure.*) check sections, action item owners and due dates, UTC times with evidence,
     quantified impact and more than one contributing factor.
 
@@ -155,7 +164,7 @@ def lint(
         splits = [*known, "all"] if split == "all" else [split]
         for name in splits:
             chosen = [c for c in cases if name == "all" or c.split == name]
-            report = evaluate(chosen, settings)
+            report = evaluate(chosen, settings, learned=not rules_only)
             click.echo(format_report(report, f"{eval_path} ({name})") + "\n")
             if misses and name != "all":
                 for case, found in report.errors:
@@ -166,7 +175,7 @@ def lint(
         raise UsageError("give one or more FILES to lint ('-' for stdin), or --eval FILE")
     results: dict[str, list[Finding]] = {}
     for path in files:
-        results[str(path)] = lint_text(read_text(path), path=str(path), config=settings)
+        results[str(path)] = lint_text(read_text(path), path=str(path), config=settings, learned=not rules_only)
     click.echo(render(results, output_format), nl=False)
     total = sum(len(f) for f in results.values())
     if output_format == "text":

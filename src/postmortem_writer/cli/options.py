@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +28,7 @@ from postmortem_writer.redact.detect import SUPPORTED_REGIONS
 from postmortem_writer.sources import SourceOptions, adapter_names
 from postmortem_writer.sources.limits import DEFAULT_MAX_INPUT_MB, MAX_INPUT_ENV
 from postmortem_writer.sources.records import parse_field_map
+from postmortem_writer.sources.scope import Scope
 from postmortem_writer.timeparse import zone
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,11 +110,14 @@ def force_option(func: F) -> F:
     return click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")(func)
 
 
-def read_sources(paths: tuple[Path, ...], flags: SourceFlags) -> Ingested:
-    """Ingest ``paths`` with the source flags, telling the user on stderr what was skipped."""
-    ingested = ingest(list(paths), flags.options())
+def read_sources(paths: tuple[Path, ...], flags: SourceFlags, scope: Scope | None = None) -> Ingested:
+    """Ingest ``paths`` with the source flags, telling the user on stderr what was skipped and what ``scope`` kept."""
+    options = flags.options()
+    ingested = ingest(list(paths), replace(options, scope=scope) if scope is not None else options)
     for warning in ingested.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if ingested.scope_note:
+        click.echo(f"scope: {ingested.scope_note}", err=True)
     return ingested
 
 

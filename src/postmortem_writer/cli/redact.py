@@ -19,9 +19,9 @@ from postmortem_writer.cli.options import (
     source_paths,
 )
 from postmortem_writer.config import load_config
+from postmortem_writer.escape import markdown_cell
 from postmortem_writer.injection import suspects
 from postmortem_writer.redact import redact_stream
-from postmortem_writer.render import cell
 
 
 @click.command()
@@ -75,11 +75,11 @@ def redact(
         click.echo("| Placeholder | Kind | Found by | First seen | Value |")
         click.echo("| --- | --- | --- | --- | --- |")
         for item in redaction.replaced.values():
-            row = [item.placeholder, item.kind.value, item.rule, item.first_event, cell(item.value)]
+            row = [item.placeholder, item.kind.value, item.rule, item.first_event, markdown_cell(item.value)]
             click.echo(f"| {' | '.join(row)} |")
         if redaction.people is not None:
             for name, label in redaction.people.labels.items():
-                click.echo(f"| {cell(label)} | person | pseudonym | | {cell(name)} |")
+                click.echo(f"| {markdown_cell(label)} | person | pseudonym | | {markdown_cell(name)} |")
     else:
         withheld = suspects(stream.events)
         day: datetime.date | None = None

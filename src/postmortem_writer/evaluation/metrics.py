@@ -9,28 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Literal
 
 from postmortem_writer.evaluation.cases import Gold, GoldEntry
 from postmortem_writer.evaluation.matching import SIMILAR, assign, best_similarity
 from postmortem_writer.events import EventStream
 from postmortem_writer.models import Draft, TimelineEntry
+from postmortem_writer.scoring import Metric
 from postmortem_writer.sections import SECTIONS, Filled, Section
-
-
-@dataclass(frozen=True)
-class Metric:
-    """One metric: ``numerator / denominator`` of a case's counts; ``required`` is a hard floor."""
-
-    id: str
-    label: str
-    numerator: str
-    denominator: str
-    better: Literal["higher", "lower"] = "higher"
-    required: float | None = None
-    meaning: str = ""
-    unit: Literal["percent", "per_case"] = "percent"
-
 
 METRICS: tuple[Metric, ...] = (
     Metric("timeline_recall", "timeline recall", "timeline_matched", "gold_entries",
@@ -64,12 +49,6 @@ METRICS: tuple[Metric, ...] = (
     Metric("model_latency", "model latency per case (ms)", "model_latency_ms", "cases", better="lower",
            unit="per_case", meaning="time spent in model calls, summed (calls overlap, so above wall time)"),
 )  # fmt: skip
-
-
-def ratio(counts: dict[str, int], metric: Metric) -> float | None:
-    """The metric's value on ``counts``; None when there is nothing to divide by."""
-    denominator = counts.get(metric.denominator, 0)
-    return counts.get(metric.numerator, 0) / denominator if denominator else None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from postmortem_writer import __version__
 from postmortem_writer.errors import InputError
-from postmortem_writer.evaluation.metrics import METRICS, Metric, Tolerances, ratio
+from postmortem_writer.evaluation.metrics import METRICS, Tolerances
+from postmortem_writer.scoring import Metric, ratio
 
 
 class _ReportModel(BaseModel):

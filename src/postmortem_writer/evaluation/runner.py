@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from postmortem_writer.evaluation.cases import Case
-from postmortem_writer.evaluation.metrics import DEFAULT_TOLERANCES, METRICS, Tolerances, ratio, score_draft
+from postmortem_writer.evaluation.metrics import DEFAULT_TOLERANCES, METRICS, Tolerances, score_draft
 from postmortem_writer.evaluation.report import CaseResult
 from postmortem_writer.models import Draft
 from postmortem_writer.pipeline import Ingested, draft_from, ingest
+from postmortem_writer.scoring import ratio
 
 Extractor = Callable[[Ingested], Draft]
 """The extraction step under test: an ingested incident in, a grounded draft out (default: the rules)."""

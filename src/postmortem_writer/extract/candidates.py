@@ -9,10 +9,12 @@ them from the cited events afterwards.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from postmortem_writer.extract.mentions import unsupported
 from postmortem_writer.injection import neutralise
 from postmortem_writer.models import Confidence, TimelineKind
 
@@ -21,7 +23,6 @@ Metric = Literal["users", "requests", "error_rate", "latency", "revenue", "order
 
 _TIME_KEYS = frozenset({"time", "timestamp", "ts", "date", "datetime", "when", "at"})
 _ID = re.compile(r"^E[1-9][0-9]*$")
-_CLOCK = re.compile(r"(?<![\d:.])(\d{1,2}):([0-5]\d)(?::[0-5]\d)?(?!\d)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -66,24 +67,41 @@ class _Grounded(_Answer):
 
     @model_validator(mode="after")
     def _times_from_evidence(self, info: ValidationInfo) -> Any:
-        # A clock time in the wording must be one the cited events show (their own minute or their
-        # words): "at 03:00 the database was dropped" is a time the model wrote, even on a real id.
+        # Every time, date and duration in the wording must be one the cited events show (their
+        # words, their timestamps, or the time between two of them): "at 03:00 the database was
+        # dropped" or "lasted 9 hours" is something the model wrote, even on a real id.
         context = info.context or {}
-        times: dict[str, str] | None = context.get("times")
-        if times is None:
+        moments: dict[str, datetime] | None = context.get("moments")
+        if moments is None:
             return self
         texts: dict[str, str] = context.get("texts", {})
-        shown = {times[i] for i in self.evidence if i in times}
-        shown |= {clock for i in self.evidence for clock in clock_times(texts.get(i, ""))}
-        written = {
-            clock for name, value in self if name != "quote" and isinstance(value, str) for clock in clock_times(value)
-        }
-        if unsupported := sorted(written - shown):
+        cited_texts = [texts[i] for i in self.evidence if i in texts]
+        cited_moments = [moments[i] for i in self.evidence if i in moments]
+        missing: dict[str, list[str]] = {}
+        for name, value in self:
+            if name != "quote" and isinstance(value, str):
+                for mention in unsupported(value, cited_texts, cited_moments):
+                    # A clock as HH:MM, as the events' minutes are shown; other kinds as written.
+                    shown = str(mention.readings[0]) if mention.kind == "time" else mention.written
+                    missing.setdefault(mention.kind, []).append(shown)
+        if missing:
+            problems = [
+                f"{', '.join(dict.fromkeys(missing[kind]))} {_NOT_SHOWN[kind]}"
+                for kind in _NOT_SHOWN
+                if kind in missing
+            ]
             raise ValueError(
-                f"{', '.join(unsupported)} is not a time the cited events show: do not write times; "
-                "they are taken from the events you cite"
+                f"{'; '.join(problems)}: do not write times, dates or durations the cited events do not show; "
+                "times are taken from the events you cite"
             )
         return self
+
+
+_NOT_SHOWN = {
+    "time": "is not a time the cited events show",
+    "date": "is not a date the cited events show",
+    "duration": "is not a duration the cited events state or span",
+}
 
 
 class _MaybeGrounded(_Grounded):
@@ -173,11 +191,6 @@ class Synthesis(_Answer):
     lessons: list[Statement] = Field(default_factory=list)
     action_items: list[ActionCandidate] = Field(default_factory=list)
     open_questions: list[QuestionCandidate] = Field(default_factory=list)
-
-
-def clock_times(text: str) -> set[str]:
-    """The clock times (``HH:MM``, zero-padded) written in ``text``."""
-    return {f"{int(hour):02d}:{minute}" for hour, minute in _CLOCK.findall(text) if int(hour) < 24}
 
 
 def _numbers(text: str) -> set[str]:

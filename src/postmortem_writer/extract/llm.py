@@ -186,12 +186,12 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int) -> 
 
 
 def _evidence_context(stream: EventStream, ids: Iterable[str]) -> dict[str, object]:
-    """What validation checks an answer against: the ids it may cite, their words and their minutes."""
+    """What validation checks an answer against: the ids it may cite, their words and their times."""
     known = sorted(set(ids), key=event_number)
     return {
         "event_ids": frozenset(known),
         "texts": {i: stream[i].text for i in known},
-        "times": {i: f"{stream[i].ts:%H:%M}" for i in known},
+        "moments": {i: stream[i].ts for i in known},
     }
 
 

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from postmortem_writer.lint import classifier
+from postmortem_writer.lint.agents import analyse, names_in
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.markdown import Markdown, Sentence, parse
 from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule, about_blame, blame_rule, negated
@@ -25,12 +27,23 @@ _INITIALS = r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w)"
 _NAME_ERROR = r"'s (?:[\w-]+ )?(?:change|commit|deploy|push|script|mistake|error|typo|fault)\b"
 
 
-def lint_text(text: str, *, path: str = "-", config: LintConfig | None = None) -> list[Finding]:
-    """Every finding in a Markdown (or plain) text, in document order."""
+# A wording quotes an event when it holds the event's first words: at most this many, at least this many characters.
+_QUOTED_WORDS = 6
+_QUOTED_CHARS = 12
+_WORD = re.compile(r"\w+")
+
+
+def lint_text(text: str, *, path: str = "-", config: LintConfig | None = None, learned: bool = True) -> list[Finding]:
+    """Every finding in a Markdown (or plain) text, in document order.
+
+    ``learned=False`` runs the cue rules alone, without the agent analysis and the classifier.
+    """
     config = config or LintConfig()
     doc = parse(text, skip_sections=config.skip_sections)
     active = tuple(rule for rule in RULES if rule.compiled and config.enabled(rule.id))
-    findings = [f for sentence in doc.sentences for f in _check_sentence(doc, sentence, path, config, active)]
+    findings = [
+        f for sentence in doc.sentences for f in _check_sentence(doc, sentence, path, config, active, learned=learned)
+    ]
     findings.extend(check_structure(doc, path, config))
     findings = [f for f in findings if not doc.silenced(f.start, f.rule_id)]
     return sorted(findings, key=lambda f: (f.start, f.rule_id))
@@ -39,24 +52,36 @@ def lint_text(text: str, *, path: str = "-", config: LintConfig | None = None) -
 def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig | None = None) -> list[Finding]:
     """Findings in a draft's own wording, each with the draft field as its path (e.g. ``timeline[2]``).
 
-    The evidence index is not linted: it quotes the sources, and the draft cannot reword them.
+    The evidence index is not linted: it quotes the sources, and the draft cannot reword them. For
+    the same reason a wording that quotes one of the events it cites (the rules extractor's timeline
+    rows and factor titles do) is checked by the cue rules alone: the agent analysis and the
+    classifier judge the tool's own prose, not what a responder wrote.
     """
     config = (config or LintConfig()).with_people(people)
+    sources = {event.id: event.text for event in draft.evidence_index}
     findings: list[Finding] = []
-    for field, section, text in _draft_texts(draft):
+    for field, section, text, evidence in _draft_texts(draft):
         heading = f"## {section}\n" if section else ""
-        for finding in lint_text(heading + text, path=field, config=config):
+        quoted = any(_quotes(text, sources[event_id]) for event_id in evidence if event_id in sources)
+        for finding in lint_text(heading + text, path=field, config=config, learned=not quoted):
             if finding.category != "structure":
                 findings.append(_shift(finding, len(heading)))
     return findings
 
 
-def _draft_texts(draft: Draft) -> Iterator[tuple[str, str, str]]:
-    """(field, section heading, text) for every piece of generated wording in a draft."""
-    yield "title", "", draft.title
+def _draft_texts(draft: Draft) -> Iterator[tuple[str, str, str, list[str]]]:
+    """(field, section heading, text, cited ids) for every piece of generated wording in a draft."""
+    yield "title", "", draft.title, []
     for section in SECTIONS:
         for index, item in enumerate(section.wordings(draft)):
-            yield f"{section.wording}[{index}]", section.heading, section.text(item)
+            yield f"{section.wording}[{index}]", section.heading, section.text(item), getattr(item, "evidence", [])
+
+
+def _quotes(text: str, source: str) -> bool:
+    """Whether ``text`` carries the opening words of ``source`` (a quote, perhaps trimmed at its end)."""
+    # Words only: the draft shows a message without its markup (``*Production*`` reads "Production").
+    opening = " ".join(_WORD.findall(source)[:_QUOTED_WORDS])
+    return len(opening) >= _QUOTED_CHARS and opening in " ".join(_WORD.findall(text))
 
 
 def _shift(finding: Finding, by: int) -> Finding:
@@ -67,8 +92,13 @@ def _shift(finding: Finding, by: int) -> Finding:
     )  # fmt: skip
 
 
+def rule_categories(text: str, config: LintConfig) -> set[str]:
+    """The blame categories the cue rules alone find in ``text``."""
+    return {f.category for f in lint_text(text, config=config, learned=False) if f.category != "structure"}
+
+
 def _check_sentence(
-    doc: Markdown, sentence: Sentence, path: str, config: LintConfig, active: tuple[Rule, ...]
+    doc: Markdown, sentence: Sentence, path: str, config: LintConfig, active: tuple[Rule, ...], *, learned: bool
 ) -> list[Finding]:
     text = sentence.text
     lowered = _lower(text)
@@ -93,12 +123,84 @@ def _check_sentence(
         span = _first_match(rule, text, lowered, people)
         if span is not None and not (rule.meta_exempt and about()):
             found.append(_finding(doc, sentence, rule, span, path, config))
+    names = names_in(text, people) if learned else [m.span() for m in people.finditer(text)]
+    if learned and not about():
+        found.extend(_learned(doc, sentence, path, config, found, people, names))
     naming = blame_rule("naming_individuals")
     if config.enabled(naming.id):
-        name = people.search(text)
-        if name and (found or re.match(_NAME_ERROR, text[name.end() :])) and not about():
-            found.append(_finding(doc, sentence, naming, name.span(), path, config))
+        named = next(iter(names), None)
+        if named and (found or re.match(_NAME_ERROR, text[named[1] :])) and not about():
+            listed = people.fullmatch(text, *named) is not None
+            why = naming.message + (
+                "" if listed else "; a first name from the census lists, or a subject he/she refers to"
+            )
+            found.append(_finding(doc, sentence, naming, named, path, config, why, "lexicon" if listed else "agent"))
     return found
+
+
+def _learned(
+    doc: Markdown,
+    sentence: Sentence,
+    path: str,
+    config: LintConfig,
+    found: list[Finding],
+    people: re.Pattern[str],
+    names: list[tuple[int, int]],
+) -> list[Finding]:
+    """Findings of the agent analysis when the cue rules found none (their categories are more precise),
+    then of the classifier when neither found any."""
+    if found:
+        return []
+    text = sentence.text
+    agents = analyse(text, people, names)
+    seen: set[str] = set()
+    added: list[Finding] = []
+    for agent in agents:
+        rule = blame_rule(agent.category)
+        if agent.category in seen or not _applies(rule, sentence, config):
+            continue
+        seen.add(agent.category)
+        why = f"{rule.message}; agent analysis: {agent.why}"
+        added.append(_finding(doc, sentence, rule, (agent.start, agent.end), path, config, why, "agent"))
+    if added:
+        return added
+    model = classifier.model()
+    features = classifier.features(text, names)
+    probability = model.probability(features)
+    if probability < model.threshold:
+        return added
+    reasons = model.reasons(features)
+    rule = blame_rule(_classifier_category(features))
+    if not _applies(rule, sentence, config):
+        return added
+    why = f"{rule.message}; classifier p={probability:.2f} from " + ", ".join(classifier.describe(r) for r in reasons)
+    added.append(_finding(doc, sentence, rule, _feature_span(text, reasons), path, config, why, "classifier"))
+    return added
+
+
+_OMISSION_WORDS = re.compile(r"\b(?:should|could|would|didn't|did not|forgot|failed|missed|never|nobody|no one|not)\b")
+
+
+def _classifier_category(features: set[str]) -> str:
+    """The category a classifier finding is filed under: what an omission or a doer suggests."""
+    words = " ".join(f[2:] for f in features if f.startswith("w="))
+    return "counterfactual" if _OMISSION_WORDS.search(words) else "individual_as_cause"
+
+
+def _feature_span(text: str, reasons: list[str]) -> tuple[int, int]:
+    """Where the strongest word feature sits in the sentence, else the whole sentence."""
+    lowered = _lower(text)
+    for reason in reasons:
+        if reason.startswith(("w=", "b=")):
+            words = reason[2:].replace("_", " ")
+            match = re.search(rf"(?<![\w'])({re.escape(words)})(?![\w'])", lowered)
+            if match:
+                return match.span()
+    return 0, len(text.rstrip())
+
+
+def _applies(rule: Rule, sentence: Sentence, config: LintConfig) -> bool:
+    return config.enabled(rule.id) and sentence.kind not in rule.quiet_in
 
 
 def _lower(text: str) -> str:
@@ -154,7 +256,14 @@ def _in_proper_name(words: str, start: int, end: int) -> bool:
 
 
 def _finding(
-    doc: Markdown, sentence: Sentence, rule: Rule, span: tuple[int, int], path: str, config: LintConfig
+    doc: Markdown,
+    sentence: Sentence,
+    rule: Rule,
+    span: tuple[int, int],
+    path: str,
+    config: LintConfig,
+    message: str = "",
+    source: str = "lexicon",
 ) -> Finding:
     if doc.masked.startswith(sentence.text, sentence.start):
         # Nothing was collapsed in this sentence: its offsets are the text's own.
@@ -164,8 +273,8 @@ def _finding(
         end = sentence.start + _raw_offset(doc.masked, sentence.start, span[1])
     return doc.finding(
         start, end, rule_id=rule.id, category=rule.category, severity=config.severity_of(rule.id, rule.severity),
-        message=rule.message, path=path, sentence=sentence.text, section=sentence.section,
-        suggestions=list(rule.suggestions), link=rule.link,
+        message=message or rule.message, path=path, sentence=sentence.text, section=sentence.section,
+        suggestions=list(rule.suggestions), link=rule.link, source=source,
     )  # fmt: skip
 
 

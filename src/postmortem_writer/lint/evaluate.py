@@ -18,6 +18,7 @@ from postmortem_writer.errors import InputError
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.rules import RULES
+from postmortem_writer.scoring import PRECISION, RECALL, detection_counts, f1, ratio
 
 
 @dataclass(frozen=True)
@@ -43,20 +44,17 @@ class Score:
     @property
     def precision(self) -> float | None:
         """TP / (TP + FP); ``None`` when nothing was flagged."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+        return ratio(detection_counts(self.tp, self.fp, self.fn), PRECISION)
 
     @property
     def recall(self) -> float | None:
         """TP / (TP + FN); ``None`` when nothing should have been flagged."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+        return ratio(detection_counts(self.tp, self.fp, self.fn), RECALL)
 
     @property
     def f1(self) -> float | None:
         """Harmonic mean of precision and recall."""
-        p, r = self.precision, self.recall
-        if p is None or r is None or p + r == 0:
-            return None
-        return 2 * p * r / (p + r)
+        return f1(self.precision, self.recall)
 
 
 @dataclass
@@ -94,8 +92,11 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def evaluate(cases: Iterable[Case], config: LintConfig | None = None) -> Report:
-    """Lint every case as a sentence on its own and compare the categories flagged with its labels."""
+def evaluate(cases: Iterable[Case], config: LintConfig | None = None, *, learned: bool = True) -> Report:
+    """Lint every case as a sentence on its own and compare the categories flagged with its labels.
+
+    ``learned=False`` scores the cue rules alone.
+    """
     config = config or LintConfig()
     per_category = {rule.category: Score() for rule in RULES}
     overall, sentences = Score(), Score()
@@ -103,7 +104,9 @@ def evaluate(cases: Iterable[Case], config: LintConfig | None = None) -> Report:
     count = 0
     for case in cases:
         count += 1
-        found = frozenset(f.category for f in lint_text(case.text, config=config) if f.category != "structure")
+        found = frozenset(
+            f.category for f in lint_text(case.text, config=config, learned=learned) if f.category != "structure"
+        )
         for category, score in per_category.items():
             expected, got = category in case.labels, category in found
             score.support += expected

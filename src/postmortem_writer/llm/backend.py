@@ -79,8 +79,9 @@ class Reply(Generic[T]):
 class Backend(Protocol):
     """Anything that can answer a ``Request`` with a validated instance of its response model.
 
-    Raises ``ModelOutputError`` when the output stays invalid after re-asks, ``EndpointUnavailable``
-    when transient faults outlast the retries, ``EndpointError`` when retrying cannot help.
+    Raises ``ModelOutputError`` when the output stays invalid after re-asks, ``TransientEndpointError``
+    for a fault that may pass (with the wait the endpoint asked for), ``EndpointError`` when
+    retrying cannot help. Retrying is the caller's (``llm/retry.py``), not the backend's.
     """
 
     model: str

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from postmortem_writer.errors import ModelError
 from postmortem_writer.llm.backend import Backend, PromptRef, Reply, Request, T, Usage
 from postmortem_writer.llm.cache import Cache
+from postmortem_writer.llm.retry import RetryPolicy
 
 
 @dataclass
@@ -29,12 +30,23 @@ class Totals:
 
 
 class Caller:
-    """Answers requests from the cache or the backend, logging each call; thread-safe."""
+    """Answers requests from the cache or the backend, logging each call; thread-safe.
+
+    ``retry`` retries the backend's transient faults; without one, a transient fault is an
+    ``EndpointUnavailable`` at once.
+    """
 
     def __init__(
-        self, backend: Backend, *, cache: Cache | None = None, log: TextIO | None = None, endpoint: str = ""
+        self,
+        backend: Backend,
+        *,
+        cache: Cache | None = None,
+        log: TextIO | None = None,
+        endpoint: str = "",
+        retry: RetryPolicy | None = None,
     ) -> None:
         self.backend = backend
+        self.retry = retry
         # Part of the cache key: the same model name at another endpoint may be another model.
         self.endpoint = endpoint
         self.cache = cache
@@ -57,7 +69,10 @@ class Caller:
                 self._record(request, key, started, cached=True, reply=Reply(value=value, attempts=0))
                 return Reply(value=value, attempts=0)
         try:
-            reply = self.backend.complete(request)
+            if self.retry is None:
+                reply = self.backend.complete(request)
+            else:
+                reply = self.retry.call(lambda: self.backend.complete(request), endpoint=self.endpoint)
         except ModelError as exc:
             self._record(request, key, started, cached=False, error=exc)
             raise

@@ -1,25 +1,25 @@
 """The backend for any OpenAI-compatible endpoint; the only module that imports openai and instructor.
 
-Retries are ours, not the SDK's (its ``max_retries`` is 0): every 429, 5xx, timeout and dropped
-connection is counted in the call log and waits as long as ``Retry-After`` asks, instead of being
-retried out of sight. Schema and grounding errors are re-asked by instructor, which sends the
-validation error back to the model.
+Each call is one attempt: the SDK's own retries are off (``max_retries`` 0), and a fault is
+classified, not retried here: a 429, 5xx, timeout or dropped connection is a
+``TransientEndpointError`` carrying the ``Retry-After`` the endpoint sent, a refusal is an
+``EndpointError``. The caller's ``RetryPolicy`` (``llm/retry.py``) decides what to do with them.
+Schema and grounding errors are re-asked by instructor, which sends the validation error back to
+the model.
 """
 
 from __future__ import annotations
 
 import email.utils
 import logging
-import random
 import time
-from collections.abc import Callable
 from typing import Any
 
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 
-from postmortem_writer.errors import EndpointError, EndpointUnavailable, ModelOutputError, OutputCutOff
+from postmortem_writer.errors import EndpointError, ModelOutputError, OutputCutOff, TransientEndpointError
 from postmortem_writer.llm.backend import Reply, Request, T, Usage
 from postmortem_writer.llm.settings import LLMSettings, Mode
 
@@ -32,19 +32,16 @@ _MODES = {
     Mode.JSON: instructor.Mode.JSON,
     Mode.MD_JSON: instructor.Mode.MD_JSON,
 }
-_RETRYABLE_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
-MAX_WAIT = 120.0
-"""Longest single wait; an endpoint asking for more is reported rather than waited for."""
+_TRANSIENT_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 
 
 class OpenAIBackend:
     """Schema-constrained calls to an OpenAI-compatible endpoint through instructor."""
 
-    def __init__(self, settings: LLMSettings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, settings: LLMSettings) -> None:
         self.settings = settings
         self.model = settings.model
         self.mode = str(settings.mode)
-        self._sleep = sleep
         client: openai.OpenAI
         if settings.is_azure:
             client = openai.AzureOpenAI(
@@ -70,56 +67,43 @@ class OpenAIBackend:
         self._http.close()
 
     def complete(self, request: Request[T]) -> Reply[T]:
-        """A validated answer, retrying transient endpoint faults and re-asking invalid output."""
-        errors: list[str] = []
-        attempts = 0
-        for retry in range(self.settings.max_retries + 1):
-            try:
-                value, completion = self._client.chat.completions.create_with_completion(
-                    model=self.settings.model,
-                    messages=request.messages,  # type: ignore[arg-type]
-                    response_model=request.response_model,
-                    max_retries=self.settings.max_reasks,
-                    context=request.context,
-                    temperature=0,
-                )
-            except InstructorRetryException as exc:
-                attempts += exc.n_attempts
-                cause = exc.__cause__ if isinstance(exc.__cause__, openai.APIError) else None
-                if cause is None:
-                    raise ModelOutputError(
-                        f"output still invalid after {exc.n_attempts} attempt(s): {_first_line(str(exc))}",
-                        raw=_raw_text(exc.last_completion),
-                        attempts=attempts,
-                    ) from None
-                wait = self._transient_wait(cause, retry, attempts)
-                errors.append(_describe(cause))
-                if retry < self.settings.max_retries:
-                    self._sleep(wait)
-                continue
-            except IncompleteOutputException as exc:
-                raise OutputCutOff(
-                    "output was cut off at the token limit (finish_reason=length)",
-                    raw=_raw_text(exc.last_completion),
-                    attempts=attempts + 1,
-                ) from None
-            except Exception as exc:
-                # The answer is the endpoint's to shape, not ours: whatever odd thing it sends back
-                # (no choices, a bare null, a body the SDK cannot read) is the model side's fault,
-                # and costs one chunk, never the run.
-                raise ModelOutputError(
-                    f"unreadable answer ({type(exc).__name__}: {_first_line(str(exc))})", attempts=attempts + 1
-                ) from None
-            attempts += 1
-            return Reply(value=value, usage=_usage(completion), attempts=attempts, errors=errors)
-        raise EndpointUnavailable(
-            f"{self.settings.host} still failing after {attempts} attempt{'s' if attempts != 1 else ''}: {errors[-1]}",
-            attempts=attempts,
-        )
+        """A validated answer from one attempt (instructor re-asks invalid output within it).
 
-    def _transient_wait(self, error: openai.APIError, retry: int, attempts: int) -> float:
-        """Seconds to wait before retrying ``error``; raises when retrying cannot help."""
-        if isinstance(error, openai.APIStatusError) and error.status_code not in _RETRYABLE_STATUS:
+        Raises ``TransientEndpointError`` for a fault that may pass, ``EndpointError`` for one
+        retrying cannot fix, ``ModelOutputError`` (or ``OutputCutOff``) for output that stays invalid.
+        """
+        try:
+            value, completion = self._client.chat.completions.create_with_completion(
+                model=self.settings.model,
+                messages=request.messages,  # type: ignore[arg-type]
+                response_model=request.response_model,
+                max_retries=self.settings.max_reasks,
+                context=request.context,
+                temperature=0,
+            )
+        except InstructorRetryException as exc:
+            # instructor wraps an HTTP fault the same way as invalid output: the cause tells them apart.
+            if isinstance(exc.__cause__, openai.APIError):
+                raise self._classify(exc.__cause__, exc.n_attempts) from None
+            raise ModelOutputError(
+                f"output still invalid after {exc.n_attempts} attempt(s): {_first_line(str(exc))}",
+                raw=_raw_text(exc.last_completion),
+                attempts=exc.n_attempts,
+            ) from None
+        except IncompleteOutputException as exc:
+            raise OutputCutOff(
+                "output was cut off at the token limit (finish_reason=length)", raw=_raw_text(exc.last_completion)
+            ) from None
+        except Exception as exc:
+            # The answer is the endpoint's to shape, not ours: whatever odd thing it sends back
+            # (no choices, a bare null, a body the SDK cannot read) is the model side's fault,
+            # and costs one chunk, never the run.
+            raise ModelOutputError(f"unreadable answer ({type(exc).__name__}: {_first_line(str(exc))})") from None
+        return Reply(value=value, usage=_usage(completion))
+
+    def _classify(self, error: openai.APIError, attempts: int) -> EndpointError | TransientEndpointError:
+        """What ``error`` is: a refusal retrying cannot fix, or a fault that may pass."""
+        if isinstance(error, openai.APIStatusError) and error.status_code not in _TRANSIENT_STATUS:
             hint = ""
             if error.status_code in (400, 422):
                 hint = " (if the endpoint lacks tool calls or JSON schema, try --mode json or md-json)"
@@ -127,16 +111,8 @@ class OpenAIBackend:
                 hint = f" (is model {self.settings.model!r} served there, and is the base URL right?)"
             elif error.status_code in (401, 403):
                 hint = " (check the API key)"
-            raise EndpointError(f"{self.settings.host} refused the request: {_describe(error)}{hint}")
-        asked = _retry_after(error)
-        if asked is not None and asked > MAX_WAIT:
-            raise EndpointUnavailable(
-                f"{self.settings.host} asks to retry after {asked:.0f} s; giving up ({_describe(error)})",
-                attempts=attempts,
-            )
-        # Jitter spreads the retries of calls that failed together (a 429 storm) apart.
-        backoff = self.settings.backoff * 2**retry * (0.5 + random.random() / 2)
-        return asked if asked is not None else min(backoff, MAX_WAIT)
+            return EndpointError(f"{self.settings.host} refused the request: {_describe(error)}{hint}")
+        return TransientEndpointError(_describe(error), retry_after=_retry_after(error), attempts=attempts)
 
 
 def _retry_after(error: openai.APIError) -> float | None:

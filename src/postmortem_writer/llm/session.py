@@ -13,6 +13,7 @@ from postmortem_writer.llm.backend import Backend
 from postmortem_writer.llm.cache import Cache, default_cache_dir
 from postmortem_writer.llm.calls import Caller, open_call_log
 from postmortem_writer.llm.recording import RecordingBackend, ReplayBackend
+from postmortem_writer.llm.retry import RetryPolicy
 from postmortem_writer.llm.settings import LLMSettings
 
 
@@ -30,7 +31,8 @@ class Session:
 
     def fresh(self) -> Session:
         """The same backend, cache and log with zeroed totals (one per eval case); close the original only."""
-        caller = Caller(self.caller.backend, cache=self.caller.cache, log=self._log, endpoint=self.caller.endpoint)
+        old = self.caller
+        caller = Caller(old.backend, cache=old.cache, log=self._log, endpoint=old.endpoint, retry=old.retry)
         return replace(self, caller=caller, _log=None, _closer=None)
 
     def close(self) -> None:
@@ -78,8 +80,9 @@ def open_session(
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         call_log = folder / "runs" / f"{stamp}-{os.getpid()}.jsonl"
     log = open_call_log(call_log)
+    retry = RetryPolicy(max_retries=settings.max_retries, backoff=settings.backoff)
     return Session(
-        caller=Caller(backend, cache=cache, log=log, endpoint=settings.host),
+        caller=Caller(backend, cache=cache, log=log, endpoint=settings.host, retry=retry),
         context_tokens=settings.context_tokens,
         concurrency=settings.concurrency,
         endpoint=f"replay of {replay}" if replay is not None else settings.host,

@@ -28,6 +28,7 @@ from postmortem_writer.sources.limits import (
     read_capped,
     read_file,
 )
+from postmortem_writer.sources.scope import Scope
 
 # Integrations that post into incident channels under their product name, and words that mark an
 # account as automation; formats without a bot flag (pasted chat, deploy CSVs) rely on these.
@@ -40,6 +41,8 @@ _TOOL_NAMES = frozenset(
     }
 )  # fmt: skip
 _BOT_WORDS = frozenset({"bot", "bots", "auto", "ci", "automation", "integration", "webhook"})
+# What adapters call an author the source does not name; it is no one, so never a responder.
+UNKNOWN_ACTOR = "unknown"
 
 
 def guess_actor_kind(name: str) -> ActorKind:
@@ -69,7 +72,8 @@ class SourceOptions:
     """What the user told us about the sources: zone and day for zone-less or date-less times.
 
     ``field_map`` (``--map``) names the time, text and actor fields of generic records;
-    ``max_input_bytes`` (``--max-input-mb``) is the most one input may hold (see ``limits``).
+    ``max_input_bytes`` (``--max-input-mb``) is the most one input may hold (see ``limits``);
+    ``scope`` (``--since``, ``--until``, ``--channel``) which of the events read are kept (see ``scope``).
     """
 
     tz: tzinfo | None = None
@@ -77,6 +81,7 @@ class SourceOptions:
     source_format: str | None = None
     field_map: Mapping[str, str] | None = None
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    scope: Scope = field(default_factory=Scope)
 
 
 # The json module recurses once per nesting level; no export nests anywhere near a thousand deep.
@@ -90,15 +95,44 @@ class Document:
     name: str
     data: bytes
 
-    @cached_property
+    @property
     def text(self) -> str:
-        """The content as text (UTF-8, a BOM dropped); an error if it is not text at all."""
+        """The content as text (UTF-8, a BOM dropped); an error if it is not text at all.
+
+        Bytes that are not UTF-8 are read as Windows-1252 (Latin-1 where that has no character),
+        and ``decoding_note`` says where: one stray byte must not cost the user the whole log.
+        """
+        return self._decoded[0]
+
+    @property
+    def decoding_note(self) -> str | None:
+        """The warning for bytes that were not UTF-8 (``None`` when all were, or the text was never read)."""
+        if "_decoded" not in self.__dict__:
+            return None
+        return self._decoded[1]
+
+    @cached_property
+    def _decoded(self) -> tuple[str, str | None]:
         if b"\x00" in self.data[:8192]:
             raise InputError("not a text file (it contains NUL bytes)", path=self.name)
         try:
-            return self.data.decode("utf-8-sig")
+            return self.data.decode("utf-8-sig"), None
         except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 text (bad byte at offset {exc.start})", path=self.name) from None
+            first = exc.start
+        # surrogateescape keeps each stray byte as one lone surrogate, so one pass finds them all.
+        text = self.data.decode("utf-8-sig", errors="surrogateescape")
+        stray = 0
+
+        def legacy(match: re.Match[str]) -> str:
+            nonlocal stray
+            stray += len(match[0])
+            return "".join(_legacy_char(ord(char) - 0xDC00) for char in match[0])
+
+        text = _STRAY_BYTES.sub(legacy, text)
+        return text, (
+            f"{self.name}: not UTF-8 at byte offset {first} ({stray} such byte{'' if stray == 1 else 's'} in all); "
+            "read those bytes as Windows-1252 (Latin-1)"
+        )
 
     @cached_property
     def json(self) -> Any:
@@ -106,7 +140,8 @@ class Document:
         try:
             return json.loads(self.text)
         except json.JSONDecodeError as exc:
-            pages = _pages(self.text) if exc.msg == "Extra data" else None
+            values = self.json_values if exc.msg == "Extra data" else None
+            pages = _pages(values) if values is not None else None
             if pages is not None:
                 return pages
             raise InputError(
@@ -114,6 +149,31 @@ class Document:
             ) from None
         except RecursionError:
             raise InputError(_TOO_DEEP, path=self.name) from None
+
+    @cached_property
+    def json_values(self) -> list[Any] | None:
+        """The JSON values of a file that holds several back to back, else ``None``.
+
+        ``kubectl get -w -o json`` writes indented objects one after another, ``gh api --paginate``
+        writes pages, JSON Lines one object a line: all are read here, whatever the spacing.
+        """
+        if not self.looks_like_json():
+            return None
+        try:
+            text = self.text
+        except InputError:
+            return None
+        decoder = json.JSONDecoder()
+        values: list[Any] = []
+        at = 0
+        # "\s*" always matches, so the match is never None.
+        while (at := _SPACE.match(text, at).end()) < len(text):  # type: ignore[union-attr]
+            try:
+                value, at = decoder.raw_decode(text, at)
+            except (json.JSONDecodeError, RecursionError):
+                return None
+            values.append(value)
+        return values if len(values) > 1 else None
 
     def looks_like_json(self) -> bool:
         """Cheap check used by sniffers before paying for a full parse."""
@@ -135,25 +195,25 @@ class Document:
 
 
 _SPACE = re.compile(r"\s*")
+# What surrogateescape turns bytes 0x80-0xFF that are not UTF-8 into.
+_STRAY_BYTES = re.compile("[\udc80-\udcff]+")
 
 
-def _pages(text: str) -> Any:
+def _legacy_char(byte: int) -> str:
+    """A byte as Windows-1252 reads it, or as Latin-1 for the five bytes Windows-1252 leaves undefined."""
+    try:
+        return bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(byte)
+
+
+def _pages(pages: list[Any]) -> Any:
     """Pages written back to back, as ``gh api --paginate`` saves them, as one response; else ``None``.
 
     Array pages are one array; GitHub's object pages (``total_count`` beside one list, such as
     ``workflow_runs``) are the first page with every page's list. Other objects one after another
-    are JSON Lines, which their adapters read line by line.
+    are JSON Lines or a watch stream, which their adapters read from ``json_values``.
     """
-    decoder = json.JSONDecoder()
-    pages: list[Any] = []
-    at = 0
-    # "\s*" always matches, so the match is never None.
-    while (at := _SPACE.match(text, at).end()) < len(text):  # type: ignore[union-attr]
-        try:
-            page, at = decoder.raw_decode(text, at)
-        except (json.JSONDecodeError, RecursionError):
-            return None
-        pages.append(page)
     if all(isinstance(page, list) for page in pages):
         return [item for page in pages for item in page]
     if all(isinstance(page, dict) and "total_count" in page for page in pages):
@@ -376,6 +436,16 @@ class Adapter(Protocol):
     description: str
     hint: str
     example: str
+
+    @property
+    def signature(self) -> tuple[tuple[str, ...], ...]:
+        """What a file of this format has, for the nearest-format hint (``sources.nearest``).
+
+        Features, each a tuple of alternatives (a JSON key or CSV column, or ``^`` and a pattern for
+        a line); empty for a format that is not a set of keys, columns or line shapes to compare (an
+        archive, free text).
+        """
+        ...
 
 
 class DocumentAdapter(Adapter, Protocol):

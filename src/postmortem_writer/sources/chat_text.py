@@ -16,8 +16,15 @@ a line no rule reads is message text. The shapes:
   (ZNC, mIRC), WeeChat's tab-separated ``2025-03-04 10:17:05<TAB>@nick<TAB>text``, HexChat's
   ``Mar 04 10:17:05 <nick><TAB>text`` (the year from ``**** BEGIN LOGGING AT`` or ``--date``), ``10:17 * nick action``
   and, in a paste of one-line messages only, ``10:17 nick: text`` (elsewhere it is too like a line of a
-  timeline); server notices (``-!-``, ``***``, ``-->``, ``<--``: joins, parts, quits, nick changes) are
-  dropped and counted by reason; mIRC colour and format codes are stripped.
+  timeline); dircproxy's ``[15 Jan 10:36] <nick!user@host> text``; notices ``10:17 -nick- text``; admin
+  logs' ``09:12 root@db1: text``; server notices (``-!-``, ``***``, ``-->``, ``<--``: joins, parts, quits,
+  nick changes) are dropped and counted by reason; mIRC colour and format codes are stripped.
+
+A line of a log is never text of another message: a line that starts with a time and names no one is
+an event of its own, by the log (``10:18 bob tried the thing``). Only under a header that names its
+sender before its time (``Priya  10:17 AM``) are such lines the message's text, a timeline pasted
+into it. Every other line that is not read (text above the first message, a header without text,
+reactions) is counted as dropped.
 
 A time alone on a line (``10:42``, ``[10:42 AM]``) is a further message by the previous sender, the
 way Slack and Discord group messages, except that a 12-hour time right under a short name-like line
@@ -26,8 +33,8 @@ is Slack web's header for a message by that name.
 No shape records a time zone and most record no date, so times are read in ``--tz`` on ``--date``,
 and the day moves with:
 
-* a date written on the line, date dividers, and IRC log headers (``--- Log opened Tue Mar 04 10:05:12 2025``,
-  ``--- Day changed Wed Mar 05 2025``, ``--- 2025-03-05``);
+* a date written on the line, date dividers, and log headers (``--- Log opened Tue Mar 04 10:05:12 2025``,
+  ``--- Day changed Wed Mar 05 2025``, ``--- 2025-03-05``, ``== 2019-10-31 ==``, ``Sun Oct 21 2018``);
 * a log named for its day (``znc_libera_#ops_20250304.log``): that day, before ``--date``;
 * ``Today`` and ``Yesterday`` on a Teams or Discord line: ``--date`` and the day before it. A Discord
   line with no day at all is from ``--date`` too, as Discord names every other day;
@@ -72,6 +79,8 @@ _NAME_ALONE = rf"(?P<name>{_WORDS})"
 # Not "<nick>": "[01:23:11] <zoe> max_idle=4 :( rolling back" is an IRC line with a colon in its text.
 _NAME_BEFORE_COLON = r"(?P<name>(?!\s*<)[^:\[\]]{1,80}?)"
 _NICK = r"(?P<name>[\w\[\]\\`^{|}-][\w\[\]\\`^{|}.-]{0,31})"
+# dircproxy names the sender "nick!user@host" where other loggers write "nick".
+_NICK_HOST = rf"{_NICK}(?:![^\s>]*)?"
 _TEXT = r"(?P<text>.*)"
 
 
@@ -81,6 +90,7 @@ class _Role(Enum):
     NAMED_ABOVE = auto()  # starts a message by the name on the line before
     CONTINUATION = auto()  # starts a further message by the previous sender
     DAY = auto()  # a log header that names the day of the lines after it (irssi "--- Day changed")
+    STAMPED = auto()  # a line that starts with a time and names no sender: an event of its own, never text
 
 
 @dataclass(frozen=True)
@@ -93,12 +103,21 @@ class _Rule:
     # A shape ordinary message text takes too ("09:02 deploy: checkout 1.42.0"): it only starts
     # messages in a paste of one-line messages, where there is no multi-line text to mistake.
     loose: bool = False
+    # A log line (IRC and the like): its message never goes on below it, even when it is empty.
+    one_line: bool = False
 
 
 def _rule(
-    name: str, role: _Role, pattern: str, *, bot: bool = False, undated_is_today: bool = False, loose: bool = False
+    name: str,
+    role: _Role,
+    pattern: str,
+    *,
+    bot: bool = False,
+    undated_is_today: bool = False,
+    loose: bool = False,
+    one_line: bool = False,
 ) -> _Rule:
-    return _Rule(name, role, re.compile(pattern), bot, undated_is_today, loose)
+    return _Rule(name, role, re.compile(pattern), bot, undated_is_today, loose, one_line)
 
 
 _MONTH_ABBR = r"(?P<month>[A-Za-z]{3})[a-z]*"
@@ -106,6 +125,10 @@ _MONTH_ABBR = r"(?P<month>[A-Za-z]{3})[a-z]*"
 # HexChat's line date: "Mar 04" (no year).
 _MONTH_DAY = r"(?P<month>[A-Z][a-z]{2})\s(?P<mday>[ \d]?\d)"
 _HEADER_DATE = rf"(?:[A-Za-z]{{3,9}},?\s+)?{_MONTH_ABBR}\s+(?P<mday>\d{{1,2}})(?:\s+{_CLOCK_24})?,?\s+(?P<year>\d{{4}})"
+# What IRC loggers put before a line: "10:17", "[10:17:05]", "[2025-03-04 10:17:05]", dircproxy's "[15 Jan 10:36]".
+_IRC_STAMP = (
+    rf"\[?(?:(?P<iso>{_ISO_DATE})[ T]|(?P<mday>\d{{1,2}})\s(?P<month>[A-Z][a-z]{{2}})\s)?(?P<time>{_CLOCK_24})\]?"
+)
 
 
 # Tried in order; the first match reads the line. Groups: time, and where the shape has them name,
@@ -130,10 +153,24 @@ _RULES = (
         rf"^---\s+(?:(?:Log opened|Log closed|Day changed)\s+{_HEADER_DATE}|(?P<iso>{_ISO_DATE}))\s*$",
     ),
     _rule("hexchat-day-header", _Role.DAY, rf"^\*{{4}} (?:BEGIN|ENDING) LOGGING AT {_HEADER_DATE}$"),
+    # Admin logs kept by hand: "== 2019-10-31 ==" over "09:12 root@db1: restarted postgres".
+    _rule("ruled-day-header", _Role.DAY, rf"^=+\s*(?P<iso>{_ISO_DATE})\s*=+$"),
+    # A date alone on a line: "Sun Oct 21 2018".
+    _rule("date-line", _Role.DAY, rf"^{_HEADER_DATE}$"),
     # HexChat: "Mar 04 09:06:02 <marco><TAB>text", the year only in "**** BEGIN LOGGING AT" lines.
     _rule("irc-server-notice", _Role.NOISE, rf"^{_MONTH_DAY}\s{_CLOCK_24}\s+(?:-->|<--|---|-!-|\*{{3}})\s.*$"),
-    _rule("hexchat-action", _Role.MESSAGE, rf"^{_MONTH_DAY}\s(?P<time>{_CLOCK_24})\s+\*\s+{_NICK}\s+{_TEXT}$"),
-    _rule("hexchat", _Role.MESSAGE, rf"^{_MONTH_DAY}\s(?P<time>{_CLOCK_24})\s+<[@+%&~ ]?{_NICK}>\s*{_TEXT}$"),
+    _rule(
+        "hexchat-action",
+        _Role.MESSAGE,
+        rf"^{_MONTH_DAY}\s(?P<time>{_CLOCK_24})\s+\*\s+{_NICK}\s+{_TEXT}$",
+        one_line=True,
+    ),
+    _rule(
+        "hexchat",
+        _Role.MESSAGE,
+        rf"^{_MONTH_DAY}\s(?P<time>{_CLOCK_24})\s+<[@+%&~ ]?{_NICK}>\s*{_TEXT}$",
+        one_line=True,
+    ),
     # WeeChat: "2025-03-04 09:06:02<TAB>@marco<TAB>text"; "-->", "<--" and "--" prefixes are joins, parts, network.
     _rule(
         "irc-server-notice",
@@ -144,26 +181,33 @@ _RULES = (
         "weechat-action",
         _Role.MESSAGE,
         rf"^(?P<iso>{_ISO_DATE})\s(?P<time>{_CLOCK_24})\t\s*\*\t{_NICK}\s+{_TEXT}$",
+        one_line=True,
     ),
     _rule(
         "weechat",
         _Role.MESSAGE,
         rf"^(?P<iso>{_ISO_DATE})\s(?P<time>{_CLOCK_24})\t[@+%&~]?{_NICK}\t{_TEXT}$",
+        one_line=True,
     ),
     # IRC clients mark joins, parts, quits and nick changes with these; irssi also writes "--- Log closed".
-    _rule("irc-server-notice", _Role.NOISE, rf"^(?:\[?{_CLOCK_24}\]?\s+)?(?:-!-|\*{{3}}|-->|<--|---)\s.*$"),
+    _rule("irc-server-notice", _Role.NOISE, rf"^(?:{_IRC_STAMP}\s+)?(?:-!-|\*{{3}}|-->|<--|---)\s.*$"),
+    # Before the "Name: text" shapes, which would read "* bob tried https" as a name.
+    _rule("irc-action", _Role.MESSAGE, rf"^{_IRC_STAMP}\s+\*\s+{_NICK_HOST}\s+{_TEXT}$", one_line=True),
+    _rule("irc-notice", _Role.MESSAGE, rf"^{_IRC_STAMP}\s+-{_NICK_HOST}-\s+{_TEXT}$", one_line=True),
     _rule("transcript", _Role.MESSAGE, rf"^\[{_DAY}(?P<time>{_CLOCK})\]\s*{_NAME_BEFORE_COLON}:\s*{_TEXT}$"),
     _rule(
         "dated-line", _Role.MESSAGE, rf"^(?P<iso>{_ISO_DATE})[ T](?P<time>{_CLOCK})\s+{_NAME_BEFORE_COLON}:\s*{_TEXT}$"
     ),
-    _rule(
-        "irc",
-        _Role.MESSAGE,
-        rf"^\[?(?:(?P<iso>{_ISO_DATE})[ T])?(?P<time>{_CLOCK_24})\]?\s+<[@+%&~ ]?{_NICK}>\s*{_TEXT}$",
-    ),
-    _rule("irc-action", _Role.MESSAGE, rf"^\[?(?P<time>{_CLOCK_24})\]?\s+\*\s+{_NICK}\s+{_TEXT}$"),
+    _rule("irc", _Role.MESSAGE, rf"^{_IRC_STAMP}\s+<[@+%&~ ]?{_NICK_HOST}>\s*{_TEXT}$", one_line=True),
+    _rule("user-at-host", _Role.MESSAGE, rf"^{_IRC_STAMP}\s+(?P<name>[\w.+-]+@[\w.-]+):\s+{_TEXT}$", one_line=True),
     # "09:10 UTC: alert fired" is a note with a zone, not a nick called UTC.
-    _rule("irc-colon", _Role.MESSAGE, rf"^(?P<time>{_CLOCK_24})\s+(?!(?:UTC|GMT|Z):){_NICK}:\s+{_TEXT}$", loose=True),
+    _rule(
+        "irc-colon",
+        _Role.MESSAGE,
+        rf"^(?P<time>{_CLOCK_24})\s+(?!(?:UTC|GMT|Z):){_NICK}:\s+{_TEXT}$",
+        loose=True,
+        one_line=True,
+    ),
     _rule("slack-legacy", _Role.MESSAGE, rf"^{_NAME_ALONE}\s+\[(?P<time>{_CLOCK})\](?::\s*{_TEXT})?$"),
     _rule("teams", _Role.MESSAGE, rf"^\[{_DAY}(?P<time>{_CLOCK})\]\s*{_NAME_ALONE}$"),
     # Before slack-desktop, which would read the badge as a person called APP.
@@ -178,8 +222,17 @@ _RULES = (
     ),
     _rule("slack-web", _Role.NAMED_ABOVE, rf"^(?P<time>{_CLOCK_12})$"),
     _rule("bare-time", _Role.CONTINUATION, rf"^\[?(?P<time>{_CLOCK})\]?$"),
+    # Last: any other line that starts with a time is an event of its own ("10:18 bob tried the thing").
+    _rule(
+        "stamped-line",
+        _Role.STAMPED,
+        rf"^\[?(?:(?P<iso>{_ISO_DATE})[ T]|(?P<slashed>{_SLASHED_DATE}),?\s+"
+        rf"|(?P<mday>\d{{1,2}})\s(?P<month>[A-Z][a-z]{{2}})\s)?(?P<time>{_CLOCK})\]?(?:\s+|:\s*){_TEXT}$",
+        one_line=True,
+    ),
 )
 _STARTS = (_Role.MESSAGE, _Role.NAMED_ABOVE)
+_ASIDES = (_Role.DAY, _Role.NOISE)
 # Why a noise line was dropped, for the count the user sees: the first reason whose pattern is in
 # the line, else the rule's name.
 _NOISE_REASONS = (
@@ -216,6 +269,7 @@ _DIVIDER = re.compile(
 )
 _RELATIVE_DIVIDERS = {"yesterday": -1, "today": 0}
 _THREAD_REPLY = "replied to a thread:"
+_BEFORE_FIRST = "text before the first message"
 _EMOJI_ONLY = re.compile(r"^(?::[\w+-]+:|[^\w\s])+$")
 _COUNT = re.compile(r"^\d+$")
 _EDITED = re.compile(r"\s*\(edited\)$")
@@ -234,6 +288,9 @@ class _Message:
     twelve_hour: bool
     lines: list[str] = field(default_factory=list)
     edited: bool = False
+    # Started by a header with a name before its time ("Priya  10:17 AM"): lines below it that start with a time
+    # are its text (a timeline pasted into a message), not lines of a log.
+    open: bool = False
 
 
 class ChatTextAdapter:
@@ -247,10 +304,12 @@ class ChatTextAdapter:
     )
     hint = (
         "lines like '[9:17 AM] Name: text', 'Name  10:17 AM', '[10:17 AM] Name', 'Name — Today at 10:17 AM', "
-        "'10:17 <nick> text' (irssi, ZNC, WeeChat logs; dates from '--- Day changed' lines or the file name); "
+        "'10:17 <nick> text' (irssi, ZNC, WeeChat, dircproxy logs; dates from '--- Day changed' or '== 2019-10-31 ==' "
+        "lines or the file name); "
         "needs --tz (and --date when nothing in the file gives the day)"
     )
     example = "postmortem draft irssi-#ops.log --tz Europe/Berlin"
+    signature = ()  # free text: any line shape it reads is also prose
 
     def sniff(self, doc: Document) -> bool:
         """True when two of the first lines start messages, or the only line is a whole message."""
@@ -262,6 +321,8 @@ class ChatTextAdapter:
         except InputError:
             return False
         lines = [line.strip() for line in text.splitlines() if line.strip()][:_SNIFF_LINES]
+        # Day headers and joins around one line ("== 2019-10-31 ==", then "09:12 root@db1: …") make a one-line log.
+        lines = [line for line in lines if (found := _classify(line, None)) is None or found[0].role not in _ASIDES]
         if len(lines) == 1:
             return _is_whole_message(lines[0])
         return _count_message_starts(lines) >= 2
@@ -274,6 +335,7 @@ class ChatTextAdapter:
         for message in messages:
             text = "\n".join(message.lines).strip()
             if not text:
+                reader.dropped["message without text"] += 1
                 continue
             events.append(
                 Event(
@@ -337,6 +399,7 @@ class _Reader:
 
     def __init__(self, path: str, today: date | None):
         self.path = path
+        self.log_name = PurePath(path.rsplit(":", 1)[-1]).stem or path
         self.today = today
         # The day of messages that do not name one; dates, dividers and midnight move it.
         self.day = today
@@ -356,7 +419,7 @@ class _Reader:
         survey = [found for line in lines if (found := _classify(line.strip(), None))]
         self.day_first = _day_first(_slashed_dates(survey), self.today)
         self.loose = not any(_starts_multi_line_message(rule, match) for rule, match in survey)
-        skip_next = False
+        skip_next, skip_next_reason = False, ""
         for index, raw in enumerate(lines):
             line = _CONTROL_CODES.sub("", raw).strip()
             if not line:
@@ -365,11 +428,12 @@ class _Reader:
             above, self.above = self.above, None
             if skip_next:
                 skip_next = False
+                self.dropped[skip_next_reason] += 1
             # "replied to a thread:" is followed by a one-line quote of the parent, a repeat.
             elif line.lower() == _THREAD_REPLY:
-                skip_next = True
+                skip_next, skip_next_reason = True, "thread reply quote"
             elif _EMOJI_ONLY.match(line) and _COUNT.match(_next_nonblank(lines, index)):
-                skip_next = True  # a reaction: the emoji line, then its count
+                skip_next, skip_next_reason = True, "reaction"  # the emoji line, then its count
             # A message has a text: "June 30" right under a header is that text, not a divider.
             elif (not self.messages or self.messages[-1].lines) and self._divider(line):
                 self.saw_divider = True
@@ -395,11 +459,27 @@ class _Reader:
         if rule.role is _Role.CONTINUATION:
             if self.messages:
                 previous = self.messages[-1]
-                self._start(number, previous.actor, previous.actor_kind, match["time"], previous=previous)
+                self._start(
+                    number, previous.actor, previous.actor_kind, match["time"], previous=previous, open_below=False
+                )
+            else:
+                self.dropped["time with no sender above it"] += 1
+        elif rule.role is _Role.STAMPED and self.messages and self.messages[-1].open:
+            # A timeline pasted into a Slack or Teams message: its lines are that message's text.
+            self._body(number, line)
+        elif rule.role is _Role.STAMPED:
+            stated, day = self._stated_day(rule, match, number)
+            if stated:
+                self.day = day
+            # The line names no one: the log itself speaks, as a plain log's lines do.
+            self._start(number, self.log_name, ActorKind.SYSTEM, match["time"], roll=not stated, open_below=False)
+            self._body(number, match["text"].strip())
         elif rule.role is _Role.NAMED_ABOVE and above is not None:
             # The name line was read as the last line of the previous message; it is this one's sender.
             if self.messages:
                 self.messages[-1].lines.pop()
+            else:
+                self._undrop(_BEFORE_FIRST)
             at, name = above
             self._start(at, name, ActorKind.BOT if rule.bot else guess_actor_kind(name), match["time"])
         elif rule.role is _Role.MESSAGE:
@@ -409,7 +489,10 @@ class _Reader:
             groups = match.groupdict()
             name = match["name"].strip()
             kind = ActorKind.BOT if rule.bot or groups.get("badge") else guess_actor_kind(name)
-            self._start(number, name, kind, match["time"], roll=not stated)
+            # Under a header that starts with a time ("[10:17 AM] Name"), a line starting with one is the next line
+            # of the log, not text.
+            open_below = not rule.one_line and not line.startswith("[") and not line[:1].isdigit()
+            self._start(number, name, kind, match["time"], roll=not stated, open_below=open_below)
             if text := (groups.get("text") or "").strip():
                 self._body(number, text)
 
@@ -422,6 +505,7 @@ class _Reader:
         *,
         previous: _Message | None = None,
         roll: bool = True,
+        open_below: bool = True,
     ) -> None:
         moment = _clock(clock, self.path, number)
         twelve_hour = _has_meridiem(clock)
@@ -431,7 +515,7 @@ class _Reader:
             moment, twelve_hour = _not_before(moment, previous.clock), True
         if roll:
             self._roll_over(moment)
-        self.messages.append(_Message(number, actor, kind, self.day, moment, twelve_hour))
+        self.messages.append(_Message(number, actor, kind, self.day, moment, twelve_hour, open=open_below))
 
     def _roll_over(self, clock: time) -> None:
         """Move to the next day when ``clock`` is far earlier than the previous message's: midnight passed."""
@@ -480,11 +564,18 @@ class _Reader:
 
     def _body(self, number: int, line: str) -> None:
         if not self.messages:
+            self.dropped[_BEFORE_FIRST] += 1
             return
         message = self.messages[-1]
         stripped = _EDITED.sub("", line)
         message.edited = message.edited or stripped != line
         message.lines.append(stripped)
+
+    def _undrop(self, reason: str) -> None:
+        """Take back one drop: a line counted as dropped turned out to be read after all."""
+        self.dropped[reason] -= 1
+        if not self.dropped[reason]:
+            del self.dropped[reason]
 
     def _divider(self, line: str) -> bool:
         """Move to the day a date divider names; ``False`` when ``line`` is not a divider."""
@@ -529,7 +620,7 @@ def _starts_multi_line_message(rule: _Rule, match: re.Match[str]) -> bool:
     """Whether the line read is a header with the message text below it (a bare time is one too)."""
     if rule.role is _Role.CONTINUATION:
         return True
-    return rule.role is _Role.MESSAGE and not (match.groupdict().get("text") or "").strip()
+    return rule.role is _Role.MESSAGE and not rule.one_line and not (match.groupdict().get("text") or "").strip()
 
 
 def _slashed_dates(survey: Iterable[tuple[_Rule, re.Match[str]]]) -> Iterator[tuple[int, int, int]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -31,20 +32,27 @@ class CloudWatchAlarmHistoryAdapter:
     kind = SourceKind.ALERT
     description = (
         "AWS CloudWatch describe-alarm-history JSON (AWS CLI v1 or v2 output, or the raw API),"
-        " or EventBridge alarm state change events"
+        " EventBridge alarm state change events, or alarms as SNS delivers them"
     )
     hint = (
         'JSON object with an "AlarmHistoryItems" list, or that list alone (--query AlarmHistoryItems);'
-        ' or events with "detail-type": "CloudWatch Alarm State Change" (one, an array, or JSON Lines)'
+        ' or events with "detail-type": "CloudWatch Alarm State Change" (one, an array, or JSON Lines);'
+        ' or SNS notifications whose "Message" is the alarm (bare, or in a Lambda event\'s "Records")'
     )
     example = (
         "aws cloudwatch describe-alarm-history --alarm-name my-alarm > history.json && postmortem draft history.json"
+    )
+    signature = (
+        ("AlarmName", "alarmName"),
+        ("NewStateValue", "HistoryItemType", "previousState"),
+        ("StateChangeTime", "HistorySummary", "AlarmArn"),
+        ("AlarmHistoryItems", "Sns", "detail-type"),
     )
 
     def sniff(self, doc: Document) -> bool:
         """True for a ``{"AlarmHistoryItems": [...]}`` response or a bare list of history items."""
         first = first_payload(doc)
-        if first is not None and first.get("detail-type") == _STATE_CHANGE:
+        if first is not None and (first.get("detail-type") == _STATE_CHANGE or _sns_alarm(first)):
             return True
         data = doc.try_json()
         if isinstance(data, dict):
@@ -61,6 +69,12 @@ class CloudWatchAlarmHistoryAdapter:
         if first is not None and first.get("detail-type") == _STATE_CHANGE:
             parsed = Parsed()
             parsed.collect(payloads(doc), lambda position, record: _state_change(doc.name, position, record, options))
+            return parsed.usable()
+        if first is not None and _sns_alarm(first):
+            parsed = Parsed()
+            parsed.collect(
+                _sns_messages(doc), lambda position, message: _alarm_message(doc.name, position, message, options)
+            )
             return parsed.usable()
         data = doc.json
         items = data.get("AlarmHistoryItems") if isinstance(data, dict) else data
@@ -129,6 +143,65 @@ def _state_change(path: str, position: str, record: Any, options: SourceOptions)
         signal=_STATE_SIGNALS.get(value),
         native_id=str(record["id"]) if isinstance(record.get("id"), str) else None,
         meta={ALERT_KEY: f"cloudwatch:{alarm}", "alarm": alarm, "history_type": "StateUpdate"},
+    )
+
+
+def _sns_alarm(payload: dict[str, Any]) -> bool:
+    """Whether ``payload`` is an alarm as SNS delivers it: a Lambda event (``Records[].Sns``), the bare
+    notification (``"Type": "Notification"``), or the alarm message itself (``AlarmName``, ``NewStateValue``)."""
+    records = payload.get("Records")
+    if isinstance(records, list) and records:
+        payload = as_object(as_object(records[0]).get("Sns"))
+    if payload.get("Type") == "Notification" and isinstance(payload.get("Message"), str):
+        return '"AlarmName"' in payload["Message"]
+    return {"AlarmName", "NewStateValue"} <= payload.keys()
+
+
+def _sns_messages(doc: Document) -> Iterator[tuple[str, Any]]:
+    """Each SNS message in the file with its position: Lambda records, notifications, or bare alarms."""
+    for position, payload in payloads(doc):
+        records = as_object(payload).get("Records")
+        if isinstance(records, list):
+            for number, record in enumerate(records, start=1):
+                yield f"{position} record {number}".lstrip(), as_object(record).get("Sns", record)
+        else:
+            yield position, payload
+
+
+def _alarm_message(path: str, position: str, message: Any, options: SourceOptions) -> Event:
+    """The state change an SNS alarm notification tells, at the time the alarm changed state."""
+    if isinstance(message, InputError):
+        raise message
+    envelope = as_object(message)
+    alarm: Any = envelope
+    if envelope.get("Type") == "Notification":
+        try:
+            alarm = json.loads(str(envelope.get("Message")))
+        except (json.JSONDecodeError, RecursionError):
+            raise InputError("SNS Message is not the alarm's JSON", path=path, position=position) from None
+    alarm = as_object(alarm)
+    name = alarm.get("AlarmName")
+    if not isinstance(name, str) or not name:
+        raise InputError("SNS message holds no AlarmName", path=path, position=position)
+    value = str(alarm.get("NewStateValue") or "")
+    text = f"{name}: Alarm updated from {alarm.get('OldStateValue') or 'unknown'} to {value or 'unknown'}"
+    if isinstance(alarm.get("NewStateReason"), str):
+        text = f"{text} — {alarm['NewStateReason']}"
+    # StateChangeTime ("2025-03-04T09:09:47.512+0000") is when the alarm changed; SNS's Timestamp is when it sent.
+    at = alarm.get("StateChangeTime") or envelope.get("Timestamp")
+    native = envelope.get("MessageId")
+    return Event(
+        ts=_timestamp(at, options, path, position),
+        source=path,
+        format=CloudWatchAlarmHistoryAdapter.name,
+        kind=SourceKind.ALERT,
+        ref=position or "message",
+        actor="CloudWatch",
+        actor_kind=ActorKind.BOT,
+        text=text,
+        signal=_STATE_SIGNALS.get(value),
+        native_id=native if isinstance(native, str) else None,
+        meta={ALERT_KEY: f"cloudwatch:{name}", "alarm": name, "history_type": "StateUpdate"},
     )
 
 

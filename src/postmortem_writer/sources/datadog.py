@@ -31,29 +31,27 @@ class DatadogEventsAdapter:
 
     name = "datadog-events"
     kind = SourceKind.ALERT
-    description = "Datadog events JSON: v1 {events: [...]} or v2 {data: [{type: event, ...}]}"
-    hint = 'JSON with "events" whose records have "date_happened" (v1), or "data" records with "type": "event" (v2)'
+    description = "Datadog events JSON: v1 {events: [...]} or v2 {data: [{type: event, ...}]}, or one event"
+    hint = (
+        'JSON with "events" whose records have "date_happened" (v1), or "data" records with "type": "event" (v2);'
+        ' one event, bare or as {"event": {...}}'
+    )
     example = "postmortem draft datadog_events.json"
+    signature = (("date_happened", "timestamp"), ("title",), ("alert_type", "source_type_name"), ("events", "event"))
 
     def sniff(self, doc: Document) -> bool:
-        """True for a v1 or v2 events response."""
-        data = doc.try_json()
-        if not isinstance(data, dict):
-            return False
-        records = data.get("events") if "events" in data else data.get("data")
-        if not isinstance(records, list) or not records or not isinstance(records[0], dict):
+        """True for a v1 or v2 events response, or one event (bare or as ``{"event": …}``)."""
+        records = _records(doc.try_json())
+        if not records or not isinstance(records[0], dict):
             return False
         first = records[0]
-        return "date_happened" in first if "events" in data else first.get("type") == "event"
+        return "date_happened" in first or first.get("type") == "event"
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per record, in file order (the API lists newest first; the stream sorts)."""
-        data = doc.json
-        records = None
-        if isinstance(data, dict):
-            records = data.get("events") if "events" in data else data.get("data")
-        if not isinstance(records, list):
-            raise InputError('expected an "events" or "data" list', path=doc.name)
+        records = _records(doc.json)
+        if records is None:
+            raise InputError('expected an "events" or "data" list, or one event', path=doc.name)
         parsed = Parsed()
         parsed.collect(
             ((f"event {n}", record) for n, record in enumerate(records, start=1)),
@@ -97,6 +95,20 @@ class DatadogEventsAdapter:
             native_id=str(native) if isinstance(native, str | int) and not isinstance(native, bool) else None,
             meta=meta,
         )
+
+
+def _records(data: Any) -> list[Any] | None:
+    """The events of a list response (v1 ``events``, v2 ``data``), of a one-event response (v1
+    ``{"event": …}`` from ``GET /api/v1/events/{id}``, v2 ``{"data": {…}}``), or one bare event."""
+    if not isinstance(data, dict):
+        return None
+    for key in ("events", "data", "event"):
+        value = data.get(key)
+        if isinstance(value, list):
+            return value
+        if isinstance(value, dict):
+            return [value]
+    return [data] if "date_happened" in data else None
 
 
 def _time(value: Any, options: SourceOptions, path: str, position: str) -> datetime:

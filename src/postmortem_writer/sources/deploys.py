@@ -11,7 +11,15 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, csv_records, guess_actor_kind, jsonl_records
+from postmortem_writer.sources.base import (
+    UNKNOWN_ACTOR,
+    Document,
+    Parsed,
+    SourceOptions,
+    csv_records,
+    guess_actor_kind,
+    jsonl_records,
+)
 from postmortem_writer.timeparse import parse_instant
 
 # Each field's accepted column names or JSON keys, compared case-insensitively.
@@ -104,7 +112,7 @@ class DeployHistoryAdapter:
             format=self.name,
             kind=self.kind,
             ref=position,
-            actor=actor or "unknown",
+            actor=actor or UNKNOWN_ACTOR,
             actor_kind=guess_actor_kind(actor),
             text=text,
             signal=Signal.ROLLBACK if rollback else Signal.DEPLOY,

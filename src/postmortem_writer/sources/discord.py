@@ -6,7 +6,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list, as_object
+from postmortem_writer.sources.base import UNKNOWN_ACTOR, Document, Parsed, SourceOptions, as_list, as_object
 from postmortem_writer.timeparse import parse_instant
 
 # Message types a person or bot wrote; the rest (joins, pins, calls, thread notices) carry the
@@ -22,6 +22,7 @@ class DiscordAdapter:
     description = "Discord channel or thread exported by DiscordChatExporter (JSON)"
     hint = '{"guild": ..., "channel": ..., "messages": [...], "messageCount": N}'
     example = 'postmortem draft "Acme - Support - status-updates [870239114794704906].json"'
+    signature = (("guild",), ("channel",), ("messages",), ("messageCount",), ("author",))
 
     def sniff(self, doc: Document) -> bool:
         """True for an object with ``guild``, ``channel``, ``messages`` and ``messageCount``."""
@@ -58,7 +59,7 @@ class DiscordAdapter:
                 format=self.name,
                 kind=self.kind,
                 ref=f"{position} (id {native_id})" if native_id else position,
-                actor=str(author.get("nickname") or author.get("name") or author.get("id") or "unknown"),
+                actor=str(author.get("nickname") or author.get("name") or author.get("id") or UNKNOWN_ACTOR),
                 actor_kind=ActorKind.BOT if author.get("isBot") else ActorKind.HUMAN,
                 text=text,
                 native_id=native_id,

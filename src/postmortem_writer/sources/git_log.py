@@ -12,7 +12,7 @@ from datetime import datetime
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, guess_actor_kind
+from postmortem_writer.sources.base import UNKNOWN_ACTOR, Document, Parsed, SourceOptions, guess_actor_kind
 from postmortem_writer.timeparse import parse_instant
 
 _COMMIT = re.compile(r"^commit (?P<sha>[0-9a-f]{7,64})\b")
@@ -86,7 +86,7 @@ class GitLogAdapter:
         ts = committed or authored
         if ts is None:
             raise InputError("commit has no date", path=path, position=position)
-        author = fields.get("author") or fields.get("email") or "unknown"
+        author = fields.get("author") or fields.get("email") or UNKNOWN_ACTOR
         subject = fields.get("subject") or "(no message)"
         sha = fields["sha"]
         return Event(

@@ -6,7 +6,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, first_object, record_object
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object, first_object, record_object
 from postmortem_writer.sources.deploys import ROLLBACK_WORDS
 from postmortem_writer.timeparse import parse_instant
 
@@ -21,18 +21,21 @@ class GitHubDeploymentsAdapter:
     name = "github-deployments"
     kind = SourceKind.DEPLOY
     description = "GitHub deployments, or one deployment's statuses (REST API JSON array)"
-    hint = 'JSON array of objects with "statuses_url" (deployments) or "deployment_url" and "state" (statuses)'
+    hint = (
+        'JSON array of objects with "statuses_url" (deployments) or "deployment_url" and "state" (statuses);'
+        ' one status, or a "deployment_status" webhook payload'
+    )
     example = "gh api repos/OWNER/REPO/deployments > deployments.json; postmortem ingest deployments.json"
     signature = (("statuses_url", "deployment_url"), ("created_at",), ("environment",), ("sha", "state"), ("creator",))
 
     def sniff(self, doc: Document) -> bool:
-        """True for an array whose first object is a deployment or a deployment status."""
-        first = first_object(doc.try_json())
+        """True for an array whose first object is a deployment or a deployment status, or for one status."""
+        first = first_object(_records(doc.try_json()))
         return first is not None and ("statuses_url" in first or {"deployment_url", "state"} <= first.keys())
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """Events oldest first (the API lists newest first)."""
-        data = doc.json
+        data = _records(doc.json)
         if not isinstance(data, list):
             raise InputError("expected a JSON array of deployments or deployment statuses", path=doc.name)
         parsed = Parsed()
@@ -116,6 +119,17 @@ class GitHubDeploymentsAdapter:
             native_id=native,
             meta={key: value for key, value in meta.items() if value is not None},
         )
+
+
+def _records(data: Any) -> Any:
+    """The records of a saved response: an array as it is; one status (``GET …/statuses/{id}``) or a
+    ``deployment_status`` webhook payload as an array of that status (with its deployment's environment)."""
+    if not isinstance(data, dict):
+        return data
+    status = data.get("deployment_status")
+    if isinstance(status, dict):
+        return [{"environment": as_object(data.get("deployment")).get("environment"), **status}]
+    return [data] if {"deployment_url", "state"} <= data.keys() else data
 
 
 def github_actor(user: Any) -> tuple[str, ActorKind]:

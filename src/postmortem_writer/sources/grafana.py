@@ -21,6 +21,7 @@ class GrafanaWebhookAdapter:
         ' a legacy payload ("ruleId", "evalMatches") is named as such, not read'
     )
     example = "postmortem draft grafana-webhooks.jsonl"
+    signature = (("alerts",), ("orgId", "state"), ("startsAt",), ("values", "valueString"), ("version",))
 
     def sniff(self, doc: Document) -> bool:
         """True when the (first) payload is a unified-alerting Grafana notification."""

@@ -20,6 +20,7 @@ class _Reducer(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self.images = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED:
@@ -27,10 +28,13 @@ class _Reducer(HTMLParser):
         elif tag in _BLOCKS:
             self.parts.append("\n")
         elif tag == "img":
-            # Emoji and inline images carry their meaning in alt text (Teams writes emoji this way).
-            alt = dict(attrs).get("alt")
-            if alt:
+            # Emoji carry their meaning in alt text (Teams writes emoji this way); a pasted picture's
+            # alt is empty or just "image", so it is counted instead.
+            alt = (dict(attrs).get("alt") or "").strip()
+            if alt and alt.casefold() != "image":
                 self.parts.append(alt)
+            else:
+                self.images += 1
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIPPED:
@@ -45,8 +49,13 @@ class _Reducer(HTMLParser):
 
 def html_to_text(html: str) -> str:
     """The text of an HTML fragment: tags gone, entities decoded, one line per paragraph or break."""
+    return html_text_and_images(html)[0]
+
+
+def html_text_and_images(html: str) -> tuple[str, int]:
+    """The text of an HTML fragment (as ``html_to_text``) and how many pictures without alt text it shows."""
     reducer = _Reducer()
     reducer.feed(html)
     reducer.close()
     text = _BLANK_RUNS.sub(" ", "".join(reducer.parts))
-    return _NEWLINE_RUNS.sub("\n", text).strip()
+    return _NEWLINE_RUNS.sub("\n", text).strip(), reducer.images

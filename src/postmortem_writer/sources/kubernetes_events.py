@@ -6,7 +6,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object, first_object, record_object
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object, record_object
 from postmortem_writer.timeparse import parse_instant
 
 
@@ -15,25 +15,27 @@ class KubernetesEventsAdapter:
 
     name = "kubernetes-events"
     kind = SourceKind.STATUS
-    description = "Kubernetes events from `kubectl get events -o json` (a List of Event objects)"
-    hint = 'JSON object with "kind": "List" whose "items" are Events (reason, message, involvedObject)'
+    description = (
+        "Kubernetes events from `kubectl get events -o json` (a List of Event objects), one Event,"
+        " or the `kubectl get events -w -o json` stream"
+    )
+    hint = (
+        'JSON object with "kind": "List" whose "items" are Events (reason, message, involvedObject),'
+        " one Event, or Event objects back to back"
+    )
     example = "kubectl get events -n checkout -o json > events.json; postmortem ingest events.json"
     signature = (("kind",), ("items",), ("involvedObject", "regarding"), ("reason",), ("message", "note"))
 
     def sniff(self, doc: Document) -> bool:
-        """True for a List whose first item is an Event."""
-        data = doc.try_json()
-        first = first_object(data.get("items")) if isinstance(data, dict) else None
-        return first is not None and (
-            first.get("kind") == "Event" or ("reason" in first and ("involvedObject" in first or "regarding" in first))
-        )
+        """True for a List whose first item is an Event, one Event, or a watch stream of them."""
+        items = _items(doc) or []
+        return bool(items) and _is_event(items[0])
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per item, ordered by first-seen time."""
-        data = doc.json
-        items = data.get("items") if isinstance(data, dict) else None
-        if not isinstance(items, list):
-            raise InputError('expected a List with an "items" array of Events', path=doc.name)
+        items = _items(doc)
+        if items is None:
+            raise InputError('expected a List with an "items" array of Events, or Event objects', path=doc.name)
         parsed = Parsed()
         parsed.collect(
             ((f"item {n}", item) for n, item in enumerate(items, start=1)),
@@ -91,6 +93,34 @@ class KubernetesEventsAdapter:
                 "last_seen": last_ts.isoformat() if last_ts else None,
             },
         )
+
+
+def _items(doc: Document) -> list[Any] | None:
+    """The Events of a List (``kubectl get events -o json``), of one Event (``kubectl get event NAME -o json``),
+    or of a watch stream (``kubectl get events -w -o json``: objects back to back, or wrapped as
+    ``{"type": "ADDED", "object": …}`` with ``--output-watch-events``); ``None`` for anything else.
+    """
+    data = doc.try_json()
+    if isinstance(data, dict):
+        items = data.get("items") if data.get("kind") != "Event" else [data]
+        return items if isinstance(items, list) else ([data] if _is_event(data) else None)
+    values = doc.json_values if data is None else data
+    if isinstance(values, list) and values and _is_event(values[0]):
+        return [_unwrapped(value) for value in values]
+    return None
+
+
+def _unwrapped(value: Any) -> Any:
+    if isinstance(value, dict) and isinstance(value.get("object"), dict) and isinstance(value.get("type"), str):
+        return value["object"]
+    return value
+
+
+def _is_event(value: Any) -> bool:
+    value = _unwrapped(value)
+    return isinstance(value, dict) and (
+        value.get("kind") == "Event" or ("reason" in value and ("involvedObject" in value or "regarding" in value))
+    )
 
 
 def _time(item: dict[str, Any], *keys: str) -> str | None:

@@ -10,6 +10,7 @@ from typing import Any
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
 from postmortem_writer.sources.base import (
+    UNKNOWN_ACTOR,
     Document,
     Parsed,
     SourceOptions,
@@ -34,6 +35,7 @@ class MattermostAdapter:
     description = "Mattermost bulk export (JSON Lines from mmctl export, unzipped)"
     hint = 'JSON Lines whose first line is {"type":"version",...}; users, posts and direct_posts follow'
     example = "postmortem draft mattermost/import.jsonl"
+    signature = (("type",), ("version",), ("post", "direct_post"), ("create_at",))
 
     def sniff(self, doc: Document) -> bool:
         """True when the first line is a bulk-export version record."""
@@ -149,7 +151,7 @@ def _event(
     moment = epoch_instant(post.get("create_at"), field="create_at", path=path, position=position, per_second=1000)
     props = as_object(post.get("props"))
     username = str(post.get("user") or "")
-    actor, actor_kind = names.people.get(username, (username or "unknown", ActorKind.HUMAN))
+    actor, actor_kind = names.people.get(username, (username or UNKNOWN_ACTOR, ActorKind.HUMAN))
     if str(props.get("from_webhook")).lower() == "true" or props.get("from_bot"):
         actor, actor_kind = str(props.get("override_username") or actor), ActorKind.BOT
     parts = [names.plain(str(post.get("message") or ""))]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from postmortem_writer.errors import InputError
-from postmortem_writer.sources.base import Document, csv_records
+from postmortem_writer.sources.base import Adapter, Document, csv_records
 
 _LINES = 50
 _DEPTH = 3
@@ -40,12 +40,12 @@ class Candidate:
         return f"{self.name} ({'; '.join(parts)})"
 
 
-def nearest(doc: Document, adapters: Iterable[Any], limit: int = 3) -> list[Candidate]:
+def nearest(doc: Document, adapters: Iterable[Adapter], limit: int = 3) -> list[Candidate]:
     """Up to ``limit`` adapters whose signature ``doc`` matches best (at least one feature), best first."""
     keys, lines = _features(doc)
     candidates = []
     for order, adapter in enumerate(adapters):
-        signature: tuple[tuple[str, ...], ...] = getattr(adapter, "signature", ())
+        signature = adapter.signature
         if not signature:
             continue
         found: list[str] = []

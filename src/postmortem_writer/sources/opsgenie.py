@@ -9,9 +9,10 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions
+from postmortem_writer.sources.alertmanager import first_payload, payloads
+from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_object, record_object
 from postmortem_writer.sources.collapse import ALERT_KEY, COUNT, LAST
-from postmortem_writer.timeparse import parse_instant
+from postmortem_writer.timeparse import from_epoch, parse_instant
 
 # Log sentences are free text ("Alert is acknowledged via Web"); the first matching pattern wins.
 # Each occurrence bump is the alert firing again.
@@ -25,6 +26,21 @@ _LOG_SIGNALS: tuple[tuple[re.Pattern[str], Signal], ...] = (
     (re.compile(r"\bnote\b", re.IGNORECASE), Signal.PAGE_NOTE),
 )
 _ALERT_IN_URL = re.compile(r"/v2/alerts/([^/?#]+)/logs")
+# What an outgoing webhook's "action" means, and the words its event says it with.
+_WEBHOOK_ACTIONS: dict[str, tuple[Signal | None, str]] = {
+    "create": (Signal.ALERT_FIRING, "opened"),
+    "acknowledge": (Signal.PAGE_ACKNOWLEDGED, "acknowledged"),
+    "unacknowledge": (Signal.PAGE_NOTE, "unacknowledged"),
+    "close": (Signal.ALERT_RESOLVED, "closed"),
+    "addnote": (Signal.PAGE_NOTE, "noted"),
+    "escalate": (Signal.PAGE_ESCALATED, "escalated"),
+    "escalatetonext": (Signal.PAGE_ESCALATED, "escalated"),
+    "assignownership": (Signal.PAGE_ASSIGNED, "assigned"),
+    "takeownership": (Signal.PAGE_ASSIGNED, "taken"),
+    "addrecipient": (Signal.PAGE_NOTIFIED, "sent to a new recipient"),
+    "addteam": (Signal.PAGE_NOTIFIED, "sent to a new team"),
+    "delete": (None, "deleted"),
+}
 
 
 class OpsgenieAdapter:
@@ -32,12 +48,28 @@ class OpsgenieAdapter:
 
     name = "opsgenie"
     kind = SourceKind.ALERT
-    description = "Opsgenie Alert API v2 JSON: GET /v2/alerts/{id}, GET /v2/alerts, or GET /v2/alerts/{id}/logs"
-    hint = 'JSON object with "data", "took" and "requestId"; alerts carry "tinyId", logs carry "log" and "offset"'
+    description = (
+        "Opsgenie Alert API v2 JSON: GET /v2/alerts/{id}, GET /v2/alerts, or GET /v2/alerts/{id}/logs;"
+        " or outgoing webhook payloads (one, an array, or JSON Lines)"
+    )
+    hint = (
+        'JSON object with "data", "took" and "requestId"; alerts carry "tinyId", logs carry "log" and "offset";'
+        ' webhooks carry "action" and an "alert" with "alertId"'
+    )
     example = "postmortem draft alert_1893.json alert_1893_logs.json"
+    signature = (
+        ("tinyId", "alertId"),
+        ("createdAt",),
+        ("message", "log"),
+        ("action", "took"),
+        ("requestId", "integrationId"),
+    )
 
     def sniff(self, doc: Document) -> bool:
-        """True for an Opsgenie response envelope holding alerts or alert logs."""
+        """True for an Opsgenie response envelope holding alerts or alert logs, or outgoing webhook payloads."""
+        first = first_payload(doc)
+        if first is not None and _is_webhook(first):
+            return True
         data = doc.try_json()
         if not isinstance(data, dict) or "data" not in data or not ({"took", "requestId"} & data.keys()):
             return False
@@ -46,7 +78,12 @@ class OpsgenieAdapter:
         return isinstance(first, dict) and ("tinyId" in first or {"log", "offset"} <= first.keys())
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
-        """Events for every alert or log record in the response."""
+        """Events for every alert or log record in the response, or every webhook payload."""
+        first = first_payload(doc)
+        if first is not None and _is_webhook(first):
+            parsed = Parsed()
+            parsed.collect(payloads(doc), lambda position, payload: self._webhook(doc.name, position, payload))
+            return parsed.usable()
         data = doc.json
         body = data.get("data") if isinstance(data, dict) else None
         if isinstance(body, dict):
@@ -117,8 +154,9 @@ class OpsgenieAdapter:
             occurrences[LAST] = last.isoformat()
         events = [event(created, origin, f"Alert {label} opened.", Signal.ALERT_FIRING, occurrences)]
         report: dict[str, Any] = alert["report"] if isinstance(alert.get("report"), dict) else {}
+        # The report keeps an acknowledgement after the alert is closed (when "acknowledged" reads false again).
         acked = _after(created, report.get("ackTime"), path, position)
-        if alert.get("acknowledged") is True and acked is not None:
+        if acked is not None:
             who = _text(report.get("acknowledgedBy"))
             events.append(
                 event(acked, who, f"Alert {label} acknowledged by {who or 'someone'}.", Signal.PAGE_ACKNOWLEDGED, {})
@@ -128,6 +166,42 @@ class OpsgenieAdapter:
             who = _text(report.get("closedBy"))
             events.append(event(closed, who, f"Alert {label} closed by {who or 'someone'}.", Signal.ALERT_RESOLVED, {}))
         return events
+
+    def _webhook(self, path: str, position: str, payload: Any) -> Event:
+        """One outgoing webhook payload: the action taken on the alert, by whom, when."""
+        if isinstance(payload, InputError):
+            raise payload
+        payload = record_object(payload, path, position or "payload")
+        alert = as_object(payload.get("alert"))
+        action = _text(payload.get("action"))
+        signal, verb = _WEBHOOK_ACTIONS.get(action.casefold(), (None, action.lower() or "updated"))
+        # createdAt is epoch milliseconds; updatedAt, the time of any later action, is often nanoseconds.
+        stamp = alert.get("createdAt") if action.casefold() == "create" else alert.get("updatedAt")
+        at = _epoch_any(stamp if stamp is not None else alert.get("createdAt"), path, position or "payload")
+        tiny, message = alert.get("tinyId"), _text(alert.get("message")) or "alert"
+        label = f"#{tiny} {message}" if isinstance(tiny, str | int) else message
+        user = _text(alert.get("username"))
+        if action.casefold() == "create":
+            actor = _text(alert.get("source")) or _text(payload.get("integrationName"))
+        else:
+            actor = user
+        text = f"Alert {label} {verb}" + (f" by {actor}" if actor and action.casefold() != "create" else "") + "."
+        if note := _text(alert.get("note")):
+            text = f"{text} {note}"
+        native = _text(alert.get("alertId")) or None
+        return Event(
+            ts=at,
+            source=path,
+            format=self.name,
+            kind=self.kind,
+            ref=f"{position or 'payload'} ({action or 'no action'})",
+            actor=actor or "Opsgenie",
+            actor_kind=_actor_kind(actor),
+            text=text,
+            signal=signal,
+            native_id=native,
+            meta={ALERT_KEY: f"opsgenie:{native or f'tiny:{tiny}'}", "action": action or None},
+        )
 
     def _log(self, path: str, position: str, record: Any, key: str, options: SourceOptions) -> Event:
         if not isinstance(record, dict):
@@ -151,6 +225,29 @@ class OpsgenieAdapter:
             native_id=str(offset) if isinstance(offset, str | int) else None,
             meta={ALERT_KEY: key},
         )
+
+
+def _is_webhook(payload: dict[str, Any]) -> bool:
+    """An outgoing webhook payload: an ``action`` taken on an ``alert`` that has an id."""
+    alert = payload.get("alert")
+    return (
+        isinstance(payload.get("action"), str)
+        and isinstance(alert, dict)
+        and bool({"alertId", "tinyId"} & alert.keys())
+    )
+
+
+def _epoch_any(value: Any, path: str, position: str) -> datetime:
+    """An epoch time in seconds, milliseconds, microseconds or nanoseconds, told apart by size."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"webhook alert time {value!r} is not an epoch number", path=path, position=position)
+    seconds = float(value)
+    while abs(seconds) > 1e11:  # past the year 5138 in seconds: a finer unit
+        seconds /= 1000
+    try:
+        return from_epoch(seconds)
+    except (OverflowError, OSError, ValueError):
+        raise InputError(f"webhook alert time {value!r} is out of range", path=path, position=position) from None
 
 
 def _text(value: Any) -> str:

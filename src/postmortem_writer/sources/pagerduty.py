@@ -7,7 +7,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list
+from postmortem_writer.sources.base import UNKNOWN_ACTOR, Document, Parsed, SourceOptions, as_list
 from postmortem_writer.sources.collapse import ALERT_KEY, ASSIGNEES
 from postmortem_writer.timeparse import parse_instant
 
@@ -34,6 +34,7 @@ class PagerDutyLogEntriesAdapter:
     description = "PagerDuty incident log entries (REST API v2 JSON)"
     hint = 'JSON object with a "log_entries" list, or a list of objects whose "type" ends in _log_entry'
     example = "postmortem draft log_entries_Q1VX8CHKL4TZ0R.json"
+    signature = (("log_entries",), ("agent",), ("channel",), ("incident",))
 
     def sniff(self, doc: Document) -> bool:
         """True for a ``{"log_entries": [...]}`` response or a bare list of log entries."""
@@ -161,6 +162,7 @@ class PagerDutyIncidentsAdapter:
     description = "PagerDuty incidents (REST API v2 JSON: one incident or a list of them)"
     hint = 'JSON object with an "incident" object or an "incidents" list'
     example = "postmortem draft incident_Q1VX8CHKL4TZ0R.json log_entries_Q1VX8CHKL4TZ0R.json"
+    signature = (("incident", "incidents"), ("incident_number",), ("service",), ("escalation_policy",))
 
     def sniff(self, doc: Document) -> bool:
         """True for a ``{"incident": {...}}`` or ``{"incidents": [...]}`` response."""
@@ -224,7 +226,7 @@ class PagerDutyIncidentsAdapter:
         # Acknowledgements are emptied once an incident resolves; log entries keep them for good.
         for ack in incident.get("acknowledgements") or []:
             if isinstance(ack, dict) and isinstance(ack.get("at"), str):
-                who = summary_of(ack.get("acknowledger")) or "unknown"
+                who = summary_of(ack.get("acknowledger")) or UNKNOWN_ACTOR
                 events.append(
                     event(ack["at"], (who, ActorKind.HUMAN), f"Acknowledged by {who}.", Signal.PAGE_ACKNOWLEDGED)
                 )

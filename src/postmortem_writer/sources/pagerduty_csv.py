@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, csv_records
+from postmortem_writer.sources.base import UNKNOWN_ACTOR, Document, Parsed, SourceOptions, csv_records
 from postmortem_writer.sources.collapse import ALERT_KEY
 from postmortem_writer.timeparse import parse_instant
 
@@ -45,6 +45,7 @@ class PagerDutyCsvAdapter:
     description = "PagerDuty incident CSV export (Incidents list or Analytics); incident-level times only"
     hint = "CSV header with an incident number column and a created column (created_at / Created / Opened At)"
     example = "postmortem draft incidents_analytics_export.csv"
+    signature = (_ALIASES["incident_number"], _ALIASES["created_at"], _ALIASES["resolved_at"], _ALIASES["service"])
 
     def sniff(self, doc: Document) -> bool:
         """True when the header row names an incident number and a creation time."""
@@ -123,7 +124,7 @@ class PagerDutyCsvAdapter:
                 raise InputError(
                     f"seconds_to_first_ack {ack_seconds!r} is not a number", path=path, position=position
                 ) from None
-            who = _first(fields.get("acknowledged_by", "")) or "unknown"
+            who = _first(fields.get("acknowledged_by", "")) or UNKNOWN_ACTOR
             events.append(event(acked, who, ActorKind.HUMAN, f"Acknowledged by {who}.", Signal.PAGE_ACKNOWLEDGED))
         if fields.get("resolved_at"):
             resolved = parse_instant(fields["resolved_at"], tz=options.tz, path=path, position=position)

@@ -16,7 +16,15 @@ from typing import Any
 
 from postmortem_writer.errors import InputError, UsageError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Document, Parsed, SourceOptions, csv_records, guess_actor_kind, jsonl_records
+from postmortem_writer.sources.base import (
+    UNKNOWN_ACTOR,
+    Document,
+    Parsed,
+    SourceOptions,
+    csv_records,
+    guess_actor_kind,
+    jsonl_records,
+)
 from postmortem_writer.timeparse import epoch_instant, parse_instant
 
 ROLES = ("time", "text", "actor")
@@ -100,7 +108,7 @@ class RecordsAdapter:
             format=self.name,
             kind=self.kind,
             ref=position,
-            actor=actor or "unknown",
+            actor=actor or UNKNOWN_ACTOR,
             actor_kind=guess_actor_kind(actor) if actor else ActorKind.SYSTEM,
             text="" if text is None else str(text).strip(),
             meta={

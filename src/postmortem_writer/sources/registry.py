@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from postmortem_writer.errors import InputError, UsageError
-from postmortem_writer.models import Event, InputFile
+from postmortem_writer.models import ActorKind, Event, InputFile
 from postmortem_writer.sources.alertmanager import AlertmanagerAdapter
 from postmortem_writer.sources.argocd import ArgoCDApplicationAdapter, ArgoCDHistoryTextAdapter
 from postmortem_writer.sources.base import (
+    UNKNOWN_ACTOR,
     Bundle,
     BundleAdapter,
     Document,
@@ -41,6 +43,7 @@ from postmortem_writer.sources.pagerduty import PagerDutyIncidentsAdapter, Pager
 from postmortem_writer.sources.pagerduty_csv import PagerDutyCsvAdapter
 from postmortem_writer.sources.pagerduty_webhooks import PagerDutyWebhooksAdapter
 from postmortem_writer.sources.records import RecordsAdapter
+from postmortem_writer.sources.scope import apply_scope
 from postmortem_writer.sources.slack_api import SlackApiAdapter
 from postmortem_writer.sources.slack_export import SlackDayFileAdapter, SlackExportAdapter
 from postmortem_writer.sources.spinnaker import SpinnakerExecutionsAdapter
@@ -100,9 +103,15 @@ class Loaded:
     events: list[Event] = field(default_factory=list)
     inputs: list[InputFile] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # What the scope kept ("kept 120 of 5400 events (since …)"), when it left anything out.
+    scope_note: str | None = None
 
     def add(self, path: str, fmt: str, sha256: str, parsed: Parsed) -> None:
         """Take one source's results, turning each skipped record into a warning."""
+        for event in parsed.events:
+            if event.actor == UNKNOWN_ACTOR:
+                # A source that names no author names no person: never listed as a responder.
+                event.actor_kind = ActorKind.SYSTEM
         self.events.extend(parsed.events)
         self.inputs.append(
             InputFile(
@@ -114,10 +123,22 @@ class Loaded:
                 dropped=dict(sorted(parsed.dropped.items())),
             )
         )
+        # Skips say why one by one; a source all dropped as noise would otherwise say nothing.
+        if not parsed.events and parsed.dropped:
+            self.warnings.append(f"{path}: {_nothing_kept(fmt, parsed)}")
         shown = parsed.skipped[:_SKIPS_SHOWN]
         self.warnings.extend(f"skipped {error}" for error in shown)
         if len(parsed.skipped) > len(shown):
             self.warnings.append(f"{path}: skipped {len(parsed.skipped)} malformed records in all")
+
+
+def _nothing_kept(fmt: str, parsed: Parsed) -> str:
+    """What a source whose every record was left out held, and why: "read 3 records as …, none kept: …"."""
+    reasons = [f"{count} {reason}" for reason, count in parsed.dropped.most_common()]
+    if parsed.skipped:
+        reasons.append(f"{len(parsed.skipped)} unreadable ({parsed.skipped[0].message})")
+    total = sum(parsed.dropped.values()) + len(parsed.skipped)
+    return f"read {total} record{'s' if total != 1 else ''} as {fmt}, none kept: {', '.join(reasons)}"
 
 
 def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
@@ -141,7 +162,42 @@ def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
     for record in loaded.inputs:
         if merged[record.path]:
             record.dropped = dict(sorted({**record.dropped, REPEATED: merged[record.path]}.items()))
+    if loaded.events:
+        scoped = apply_scope(loaded.events, options.scope, options.tz, [record.path for record in loaded.inputs])
+        loaded.events, loaded.scope_note = scoped.events, scoped.note
+        loaded.warnings.extend(scoped.warnings)
     return loaded
+
+
+def shareable_names(paths: list[Path], events: list[Event], inputs: list[InputFile]) -> None:
+    """Name the inputs in ``events`` and ``inputs`` so that a draft never shows a home folder's absolute path.
+
+    A relative path stays as written; an absolute one inside the current folder becomes relative to
+    it; the others relative to their common parent folder (``/home/ana/inc/chat.txt`` beside
+    ``/home/ana/inc/pd.json`` is ``chat.txt``; a folder ``/home/ana/inc/sources`` is ``sources``).
+    Errors and warnings keep the path as given: they are for the user at the keyboard.
+    """
+    cwd = Path.cwd()
+    outside = [path for path in paths if path.is_absolute() and not path.is_relative_to(cwd)]
+    base = Path(os.path.commonpath([path.parent for path in outside])) if outside else cwd
+    renamed = {
+        str(path): str(path.relative_to(cwd if path.is_relative_to(cwd) else base))
+        for path in paths
+        if path.is_absolute()
+    }
+    # Longest first, so an input inside another input's folder is renamed by its own name.
+    prefixes = sorted(renamed, key=len, reverse=True)
+
+    def shared(name: str) -> str:
+        for prefix in prefixes:
+            if name == prefix or name.startswith((f"{prefix}/", f"{prefix}:")):
+                return renamed[prefix] + name[len(prefix) :]
+        return name
+
+    for event in events:
+        event.source = shared(event.source)
+    for record in inputs:
+        record.path = shared(record.path)
 
 
 def _is_zip(path: Path) -> bool:
@@ -215,6 +271,8 @@ def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, str
             f"{doc.name}: read as {adapter.name}, so --map was not used (--source-format records applies it)"
         )
     loaded.add(doc.name, adapter.name, hashlib.sha256(doc.data).hexdigest(), adapter.parse(doc, options))
+    if doc.decoding_note is not None:
+        loaded.warnings.append(doc.decoding_note)
 
 
 def _pick(doc: Document, options: SourceOptions) -> DocumentAdapter | None:

@@ -18,6 +18,7 @@ class SlackApiAdapter:
     description = "Slack Web API conversations.history / conversations.replies responses (one page per file)"
     hint = '{"ok": true, "messages": [...]}; names come from a users.json (users.list) in the same folder'
     example = "postmortem draft history.page1.json history.page2.json replies.json"
+    signature = (("ok",), ("messages",), ("ts",), ("user", "bot_id"))
 
     def sniff(self, doc: Document) -> bool:
         """True for an object with ``ok`` and a ``messages`` list."""

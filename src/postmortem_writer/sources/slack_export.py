@@ -23,6 +23,7 @@ class SlackExportAdapter:
     description = "Slack workspace export (zip or unpacked folder)"
     hint = "folder or zip with channels.json + users.json and <channel>/<YYYY-MM-DD>.json day files"
     example = "postmortem draft slack-export.zip"
+    signature = ()  # an archive of many files: its members are compared, not the archive
 
     def sniff_bundle(self, bundle: Bundle) -> bool:
         """True when the bundle is an export: channel and user lists at its top or in its only folder."""
@@ -67,8 +68,12 @@ class SlackDayFileAdapter:
     name = "slack-day-file"
     kind = SourceKind.CHAT
     description = "One Slack export day file (<channel>/<YYYY-MM-DD>.json) read on its own"
-    hint = 'JSON array of {"type": "message", "ts": "1741079942.590465", ...}; names from users.json one folder up'
+    hint = (
+        'JSON array of {"type": "message", "ts": "1741079942.590465", ...} ("type" may be missing);'
+        " names from users.json one folder up"
+    )
     example = "postmortem draft slack-export/inc-checkout-latency/2025-03-04.json"
+    signature = (("ts",), ("user", "bot_id"), ("text",), ("type", "subtype", "thread_ts"))
 
     def sniff(self, doc: Document) -> bool:
         """True for an array whose first records are messages with Slack ``ts`` strings."""
@@ -76,8 +81,13 @@ class SlackDayFileAdapter:
         if not isinstance(data, list) or not data:
             return False
         head = data[:5]
+        # Messages saved by other tools (conversations.history pages joined, bots' archives) lack "type".
         return all(
-            isinstance(m, dict) and m.get("type") == "message" and _SLACK_TS.match(str(m.get("ts"))) for m in head
+            isinstance(m, dict)
+            and m.get("type", "message") == "message"
+            and _SLACK_TS.match(str(m.get("ts")))
+            and ("type" in m or bool({"user", "bot_id", "text"} & m.keys()))
+            for m in head
         )
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:

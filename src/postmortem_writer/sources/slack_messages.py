@@ -10,7 +10,7 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
-from postmortem_writer.sources.base import Document, as_list, as_object
+from postmortem_writer.sources.base import UNKNOWN_ACTOR, Document, as_list, as_object
 from postmortem_writer.timeparse import epoch_instant
 
 # Housekeeping rows that say nothing about the incident; tombstones are deleted messages.
@@ -76,9 +76,12 @@ class SlackNames:
         if (isinstance(subtype, str) and subtype in _DROPPED_SUBTYPES) or message.get("hidden"):
             return None
         thread_ts = message.get("thread_ts")
-        user_id = message.get("user") if isinstance(message.get("user"), str) else None
+        # A file comment (older exports) has no author of its own: the comment names its writer.
+        author = message.get("user") or as_object(message.get("comment")).get("user")
+        user_id = author if isinstance(author, str) else None
         is_bot = subtype == "bot_message" or "bot_id" in message or bool(self.users.get(str(user_id), {}).get("is_bot"))
-        if user_id == "USLACKBOT":
+        actor = self._bot_name(message) if is_bot else self._user_name(user_id, message.get("user_profile"))
+        if user_id == "USLACKBOT" or actor == UNKNOWN_ACTOR:
             actor_kind = ActorKind.SYSTEM
         elif is_bot:
             actor_kind = ActorKind.BOT
@@ -93,7 +96,7 @@ class SlackNames:
             format=fmt,
             kind=SourceKind.CHAT,
             ref=f"{channel} ts {ts}".lstrip(),
-            actor=self._bot_name(message) if is_bot else self._user_name(user_id, message.get("user_profile")),
+            actor=actor,
             actor_kind=actor_kind,
             text=text,
             signal=Signal.TOPIC if subtype == "channel_topic" else None,
@@ -117,22 +120,25 @@ class SlackNames:
             names = (profile.get("real_name"), user.get("real_name"), profile.get("display_name"), user.get("name"))
         elif isinstance(snapshot, dict):
             names = (snapshot.get("real_name"), snapshot.get("display_name"), snapshot.get("name"))
-        name = next((name for name in names if isinstance(name, str) and name.strip()), str(user_id or "unknown"))
+        name = next((name for name in names if isinstance(name, str) and name.strip()), str(user_id or UNKNOWN_ACTOR))
         if user is not None and isinstance(user_id, str):
             self._names[user_id] = name
         return name
 
     def _bot_name(self, message: dict[str, Any]) -> str:
         profile = as_object(message.get("bot_profile"))
-        for candidate in (message.get("username"), profile.get("name")):
+        # Legacy integrations name themselves only in their attachments ("service_name": "Jenkins").
+        attachments = [a for a in as_list(message.get("attachments")) if isinstance(a, dict)]
+        signed = [a.get(key) for key in ("service_name", "author_name") for a in attachments]
+        for candidate in (message.get("username"), profile.get("name"), *signed):
             if isinstance(candidate, str) and candidate.strip():
                 return candidate
-        if isinstance(message.get("user"), str):
+        if isinstance(message.get("user"), str) and message["user"] in self.users:
             return self._user_name(message["user"])
         bot_user = self.bots.get(str(message.get("bot_id")))
         if bot_user is not None:
             return self._user_name(bot_user["id"])
-        return str(message.get("bot_id") or "bot")
+        return str(message.get("bot_id") or message.get("user") or "bot")
 
     def _content(self, message: dict[str, Any]) -> str:
         # Alerting integrations post an empty ``text`` and put everything in attachments; Block

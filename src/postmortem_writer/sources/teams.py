@@ -10,7 +10,7 @@ from typing import Any
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
 from postmortem_writer.sources.base import Document, Parsed, SourceOptions, as_list, as_object
-from postmortem_writer.sources.html_text import html_to_text
+from postmortem_writer.sources.html_text import html_text_and_images, html_to_text
 from postmortem_writer.timeparse import parse_instant
 
 # A run of at-tags: Teams splits one mention of "Aiko Tanaka" into <at id="0">Aiko</at> <at id="1">Tanaka</at>.
@@ -26,6 +26,7 @@ class TeamsAdapter:
     description = "Microsoft Teams messages from Microsoft Graph (channel messages with $expand=replies, or chats)"
     hint = '{"@odata.context": ..., "value": [chatMessage with "messageType", ...]}; HTML bodies reduced to text'
     example = "postmortem draft teams-channel-messages.json"
+    signature = (("value",), ("messageType",), ("createdDateTime",), ("body",), ("from",))
 
     def sniff(self, doc: Document) -> bool:
         """True for a Graph collection whose first value has a ``messageType``."""
@@ -128,11 +129,16 @@ def _name(party: dict[str, Any], names: dict[str, str], fallback: str) -> str:
 def _text(message: dict[str, Any], names: dict[str, str]) -> str:
     body = as_object(message.get("body"))
     content = str(body.get("content") or "")
+    images = 0
     if body.get("contentType") == "html":
         mentions = {str(m.get("id")): m for m in as_list(message.get("mentions")) if isinstance(m, dict)}
-        content = html_to_text(_AT_RUN.sub(lambda run: _mention(run.group(0), mentions, names), content))
+        content, images = html_text_and_images(
+            _AT_RUN.sub(lambda run: _mention(run.group(0), mentions, names), content)
+        )
     cards = [_card_text(a) for a in as_list(message.get("attachments")) if isinstance(a, dict)]
-    return "\n".join(part for part in [content.strip(), *cards] if part)
+    # A screenshot (a graph, an error page) is said to be there: posted alone, it is still a message.
+    pictures = f"[{images} image{'s' if images > 1 else ''}]" if images else ""
+    return "\n".join(part for part in [content.strip(), *cards, pictures] if part)
 
 
 def _mention(run: str, mentions: dict[str, Any], names: dict[str, str]) -> str:

@@ -115,6 +115,7 @@ class TimestampedLogAdapter:
         "the line above; zone-less times need --tz, syslog times (no year) also --date"
     )
     example = "postmortem draft /var/log/syslog --tz UTC --date 2025-03-04"
+    signature = ()  # free text: any line shape it reads is also prose
 
     def sniff(self, doc: Document) -> bool:
         """True when two of the first non-blank lines (or the only one) start with a time, and a quarter of them do.

@@ -15,7 +15,16 @@ from typing import Any
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
-from postmortem_writer.sources.base import Bundle, Document, Parsed, SourceOptions, as_list, as_object, guess_actor_kind
+from postmortem_writer.sources.base import (
+    UNKNOWN_ACTOR,
+    Bundle,
+    Document,
+    Parsed,
+    SourceOptions,
+    as_list,
+    as_object,
+    guess_actor_kind,
+)
 from postmortem_writer.sources.html_text import html_to_text
 from postmortem_writer.timeparse import epoch_instant
 
@@ -34,6 +43,7 @@ class ZulipExportAdapter:
     description = "Zulip organization export (realm.json + messages-000001.json …): the .tar.gz, unpacked or zipped"
     hint = "tar.gz, folder or zip with realm.json and messages-NNNNNN.json holding zerver_message"
     example = "postmortem draft zulip-export-acme.tar.gz"
+    signature = ()  # an archive of many files: its members are compared, not the archive
 
     def sniff_bundle(self, bundle: Bundle) -> bool:
         """True when realm.json and a messages file sit together at the top or in the only folder."""
@@ -98,6 +108,7 @@ class ZulipApiAdapter:
     description = "Zulip GET /messages response saved to a file"
     hint = '{"result": "success", "messages": [{"sender_full_name", "timestamp", "subject", ...}]}'
     example = "postmortem draft zulip-messages.json"
+    signature = (("messages",), ("sender_full_name", "sender_email"), ("subject", "display_recipient"), ("sender_id",))
 
     def sniff(self, doc: Document) -> bool:
         """True for a ``result`` + ``messages`` object whose first message has Zulip's sender fields."""
@@ -117,7 +128,7 @@ class ZulipApiAdapter:
         def read(position: str, message: Any) -> Event:
             if not isinstance(message, dict):
                 raise InputError("not a Zulip message (not an object)", path=doc.name, position=position)
-            name = str(message.get("sender_full_name") or message.get("sender_email") or "unknown")
+            name = str(message.get("sender_full_name") or message.get("sender_email") or UNKNOWN_ACTOR)
             recipient = message.get("display_recipient")
             place = recipient if isinstance(recipient, str) else "direct message"
             content = str(message.get("content") or "")

@@ -26,10 +26,10 @@ from typing import Any
 from postmortem_writer.chunking import event_ids
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.llm import ANALYSIS_GAP
-from postmortem_writer.llm.loopback import Action, Answer, Cut, Drop, Fault, Responder, citing_responder
-from postmortem_writer.models import Draft, Gap, SourceKind
+from postmortem_writer.models import Draft, Gap, SourceKind, event_number
 from postmortem_writer.redact import PLACEHOLDER
 from postmortem_writer.render import anchor
+from postmortem_writer.testing.loopback import Action, Answer, Cut, Drop, Fault, Responder, citing_responder
 
 
 def _text(answer: Answer) -> str:
@@ -158,14 +158,14 @@ def account(stream: EventStream, draft: Draft, baseline: Draft, markdown: str | 
     chat = [event.id for event in stream if event.kind is SourceKind.CHAT]
     structured = [event.id for event in stream if event.kind is not SourceKind.CHAT]
     result = Accounting(events=len(stream), chat=len(chat), structured=len(structured))
-    number = {event_id: int(event_id[1:]) for event_id in chat}
+    number = {event_id: event_number(event_id) for event_id in chat}
     chunk_gaps: list[Gap] = []
     for gap in draft.gaps:
         if gap.reason.startswith(ANALYSIS_GAP):
             result.analysis_gaps += 1
             continue
         chunk_gaps.append(gap)
-        inside = [i for i in chat if int(gap.first[1:]) <= number[i] <= int(gap.last[1:])]
+        inside = [i for i in chat if event_number(gap.first) <= number[i] <= event_number(gap.last)]
         if gap.first not in number or gap.last not in number or len(inside) != gap.events:
             result.bad_gaps.append(f"{gap.first}-{gap.last} claims {gap.events} chat events, holds {len(inside)}")
     result.chunk_gaps = len(chunk_gaps)
@@ -175,7 +175,7 @@ def account(stream: EventStream, draft: Draft, baseline: Draft, markdown: str | 
     lost: set[str] = set()
     for event_id in chat:
         # A gap's events may be cited by the rules entries standing in for it: they count as gaps.
-        if any(int(g.first[1:]) <= number[event_id] <= int(g.last[1:]) for g in chunk_gaps):
+        if any(event_number(g.first) <= number[event_id] <= event_number(g.last) for g in chunk_gaps):
             result.in_gaps += 1
         elif event_id in on_timeline:
             result.analysed += 1
@@ -198,7 +198,7 @@ def account(stream: EventStream, draft: Draft, baseline: Draft, markdown: str | 
         rendered = markdown is None or f'<a id="{anchor(event_id)}"></a>{event_id} |' in markdown
         if not (indexed and rendered):
             lost.add(event_id)
-    result.lost = sorted(lost, key=lambda i: int(i[1:]) if i[1:].isdigit() else 0)
+    result.lost = sorted(lost, key=event_number)
     return result
 
 
