@@ -90,7 +90,12 @@ def _environment(folder: Path, texts: dict[str, str]) -> jinja2.Environment:
     return env
 
 
-_LISTED = {"timeline": "timeline rows", "contributing_factors": "candidate factors", "action_items": "action items"}
+_LISTED = {
+    "figures": "impact figures",
+    "timeline": "timeline rows",
+    "contributing_factors": "candidate factors",
+    "action_items": "action items",
+}
 
 
 def _left_out(left: LeftOut) -> dict[str, str]:

@@ -9,7 +9,7 @@ import pytest
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.digest import digest, shape
 from postmortem_writer.extract.rules import extract_rules
-from postmortem_writer.models import ActorKind, Draft, Event, Provenance, SourceKind, TimelineKind
+from postmortem_writer.models import ActorKind, Draft, Event, ImpactFigure, Provenance, SourceKind, TimelineKind
 from postmortem_writer.render import render_json, render_markdown
 
 START = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
@@ -106,3 +106,20 @@ def test_a_draft_within_the_caps_is_left_whole() -> None:
 )
 def test_near_duplicate_shapes(first: str, second: str, same: bool) -> None:
     assert (shape(first, PEOPLE) == shape(second, PEOPLE)) is same
+
+
+def test_impact_figures_are_folded_and_capped_with_every_kind_of_number_kept() -> None:
+    draft = _big_draft()
+    services = ["payments", "search", "inventory", "checkout", "login", "billing", "email", "maps"]
+    figures = [
+        ImpactFigure(
+            metric="support", value=f"{n} tickets", quote=f"support has {n} tickets about {service}", evidence=["E1"]
+        )
+        for n, service in enumerate(services * 3, start=100)
+    ] + [ImpactFigure(metric="users", value="1,200 users", quote="about 1,200 users saw errors", evidence=["E2"])]
+    many = draft.model_copy(update={"impact": draft.impact.model_copy(update={"figures": figures})})
+    shown, left = digest(many, figures=5)
+    assert len(shown.impact.figures) == 5
+    assert {figure.metric for figure in shown.impact.figures} == {"support", "users"}
+    assert left.folded["figures"] == 16  # the same service's ticket count restated
+    assert left.total("figures") == len(figures) - 5

@@ -28,6 +28,9 @@ FACTOR_CAP = 12
 ACTION_CAP = 20
 """Action items a Markdown draft shows by default."""
 
+FIGURE_CAP = 12
+"""Impact figures a Markdown draft shows by default (the first stated of each kind of number first)."""
+
 EVIDENCE_CAP = 5
 """Events a shown factor or action item cites at most (the first ones): the same follow-up asked a
 hundred times would otherwise fill the evidence index."""
@@ -64,9 +67,14 @@ def shape(text: str, names: Sequence[str] = ()) -> str:
 
 
 def digest(
-    draft: Draft, *, timeline: int = TIMELINE_CAP, factors: int = FACTOR_CAP, actions: int = ACTION_CAP
+    draft: Draft,
+    *,
+    timeline: int = TIMELINE_CAP,
+    factors: int = FACTOR_CAP,
+    actions: int = ACTION_CAP,
+    figures: int = FIGURE_CAP,
 ) -> tuple[Draft, LeftOut]:
-    """A copy of ``draft`` with its timeline, factors and action items folded and capped."""
+    """A copy of ``draft`` with its timeline, factors, action items and impact figures folded and capped."""
     left = LeftOut()
     names = [person.name for person in draft.responders]
     rows = _fold(draft.timeline, timeline, lambda e: (e.kind, shape(e.description, names)), left, "timeline")
@@ -78,7 +86,15 @@ def digest(
     items = _keep(items, actions, lambda index, _: index, left, "action_items")
     found = [f.model_copy(update={"evidence": f.evidence[:EVIDENCE_CAP]}) for f in found]
     items = [a.model_copy(update={"evidence": a.evidence[:EVIDENCE_CAP]}) for a in items]
-    short = draft.model_copy(update={"timeline": rows, "contributing_factors": found, "action_items": items})
+    stated = _fold(draft.impact.figures, figures, lambda f: (f.metric, shape(f.quote, names)), left, "figures")
+    # The first figure of each metric first: a reviewer sees every kind of impact stated.
+    metrics: dict[str, int] = {}
+    firsts = {id(f) for f in stated if metrics.setdefault(f.metric, id(f)) == id(f)}
+    stated = _keep(stated, figures, lambda _, f: 0 if id(f) in firsts else 1, left, "figures")
+    impact = draft.impact.model_copy(update={"figures": stated})
+    short = draft.model_copy(
+        update={"timeline": rows, "contributing_factors": found, "action_items": items, "impact": impact}
+    )
     cited = short.cited_ids()
     index = [event for event in draft.evidence_index if event.id in cited]
     return short.model_copy(update={"evidence_index": index}), left
