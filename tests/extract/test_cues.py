@@ -552,6 +552,12 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
         "Root-cause candidate: Redis pool config in checkout 1.42.0 (PR #4812).",
         {"cause.root-cause=Redis pool config in checkout 1.42.0 (PR #4812)"},
     ),
+    (
+        "cause-depends-on",
+        "cause",
+        "our admin tooling to re-enable it depends on R2 so it is down too",
+        {"cause.depends-on"},
+    ),
     ("cause-neg-my-train", "cause", "sorry late to standup, because my train was stuck again", set()),
     (
         "cause-neg-unrelated",

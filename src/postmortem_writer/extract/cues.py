@@ -767,6 +767,8 @@ CAUSES = CueTable(
             r"\b(?:goes|go|went|is sent|are sent|is posted|are posted|is routed|are routed)\s+to\s+\S+,?\s+"
             r"(?:not|instead of)\b",
         ),
+        # "our admin tooling depends on R2 so it is down too": a dependency that spread the failure.
+        cue("cause.depends-on", r"\b(?:depends|depended|relies|relied|sits|sit|runs|run) on\b", label="sentence"),
     ),
     (
         cue("neg.cause.personal", r"\bbecause (?:i|i'm|i was|we were|you|my|our (?:train|flight|kid|dog))\b"),

@@ -123,6 +123,9 @@ def _stated_cause(event: Event, names: Collection[str]) -> tuple[str, str] | Non
     said = sentences(split_lists(event.text)[0])
     for index, sentence in enumerate(said):
         hit = None if is_action(sentence) else cues.CAUSES.search(sentence)
+        if hit is None and not is_action(sentence) and about_systems(sentence):
+            # "found the cause: the route reflectors select nodes by a label 1.24 removed".
+            hit = cues.STATED_TRIGGER.search(sentence)
         if hit is None or names_someone(sentence, names):
             continue
         if hit[0].label == "sentence" and not about_systems(sentence):
