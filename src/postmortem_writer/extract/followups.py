@@ -68,7 +68,7 @@ def action_items(prose: Iterable[Event], names: Collection[str], late: Late) -> 
         for index, sentence in enumerate(said):
             hit = cues.ACTIONS.search(sentence) or (cues.LATE_ACTIONS.search(sentence) if late(event) else None)
             if hit is not None:
-                found.append(_said(sentence, hit, said[index - 1] if index else "", event, names))
+                found.extend(_said(sentence, hit, said[index - 1] if index else "", event, names))
         for description, owner in found:
             key = description.casefold()
             if key in items:
@@ -86,12 +86,21 @@ def _listed(line: str, event: Event, names: Collection[str]) -> tuple[str, str]:
 
 def _said(
     sentence: str, hit: tuple[Cue, re.Match[str]], previous: str, event: Event, names: Collection[str]
-) -> tuple[str, str]:
+) -> list[tuple[str, str]]:
     description, category = _after_lead(sentence, hit)
     if hit[0].label == "context" and previous:
         # "hotfix PR #1204 closes the channel. will ship tomorrow": the subject is in the sentence before.
         description = sentence = f"{previous} {sentence}"
-    return _finish(description, sentence, category, event, names)
+    parts = [part for part in _SEPARATOR.split(description) if part.strip()]
+    if hit[0].id not in _LIST_LEADS or len(parts) < 2:
+        return [_finish(description, sentence, category, event, names)]
+    # "action items: log the credential ids; verify …; require …" lists one item per part.
+    return [_finish(part, part, category, event, names) for part in parts]
+
+
+_SEPARATOR = re.compile(r";\s+")
+# Leads that open a list written on one line ("action items: a; b; c"); "we should x; it would help" is one item.
+_LIST_LEADS = frozenset({"act.action-item", "act.follow-up", "act.ai", "act.todo"})
 
 
 def _after_lead(sentence: str, hit: tuple[Cue, re.Match[str]]) -> tuple[str, str]:
