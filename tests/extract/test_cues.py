@@ -218,6 +218,10 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ("chg-rolled-out", "timeline", "we rolled out the new pool config to all regions", {"chg.rolled-out"}),
     # issue 16: mitigation said in present tense, symptoms reported in plain words
     ("mit-killing-id", "timeline", "Killing R-8821 now", {"mit.killed-id"}),
+    ("mit-killing-pid", "timeline", "killing pid 4411", {"mit.killed-id"}),
+    ("mit-going-to-roll-back-now", "timeline", "going to roll back now", {"mit.doing-now"}),
+    ("mit-will-fail-over-now", "timeline", "we will fail over now", {"mit.doing-now"}),
+    ("dec-neg-now-decision", "timeline", "decision: fail over now", {"dec.decision"}),
     ("mit-killed-id", "timeline", "R-8821 killed, primary cpu dropping", {"mit.killed-id"}),
     ("mit-stopped-flow", "timeline", "stopped the creation and propagation of new feature files", {"mit.stopped-flow"}),
     ("mit-good-version", "timeline", "deploying the good feature file globally now", {"mit.good-version"}),
@@ -294,12 +298,14 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ("mit-setting-back", "timeline", "setting -Xmx1536m explicitly, limit back to 2Gi", {"mit.setting-back"}),
     ("mit-cancel-backend", "timeline", "pg_cancel_backend on the ALTER pid", {"mit.killed"}),
     ("mit-cancelling", "timeline", "cancelling the migration now", {"mit.killed"}),
+    # Issue 16: an action said in the future tense and done "right now" is the mitigation starting.
     (
-        "dec-going-to-now",
+        "mit-going-to-now",
         "timeline",
         "we're going to disable checks on the api backend right now",
-        {"dec.we-will"},
+        {"mit.doing-now"},
     ),
+    ("dec-going-to-later", "timeline", "we're going to disable checks on the api backend", {"dec.we-will"}),
     (
         "mit-restarting-now",
         "timeline",

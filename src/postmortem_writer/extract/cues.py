@@ -166,7 +166,14 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue("dec.plan", r"^(?:ok(?:ay)?,?\s+)?(?:the\s+)?plan(?:\s+is)?\s*[:\u2014\u2013-]\s*\S"),
         ),
-        (_QUESTION_END,),
+        (
+            _QUESTION_END,
+            # "going to fail over now" starts the mitigation; "decision: fail over now" is still the decision.
+            cue(
+                "neg.dec.now",
+                r"^(?!.*\b(?:decision|decided|agreed|plan)\b).*\b(?:now|right away|immediately|asap)\W*$",
+            ),
+        ),
     ),
     TimelineKind.MITIGATION: CueTable(
         (
@@ -281,10 +288,17 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"|quer(?:y|ies)|process(?:es)?|pods?|tasks?|workers?|runs?|connections?|sessions?|migrations?"
                 r"|backfills?|cron\w*|campaigns?|blasts?|deploy\w*)\b",
             ),
+            # "going to fail over now", "will roll back right away": the action starts as it is said.
+            cue(
+                "mit.doing-now",
+                r"\b(?:going to|gonna|about to|will|i'?ll|we'?ll)\s+(?:\w+\s+){0,2}?"
+                + _MITIGATION_VERBS
+                + r"(?=.*\b(?:now|right away|immediately|asap)\b)",
+            ),
             # "Killing R-8821 now", "R-8821 killed": the thing stopped is named by its id alone.
             cue(
                 "mit.killed-id",
-                r"\bkill(?:ed|ing)\s+[\w.:/-]*\d[\w.:/-]*"
+                r"\bkill(?:ed|ing)\s+(?:\w+\s+)?[\w.:/-]*\d[\w.:/-]*"
                 r"|[\w.:/-]*\d[\w.:/-]*\s+(?:is\s+|was\s+|got\s+|has been\s+)?(?:killed|terminated|cancell?ed)\b",
             ),
             cue(
