@@ -158,7 +158,7 @@ class Values:
         return f"{number} {street}, {self.rng.choice(towns)}" if self.rng.random() < 0.6 else f"{number} {street}"
 
     def entropy(self) -> str:
-        return self.chars(_B64 + "=", self.rng.randrange(22, 44))
+        return self.chars(_B64, self.rng.randrange(22, 44)) + "=" * self.rng.randrange(3)
 
 
 # Development set: kind, value generator, the contexts a value is written into ({v}: the value).
