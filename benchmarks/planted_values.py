@@ -402,7 +402,51 @@ def main() -> None:
             print(f"missed {item.kind}: {item.text!r}")
 
 
-HELD_OUT: tuple[Template, ...] = ()
+# Held-out set: written after the patterns were frozen, in other contexts (CI files, Helm values,
+# HTTP dumps, log lines, tickets) and with another seed; never used to tune a pattern.
+HELD_OUT: tuple[Template, ...] = (
+    (
+        "aws-secret-bare",
+        Values.aws_secret,
+        ("[default]\naws_access_key_id=AKIAZ7XK3LQ2M4N8P6RT\nsecret={v}", "leaked in build log: {v}"),
+    ),
+    ("npm-bare", Values.npm, ("- run: npm publish\n  env:\n    NODE_AUTH_TOKEN: {v}",)),
+    ("openai-project-key", Values.openai, ('llm:\n  provider: openai\n  api: "{v}"',)),
+    ("twilio-auth-token", lambda values: values.hex(32), ("Twilio console -> Auth Token: {v}",)),
+    ("card-dotted", Values.card_dotted, ("Jira SUP-1182: cardholder says {v} charged twice",)),
+    (
+        "prefixed-key-assignment",
+        lambda values: values.b64_bytes(24),
+        ("helm upgrade app . --set env.SESSION_KEY={v}", "2025-03-04T09:14:22Z INFO boot config APP_SECRET={v}"),
+    ),
+    ("kubeconfig-client-key", Values.pem_b64, ("kind: Secret\ndata:\n  tls.key: {v}",)),
+    (
+        "url-password-slash-at",
+        lambda values: values.chars(_B62, 5) + "@" + values.chars(_B62, 4) + "/" + values.chars(_B62, 3),
+        ("psql 'postgresql://report:{v}@replica-3.internal/analytics'",),
+    ),
+    ("special-character-value", Values.special, ("stripe:\n  api_key: {v}\n  mode: live",)),
+    ("vault-token", Values.vault, ("curl -H 'X-Vault-Token: {v}' https://vault.internal/v1/sys/health",)),
+    ("discord-webhook", Values.discord_webhook, ("notify.py: WEBHOOK = '{v}'",)),
+    ("anthropic-key", Values.anthropic, ("headers = {{'x-api-key': '{v}'}}",)),
+    ("terraform-token", Values.terraform, ("terraform login stored {v} in credentials.tfrc.json",)),
+    (
+        "cli-password",
+        Values.password,
+        ("ran: docker login --password {v} -u bot registry.internal", "redis-cli --pass {v} -h cache-2 DEBUG SLEEP 0"),
+    ),
+    ("session-cookie", Values.cookie, ("> GET /account HTTP/1.1\n> Cookie: connect.sid={v}\n> User-Agent: curl",)),
+    ("docker-config-auth", Values.docker_auth, ('kubectl get secret regcred -o yaml shows {{"auth":"{v}"}}',)),
+    ("iban", Values.iban, ("Payout to {v} bounced (Zendesk #88121)",)),
+    ("us-ssn", Values.ssn, ("WARN validation failed field=ssn value={v} user=4412",)),
+    ("street-address", Values.address, ("Order 55120 shipping address {v} flagged by fraud rules",)),
+    ("gcp-private-key-id", lambda values: values.hex(40), ("key file sa-deployer.json, private_key_id={v}",)),
+    (
+        "high-entropy-token",
+        Values.entropy,
+        ("X-Signature: {v}", "ERROR invalid signature {v} for partner acme", "2025-03-04 09:15 wrote {v} to /tmp/k"),
+    ),
+)
 
 
 if __name__ == "__main__":
