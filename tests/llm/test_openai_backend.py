@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from postmortem_writer.errors import EndpointError, EndpointUnavailable, ModelError, ModelOutputError
 from postmortem_writer.extract.candidates import ChunkFindings
-from postmortem_writer.llm.backend import PromptRef, Request
+from postmortem_writer.llm.backend import MAX_ANSWER_TOKENS, PromptRef, Request
+from postmortem_writer.llm.cache import Cache
+from postmortem_writer.llm.calls import Caller
 from postmortem_writer.llm.loopback import Action, Answer, Drop, Fault, LoopbackServer, Raw
 from postmortem_writer.llm.openai_backend import OpenAIBackend
 from postmortem_writer.llm.settings import LLMSettings, Mode
@@ -211,3 +214,22 @@ def test_an_exhausted_loopback_script_is_visible(sleeps: Sleeps, backend: MakeBa
 def test_odd_answers_become_model_errors_not_tracebacks(answer: Action, backend: MakeBackend) -> None:
     with LoopbackServer([answer] * 3) as server, pytest.raises(ModelError):
         backend(server, max_retries=0).complete(REQUEST)
+
+
+def test_every_request_asks_for_a_bounded_answer(backend: MakeBackend) -> None:
+    with LoopbackServer([Answer(GOOD)]) as server:
+        backend(server).complete(REQUEST)
+    assert server.requests[0]["max_tokens"] == MAX_ANSWER_TOKENS
+
+
+def test_an_answer_over_the_size_limit_is_refused_and_never_cached(backend: MakeBackend, tmp_path: Path) -> None:
+    # An endpoint that ignores max_tokens: one description of 300,000 characters.
+    huge = {"timeline": [{"kind": "detection", "description": "Errors. " * 40_000, "evidence": ["E4"]}]}
+    cache = Cache(tmp_path / "cache.sqlite")
+    with LoopbackServer([Answer(huge)]) as server:
+        caller = Caller(backend(server), cache=cache)
+        with pytest.raises(ModelOutputError, match="characters is over the 262,144 limit"):
+            caller.call(REQUEST)
+    with LoopbackServer([Answer(GOOD)]) as server:
+        Caller(backend(server), cache=cache).call(REQUEST)
+    assert len(server.requests) == 1, "asked again: the refused answer was not cached"

@@ -12,8 +12,8 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from postmortem_writer.errors import ModelError
-from postmortem_writer.llm.backend import Backend, PromptRef, Reply, Request, T, Usage
+from postmortem_writer.errors import ModelError, ModelOutputError
+from postmortem_writer.llm.backend import MAX_ANSWER_CHARS, Backend, PromptRef, Reply, Request, T, Usage
 from postmortem_writer.llm.cache import Cache
 
 
@@ -58,11 +58,18 @@ class Caller:
                 return Reply(value=value, attempts=0)
         try:
             reply = self.backend.complete(request)
+            answer = reply.value.model_dump_json()
+            if len(answer) > MAX_ANSWER_CHARS:
+                # An endpoint that ignores max_tokens must not grow the draft and the cache by megabytes.
+                raise ModelOutputError(
+                    f"answer of {len(answer):,} characters is over the {MAX_ANSWER_CHARS:,} limit",
+                    attempts=reply.attempts,
+                )
         except ModelError as exc:
             self._record(request, key, started, cached=False, error=exc)
             raise
         if self.cache is not None:
-            self.cache.put(key, reply.value.model_dump_json())
+            self.cache.put(key, answer)
         self._record(request, key, started, cached=False, reply=reply)
         return reply
 

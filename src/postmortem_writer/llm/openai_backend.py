@@ -82,6 +82,7 @@ class OpenAIBackend:
                     max_retries=self.settings.max_reasks,
                     context=request.context,
                     temperature=0,
+                    max_tokens=request.max_tokens,
                 )
             except InstructorRetryException as exc:
                 attempts += exc.n_attempts

@@ -5,8 +5,8 @@ cover what it does not: whole private-key blocks (it flags only the ``BEGIN`` li
 basic authorization headers, passwords and keys written as ``key=value`` in connection strings,
 config and command lines, token formats it predates, a last-resort rule for random-looking tokens
 of no known shape, and the personal data of a chat (emails, card numbers, IBANs, US social
-security numbers, street addresses, IP addresses). Every row has a stable id that ``tests/redact/test_patterns.py`` covers with
-cases that must and must not match.
+security numbers, street addresses, IP addresses). Every row has a stable id that
+``tests/redact/test_patterns.py`` covers with cases that must and must not match.
 """
 
 from __future__ import annotations
