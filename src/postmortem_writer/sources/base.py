@@ -21,6 +21,7 @@ from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
 from postmortem_writer.sources.limits import (
     DEFAULT_MAX_INPUT_BYTES,
+    MAX_RECORDS,
     TarTally,
     check_zip_members,
     human,
@@ -114,6 +115,10 @@ class Document:
             ) from None
         except RecursionError:
             raise InputError(_TOO_DEEP, path=self.name) from None
+
+    def lines(self) -> Iterator[str]:
+        """The text line by line, without line ends, cut as they are asked for (sniffers read a few)."""
+        return (line.rstrip("\n") for line in _lines(self.text))
 
     def looks_like_json(self) -> bool:
         """Cheap check used by sniffers before paying for a full parse."""
@@ -398,9 +403,42 @@ class BundleAdapter(Adapter, Protocol):
         ...
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """``text`` line by line, each ending in ``"\n"`` (universal newlines), never all at once."""
+    at = 0
+    for end in _LINE_END.finditer(text):
+        yield text[at : end.start()] + "\n"
+        at = end.end()
+    if at < len(text):
+        yield text[at:]
+
+
+def _capped(path: str, records: Iterator[tuple[str, _R]]) -> Iterator[tuple[str, _R]]:
+    """``records``, refused with an error at the first one past ``MAX_RECORDS``."""
+    for count, (position, record) in enumerate(records, start=1):
+        if count > MAX_RECORDS:
+            raise InputError(
+                f"more than {MAX_RECORDS:,} records; an incident's history holds thousands: "
+                "cut the file to the incident's window",
+                path=path,
+                position=position,
+            )
+        yield position, record
+
+
 def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
-    """``("line N", object)`` per non-blank line; a malformed line yields its InputError as the record."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    """``("line N", object)`` per non-blank line; a malformed line yields its InputError as the record.
+
+    Past ``MAX_RECORDS`` records the file is refused (an InputError raised, not yielded).
+    """
+    return _capped(path, _jsonl_records(path, text))
+
+
+def _jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
         try:
@@ -416,10 +454,17 @@ def csv_records(path: str, text: str) -> Iterator[tuple[str, dict[str, str] | In
     """``("line N", {header: cell})`` per non-blank row, N being the line the row starts on.
 
     A row the csv module cannot read (a NUL byte, a runaway quoted cell) yields its InputError as
-    the record, like a malformed JSON line; the rows after it are still read.
+    the record, like a malformed JSON line; the rows after it are still read. Past ``MAX_RECORDS``
+    rows the file is refused.
     """
+    return _capped(path, _csv_records(path, text))
+
+
+def _csv_records(path: str, text: str) -> Iterator[tuple[str, dict[str, str] | InputError]]:
     # Universal newlines: CRLF inside a quoted cell reads as "\n", and line numbers still count.
-    reader = csv.reader(io.StringIO(text, newline=None))
+    # Lines are cut from the text as the reader asks for them: a StringIO would copy the whole
+    # text at four bytes a character first.
+    reader = csv.reader(_lines(text))
     try:
         header = next(reader, [])
     except csv.Error as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -54,7 +53,7 @@ class DeployHistoryAdapter:
             # Only scalar values count, so API objects with a nested "service" reference are not claimed.
             return _has_deploy_fields(key for key, value in first.items() if isinstance(value, str | int | float))
         try:
-            header = next(csv.reader(io.StringIO(text, newline=None)), [])
+            header = next(csv.reader(doc.lines()), [])
         except csv.Error:
             return False
         return _has_deploy_fields(header)

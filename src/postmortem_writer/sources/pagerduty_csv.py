@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 from datetime import datetime, timedelta
 
@@ -51,7 +50,7 @@ class PagerDutyCsvAdapter:
         if doc.looks_like_json():
             return False
         try:
-            header = next(csv.reader(io.StringIO(doc.text)), [])
+            header = next(csv.reader(doc.lines()), [])
         except (InputError, csv.Error):
             return False
         found = {_canonical(cell) for cell in header}
