@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import os
 import re
 import tarfile
 import zipfile
@@ -17,7 +19,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
 
-from postmortem_writer.errors import InputError
+from postmortem_writer.errors import InputError, printable
 from postmortem_writer.models import ActorKind, Event, SourceKind
 from postmortem_writer.sources.limits import (
     DEFAULT_MAX_INPUT_BYTES,
@@ -91,9 +93,18 @@ class Document:
     name: str
     data: bytes
 
+    def __post_init__(self) -> None:
+        # Exports saved on Windows (Excel's "Unicode text", PowerShell's Out-File) are UTF-16 with a
+        # byte order mark: read as the UTF-8 every adapter and sniffer expects.
+        if self.data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            try:
+                self.data = self.data.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-16 text (bad byte at offset {exc.start})", path=self.name) from None
+
     @cached_property
     def text(self) -> str:
-        """The content as text (UTF-8, a BOM dropped); an error if it is not text at all."""
+        """The content as text (UTF-8 or UTF-16, a BOM dropped); an error if it is not text at all."""
         if b"\x00" in self.data[:8192]:
             raise InputError("not a text file (it contains NUL bytes)", path=self.name)
         try:
@@ -203,12 +214,8 @@ class Bundle:
         members, or packs them at a ratio no export reaches.
         """
         if path.is_dir():
-            members = sorted(
-                p.relative_to(path).as_posix()
-                for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            return cls(display, path, False, members, limit=limit)
+            members, notes = _folder_files(path, display)
+            return cls(display, path, False, members, limit=limit, notes=notes)
         data = read_file(path, display, limit)
         if is_tar(path):
             return cls._from_tar(data, path, display, limit)
@@ -227,7 +234,7 @@ class Bundle:
             if kind is None:
                 files[info.filename] = info
             else:
-                left_out.append(f"{display}:{info.filename}: skipped, {kind} in an archive is not followed")
+                left_out.append(_not_followed(f"{display}:{info.filename}", kind))
         return cls(
             display,
             path,
@@ -256,7 +263,7 @@ class Bundle:
                     # only regular files are kept, so a link never stands in for one.
                     files[info.name] = info
                 elif kind is not None:
-                    left_out.append(f"{display}:{info.name}: skipped, {kind} in an archive is not followed")
+                    left_out.append(_not_followed(f"{display}:{info.name}", kind))
         except (tarfile.TarError, EOFError, OSError, zlib.error):
             raise InputError("not a readable tar archive", path=display) from None
         return cls(
@@ -278,9 +285,9 @@ class Bundle:
     def open(self, member: str) -> Document:
         """The document at ``member`` (a path from ``members``), read no further than its declared size."""
         if self._archive is None:
-            name = str(PurePosixPath(self.name) / member)
+            name = printable(str(PurePosixPath(self.name) / member))
             return Document(name, read_file(self.root / member, name, self.limit))
-        where = f"{self.name}:{member}"
+        where = printable(f"{self.name}:{member}")
         try:
             data, declared = _read_member(self._archive, self._entries[member])
         except (*_ZIP_DAMAGE, tarfile.TarError) as exc:
@@ -290,6 +297,45 @@ class Bundle:
                 f"refusing a member that holds more than its header declares ({human(declared)})", path=where
             )
         return Document(where, data)
+
+
+def _not_followed(where: str, kind: str) -> str:
+    return f"{printable(where)}: skipped, {kind} in an archive is not followed"
+
+
+def _folder_files(root: Path, display: str) -> tuple[list[str], list[str]]:
+    """The readable regular files under ``root`` (hidden ones left out), and a note per entry skipped.
+
+    A subfolder or file that cannot be read, and a pipe, socket or device, is skipped with a note
+    (a warning), never silently and never as a traceback; a pipe is never opened (with no writer
+    it would block for ever).
+    """
+    members: list[str] = []
+    notes: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename).relative_to(root).as_posix() if error.filename else ""
+        notes.append(f"{printable(f'{display}/{where}')}: skipped, cannot read the folder ({error.strerror or error})")
+
+    for folder, subfolders, files in os.walk(root, onerror=unreadable):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            full = Path(folder) / name
+            relative = full.relative_to(root).as_posix()
+            shown = printable(f"{display}/{relative}")
+            if not full.is_file():
+                if full.exists():
+                    notes.append(f"{shown}: skipped, not a regular file (a pipe, socket or device)")
+                continue
+            try:
+                os.close(os.open(full, os.O_RDONLY))
+            except OSError as exc:
+                notes.append(f"{shown}: skipped, cannot read it ({exc.strerror or exc})")
+                continue
+            members.append(relative)
+    return sorted(members), notes
 
 
 def _read_member(
