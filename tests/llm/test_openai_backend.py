@@ -115,6 +115,10 @@ def test_output_still_invalid_after_the_reasks_is_a_model_output_error(sleeps: S
     assert caught.value.raw is not None
     assert "E99" in caught.value.raw
     assert server.remaining == 0
+    # The reason names what was invalid (it becomes a gap's reason), not instructor's dump.
+    assert "<failed_attempts>" not in str(caught.value)
+    assert "timeline.0.evidence" in str(caught.value)
+    assert "E99 not among the event ids" in str(caught.value)
 
 
 def test_429_waits_as_long_as_retry_after_asks(sleeps: Sleeps, backend: MakeBackend) -> None:

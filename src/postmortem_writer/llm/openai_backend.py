@@ -18,6 +18,7 @@ from typing import Any
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import ValidationError
 
 from postmortem_writer.errors import EndpointError, EndpointUnavailable, ModelOutputError, OutputCutOff
 from postmortem_writer.llm.backend import Reply, Request, T, Usage
@@ -89,7 +90,7 @@ class OpenAIBackend:
                 cause = exc.__cause__ if isinstance(exc.__cause__, openai.APIError) else None
                 if cause is None:
                     raise ModelOutputError(
-                        f"output still invalid after {exc.n_attempts} attempt(s): {_first_line(str(exc))}",
+                        f"output still invalid after {exc.n_attempts} attempt(s): {_what_was_invalid(exc)}",
                         raw=_raw_text(exc.last_completion),
                         attempts=attempts,
                     ) from None
@@ -172,6 +173,20 @@ def _describe(error: openai.APIError) -> str:
     if isinstance(error, openai.APIConnectionError):
         return "connection failed or was dropped"
     return _first_line(str(error))
+
+
+def _what_was_invalid(error: InstructorRetryException) -> str:
+    """The last attempt's first validation error, as "where: what" (instructor's own message is a
+    ``<failed_attempts>`` dump that says nothing in a gap reason)."""
+    attempts = getattr(error, "failed_attempts", None) or []
+    last = attempts[-1].exception if attempts else error.__cause__
+    if isinstance(last, ValidationError):
+        problems = last.errors()
+        first = problems[0]
+        where = ".".join(str(part) for part in first["loc"]) or "answer"
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        return f"{where}: {_first_line(first['msg'])}{more}"
+    return _first_line(str(last if last is not None else error))
 
 
 def _first_line(text: str) -> str:
