@@ -20,7 +20,7 @@ from postmortem_writer.cli.options import (
     source_paths,
 )
 from postmortem_writer.errors import ModelError
-from postmortem_writer.output import write_atomic
+from postmortem_writer.output import check_writable, write_atomic
 from postmortem_writer.pipeline import draft_from
 from postmortem_writer.render import render_json, render_markdown
 
@@ -92,6 +92,9 @@ def draft(
       postmortem draft export.zip --pseudonymize --keep ip -o pm.md   # hosted model, people as roles
     """
     privacy = build_privacy(model)
+    if output is not None:
+        # Before any model call is made (and paid for), not after the draft is done.
+        check_writable(output, force=force)
     ingested = read_sources(paths, tz, date, source_format, field_map, max_input_mb)
     session = open_llm(model)
     bar = ProgressBar("analysing")
