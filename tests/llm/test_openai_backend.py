@@ -115,10 +115,9 @@ def test_output_still_invalid_after_the_reasks_is_a_model_output_error(sleeps: S
     assert caught.value.raw is not None
     assert "E99" in caught.value.raw
     assert server.remaining == 0
-    # The reason names what was invalid (it becomes a gap's reason), not instructor's dump.
-    assert "<failed_attempts>" not in str(caught.value)
-    assert "timeline.0.evidence" in str(caught.value)
-    assert "E99 not among the event ids" in str(caught.value)
+    # The reason names what was invalid (it becomes a gap's reason), not instructor's dump, and
+    # quotes no value of the model's (the draft prints it).
+    assert str(caught.value) == "output still invalid after 3 attempt(s): timeline.0.evidence (value error)"
 
 
 def test_429_waits_as_long_as_retry_after_asks(sleeps: Sleeps, backend: MakeBackend) -> None:
@@ -237,3 +236,12 @@ def test_an_answer_over_the_size_limit_is_refused_and_never_cached(backend: Make
     with LoopbackServer([Answer(GOOD)]) as server:
         Caller(backend(server), cache=cache).call(REQUEST)
     assert len(server.requests) == 1, "asked again: the refused answer was not cached"
+
+
+def test_the_call_totals_count_every_request_sent(backend: MakeBackend) -> None:
+    # One call, two requests: a server error, then the answer on the retry.
+    with LoopbackServer([Fault(500), Answer(GOOD)]) as server:
+        caller = Caller(backend(server))
+        caller.call(REQUEST)
+    assert len(server.requests) == 2
+    assert caller.totals.calls == 2

@@ -21,7 +21,7 @@ from postmortem_writer.llm.cache import Cache
 class Totals:
     """What a run's calls cost, for the draft's provenance."""
 
-    calls: int = 0
+    calls: int = 0  # requests sent: a call retried or re-asked twice is three
     cached: int = 0
     latency: float = 0.0  # seconds, summed over calls (not wall time: calls overlap)
     usage: Usage = field(default_factory=Usage)
@@ -113,7 +113,8 @@ class Caller:
             line["raw"] = error.raw
         with self._lock:
             totals = self.totals
-            totals.calls += 0 if cached else 1
+            # Every request sent counts, retries and re-asks included: each is one the endpoint bills.
+            totals.calls += 0 if cached else max(attempts, 1)
             totals.cached += 1 if cached else 0
             totals.latency += latency
             totals.usage.add(usage)

@@ -176,17 +176,20 @@ def _describe(error: openai.APIError) -> str:
 
 
 def _what_was_invalid(error: InstructorRetryException) -> str:
-    """The last attempt's first validation error, as "where: what" (instructor's own message is a
-    ``<failed_attempts>`` dump that says nothing in a gap reason)."""
+    """Where the last attempt's answer was invalid and how: "timeline.0.evidence (value error)".
+
+    Instructor's own message is a ``<failed_attempts>`` dump that says nothing in a gap reason. The
+    validators' messages are not used either: they quote the model's values (an invented id, a
+    time), and a gap reason is printed in the draft.
+    """
     attempts = getattr(error, "failed_attempts", None) or []
     last = attempts[-1].exception if attempts else error.__cause__
-    if isinstance(last, ValidationError):
-        problems = last.errors()
-        first = problems[0]
-        where = ".".join(str(part) for part in first["loc"]) or "answer"
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        return f"{where}: {_first_line(first['msg'])}{more}"
-    return _first_line(str(last if last is not None else error))
+    if not isinstance(last, ValidationError):
+        return "the answer did not fit the schema"
+    problems = last.errors()
+    where = ".".join(str(part) for part in problems[0]["loc"]) or "the answer"
+    more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+    return f"{where} ({problems[0]['type'].replace('_', ' ')}){more}"
 
 
 def _first_line(text: str) -> str:
