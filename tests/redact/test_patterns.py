@@ -179,6 +179,11 @@ CASES: tuple[tuple[str, str, list[tuple[str, Kind]]], ...] = (
         "the value in the header was dbcamWCovA018XMCp5UhWpc, then VBFw4DhtkjttuDeKAcFBIogP+qDvbFnRar5LNr==",
         [("dbcamWCovA018XMCp5UhWpc", S), ("VBFw4DhtkjttuDeKAcFBIogP+qDvbFnRar5LNr==", S)],
     ),
+    (
+        "high-entropy-in-a-path",
+        "spec at https://docs.acme.example/document/d/1aBcD3fGhIjKlMnOpQrStUvWxYz0123456789/edit",
+        [("1aBcD3fGhIjKlMnOpQrStUvWxYz0123456789", S)],
+    ),
     # --- personal data
     ("email", "ping mei.zhang+oncall@acme.example please", [("mei.zhang+oncall@acme.example", E)]),
     ("phone-international", "bridge +44 20 7946 0958 pin 1234", [("+44 20 7946 0958", P)]),

@@ -394,7 +394,12 @@ PATTERNS: tuple[Pattern, ...] = (
         "high-entropy-token",
         Kind.SECRET,
         # The last resort for a secret of no known shape: a random-looking run of token characters.
-        _p(r"(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/_\-]{20,}={0,2}(?![A-Za-z0-9+/=_\-])"),
+        # Lower-case words before or after it in a path ("document/d/…/edit") are not part of it.
+        _p(
+            r"(?<![A-Za-z0-9+/=_\-])(?:[a-z]{1,16}/)*(?P<token>[A-Za-z0-9+/_\-]{20,}?={0,2})"
+            r"(?:/[a-z]{1,16})*(?![A-Za-z0-9+/=_\-])"
+        ),
+        group="token",
         check=_high_entropy,
     ),
     Pattern(
