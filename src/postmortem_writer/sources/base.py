@@ -127,9 +127,31 @@ class Document:
         except RecursionError:
             raise InputError(_TOO_DEEP, path=self.name) from None
 
+    def stream(self) -> Iterator[str]:
+        """The text line by line, each ending in ``"\n"``, decoded as it is read.
+
+        A file read this way (a large CSV or JSON Lines) is never held as one string beside its
+        bytes. A binary or undecodable file raises the InputError ``text`` would, when reached.
+        """
+        if "text" in self.__dict__:  # decoded already: cut lines from that
+            yield from _lines(self.text)
+            return
+        if b"\x00" in self.data[:8192]:
+            raise InputError("not a text file (it contains NUL bytes)", path=self.name)
+        # BytesIO shares the bytes until written to; universal newlines as in ``_lines``.
+        reader = io.TextIOWrapper(io.BytesIO(self.data), encoding="utf-8-sig", newline=None)
+        try:
+            yield from reader
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 text ({exc.reason})", path=self.name) from None
+
     def lines(self) -> Iterator[str]:
-        """The text line by line, without line ends, cut as they are asked for (sniffers read a few)."""
-        return (line.rstrip("\n") for line in _lines(self.text))
+        """The text line by line, without line ends, read as asked for (sniffers read a few)."""
+        return (line.rstrip("\n") for line in self.stream())
+
+    def opens_with(self) -> bytes:
+        """The first byte after a BOM and white space: ``[``, ``{`` or anything else, for choosing a reader."""
+        return self.data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n\x0b\x0c")[:1]
 
     def looks_like_json(self) -> bool:
         """Cheap check used by sniffers before paying for a full parse."""
@@ -475,7 +497,7 @@ def _capped(path: str, records: Iterator[tuple[str, _R]]) -> Iterator[tuple[str,
         yield position, record
 
 
-def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
+def jsonl_records(path: str, text: str | Iterable[str]) -> Iterator[tuple[str, Any]]:
     """``("line N", object)`` per non-blank line; a malformed line yields its InputError as the record.
 
     Past ``MAX_RECORDS`` records the file is refused (an InputError raised, not yielded).
@@ -483,8 +505,8 @@ def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
     return _capped(path, _jsonl_records(path, text))
 
 
-def _jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
-    for number, line in enumerate(_lines(text), start=1):
+def _jsonl_records(path: str, text: str | Iterable[str]) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(_lines(text) if isinstance(text, str) else text, start=1):
         if not line.strip():
             continue
         try:
@@ -496,8 +518,10 @@ def _jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
             yield f"line {number}", InputError(_TOO_DEEP, path=path, position=f"line {number}")
 
 
-def csv_records(path: str, text: str) -> Iterator[tuple[str, dict[str, str] | InputError]]:
+def csv_records(path: str, text: str | Iterable[str]) -> Iterator[tuple[str, dict[str, str] | InputError]]:
     """``("line N", {header: cell})`` per non-blank row, N being the line the row starts on.
+
+    ``text`` is the whole text, or its lines with their ends (``Document.stream``).
 
     A row the csv module cannot read (a NUL byte, a runaway quoted cell) yields its InputError as
     the record, like a malformed JSON line; the rows after it are still read. Past ``MAX_RECORDS``
@@ -506,11 +530,11 @@ def csv_records(path: str, text: str) -> Iterator[tuple[str, dict[str, str] | In
     return _capped(path, _csv_records(path, text))
 
 
-def _csv_records(path: str, text: str) -> Iterator[tuple[str, dict[str, str] | InputError]]:
+def _csv_records(path: str, text: str | Iterable[str]) -> Iterator[tuple[str, dict[str, str] | InputError]]:
     # Universal newlines: CRLF inside a quoted cell reads as "\n", and line numbers still count.
     # Lines are cut from the text as the reader asks for them: a StringIO would copy the whole
     # text at four bytes a character first.
-    reader = csv.reader(_lines(text))
+    reader = csv.reader(_lines(text) if isinstance(text, str) else text)
     try:
         header = next(reader, [])
     except csv.Error as exc:

@@ -40,7 +40,8 @@ BOMB_FLOOR = 8 * 2**20
 
 # Each event read costs about 2 KiB held (benchmarks/input_limits.py), a CSV or JSON Lines row of a
 # log as little as 60 bytes of input: a file of records is refused past this many, which keeps its
-# events near the size of the input, and the whole read under 3 times it (a 200 MiB CSV: 0.6 GiB).
+# events near the size of the input, and the whole read under 3 times it (a 200 MiB CSV in a zip:
+# 0.5 GiB, benchmarks/large_csv.py).
 # Incident alert, deploy and log extracts hold thousands; past a hundred thousand it is a raw dump.
 MAX_RECORDS = 100_000
 

@@ -60,7 +60,7 @@ class PagerDutyCsvAdapter:
         """Events per row; the first acknowledgement's time is creation plus ``seconds_to_first_ack``."""
         parsed = Parsed()
         parsed.collect(
-            csv_records(doc.name, doc.text), lambda position, row: self._events(doc.name, position, row, options)
+            csv_records(doc.name, doc.stream()), lambda position, row: self._events(doc.name, position, row, options)
         )
         return parsed.usable()
 
