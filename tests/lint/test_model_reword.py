@@ -145,3 +145,17 @@ def test_reword_without_redaction_sends_the_sentence_as_it_is() -> None:
         result = CliRunner().invoke(cli, args)
         assert "jane.doe@acme.example" in json_messages(server.requests[0])
     assert result.exit_code == 0, result.output
+
+
+def test_reword_keeps_a_placeholder_the_sentence_already_held() -> None:
+    # A sentence of a redacted draft: its [EMAIL-1] is not the address the tool hides now.
+    sentence = "The on-call engineer [EMAIL-1] should have told jane.doe@acme.example about the alert at 02:10."
+    answer = {**GOOD, "text": "The alert at 02:10 reached [EMAIL-1] and then [EMAIL-2]."}
+    with LoopbackServer([Answer(answer)]) as server:
+        result = CliRunner().invoke(cli, ["reword", sentence, "--base-url", server.url, "--model", "m"])
+        sent = json_messages(server.requests[0])
+    assert result.exit_code == 0, result.output
+    assert "jane.doe@acme.example" not in sent
+    assert "[EMAIL-2]" in sent
+    expected = "The alert at 02:10 reached [EMAIL-1] and then jane.doe@acme.example."
+    assert f"rewrite (verified): {expected}" in result.stdout

@@ -12,8 +12,8 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from postmortem_writer.errors import ModelError
-from postmortem_writer.llm.backend import Backend, PromptRef, Reply, Request, T, Usage
+from postmortem_writer.errors import ModelError, ModelOutputError
+from postmortem_writer.llm.backend import MAX_ANSWER_CHARS, Backend, PromptRef, Reply, Request, T, Usage
 from postmortem_writer.llm.cache import Cache
 from postmortem_writer.llm.retry import RetryPolicy
 
@@ -22,7 +22,7 @@ from postmortem_writer.llm.retry import RetryPolicy
 class Totals:
     """What a run's calls cost, for the draft's provenance."""
 
-    calls: int = 0
+    calls: int = 0  # requests sent: a call retried or re-asked twice is three
     cached: int = 0
     latency: float = 0.0  # seconds, summed over calls (not wall time: calls overlap)
     usage: Usage = field(default_factory=Usage)
@@ -73,11 +73,18 @@ class Caller:
                 reply = self.backend.complete(request)
             else:
                 reply = self.retry.call(lambda: self.backend.complete(request), endpoint=self.endpoint)
+            answer = reply.value.model_dump_json()
+            if len(answer) > MAX_ANSWER_CHARS:
+                # An endpoint that ignores max_tokens must not grow the draft and the cache by megabytes.
+                raise ModelOutputError(
+                    f"answer of {len(answer):,} characters is over the {MAX_ANSWER_CHARS:,} limit",
+                    attempts=reply.attempts,
+                )
         except ModelError as exc:
             self._record(request, key, started, cached=False, error=exc)
             raise
         if self.cache is not None:
-            self.cache.put(key, reply.value.model_dump_json())
+            self.cache.put(key, answer)
         self._record(request, key, started, cached=False, reply=reply)
         return reply
 
@@ -121,7 +128,8 @@ class Caller:
             line["raw"] = error.raw
         with self._lock:
             totals = self.totals
-            totals.calls += 0 if cached else 1
+            # Every request sent counts, retries and re-asks included: each is one the endpoint bills.
+            totals.calls += 0 if cached else max(attempts, 1)
             totals.cached += 1 if cached else 0
             totals.latency += latency
             totals.usage.add(usage)
