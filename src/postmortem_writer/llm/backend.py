@@ -46,6 +46,11 @@ class Request(Generic[T]):
     label: str = ""
     max_tokens: int = MAX_ANSWER_TOKENS
     """Sent as ``max_tokens``; not part of ``key``: it bounds the answer, it does not shape it."""
+    remember_invalid: bool = False
+    """Cache an answer that stays invalid as a refusal, so a re-run does not pay for it again.
+
+    For a question whose failure is an answer in itself (no rewrite passes verification); a
+    chunk's invalid output stays unanswered, and a re-run asks again."""
 
     def key(self, model: str, mode: str) -> str:
         """A content hash of everything that decides the answer: the cache and replay key."""

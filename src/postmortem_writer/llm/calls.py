@@ -17,6 +17,9 @@ from postmortem_writer.llm.backend import MAX_ANSWER_CHARS, Backend, PromptRef, 
 from postmortem_writer.llm.cache import Cache
 from postmortem_writer.llm.retry import RetryPolicy
 
+# A refusal stored for a ``remember_invalid`` request; no JSON answer starts this way.
+_INVALID = "invalid: "
+
 
 @dataclass
 class Totals:
@@ -61,6 +64,10 @@ class Caller:
             self.totals.prompts[request.prompt.id] = request.prompt
         started = time.monotonic()
         if self.cache is not None and (stored := self.cache.get(key)) is not None:
+            if request.remember_invalid and stored.startswith(_INVALID):
+                error = ModelOutputError(stored[len(_INVALID) :], attempts=0)
+                self._record(request, key, started, cached=True, error=error)
+                raise error
             try:
                 value = request.response_model.model_validate_json(stored, context=request.context)
             except ValidationError:
@@ -82,6 +89,8 @@ class Caller:
                 )
         except ModelError as exc:
             self._record(request, key, started, cached=False, error=exc)
+            if request.remember_invalid and isinstance(exc, ModelOutputError) and self.cache is not None:
+                self.cache.put(key, _INVALID + str(exc))
             raise
         if self.cache is not None:
             self.cache.put(key, answer)
