@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from postmortem_writer.models import Event, Signal
+from postmortem_writer.text import once_per_text
 
 # Letters that render like Latin ones but that NFKC leaves alone (Cyrillic and Greek capitals and
 # the lowercase forms that look Latin).
@@ -158,11 +159,17 @@ FENCE_TACTIC = "fence.data-word"
 
 def tactics(text: str) -> list[str]:
     """The ids of the tactics ``text`` uses (empty for ordinary chat)."""
+    return list(_tactics(text))
+
+
+@once_per_text
+def _tactics(text: str) -> tuple[str, ...]:
+    # The whole text, however long: what the analysis does not read, a model may still be shown.
     plain = skeleton(text)
     found = [tactic.id for tactic in TACTICS if tactic.pattern.search(plain)]
     if any(forged_fence(match.group()) for match in FENCE_WORD.finditer(plain)):
         found.append(FENCE_TACTIC)
-    return found
+    return tuple(found)
 
 
 def addresses_the_tool(event: Event) -> bool:

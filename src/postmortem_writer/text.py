@@ -239,16 +239,31 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
 _EMOJI_CODES = re.compile(EMOJI)
 
 
+ANALYSED_CHARS = 4000
+"""How much of one message the analysis reads. A longer message is nearly always a pasted log or
+dump: it stays whole in the sources and the evidence, but scanning all of it line by line adds
+nothing a draft can use and would make time grow with the paste, not with the incident."""
+
+
+def analysed(text: str) -> str:
+    """The part of ``text`` the analysis reads: at most ``ANALYSED_CHARS``, cut at a space or line end."""
+    if len(text) <= ANALYSED_CHARS:
+        return text
+    cut = text[:ANALYSED_CHARS]
+    end = max(cut.rfind(" "), cut.rfind("\n"))
+    return cut[:end] if end > 0 else cut
+
+
 @once_per_text
 def normalise(text: str) -> str:
     """Text as the cues expect it: chat markup and curly quotes gone, entities undone, one line."""
-    return " ".join(_unmark(text).split())
+    return " ".join(_unmark(analysed(text)).split())
 
 
 @once_per_text
 def sentences(text: str) -> tuple[str, ...]:
     """The sentences of ``text`` (lines and ``.!?`` followed by space end one), normalised, emoji gone."""
-    parts = (strip_emoji(normalise(_unbullet(part))) for part in _SENTENCE_END.split(_unmark(text)))
+    parts = (strip_emoji(normalise(_unbullet(part))) for part in _SENTENCE_END.split(_unmark(analysed(text))))
     return tuple(part for part in parts if part)
 
 
@@ -261,7 +276,7 @@ def _unbullet(sentence: str) -> str:
 @once_per_text
 def lines(text: str) -> tuple[str, ...]:
     """The non-blank lines of ``text``, each normalised without emoji (for bullet lists)."""
-    parts = (strip_emoji(normalise(line)) for line in _unmark(text).splitlines())
+    parts = (strip_emoji(normalise(line)) for line in _unmark(analysed(text)).splitlines())
     return tuple(part for part in parts if part)
 
 
