@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -85,6 +85,9 @@ class CueTable:
     cues: tuple[Cue, ...]
     negatives: tuple[Cue, ...] = ()
 
+    def __post_init__(self) -> None:
+        _TABLES.append(self)
+
     @cached_property
     def _gates(self) -> _Gates:
         return _Gates(self.cues)
@@ -117,6 +120,10 @@ class CueTable:
                     insort(taken, (start, end))
                     yield item, found
 
+    def gated(self) -> None:
+        """Work out which words each cue requires (done when first needed; tests call it to check)."""
+        _ = self._gates, self._negative_gates
+
     def _vetoed(self, text: str) -> bool:
         return any(item.pattern.search(text) for item in self._negative_gates.candidates(text))
 
@@ -127,26 +134,72 @@ class _Gates:
     def __init__(self, cues: tuple[Cue, ...]) -> None:
         self.cues = cues
         words = [_selective(required_words(item.pattern)) for item in cues]
-        self.ungated_numbers = frozenset(n for n, gate in enumerate(words) if gate is None)
-        self.ungated = tuple(cues[n] for n in sorted(self.ungated_numbers))
-        every = sorted({word for gate in words if gate for word in gate})
-        # One lookahead per position of the text finds the longest word starting there; the
-        # shorter words starting there are its prefixes, so its cues are theirs too.
-        self.scan = re.compile(f"(?=({_trie(every)}))") if every else None
-        self.cues_of = {
-            found: frozenset(n for n, gate in enumerate(words) if gate and any(found.startswith(w) for w in gate))
-            for found in every
-        }
+        self.ungated = frozenset(n for n, gate in enumerate(words) if gate is None)
+        self.cues_of: dict[str, set[int]] = {}
+        for number, gate in enumerate(words):
+            for word in gate or ():
+                self.cues_of.setdefault(word, set()).add(number)
+        self.words = frozenset(self.cues_of)
+        self.always = [cues[n] for n in sorted(self.ungated)]
+        # Texts hold few distinct combinations of a table's words: each combination's cues, once.
+        self.by_held: dict[frozenset[str], list[Cue]] = {}
+        _WORDS.add(self.words)
 
-    def candidates(self, text: str) -> tuple[Cue, ...] | list[Cue]:
+    def candidates(self, text: str) -> list[Cue]:
         """The cues, in order, that ``text`` holds a required word of (or that require none)."""
+        if not self.cues:
+            return []
+        held = self.words & _WORDS.found(text)
+        if not held:
+            return self.always
+        known = self.by_held.get(held)
+        if known is None:
+            numbers = set(self.ungated)
+            for word in held:
+                numbers |= self.cues_of[word]
+            known = self.by_held[held] = [self.cues[n] for n in sorted(numbers)]
+        return known
+
+
+class _Words:
+    """The required words of every cue table, and which of them a text holds, by one scan per text."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.scan: re.Pattern[str] | None = None
+        self.prefixes: dict[str, frozenset[str]] = {}
+        self.memo: dict[str, frozenset[str]] = {}
+        _memos.append(self.memo)
+
+    def add(self, words: Iterable[str]) -> None:
+        """Count ``words`` in from now on (a table built after a scan makes the next scan anew)."""
+        new = set(words) - self.words
+        if new:
+            self.words |= new
+            self.scan = None
+            self.memo.clear()
+
+    def found(self, text: str) -> frozenset[str]:
+        """The words ``text`` holds, case-folded (once per text while an ``analysis()`` is open)."""
+        known = self.memo.get(text)
+        if known is not None:
+            return known
         if self.scan is None:
-            return self.cues
-        found = {match.group(1) for match in self.scan.finditer(_folded(text))}
-        if not found:
-            return self.ungated
-        numbers = self.ungated_numbers.union(*(self.cues_of[word] for word in found))
-        return [self.cues[n] for n in sorted(numbers)]
+            for table in _TABLES:  # every table's words, so that one scan serves them all
+                table.gated()
+            every = sorted(self.words)
+            # A lookahead at each position finds the longest word starting there; the shorter
+            # words starting there are its prefixes.
+            self.scan = re.compile(f"(?=({_trie(every)}))")
+            self.prefixes = {word: frozenset(w for w in every if word.startswith(w)) for word in every}
+        found = frozenset().union(*(self.prefixes[match.group(1)] for match in self.scan.finditer(folded(text))))
+        if _analysing:
+            self.memo[text] = found
+        return found
+
+
+_WORDS = _Words()
+_TABLES: list[CueTable] = []
 
 
 def _selective(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -222,9 +275,9 @@ def _required_of(op: Any, value: Any) -> tuple[str, ...] | None:
 
 
 @once_per_text
-def _folded(text: str) -> str:
-    # Case-folded as a case-insensitive pattern compares: dotless i is the one letter that matches
-    # an ASCII letter ("i") that casefold leaves apart.
+def folded(text: str) -> str:
+    """``text`` case-folded, so that a word a case-insensitive pattern matches in it is in it."""
+    # Dotless i is the one letter that matches an ASCII letter ("i") that casefold leaves apart.
     return text.casefold() if text.isascii() else text.casefold().replace("\u0131", "i")
 
 
