@@ -192,6 +192,8 @@ class _Words:
             # words starting there are its prefixes.
             self.scan = re.compile(f"(?=({_trie(every)}))")
             self.prefixes = {word: frozenset(w for w in every if word.startswith(w)) for word in every}
+        if not self.words:
+            return frozenset()
         found = frozenset().union(*(self.prefixes[match.group(1)] for match in self.scan.finditer(folded(text))))
         if _analysing:
             self.memo[text] = found
