@@ -18,7 +18,7 @@ from re import _constants, _parser  # type: ignore[attr-defined]  # re's own par
 from typing import Any, TypeVar
 
 _R = TypeVar("_R")
-_memos: list[dict[str, Any]] = []
+_memos: list[dict[Any, Any]] = []
 _analysing = 0
 
 
@@ -169,7 +169,8 @@ class _Words:
         self.scan: re.Pattern[str] | None = None
         self.prefixes: dict[str, frozenset[str]] = {}
         self.memo: dict[str, frozenset[str]] = {}
-        _memos.append(self.memo)
+        self.interned: dict[frozenset[str], frozenset[str]] = {}
+        _memos.extend([self.memo, self.interned])
 
     def add(self, words: Iterable[str]) -> None:
         """Count ``words`` in from now on (a table built after a scan makes the next scan anew)."""
@@ -196,7 +197,8 @@ class _Words:
             return frozenset()
         found = frozenset().union(*(self.prefixes[match.group(1)] for match in self.scan.finditer(folded(text))))
         if _analysing:
-            self.memo[text] = found
+            # Texts hold few distinct sets of words: one copy of each set serves them all.
+            found = self.memo[text] = self.interned.setdefault(found, found)
         return found
 
 
@@ -276,7 +278,6 @@ def _required_of(op: Any, value: Any) -> tuple[str, ...] | None:
     return None
 
 
-@once_per_text
 def folded(text: str) -> str:
     """``text`` case-folded, so that a word a case-insensitive pattern matches in it is in it."""
     # Dotless i is the one letter that matches an ASCII letter ("i") that casefold leaves apart.
@@ -312,14 +313,14 @@ def analysed(text: str) -> str:
 @once_per_text
 def normalise(text: str) -> str:
     """Text as the cues expect it: chat markup and curly quotes gone, entities undone, one line."""
-    return " ".join(_unmark(analysed(text)).split())
+    return _same(text, " ".join(_unmark(analysed(text)).split()))
 
 
 @once_per_text
 def sentences(text: str) -> tuple[str, ...]:
     """The sentences of ``text`` (lines and ``.!?`` followed by space end one), normalised, emoji gone."""
     parts = (strip_emoji(normalise(_unbullet(part))) for part in _SENTENCE_END.split(_unmark(analysed(text))))
-    return tuple(part for part in parts if part)
+    return tuple(_same(text, part) for part in parts if part)
 
 
 def _unbullet(sentence: str) -> str:
@@ -332,7 +333,7 @@ def _unbullet(sentence: str) -> str:
 def lines(text: str) -> tuple[str, ...]:
     """The non-blank lines of ``text``, each normalised without emoji (for bullet lists)."""
     parts = (strip_emoji(normalise(line)) for line in _unmark(analysed(text)).splitlines())
-    return tuple(part for part in parts if part)
+    return tuple(_same(text, part) for part in parts if part)
 
 
 def _unmark(text: str) -> str:
@@ -353,6 +354,11 @@ def strip_emoji(text: str) -> str:
     return " ".join(text.split())
 
 
+def _same(text: str, result: str) -> str:
+    # A text that is already as asked is kept as the one object: memos then hold no second copy.
+    return text if result == text else result
+
+
 PUNCT = " .,:;!\u2014\u2013-"
 """Punctuation and dashes stripped from the ends of phrases cut out of sentences."""
 
@@ -360,7 +366,7 @@ PUNCT = " .,:;!\u2014\u2013-"
 @once_per_text
 def plain(text: str) -> str:
     """Source text as one plain line: chat markup, entities and emoji codes removed."""
-    return strip_emoji(normalise(text))
+    return _same(text, strip_emoji(normalise(text)))
 
 
 def trim(text: str, limit: int = 200) -> str:

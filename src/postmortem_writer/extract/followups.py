@@ -51,7 +51,8 @@ def split_lists(text: str) -> tuple[str, tuple[str, ...]]:
             items.append(bullet["item"] if bullet else line)
         else:
             rest.append(line)
-    return "\n".join(rest), tuple(items)
+    kept = "\n".join(rest)
+    return (text if kept == text else kept), tuple(items)  # one copy of a text without lists
 
 
 @once_per_text
