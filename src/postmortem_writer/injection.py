@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from postmortem_writer.models import Event, Signal
-from postmortem_writer.text import once_per_text
+from postmortem_writer.text import folded, once_per_text, required_words
 
 # Letters that render like Latin ones but that NFKC leaves alone (Cyrillic and Greek capitals and
 # the lowercase forms that look Latin).
@@ -156,6 +156,9 @@ TACTICS: tuple[Tactic, ...] = (
 
 FENCE_TACTIC = "fence.data-word"
 
+# Each tactic with the words every match of it holds: a text with none of them is not searched.
+_REQUIRED = tuple((tactic, required_words(tactic.pattern)) for tactic in TACTICS)
+
 
 def tactics(text: str) -> list[str]:
     """The ids of the tactics ``text`` uses (empty for ordinary chat)."""
@@ -166,7 +169,12 @@ def tactics(text: str) -> list[str]:
 def _tactics(text: str) -> tuple[str, ...]:
     # The whole text, however long: what the analysis does not read, a model may still be shown.
     plain = skeleton(text)
-    found = [tactic.id for tactic in TACTICS if tactic.pattern.search(plain)]
+    words = folded(plain)
+    found = [
+        tactic.id
+        for tactic, required in _REQUIRED
+        if (required is None or any(word in words for word in required)) and tactic.pattern.search(plain)
+    ]
     if any(forged_fence(match.group()) for match in FENCE_WORD.finditer(plain)):
         found.append(FENCE_TACTIC)
     return tuple(found)
