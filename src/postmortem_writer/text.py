@@ -121,10 +121,12 @@ class CueTable:
                     yield item, found
 
     def gated(self) -> None:
-        """Work out which words each cue requires (done when first needed; tests call it to check)."""
+        """Work out which words each cue requires (when first needed, for every table at once)."""
         _ = self._gates, self._negative_gates
 
     def _vetoed(self, text: str) -> bool:
+        if not self.negatives:
+            return False
         return any(item.pattern.search(text) for item in self._negative_gates.candidates(text))
 
 
