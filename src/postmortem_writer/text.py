@@ -187,17 +187,20 @@ class _Words:
         known = self.memo.get(text)
         if known is not None:
             return known
-        if self.scan is None:
+        # Read once into locals: the rules may run in a thread beside the model calls.
+        scan, prefixes = self.scan, self.prefixes
+        if scan is None:
             for table in _TABLES:  # every table's words, so that one scan serves them all
                 table.gated()
             every = sorted(self.words)
             # A lookahead at each position finds the longest word starting there; the shorter
             # words starting there are its prefixes.
-            self.scan = re.compile(f"(?=({_trie(every)}))")
-            self.prefixes = {word: frozenset(w for w in every if word.startswith(w)) for word in every}
-        if not self.words:
+            prefixes = {word: frozenset(w for w in every if word.startswith(w)) for word in every}
+            scan = re.compile(f"(?=({_trie(every)}))")
+            self.prefixes, self.scan = prefixes, scan
+        if not prefixes:
             return frozenset()
-        found = frozenset().union(*(self.prefixes[match.group(1)] for match in self.scan.finditer(folded(text))))
+        found = frozenset().union(*(prefixes[match.group(1)] for match in scan.finditer(folded(text))))
         if _analysing:
             # Texts hold few distinct sets of words: one copy of each set serves them all.
             found = self.memo[text] = self.interned.setdefault(found, found)
