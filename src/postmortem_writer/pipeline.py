@@ -22,6 +22,7 @@ from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Cited, Draft, InputFile, Provenance
 from postmortem_writer.redact import Privacy, Redaction, redact_stream
 from postmortem_writer.sources import SourceOptions, load_sources
+from postmortem_writer.text import analysis
 
 MAX_WITHHELD_CITED = 20
 """Withheld messages quoted in the draft; all of them are listed in its provenance."""
@@ -84,7 +85,13 @@ def draft_from(
     redacted events, so no request can carry a value the redaction found; ids and times are
     untouched, so citations are the same either way.
     """
-    privacy = privacy or Privacy()
+    with analysis():  # each message's text is normalised and split once, whichever stage asks first
+        return _draft(ingested, title=title, llm=llm, progress=progress, privacy=privacy or Privacy())
+
+
+def _draft(
+    ingested: Ingested, *, title: str | None, llm: Session | None, progress: Progress | None, privacy: Privacy
+) -> Draft:
     stream = ingested.stream
     redaction: Redaction | None = None
     if privacy.applies(model=llm is not None):
