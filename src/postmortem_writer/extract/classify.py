@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from postmortem_writer.extract import cues
 from postmortem_writer.extract.followups import is_action, split_lists
 from postmortem_writer.models import ActorKind, Event, Signal, TimelineKind
-from postmortem_writer.text import Cue, normalise, sentences
+from postmortem_writer.text import Cue, normalise, once_per_text, sentences
 
 _K = TimelineKind
 _QUOTED = re.compile(r'"[^"\n]{12,}"|“[^”\n]{12,}”')
@@ -79,7 +79,12 @@ def sentences_of_kind(text: str, kind: TimelineKind) -> list[str]:
     return list(dict.fromkeys(sentence for sentence, found, _ in _sentence_cues(text) if found is kind))
 
 
-def _sentence_cues(text: str) -> Iterator[tuple[str, TimelineKind, Cue]]:
+@once_per_text
+def _sentence_cues(text: str) -> tuple[tuple[str, TimelineKind, Cue], ...]:
+    return tuple(_each_sentence_cue(text))
+
+
+def _each_sentence_cue(text: str) -> Iterator[tuple[str, TimelineKind, Cue]]:
     # Quoted words are someone else's ("status page updated: \"… was rolled back at 18:44\""):
     # they do not say what this message's author did.
     rest, _ = split_lists(_QUOTED.sub("“…”", text))

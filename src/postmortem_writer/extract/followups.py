@@ -15,7 +15,7 @@ from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
 from postmortem_writer.models import ActionItem, ActorKind, Cited, Event
 from postmortem_writer.people import impersonal, names_someone, person
-from postmortem_writer.text import BULLET, PUNCT, Cue, capitalise, cite, lines, plain, sentences, trim
+from postmortem_writer.text import BULLET, PUNCT, Cue, capitalise, cite, lines, once_per_text, plain, sentences, trim
 
 Late = Callable[[Event], bool]
 """Whether an event was written after the incident recovered."""
@@ -34,7 +34,8 @@ _PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those", "one"})
 _WORDS = re.compile(r"\w+")
 
 
-def split_lists(text: str) -> tuple[str, list[str]]:
+@once_per_text
+def split_lists(text: str) -> tuple[str, tuple[str, ...]]:
     """``text`` without its follow-up lists, and the listed items (every line after a list header)."""
     rest: list[str] = []
     items: list[str] = []
@@ -50,9 +51,11 @@ def split_lists(text: str) -> tuple[str, list[str]]:
             items.append(bullet["item"] if bullet else line)
         else:
             rest.append(line)
-    return "\n".join(rest), items
+    kept = "\n".join(rest)
+    return (text if kept == text else kept), tuple(items)  # one copy of a text without lists
 
 
+@once_per_text
 def is_action(sentence: str) -> bool:
     """Whether a sentence states an action item (and so is no timeline material)."""
     return cues.ACTIONS.search(sentence) is not None
