@@ -72,6 +72,26 @@ def test_required_words_of_a_pattern(pattern: str, flags: int, expected: tuple[s
     assert required_words(re.compile(pattern, flags)) == expected
 
 
+# The words every match in an ASCII text must contain: branches needing a character no ASCII one
+# matches drop out, and () means the pattern cannot match an ASCII text at all.
+REQUIRED_IN_ASCII = [
+    pytest.param(r"\bignore\b|забудь", re.IGNORECASE, None, ("ignore",), id="cyrillic-branch-dropped"),
+    pytest.param(r"忽略.{0,10}指令", 0, None, (), id="cjk-only-never-matches"),
+    pytest.param(r"esqueça|regras", re.IGNORECASE, ("esque", "regras"), ("regras",), id="accented-word-dropped"),
+    pytest.param(r"\u212aill|x", re.IGNORECASE, ("ill", "x"), ("ill", "x"), id="kelvin-sign-matches-ascii-k"),
+    pytest.param(r"(?:ignore|\d+)|забудь", re.IGNORECASE, None, None, id="other-branch-without-words"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags", "anywhere", "in_ascii"), REQUIRED_IN_ASCII)
+def test_required_words_in_an_ascii_text(
+    pattern: str, flags: int, anywhere: tuple[str, ...] | None, in_ascii: tuple[str, ...] | None
+) -> None:
+    compiled = re.compile(pattern, flags)
+    assert required_words(compiled) == anywhere
+    assert required_words(compiled, ascii_text=True) == in_ascii
+
+
 # (text, what find_all takes): earlier cues win overlaps, later cues fill the gaps between them
 # (expectations worked out by checking each span against every span taken before it).
 TABLE = CueTable((cue("a", r"cd"), cue("b", r"bcde|ef"), cue("c", r"[a-z]")))

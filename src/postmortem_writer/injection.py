@@ -238,8 +238,12 @@ TACTICS: tuple[Tactic, ...] = (
 
 FENCE_TACTIC = "fence.data-word"
 
-# Each tactic with the words every match of it holds: a text with none of them is not searched.
-_REQUIRED = tuple((tactic, required_words(tactic.pattern)) for tactic in TACTICS)
+# Each tactic with the words every match of it holds, in any text and in an ASCII text (most chat,
+# where the other-language tactic's Cyrillic and CJK branches cannot match): a text with none of
+# them is not searched.
+_REQUIRED = tuple(
+    (tactic, required_words(tactic.pattern), required_words(tactic.pattern, ascii_text=True)) for tactic in TACTICS
+)
 
 
 def tactics(text: str) -> list[str]:
@@ -253,12 +257,14 @@ def _tactics(text: str) -> tuple[str, ...]:
     native = normalised(text)
     plain = native.translate(_LOOKALIKES)
     words = {True: folded(plain), False: folded(native)}
+    ascii_text = {True: plain.isascii(), False: native.isascii()}
     found = [
         tactic.id
-        for tactic, required in _REQUIRED
-        if (required is None or any(word in words[tactic.latin] for word in required))
+        for tactic, anywhere, in_ascii in _REQUIRED
+        if ((required := in_ascii if ascii_text[tactic.latin] else anywhere) is None
+            or any(word in words[tactic.latin] for word in required))
         and tactic.pattern.search(plain if tactic.latin else native)
-    ]
+    ]  # fmt: skip
     if any(forged_fence(match.group()) for match in FENCE_WORD.finditer(plain)):
         found.append(FENCE_TACTIC)
     return tuple(found)

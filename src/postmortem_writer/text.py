@@ -98,22 +98,21 @@ class CueTable:
 
     def search(self, text: str) -> tuple[Cue, re.Match[str]] | None:
         """The first cue that matches ``text`` with its match, unless a negative matches."""
-        if self._vetoed(text):
-            return None
         for item in self._gates.candidates(text):
             found = item.pattern.search(text)
             if found is not None:
-                return item, found
+                # Negatives only matter once a cue matched, and most texts match none.
+                return None if self._vetoed(text) else (item, found)
         return None
 
     def find_all(self, text: str) -> Iterator[tuple[Cue, re.Match[str]]]:
         """Every non-overlapping match of every cue, earlier cues winning overlaps."""
-        if self._vetoed(text):
-            return
         # The spans taken so far, disjoint and sorted, so an overlap check is one bisection.
         taken: list[tuple[int, int]] = []
         for item in self._gates.candidates(text):
             for found in item.pattern.finditer(text):
+                if not taken and self._vetoed(text):  # checked at the first match, as in search
+                    return
                 start, end = found.span()
                 before = bisect_left(taken, (end, -1)) - 1  # the last span that starts before this ends
                 if before < 0 or taken[before][1] <= start:
@@ -238,19 +237,21 @@ def _trie(words: list[str]) -> str:
     return pattern(tree)
 
 
-def required_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+def required_words(pattern: re.Pattern[str], *, ascii_text: bool = False) -> tuple[str, ...] | None:
     """ASCII strings, case-folded, at least one of which is in the case-folded text of every match of
     ``pattern``; ``None`` when no such set is found (the pattern is then always searched).
 
     Read from the parsed pattern: a run of literal characters is required where it stands in a
     sequence, a group or a repeat of at least one; an alternation requires one of its branches'
     words; a positive lookaround's words are in the text too. Of a sequence's requirements the one
-    whose shortest word is longest is kept, as it rules out most texts.
+    whose shortest word is longest is kept, as it rules out most texts. With ``ascii_text`` the
+    words are those of every match in an ASCII text: branches that need a character no ASCII
+    character matches (a Cyrillic or CJK word) are left out, and ``()`` means no match at all.
     """
-    return _required(list(_parser.parse(pattern.pattern, pattern.flags)))
+    return _required(list(_parser.parse(pattern.pattern, pattern.flags)), ascii_text)
 
 
-def _required(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
+def _required(items: list[tuple[Any, Any]], ascii_text: bool) -> tuple[str, ...] | None:
     options: list[tuple[str, ...]] = []
     run = ""
     for op, value in [*items, (None, None)]:
@@ -260,27 +261,37 @@ def _required(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
         if run:
             options.append((run,))
             run = ""
-        found = _required_of(op, value)
+        if ascii_text and op is _constants.LITERAL and not _ascii_matches(chr(value)):
+            return ()
+        found = _required_of(op, value, ascii_text)
+        if found == ():
+            return ()
         if found is not None:
             options.append(found)
     return max(options, key=lambda words: min(len(word) for word in words), default=None)
 
 
-def _required_of(op: Any, value: Any) -> tuple[str, ...] | None:
+def _required_of(op: Any, value: Any, ascii_text: bool) -> tuple[str, ...] | None:
     if op is _constants.SUBPATTERN:
-        return _required(list(value[-1]))
+        return _required(list(value[-1]), ascii_text)
     if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT) and value[0] >= 1:
-        return _required(list(value[2]))
+        return _required(list(value[2]), ascii_text)
     if op is _constants.ATOMIC_GROUP:
-        return _required(list(value))
+        return _required(list(value), ascii_text)
     if op is _constants.ASSERT:
-        return _required(list(value[1]))
+        return _required(list(value[1]), ascii_text)
     if op is _constants.BRANCH:
-        branches = [_required(list(branch)) for branch in value[1]]
+        # A branch that cannot match (``()``) requires nothing of the texts the others match.
+        branches = [words for branch in value[1] if (words := _required(list(branch), ascii_text)) != ()]
         if any(words is None for words in branches):
             return None
         return tuple(sorted({word for words in branches if words is not None for word in words}))
     return None
+
+
+def _ascii_matches(char: str) -> bool:
+    # Case-insensitively, whatever the pattern's flags: the Kelvin sign matches "k", long s "s".
+    return any(re.fullmatch(re.escape(char), chr(code), re.IGNORECASE) for code in range(128))
 
 
 def folded(text: str) -> str:
