@@ -36,12 +36,20 @@ class EventStream:
         self._by_id: dict[str, Event] = {}
         by_native: dict[tuple[str, str], str] = {}
         replies: list[tuple[Event, str]] = []
+        fields_sets: dict[frozenset[str], set[str]] = {}
         for number, event in enumerate(ordered, start=1):
             event_id = f"E{number}"
             if owned:
                 event.id, numbered = event_id, event
                 if event.thread is not None:  # adapters leave it unset; each assignment goes through pydantic
                     event.thread = None
+                # Pydantic keeps a set of the fields each event was given (some 700 bytes, more than
+                # most messages' text); no stage reads it, and events hold a few distinct ones, so
+                # they share one per content. The stream sets the thread of every event, so it is
+                # in all of them and the replies below add nothing to a shared set.
+                given = event.__pydantic_fields_set__ | {"thread"}
+                shared = fields_sets.setdefault(frozenset(given), given)
+                object.__setattr__(event, "__pydantic_fields_set__", shared)
             else:
                 numbered = event.model_copy(update={"id": event_id})
             self._events.append(numbered)
