@@ -96,12 +96,13 @@ def _each_sentence_cue(text: str) -> Iterator[tuple[str, TimelineKind, Cue]]:
         question = sentence.endswith("?")
         if question and cues.OPEN_QUESTION.pattern.search(sentence):
             continue
-        for kind, table in cues.TIMELINE_CUES.items():
-            if question and kind is not _K.DETECTION:
-                continue
-            hit = table.search(sentence)
+        if question:
+            hit = cues.TIMELINE_CUES[_K.DETECTION].search(sentence)
             if hit is not None:
-                yield said, kind, hit[0]
+                yield said, _K.DETECTION, hit[0]
+            continue
+        for kind, item in cues.timeline_hits(sentence):
+            yield said, kind, item
 
 
 def timeline_kinds(event: Event) -> list[TimelineKind]:

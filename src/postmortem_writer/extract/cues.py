@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from postmortem_writer.models import TimelineKind
-from postmortem_writer.text import EMOJI, Cue, CueTable, cue, normalise, strip_emoji
+from postmortem_writer.text import EMOJI, Cue, CueTable, cue, normalise, once_per_text, strip_emoji
 
 _QUESTION_END = cue("neg.question", r"\?\s*$")
 
@@ -1269,12 +1269,17 @@ def noise_cue(text: str) -> Cue | None:
 
 def timeline_cue(text: str) -> tuple[TimelineKind, Cue] | None:
     """The timeline kind one sentence's cues give (by precedence) and the cue that decided it."""
-    text = normalise(text)
-    for kind, table in TIMELINE_CUES.items():
-        hit = table.search(text)
-        if hit is not None:
-            return kind, hit[0]
-    return None
+    hits = timeline_hits(normalise(text))
+    return hits[0] if hits else None
+
+
+@once_per_text
+def timeline_hits(sentence: str) -> tuple[tuple[TimelineKind, Cue], ...]:
+    """Every timeline kind whose cues match ``sentence`` as it is, in precedence order, with the cue.
+
+    Classification and the impact figures ask this of the same sentences: it is worked out once.
+    """
+    return tuple((kind, hit[0]) for kind, table in TIMELINE_CUES.items() if (hit := table.search(sentence)))
 
 
 def alert_post_cue(text: str) -> tuple[TimelineKind, Cue] | None:
