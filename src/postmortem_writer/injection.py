@@ -238,11 +238,20 @@ TACTICS: tuple[Tactic, ...] = (
 
 FENCE_TACTIC = "fence.data-word"
 
+
 # Each tactic with the words every match of it holds, in any text and in an ASCII text (most chat,
 # where the other-language tactic's Cyrillic and CJK branches cannot match): a text with none of
-# them is not searched.
-_REQUIRED = tuple(
-    (tactic, required_words(tactic.pattern), required_words(tactic.pattern, ascii_text=True)) for tactic in TACTICS
+# them is not searched. Each set of words is one search (the regex engine's scan, not a substring
+# test per word).
+def _gate(words: tuple[str, ...] | None) -> re.Pattern[str] | None:
+    if words is None:
+        return None
+    return re.compile("|".join(re.escape(word) for word in words) or "(?!)")  # () holds no match at all
+
+
+_GATES = tuple(
+    (tactic, _gate(required_words(tactic.pattern)), _gate(required_words(tactic.pattern, ascii_text=True)))
+    for tactic in TACTICS
 )
 
 
@@ -260,9 +269,8 @@ def _tactics(text: str) -> tuple[str, ...]:
     ascii_text = {True: plain.isascii(), False: native.isascii()}
     found = [
         tactic.id
-        for tactic, anywhere, in_ascii in _REQUIRED
-        if ((required := in_ascii if ascii_text[tactic.latin] else anywhere) is None
-            or any(word in words[tactic.latin] for word in required))
+        for tactic, anywhere, in_ascii in _GATES
+        if ((gate := in_ascii if ascii_text[tactic.latin] else anywhere) is None or gate.search(words[tactic.latin]))
         and tactic.pattern.search(plain if tactic.latin else native)
     ]  # fmt: skip
     if any(forged_fence(match.group()) for match in FENCE_WORD.finditer(plain)):
