@@ -73,6 +73,15 @@ def test_draft_to_stdout_and_title(sample_incident: Path) -> None:
     assert "# Checkout latency in EU" in result.stdout.splitlines()
 
 
+def test_draft_header_names_the_authors_given_and_escapes_them(sample_incident: Path) -> None:
+    result = run("draft", str(sample_incident), "--author", "Priya Natarajan", "--author", "Zoë | <b>Ø</b>")
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if line.startswith("| Authors |"))
+    assert "Priya Natarajan, Zoë \\| " in header
+    assert "<b>" not in header
+    assert "| Status | Draft |" in result.stdout
+
+
 def test_draft_refuses_to_overwrite_without_force(sample_incident: Path, tmp_path: Path) -> None:
     out = tmp_path / "pm.md"
     out.write_text("my edits", encoding="utf-8")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,8 +11,10 @@ from pathlib import Path
 from postmortem_writer import __version__
 from postmortem_writer.errors import InputError
 from postmortem_writer.events import EventStream
+from postmortem_writer.extract.appendix import communication_log, monitoring_links
 from postmortem_writer.extract.grounding import check_draft
 from postmortem_writer.extract.llm import Budget, Progress, extract_llm
+from postmortem_writer.extract.prevention import classify_actions, prevention
 from postmortem_writer.extract.rules import extract_rules
 from postmortem_writer.lint import lint_draft
 from postmortem_writer.lint.apply import reword_draft
@@ -76,6 +78,7 @@ def draft_from(
     llm: Session | None = None,
     progress: Progress | None = None,
     privacy: Privacy | None = None,
+    authors: Sequence[str] = (),
 ) -> Draft:
     """A grounded draft of the ingested incident (with the model when ``llm`` is given, else by rules), linted
     for blame-prone wording.
@@ -126,6 +129,11 @@ def draft_from(
             }
         )
     withheld = draft.provenance.withheld  # the extractors left these out
+    told = stream.without(set(withheld))
+    draft.communications = communication_log(told)
+    draft.graphs = monitoring_links(told)
+    classify_actions(draft.action_items)
+    draft.prevention = prevention(draft.action_items, draft.contributing_factors, draft.related_incidents)
     if withheld:
         # Left out, not lost: the reader sees them quoted in the evidence index and decides.
         draft.open_questions.append(
@@ -135,6 +143,7 @@ def draft_from(
                 evidence=withheld[:MAX_WITHHELD_CITED],
             )
         )
+    draft.authors = list(authors)
     cited = draft.cited_ids()
     draft.evidence_index = [event for event in stream if event.id in cited]
     check_draft(draft, stream)  # after the index is filled, so its completeness is checked too

@@ -29,6 +29,7 @@ class RenderContext:
     time_header: str
     window: str
     responders: str
+    times: dict[str, datetime]  # each indexed event's time, for rows that show when a cited message was sent
 
 
 def render_json(draft: Draft) -> str:
@@ -92,6 +93,7 @@ def _context(draft: Draft, event_count: int) -> RenderContext:
         time_header="Date and time (UTC)" if multi_day else "Time (UTC)",
         window=_window(draft),
         responders=", ".join(f"{r.name} ({', '.join(r.roles)})" if r.roles else r.name for r in draft.responders),
+        times={event.id: event.ts for event in draft.evidence_index},
     )
 
 

@@ -44,6 +44,12 @@ from postmortem_writer.sources.scope import Scope
 )
 @click.option("--title", help="Title of the postmortem (default: taken from the sources).")
 @click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="Author of the postmortem, for its header (repeatable; default: TODO(author)).",
+)
+@click.option(
     "--template",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Your own jinja2 Markdown template instead of the built-in one.",
@@ -60,6 +66,7 @@ def draft(
     output: Path | None,
     output_format: str,
     title: str | None,
+    authors: tuple[str, ...],
     template: Path | None,
     source_flags: SourceFlags,
     scope: Scope,
@@ -105,7 +112,7 @@ def draft(
     session = open_llm(model_flags, settings.llm)
     bar = ProgressBar("analysing")
     try:
-        result = draft_from(ingested, title=title, llm=session, progress=bar, privacy=privacy)
+        result = draft_from(ingested, title=title, llm=session, progress=bar, privacy=privacy, authors=authors)
     finally:
         bar.close()
         if session is not None:

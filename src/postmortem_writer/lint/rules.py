@@ -270,7 +270,7 @@ RULES: tuple[Rule, ...] = (
             Cue(rf"\bdid (?:the |a |an )?(?:[\w/-]+ )?(?:{PERSON_WORDS})(?:/\w+)? not\b", negatable=False),
             Cue(rf"^(?:had|if only) (?:the |a |an )?(?:{PERSON_WORDS}|they|we)\b", negatable=False),
         ),
-        quiet_in=("actions",),
+        quiet_in=("actions", "prevention"),
     ),
     Rule(
         category="negligence_carelessness",
