@@ -16,6 +16,8 @@ from postmortem_writer.extract.grounding import check_draft
 from postmortem_writer.extract.llm import Budget, Progress, extract_llm
 from postmortem_writer.extract.prevention import classify_actions, prevention
 from postmortem_writer.extract.rules import extract_rules
+from postmortem_writer.history.index import HistoryIndex
+from postmortem_writer.history.related import related_incidents
 from postmortem_writer.lint import lint_draft
 from postmortem_writer.lint.apply import reword_draft
 from postmortem_writer.lint.config import LintConfig
@@ -79,13 +81,15 @@ def draft_from(
     progress: Progress | None = None,
     privacy: Privacy | None = None,
     authors: Sequence[str] = (),
+    history: HistoryIndex | None = None,
 ) -> Draft:
     """A grounded draft of the ingested incident (with the model when ``llm`` is given, else by rules), linted
     for blame-prone wording.
 
     With redaction (by default whenever a model is used) every stage after ingest sees only the
     redacted events, so no request can carry a value the redaction found; ids and times are
-    untouched, so citations are the same either way.
+    untouched, so citations are the same either way. With a ``history`` index the draft lists the
+    earlier postmortems related to it, and its Prevention section warns about recurring factors.
     """
     privacy = privacy or Privacy()
     stream = ingested.stream
@@ -133,7 +137,6 @@ def draft_from(
     draft.communications = communication_log(told)
     draft.graphs = monitoring_links(told)
     classify_actions(draft.action_items)
-    draft.prevention = prevention(draft.action_items, draft.contributing_factors, draft.related_incidents)
     if withheld:
         # Left out, not lost: the reader sees them quoted in the evidence index and decides.
         draft.open_questions.append(
@@ -146,6 +149,10 @@ def draft_from(
     draft.authors = list(authors)
     cited = draft.cited_ids()
     draft.evidence_index = [event for event in stream if event.id in cited]
+    # Both cite only events the draft cites already, so the index stays complete.
+    if history is not None:
+        draft.related_incidents = related_incidents(draft, history)
+    draft.prevention = prevention(draft.action_items, draft.contributing_factors, draft.related_incidents)
     check_draft(draft, stream)  # after the index is filled, so its completeness is checked too
     names = tuple(sorted(stream.people))
     draft.blame_findings = lint_draft(draft, people=names)
