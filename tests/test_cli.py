@@ -26,7 +26,19 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["draft"], ["ingest"], ["redact"], ["formats"], ["lint"], ["reword"], ["eval"], ["eval", "compare"]]
+    "command",
+    [
+        [],
+        ["draft"],
+        ["ingest"],
+        ["redact"],
+        ["formats"],
+        ["lint"],
+        ["reword"],
+        ["eval"],
+        ["eval", "compare"],
+        ["history"],
+    ],
 )
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = run(*command, "--help")

@@ -88,7 +88,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("timeline", "Timeline", "timeline", ("timeline", "chronology"),
             "No timeline material was found in the sources.", cited="timeline", wording="timeline",
             texts=("description",), claim="description", narrative=False, filled=Filled.ANY, merge=None),
-    _narrative("trigger", "Trigger / root cause", "analysis", ("root cause", "trigger", "analysis"),
+    _narrative("trigger", "Trigger / root cause", "analysis", ("root cause", "trigger", "analysis", "why it happened"),
                "TODO(author): the sources do not show what triggered the incident."),
     Section("contributing_factors", "Contributing factors", "analysis", ("contributing",),
             "TODO(author): no candidate contributing factors were found in the sources.", cited="contributing_factors",

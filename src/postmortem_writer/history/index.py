@@ -3,8 +3,9 @@
 Ranking is BM25 from ``bm25s`` (a maintained library, numpy only) over words that keep service
 names, alert names and config keys whole as well as in parts (``checkout-service`` is also
 ``checkout``; ``CheckoutP99LatencyHigh`` also ``latency``). The index of a history is stored under
-``<cache>/history/<key>``, where the key is a hash of every file's path, size and content hash,
-so an unchanged history is read back instead of re-indexed, and any edit makes a new one.
+``<cache>/history/<key>``, where the key is a hash of the tokeniser and of every file's path, size
+and content hash, so an unchanged history is read back instead of re-indexed, and any edit makes a
+new one.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import bm25s
 from postmortem_writer.errors import InputError
 from postmortem_writer.history.documents import SUFFIXES, PastIncident, read_incident
 
-INDEX_VERSION = 1  # bump when the tokens or the stored shape change: old indexes are then rebuilt
+INDEX_VERSION = 1  # bump when the stored shape changes (the tokeniser is part of the key by itself)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z0-9]")
-_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_PART = re.compile(r"[A-Z]?[a-z]+\d*|[A-Z]+\d*(?![a-z])|\d+")
 # Words that say nothing about which incident it is; kept short, the IDF does the rest.
 STOPWORDS = frozenset(
     {
@@ -97,7 +98,8 @@ def open_index(folders: Sequence[Path], cache_dir: Path) -> HistoryIndex:
 
 
 def _key(files: list[tuple[Path, str]]) -> str:
-    digest = hashlib.sha256(f"v{INDEX_VERSION}".encode())
+    tokeniser = f"v{INDEX_VERSION}\0{_WORD.pattern}\0{_PART.pattern}\0{' '.join(sorted(STOPWORDS))}"
+    digest = hashlib.sha256(tokeniser.encode())
     for path, shown in files:
         data = path.read_bytes()
         digest.update(f"\0{shown}\0{len(data)}\0".encode())
