@@ -115,23 +115,6 @@ def draft_from(
             title=title,
             progress=progress,
         )
-        totals = llm.caller.totals
-        draft.provenance = draft.provenance.model_copy(
-            update={
-                "model": llm.caller.backend.model,
-                "mode": llm.caller.backend.mode,
-                "endpoint": llm.endpoint,
-                "prompt_versions": {ref.id: ref.label() for ref in totals.prompts.values()},
-                "usage": {
-                    "prompt_tokens": totals.usage.prompt_tokens,
-                    "completion_tokens": totals.usage.completion_tokens,
-                },
-                "calls": totals.calls,
-                "cached_calls": totals.cached,
-                "latency_ms": round(totals.latency * 1000),
-                "call_log": str(llm.call_log) if llm.call_log else None,
-            }
-        )
     withheld = draft.provenance.withheld  # the extractors left these out
     told = stream.without(set(withheld))
     draft.communications = communication_log(told)
@@ -161,6 +144,25 @@ def draft_from(
         for applied in reword_draft(draft, ModelRewriter(llm.caller, config), config):
             llm.caller.note({"reworded": applied.path, "original": applied.original, "rewrite": applied.rewrite})
         draft.blame_findings = lint_draft(draft, people=names)
+    if llm is not None:
+        # Taken last: the rewording calls are calls too.
+        totals = llm.caller.totals
+        draft.provenance = draft.provenance.model_copy(
+            update={
+                "model": llm.caller.backend.model,
+                "mode": llm.caller.backend.mode,
+                "endpoint": llm.endpoint,
+                "prompt_versions": {ref.id: ref.label() for ref in totals.prompts.values()},
+                "usage": {
+                    "prompt_tokens": totals.usage.prompt_tokens,
+                    "completion_tokens": totals.usage.completion_tokens,
+                },
+                "calls": totals.calls,
+                "cached_calls": totals.cached,
+                "latency_ms": round(totals.latency * 1000),
+                "call_log": str(llm.call_log) if llm.call_log else None,
+            }
+        )
     if redaction is not None and privacy.rehydrate and redaction.replaced:
         draft = redaction.restore_draft(draft)
         draft.provenance.rehydrated = True

@@ -25,7 +25,7 @@ from postmortem_writer.cli.options import (
 from postmortem_writer.cli.scope import scope_options
 from postmortem_writer.config import load_config
 from postmortem_writer.errors import ModelError
-from postmortem_writer.output import write_atomic
+from postmortem_writer.output import check_writable, write_atomic
 from postmortem_writer.pipeline import draft_from
 from postmortem_writer.render import render_json, render_markdown
 from postmortem_writer.sources.registry import shareable_names
@@ -109,6 +109,9 @@ def draft(
     """
     settings = load_config(config)
     privacy = build_privacy(privacy_flags, settings.redact)
+    if output is not None:
+        # Before any model call is made (and paid for), not after the draft is done.
+        check_writable(output, force=force)
     ingested = read_sources(paths, source_flags, scope)
     # A draft is shared: inputs named by absolute paths would put the author's home folder in it.
     shareable_names(list(paths), list(ingested.stream), ingested.inputs)
