@@ -21,6 +21,9 @@ _QUOTE_LIMIT = 240
 _STATUS_ACTORS = re.compile(r"status ?page|statuspage|status\.io|instatus|statuscast|sorry ?app", re.IGNORECASE)
 
 _AUDIENCE = r"(?:customers|users|merchants|clients|tenants)"
+# Every cue below needs one of these words; most messages have none and skip the table (plain
+# substring tests: an alternation regex per message cost seconds on a 100k-message export).
+_WORTH = ("status", "update", "customer", "user", "merchant", "client", "tenant", "banner")
 COMMUNICATION = CueTable(
     cues=(
         cue("com.status-page.updated",
@@ -67,9 +70,16 @@ _IMAGE = re.compile(r"\[file: (?P<name>[^\]\n]+?\.(?:png|jpe?g|gif|webp|svg|bmp)
 def communication_log(events: Iterable[Event]) -> list[Cited]:
     """Every status-page update and customer-facing message in ``events``, in order, each citing its event."""
     log: list[Cited] = []
+    tools: dict[str, bool] = {}  # by actor: an export has few authors and many messages
     for event in events:
+        by_tool = tools.get(event.actor)
+        if by_tool is None:
+            by_tool = tools[event.actor] = _STATUS_ACTORS.search(event.actor) is not None
+        lowered = event.text.lower()
+        if not by_tool and not any(word in lowered for word in _WORTH):
+            continue
         text = normalise(event.text)
-        if text and (_STATUS_ACTORS.search(event.actor) or COMMUNICATION.search(text)):
+        if text and (by_tool or COMMUNICATION.search(text)):
             log.append(Cited(text=trim(text, _QUOTE_LIMIT), evidence=[event.id]))
     return log
 
@@ -82,13 +92,17 @@ def monitoring_links(events: Iterable[Event]) -> list[Link]:
     links: list[Link] = []
     seen: set[str] = set()
     for event in events:
-        quote = trim(normalise(event.text), _QUOTE_LIMIT)
+        if "://" not in event.text and "[file:" not in event.text:
+            continue
+        found: list[tuple[str, str, str]] = []  # (url, tool, image name)
         for match in _URL.finditer(event.text):
             url = match.group().rstrip(_URL_TAIL)
             tool = next((item.label for item in GRAPH_TOOLS if item.pattern.search(url)), None)
             if tool is not None and url not in seen:
                 seen.add(url)
-                links.append(Link(url=url, tool=tool, text=quote, evidence=[event.id]))
-        for match in _IMAGE.finditer(event.text):
-            links.append(Link(url="", tool="image", name=match.group("name"), text=quote, evidence=[event.id]))
+                found.append((url, tool, ""))
+        found += [("", "image", match.group("name")) for match in _IMAGE.finditer(event.text)]
+        if found:
+            quote = trim(normalise(event.text), _QUOTE_LIMIT)
+            links += [Link(url=url, tool=tool, name=name, text=quote, evidence=[event.id]) for url, tool, name in found]
     return links
