@@ -17,6 +17,12 @@ KIND_CASES = [
     ("runbook", "Write a runbook for the checkout Redis pool", ActionKind.PROCESS),
     ("rollback", "Make rollback of config vars one command", ActionKind.MITIGATION),
     ("circuit-breaker", "Put a circuit breaker in front of the payment provider", ActionKind.MITIGATION),
+    ("staged-rollout", "Stage addressing deployments progressively, not a global refresh", ActionKind.PREVENTION),
+    ("deprecate", "Deprecate the legacy system that hard-codes service topologies", ActionKind.PREVENTION),
+    ("remediation-time", "Evaluate ways to improve our remediation time", ActionKind.MITIGATION),
+    ("post-mortem", "We need a complete post mortem of what we did tonight", ActionKind.PROCESS),
+    ("rollout-procedure", "The rollout procedure should include the MCP locations early", ActionKind.PROCESS),
+    ("deploy-train-is-no-training", "Make the canary hold the deploy train on errors", ActionKind.PREVENTION),
     ("nothing-to-read", "Talk to Zoë", None),
 ]
 

@@ -19,15 +19,17 @@ ACTION_KINDS = CueTable(
     cues=(
         cue("kind.detection", r"\b(?:alert|alerting|alarm|monitor|monitoring|dashboard|detect|detection|observability"
             r"|synthetic|slo|probe|paged? (?:on|when|before)|anomaly)\w*", category=ActionKind.DETECTION),
-        cue("kind.process", r"\b(?:escalation|on-?call|rota|rotation|handover|hand-off|runbook|playbook|training|train"
-            r"|document|docs|communicat|comms|status ?page|postmortem|game ?day|drill|checklist|ownership|owner)\w*",
+        cue("kind.process", r"\b(?:escalation|on-?call|rota|rotation|handover|hand-off|runbook|playbook|training"
+            r"|document|docs|communicat|comms|status ?page|post[- ]?mortem|game ?day|drill|checklist|ownership|owner"
+            r"|practices|procedure)\w*",
             category=ActionKind.PROCESS),
         cue("kind.mitigation", r"\b(?:roll ?back|rollback|revert|failover|fail over|kill ?switch|feature flag|circuit"
             r" breaker|fallback|degrade|shed|throttl|autoscal|auto-scal|backup|restore|recover|retry|retries"
-            r"|timeout)\w*",
+            r"|timeout|remediation|disable|during an outage)\w*",
             category=ActionKind.MITIGATION),
         cue("kind.prevention", r"\b(?:test|tests|testing|canary|staging|pre-?prod|validat|lint|review|guard|gate|limit"
-            r"|cap|quota|schema|fix|patch|upgrade|migrate|remove|redundan|capacity|require|enforce|block|prevent)\w*",
+            r"|cap|quota|schema|fix|patch|upgrade|migrate|remove|redundan|capacity|require|enforce|block|prevent"
+            r"|rollout|roll out|progressive|stage|staged|deprecat|audit)\w*",
             category=ActionKind.PREVENTION),
     ),
 )  # fmt: skip
