@@ -80,7 +80,7 @@ def test_the_index_is_built_once_and_read_back_until_a_file_changes(tmp_path: Pa
     first = open_index([folder], cache)
     again = open_index([folder], cache)
     assert (first.cached, again.cached) == (False, True)
-    assert [p.path for p, _ in again.scores("redis pool")][:1] == [str(folder / "a.md")]
+    assert [p.path for p, _ in again.scores("redis pool")][:1] == ["h/a.md"]
     (folder / "b.md").write_text("# DNS outage\n\nresolver servfail, redis too", encoding="utf-8")
     changed = open_index([folder], cache)
     assert not changed.cached
@@ -116,3 +116,18 @@ def test_a_draft_lists_related_incidents_from_the_settings_history(sample_incide
     )
     assert result.exit_code == 0, result.output
     assert len(Draft.model_validate_json(result.stdout).related_incidents) == 4
+
+
+def test_an_absolute_history_folder_is_named_without_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "team" / "postmortems"
+    folder.mkdir(parents=True)
+    (folder / "a.md").write_text("# A\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "team")
+    assert [p.path for p in open_index([folder], tmp_path / "c1").incidents] == ["postmortems/a.md"]
+    monkeypatch.chdir(tmp_path.parent)
+    elsewhere = tmp_path.parent / "elsewhere"
+    elsewhere.mkdir(exist_ok=True)
+    monkeypatch.chdir(elsewhere)
+    assert [p.path for p in open_index([folder], tmp_path / "c2").incidents] == ["postmortems/a.md"]

@@ -77,8 +77,19 @@ def history_files(folders: Sequence[Path]) -> list[tuple[Path, str]]:
             raise InputError("not a folder of earlier postmortems", path=str(folder))
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.suffix.lower() in SUFFIXES and not path.name.startswith("."):
-                found.append((path, str(folder / path.relative_to(folder))))
+                found.append((path, _shown(folder, path)))
     return found
+
+
+def _shown(folder: Path, path: Path) -> str:
+    """How a draft names an earlier postmortem: as given when relative, else from the working folder or the
+    history folder's name, so that no home folder's absolute path reaches a shared draft."""
+    if not folder.is_absolute():
+        return str(folder / path.relative_to(folder))
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(Path(folder.name) / path.relative_to(folder))
 
 
 def open_index(folders: Sequence[Path], cache_dir: Path) -> HistoryIndex:
