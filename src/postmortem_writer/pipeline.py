@@ -26,6 +26,7 @@ from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Cited, Draft, InputFile, Provenance
 from postmortem_writer.redact import Privacy, Redaction, redact_stream
 from postmortem_writer.sources import SourceOptions, load_sources
+from postmortem_writer.text import analysis
 
 MAX_WITHHELD_CITED = 20
 """Withheld messages quoted in the draft; all of them are listed in its provenance."""
@@ -91,7 +92,28 @@ def draft_from(
     untouched, so citations are the same either way. With a ``history`` index the draft lists the
     earlier postmortems related to it, and its Prevention section warns about recurring factors.
     """
-    privacy = privacy or Privacy()
+    with analysis():  # each message's text is normalised and split once, whichever stage asks first
+        return _draft(
+            ingested,
+            title=title,
+            llm=llm,
+            progress=progress,
+            privacy=privacy or Privacy(),
+            authors=authors,
+            history=history,
+        )
+
+
+def _draft(
+    ingested: Ingested,
+    *,
+    title: str | None,
+    llm: Session | None,
+    progress: Progress | None,
+    privacy: Privacy,
+    authors: Sequence[str],
+    history: HistoryIndex | None,
+) -> Draft:
     stream = ingested.stream
     redaction: Redaction | None = None
     if privacy.applies(model=llm is not None):

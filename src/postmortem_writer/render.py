@@ -11,6 +11,7 @@ import jinja2
 
 from postmortem_writer.errors import InternalError, UserError
 from postmortem_writer.escape import markdown_block, markdown_cell, markdown_code, markdown_text
+from postmortem_writer.extract.digest import LeftOut, digest
 from postmortem_writer.models import Draft
 from postmortem_writer.resources import templates_dir
 from postmortem_writer.sections import SECTIONS
@@ -29,6 +30,7 @@ class RenderContext:
     time_header: str
     window: str
     responders: str
+    left_out: dict[str, str]
     times: dict[str, datetime]  # each indexed event's time, for rows that show when a cited message was sent
 
 
@@ -37,13 +39,18 @@ def render_json(draft: Draft) -> str:
     return draft.model_dump_json(indent=2) + "\n"
 
 
-def render_markdown(draft: Draft, *, event_count: int, template: Path | None = None) -> str:
-    """The draft as a Markdown postmortem, with the built-in template or the user's own."""
-    env = _environment(template.parent if template else templates_dir(), {e.id: e.text for e in draft.evidence_index})
+def render_markdown(draft: Draft, *, event_count: int, template: Path | None = None, full: bool = False) -> str:
+    """The draft as a Markdown postmortem, with the built-in template or the user's own.
+
+    Long lists are folded and capped (``extract.digest``) unless ``full``; each section says what it
+    left out, and the JSON draft keeps everything.
+    """
+    shown, left = (draft, LeftOut()) if full else digest(draft)
+    env = _environment(template.parent if template else templates_dir(), {e.id: e.text for e in shown.evidence_index})
     name = template.name if template else DEFAULT_TEMPLATE
     try:
         compiled = env.get_template(name)
-        text = compiled.render(draft=draft, ctx=_context(draft, event_count), sections=SECTIONS)
+        text = compiled.render(draft=shown, ctx=_context(shown, event_count, left), sections=SECTIONS)
     except jinja2.TemplateNotFound:
         if template is not None:
             raise UserError(f"{template}: template not found") from None
@@ -84,7 +91,33 @@ def _environment(folder: Path, texts: dict[str, str]) -> jinja2.Environment:
     return env
 
 
-def _context(draft: Draft, event_count: int) -> RenderContext:
+_LISTED = {
+    "figures": "impact figures",
+    "timeline": "timeline rows",
+    "contributing_factors": "candidate factors",
+    "action_items": "action items",
+}
+
+
+def _left_out(left: LeftOut) -> dict[str, str]:
+    """A sentence per list saying what the digest does not show, and where to find it."""
+    notes = {}
+    for name, noun in _LISTED.items():
+        total = left.total(name)
+        if total:
+            why = []
+            if left.folded.get(name):
+                why.append(f"{left.folded[name]} near-duplicates folded")
+            if left.capped.get(name):
+                why.append(f"{left.capped[name]} lower-ranked left out")
+            notes[name] = (
+                f"{total} more {noun} not shown ({', '.join(why)}); "
+                "the JSON draft (`--format json`) lists them all, and `--all` renders every one."
+            )
+    return notes
+
+
+def _context(draft: Draft, event_count: int, left: LeftOut) -> RenderContext:
     times = [entry.time for entry in draft.timeline] + [event.ts for event in draft.evidence_index]
     multi_day = len({moment.date() for moment in times}) > 1
     return RenderContext(
@@ -93,6 +126,7 @@ def _context(draft: Draft, event_count: int) -> RenderContext:
         time_header="Date and time (UTC)" if multi_day else "Time (UTC)",
         window=_window(draft),
         responders=", ".join(f"{r.name} ({', '.join(r.roles)})" if r.roles else r.name for r in draft.responders),
+        left_out=_left_out(left),
         times={event.id: event.ts for event in draft.evidence_index},
     )
 

@@ -61,6 +61,12 @@ from postmortem_writer.sources.scope import Scope
 @model_options
 @privacy_options
 @config_option
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Render every timeline row, factor and action item (by default long lists are folded and capped).",
+)
 @click.option("--strict", is_flag=True, help="Exit with code 4 when the model left any events unanalysed.")
 @force_option
 def draft(
@@ -76,6 +82,7 @@ def draft(
     model_flags: ModelFlags,
     privacy_flags: PrivacyFlags,
     config: Path | None,
+    show_all: bool,
     strict: bool,
     force: bool,
 ) -> None:
@@ -129,7 +136,7 @@ def draft(
     if output_format == "json":
         text = render_json(result)
     else:
-        text = render_markdown(result, event_count=len(ingested.stream), template=template)
+        text = render_markdown(result, event_count=len(ingested.stream), template=template, full=show_all)
     if output is None:
         click.echo(text, nl=False)
     else:
