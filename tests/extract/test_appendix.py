@@ -59,12 +59,6 @@ def test_the_communication_log_keeps_the_order_of_the_sources() -> None:
     assert [item.evidence for item in communication_log(stream)] == [["E1"], ["E3"]]
 
 
-def test_an_update_repeated_word_for_word_is_listed_once_at_its_first_posting() -> None:
-    stream = _stream(("Sam", "Status page updated: investigating"), ("Kai", "status page updated: Investigating"),
-                     ("Sam", "Status page updated: monitoring"))  # fmt: skip
-    assert [item.evidence for item in communication_log(stream)] == [["E1"], ["E3"]]
-
-
 # (id, message, the tools it shares, or () for none)
 GRAPH_CASES = [
     ("grafana-dashboard", "see https://grafana.acme.example/d/chk-ovw/checkout?orgId=1.", ("Grafana",)),

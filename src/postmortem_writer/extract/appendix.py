@@ -68,13 +68,8 @@ _IMAGE = re.compile(r"\[file: (?P<name>[^\]\n]+?\.(?:png|jpe?g|gif|webp|svg|bmp)
 
 
 def communication_log(events: Iterable[Event]) -> list[Cited]:
-    """Every status-page update and customer-facing message in ``events``, in order, each citing its event.
-
-    A message repeated word for word (a bot re-posting, an update pasted into several channels) is
-    listed once, at its first posting.
-    """
+    """Every status-page update and customer-facing message in ``events``, in order, each citing its event."""
     log: list[Cited] = []
-    told: set[str] = set()
     tools: dict[str, bool] = {}  # by actor: an export has few authors and many messages
     for event in events:
         by_tool = tools.get(event.actor)
@@ -84,8 +79,7 @@ def communication_log(events: Iterable[Event]) -> list[Cited]:
         if not by_tool and not any(word in lowered for word in _WORTH):
             continue
         text = normalise(event.text)
-        if text and text.casefold() not in told and (by_tool or COMMUNICATION.search(text)):
-            told.add(text.casefold())
+        if text and (by_tool or COMMUNICATION.search(text)):
             log.append(Cited(text=trim(text, _QUOTE_LIMIT), evidence=[event.id]))
     return log
 
