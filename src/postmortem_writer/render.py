@@ -96,6 +96,8 @@ _LISTED = {
     "timeline": "timeline rows",
     "contributing_factors": "candidate factors",
     "action_items": "action items",
+    "communications": "communication log rows",
+    "graphs": "monitoring links",
 }
 
 
