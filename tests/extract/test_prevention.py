@@ -51,6 +51,16 @@ def test_the_section_groups_the_items_by_kind_and_cites_them() -> None:
     assert lines[0].text.startswith("Keep this class of fault from reaching production: require a load test")
 
 
+def test_a_line_names_the_first_items_and_counts_the_rest() -> None:
+    items = [
+        ActionItem(description=f"Add an alert on queue {n}", evidence=[f"E{n}", f"E{n + 100}"]) for n in range(1, 9)
+    ]
+    classify_actions(items)
+    (line,) = prevention(items, [], [])
+    assert line.evidence == ["E1", "E2", "E3", "E4", "E5"]
+    assert line.text.endswith("add an alert on queue 5; and 3 more under Action items.")
+
+
 def test_a_recurring_factor_is_warned_about_with_the_earlier_incident() -> None:
     factor = ContributingFactor(title="Redis pool config change", description="d", category="change", evidence=["E2"])
     other = ContributingFactor(title="Search deploy", description="d", category="change", evidence=["E3"])

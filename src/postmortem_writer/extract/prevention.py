@@ -34,6 +34,9 @@ ACTION_KINDS = CueTable(
     ),
 )  # fmt: skip
 
+LISTED_PER_KIND = 5
+"""Action items a line of the section names (the first ones); the rest are counted, and all stay in Action items."""
+
 # The lines of the section, in this order, and how each introduces its items.
 _LEADS = (
     (ActionKind.PREVENTION, "Keep this class of fault from reaching production"),
@@ -64,9 +67,12 @@ def prevention(
     for kind, lead in _LEADS:
         chosen = [item for item in items if item.kind is kind and item.evidence]
         if chosen:
-            evidence = list(dict.fromkeys(event_id for item in chosen for event_id in item.evidence))
-            listed = "; ".join(_phrase(item.description) for item in chosen)
-            lines.append(Cited(text=f"{lead}: {listed}.", evidence=evidence))
+            named = chosen[:LISTED_PER_KIND]
+            # An item's first event is enough to find it; a follow-up asked a hundred times cites a hundred.
+            evidence = list(dict.fromkeys(item.evidence[0] for item in named))
+            listed = "; ".join(_phrase(item.description) for item in named)
+            more = f"; and {len(chosen) - len(named)} more under Action items" if len(chosen) > len(named) else ""
+            lines.append(Cited(text=f"{lead}: {listed}{more}.", evidence=evidence))
     for factor in factors:
         earlier = [past for past in related if factor.title in past.recurring]
         if earlier:
