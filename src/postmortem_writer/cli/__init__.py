@@ -21,6 +21,7 @@ _COMMANDS = {
     "lint": "postmortem_writer.cli.lint:lint",
     "reword": "postmortem_writer.cli.reword:reword",
     "eval": "postmortem_writer.cli.eval:eval_command",
+    "history": "postmortem_writer.cli.history:history",
 }
 
 
