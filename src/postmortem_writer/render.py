@@ -31,18 +31,29 @@ class RenderContext:
     responders: str
 
 
+@dataclass(frozen=True)
+class ReviewNote:
+    """Who reviewed a draft and when: it replaces the DRAFT banner of a reviewed postmortem."""
+
+    reviewer: str
+    date: str
+
+
 def render_json(draft: Draft) -> str:
     """The draft as indented JSON (the public interface other tools read)."""
     return draft.model_dump_json(indent=2) + "\n"
 
 
-def render_markdown(draft: Draft, *, event_count: int, template: Path | None = None) -> str:
-    """The draft as a Markdown postmortem, with the built-in template or the user's own."""
+def render_markdown(
+    draft: Draft, *, event_count: int, template: Path | None = None, review: ReviewNote | None = None
+) -> str:
+    """The draft as a Markdown postmortem, with the built-in template or the user's own; with
+    ``review``, as reviewed (its note in place of the DRAFT banner)."""
     env = _environment(template.parent if template else templates_dir(), {e.id: e.text for e in draft.evidence_index})
     name = template.name if template else DEFAULT_TEMPLATE
     try:
         compiled = env.get_template(name)
-        text = compiled.render(draft=draft, ctx=_context(draft, event_count), sections=SECTIONS)
+        text = compiled.render(draft=draft, ctx=_context(draft, event_count), sections=SECTIONS, review=review)
     except jinja2.TemplateNotFound:
         if template is not None:
             raise UserError(f"{template}: template not found") from None
