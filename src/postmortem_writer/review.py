@@ -467,8 +467,8 @@ def picture(draft: Draft, stream: Sequence[Event] | None = None) -> Picture:
             open_spans[row].append(event)
         elif signal in _CLOSES and open_spans[row]:
             start = open_spans[row].pop(0)
-            span = f"{start.id} firing {start.ts:%H:%M:%S} to {event.ts:%H:%M:%S}: {start.text[:160]}"
-            marks.append(Mark(row, x(start.ts), max(x(event.ts) - x(start.ts), 3), "firing", start.id, span))
+            firing_label = f"{start.id} firing {start.ts:%H:%M:%S} to {event.ts:%H:%M:%S}: {start.text[:160]}"
+            marks.append(Mark(row, x(start.ts), max(x(event.ts) - x(start.ts), 3), "firing", start.id, firing_label))
         kind = {"rollback": "rollback", "deploy": "deploy", "config.change": "deploy"}.get(signal, event.kind.value)
         if kind != "chat":
             marks.append(Mark(row, x(event.ts), 3, kind, event.id, label))
