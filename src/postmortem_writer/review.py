@@ -295,6 +295,7 @@ def _json_for_script(value: Any) -> str:
 
 
 _SENTINEL = "PMRV{}Z"
+_LINT_OFF, _LINT_ON = "<!-- postmortem-lint disable -->", "<!-- postmortem-lint enable -->"
 _LINE_CONTEXT = (("cell", re.compile(r"^\s*\|")), ("block", re.compile(r"^(?:- |\d+\. )")))
 
 
@@ -326,7 +327,24 @@ def _skeleton(draft: Draft, *, event_count: int) -> dict[str, Any]:
         slot["escaped"] = escape_for(
             slot["context"], claim.fields[slot["field"]], [texts.get(i, "") for i in claim.evidence]
         )
-    return {"markdown": text, "slots": slots, "findings": rows, "reviewer": reviewer, "date": date}
+    clean = render_markdown(
+        copy.model_copy(update={"blame_findings": []}), event_count=event_count, review=ReviewNote(reviewer, date)
+    )
+    return {
+        "markdown": text,
+        "slots": slots,
+        "findings": rows,
+        "reviewer": reviewer,
+        "date": date,
+        "clean": _lint_off_region(clean),  # the wording check once no finding is left
+    }
+
+
+def _lint_off_region(markdown: str) -> list[str]:
+    """The lines between the template's lint-disable and lint-enable comments (the wording check)."""
+    lines = markdown.split("\n")
+    start = lines.index(_LINT_OFF)
+    return lines[start + 1 : lines.index(_LINT_ON, start)]
 
 
 def _context(line: str, token: str) -> str:
