@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
 
 from postmortem_writer.errors import InternalError, UserError
 from postmortem_writer.escape import markdown_block, markdown_cell, markdown_code, markdown_text
-from postmortem_writer.models import Draft
+from postmortem_writer.models import Draft, Event
 from postmortem_writer.resources import templates_dir
 from postmortem_writer.sections import SECTIONS
 from postmortem_writer.text import trim
@@ -29,6 +31,7 @@ class RenderContext:
     time_header: str
     window: str
     responders: str
+    picture: list[str]  # the Mermaid gantt chart's lines; empty without cited events
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ def _context(draft: Draft, event_count: int) -> RenderContext:
         time_header="Date and time (UTC)" if multi_day else "Time (UTC)",
         window=_window(draft),
         responders=", ".join(f"{r.name} ({', '.join(r.roles)})" if r.roles else r.name for r in draft.responders),
+        picture=mermaid_picture(draft),
     )
 
 
@@ -123,6 +127,89 @@ def _duration(minutes: float) -> str:
     whole = round(minutes)
     hours, mins = divmod(whole, 60)
     return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
+_OPENS = {"alert.firing", "page.triggered"}
+_CLOSES = {"alert.resolved", "page.resolved"}
+_MARKERS = {"rollback": "rollback", "deploy": "deploy", "config.change": "deploy"}
+
+
+def lane(event: Event) -> str:
+    """The incident picture's lane of an event: its chat channel, else its source file's name."""
+    name = event.meta.get("channel")
+    if isinstance(name, str) and name:
+        return "#" + name
+    return event.source.rsplit("/", 1)[-1]
+
+
+def marker(event: Event) -> str:
+    """How the picture marks an event: deploy, rollback, or its source kind (chat, page, alert…)."""
+    return _MARKERS.get(event.signal.value if event.signal else "", event.kind.value)
+
+
+def firing_spans(events: Iterable[Event]) -> list[tuple[Event, Event | None]]:
+    """Alerts and pages from firing to resolution in each lane, the earliest open one closing
+    first; ``None`` where the sources show no resolution."""
+    spans: list[tuple[Event, Event | None]] = []
+    open_: dict[str, list[int]] = defaultdict(list)
+    for event in events:
+        signal = event.signal.value if event.signal else ""
+        if signal in _OPENS:
+            open_[lane(event)].append(len(spans))
+            spans.append((event, None))
+        elif signal in _CLOSES and open_[lane(event)]:
+            index = open_[lane(event)].pop(0)
+            spans[index] = (spans[index][0], event)
+    return spans
+
+
+_MERMAID_UNSAFE = re.compile(r"[^\w .,()/+\-]+")
+
+
+def mermaid_text(value: str, limit: int = 60) -> str:
+    """``value`` as Mermaid label text: letters, digits, spaces and ``.,()/+-_`` only, so no
+    source text can end the label, start a directive or comment, or close the code fence."""
+    return trim(" ".join(_MERMAID_UNSAFE.sub(" ", value).split()), limit)
+
+
+def mermaid_picture(draft: Draft) -> list[str]:
+    """The incident picture as the lines of a Mermaid gantt chart (GitHub and GitLab draw it):
+    the incident window, then one section per source with pages and alerts as firing spans,
+    deploys and rollbacks as milestones, and each channel's cited chat as one span."""
+    events = draft.evidence_index
+    if not events:
+        return []
+    stamp = "%Y-%m-%d %H:%M:%S"
+    last = max(e.ts for e in events)
+    lines = ["gantt", "    dateFormat YYYY-MM-DD HH:mm:ss", "    axisFormat %H:%M"]
+    if draft.impact.start is not None:
+        end = draft.impact.end or last
+        lines += ["    section incident", f"    window :active, {draft.impact.start:{stamp}}, {end:{stamp}}"]
+    spans = firing_spans(events)
+    lanes: dict[str, list[str]] = {}
+    for event in events:
+        lanes.setdefault(lane(event), [])
+    for start, stop in spans:
+        until = stop.ts if stop is not None else draft.impact.end or last
+        label = mermaid_text(f"{start.id} firing {start.text}")
+        lanes[lane(start)].append(f"    {label} :crit, {start.ts:{stamp}}, {until:{stamp}}")
+    chats: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        kind = marker(event)
+        if kind in ("deploy", "rollback"):
+            label = mermaid_text(f"{event.id} {kind} {event.text}")
+            lanes[lane(event)].append(f"    {label} :milestone, {event.ts:{stamp}}, 1m")
+        elif kind == "chat":
+            chats[lane(event)].append(event)
+    for name, said in chats.items():
+        label = mermaid_text(f"{said[0].id} to {said[-1].id} {len(said)} cited messages")
+        lanes[name].append(
+            f"    {label} :{said[0].ts:{stamp}}, {max(said[-1].ts, said[0].ts + timedelta(minutes=1)):{stamp}}"
+        )
+    for name, tasks in lanes.items():
+        if tasks:
+            lines += [f"    section {mermaid_text(name, 40) or 'source'}", *tasks]
+    return lines
 
 
 def anchor(event_id: str) -> str:

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from postmortem_writer.errors import InputError, InternalError
 from postmortem_writer.escape import markdown_block, markdown_cell, markdown_text
 from postmortem_writer.models import Draft, Event, Finding
-from postmortem_writer.render import ReviewNote, render_json, render_markdown, when
+from postmortem_writer.render import ReviewNote, firing_spans, lane, marker, render_json, render_markdown, when
 from postmortem_writer.resources import templates_dir
 from postmortem_writer.sections import SECTIONS, Section
 
@@ -446,18 +446,6 @@ class Picture:
     lane_height: int = 28
 
 
-_OPENS = {"alert.firing", "page.triggered"}
-_CLOSES = {"alert.resolved", "page.resolved"}
-
-
-def lane(event: Event) -> str:
-    """The picture's lane of an event: a chat channel, else the source file's name."""
-    name = event.meta.get("channel")
-    if isinstance(name, str) and name:
-        return "#" + name
-    return event.source.rsplit("/", 1)[-1]
-
-
 def picture(draft: Draft, stream: Sequence[Event] | None = None) -> Picture:
     """Lanes per source over the span of the cited events: alerts and pages as firing spans (to
     their resolution), deploys and rollbacks as markers, chat as density per time slice, the
@@ -477,23 +465,18 @@ def picture(draft: Draft, stream: Sequence[Event] | None = None) -> Picture:
         if lane(event) not in lanes:
             lanes.append(lane(event))
     marks: list[Mark] = []
-    open_spans: dict[int, list[Event]] = defaultdict(list)
+    end = draft.impact.end or last
+    for start, stop in firing_spans(events):
+        until = stop.ts if stop is not None else end
+        text = f"{start.id} firing {start.ts:%H:%M:%S} to {until:%H:%M:%S}: {start.text[:160]}"
+        marks.append(
+            Mark(lanes.index(lane(start)), x(start.ts), max(x(until) - x(start.ts), 3), "firing", start.id, text)
+        )
     for event in events:
-        row, signal = lanes.index(lane(event)), event.signal.value if event.signal else ""
-        label = f"{event.id} {event.ts:%H:%M:%S} {event.actor}: {event.text[:160]}"
-        if signal in _OPENS:
-            open_spans[row].append(event)
-        elif signal in _CLOSES and open_spans[row]:
-            start = open_spans[row].pop(0)
-            firing_label = f"{start.id} firing {start.ts:%H:%M:%S} to {event.ts:%H:%M:%S}: {start.text[:160]}"
-            marks.append(Mark(row, x(start.ts), max(x(event.ts) - x(start.ts), 3), "firing", start.id, firing_label))
-        kind = {"rollback": "rollback", "deploy": "deploy", "config.change": "deploy"}.get(signal, event.kind.value)
+        kind = marker(event)
         if kind != "chat":
-            marks.append(Mark(row, x(event.ts), 3, kind, event.id, label))
-    for row, starts in open_spans.items():
-        end = draft.impact.end or last
-        marks.extend(Mark(row, x(s.ts), max(x(end) - x(s.ts), 3), "firing", s.id, f"{s.id} firing: {s.text[:160]}")
-                     for s in starts)  # fmt: skip
+            label = f"{event.id} {event.ts:%H:%M:%S} {event.actor}: {event.text[:160]}"
+            marks.append(Mark(lanes.index(lane(event)), x(event.ts), 3, kind, event.id, label))
     counts: dict[tuple[int, int], int] = defaultdict(int)
     for event in stream if stream is not None else events:
         if event.kind.value == "chat" and lane(event) in lanes and first <= event.ts <= last:
