@@ -7,6 +7,7 @@
   var storeKey = "postmortem-review:" + data.draft;
   var skeleton = data.skeleton;
   var state = load();
+  var originals = new Map();  // each shown value as rendered, blame marks included, to restore after an undo
   document.documentElement.classList.add("js");
 
   function load() {
@@ -187,7 +188,7 @@
         var name = span.getAttribute("data-field");
         var value = $(".value", span);
         if (decision && decision.fields && name in decision.fields) value.textContent = fields[name];
-        else if (value.getAttribute("data-original") !== null) value.innerHTML = value.getAttribute("data-original");
+        else if (originals.has(value)) value.replaceChildren.apply(value, Array.prototype.slice.call(originals.get(value).cloneNode(true).childNodes));
       });
     });
     $("#progress").textContent = decided + " of " + total + " claims decided";
@@ -388,7 +389,7 @@
     return lines;
   }
 
-  all(".field .value").forEach(function (value) { value.setAttribute("data-original", value.innerHTML); });
+  all(".field .value").forEach(function (value) { originals.set(value, value.cloneNode(true)); });
   show();
   window.postmortemReview = { markdown: reviewedMarkdown, review: reviewJson, escape: escapeFor };
 })();

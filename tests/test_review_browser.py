@@ -23,6 +23,7 @@ from postmortem_writer.cli import cli
 from postmortem_writer.pipeline import ingest
 from postmortem_writer.render import render_json, render_markdown
 from postmortem_writer.review import escape_for, render_review
+from postmortem_writer.sections import SECTIONS
 from postmortem_writer.sources import SourceOptions
 from review_support import BLAME_SENTENCE, PAYLOADS, blamed_draft, hostile_draft, sample_draft
 
@@ -215,6 +216,19 @@ def test_a_whole_review_round_trip(open_page: Opener, sample_incident: Path, tmp
     owner.send_keys("Sam Okafor <sam@acme.example>")
     item.find_element("css selector", 'button[type="submit"]').click()
     assert "Sam Okafor <sam@acme.example>" in item.find_element("css selector", ".field-owner").text
+    # Edit a factor's title and a timeline row with Markdown-active text.
+    factor = _css(browser, '[data-claim="contributing_factors[2]"]')
+    factor.find_element("css selector", 'button[data-action="edit"]').click()
+    title = factor.find_element("css selector", 'textarea[name="title"]')
+    title.clear()
+    title.send_keys("# Search deploy | [not](http://evil.example) <b>it</b>")
+    factor.find_element("css selector", 'button[type="submit"]').click()
+    row = _css(browser, '[data-claim="timeline[1]"]')
+    row.find_element("css selector", 'button[data-action="edit"]').click()
+    description = row.find_element("css selector", 'textarea[name="description"]')
+    description.clear()
+    description.send_keys("- Deployed checkout 1.42.0 | see https://grafana.acme.example/d/x")
+    row.find_element("css selector", 'button[type="submit"]').click()
     # Accept a rewording of the blame-prone summary line.
     summary = _css(browser, '[data-claim="summary[0]"]')
     assert "should have noticed" in summary.find_element("css selector", "mark.blame").text
@@ -223,7 +237,7 @@ def test_a_whole_review_round_trip(open_page: Opener, sample_incident: Path, tmp
     suggestion.send_keys("The page fired at 09:10 UTC and was acknowledged at 09:16 UTC.")
     summary.find_element("css selector", ".accept-reword").click()
     assert summary.find_element("css selector", ".decision-label").text == "reworded"
-    assert "4 of " in _css(browser, "#progress").text
+    assert "6 of " in _css(browser, "#progress").text
 
     _css(browser, "#download-md").click()
     markdown = _downloaded(browser, "postmortem-reviewed.md")
@@ -236,6 +250,9 @@ def test_a_whole_review_round_trip(open_page: Opener, sample_incident: Path, tmp
     assert f"**{rejected_title}**" not in markdown
     assert "Sam Okafor &lt;sam@acme.example>" in markdown
     assert BLAME_SENTENCE not in markdown
+    # Edits are escaped as the template escapes them: no link, tag or column of their own.
+    assert "**# Search deploy | [not\\](`http://evil.example`) &lt;b>it&lt;/b>**" in markdown
+    assert "| - Deployed checkout 1.42.0 \\| see `https://grafana.acme.example/d/x` |" in markdown
     assert "The page fired at 09:10 UTC and was acknowledged at 09:16 UTC." in markdown
     assert "medium confidence, candidate)" not in markdown.split("## Contributing factors")[1].splitlines()[4]
     assert review["reviewer"] == "Ana Costa"
@@ -262,8 +279,31 @@ def test_a_whole_review_round_trip(open_page: Opener, sample_incident: Path, tmp
     assert "rejected" not in _css(browser, '[data-claim="contributing_factors[1]"]').get_attribute("class")
     _css(browser, "#import-review").send_keys(str(tmp_path / "review.json"))
     for _ in range(50):
-        if "imported 4" in _css(browser, "#progress").text:
+        if "imported 6" in _css(browser, "#progress").text:
             break
         time.sleep(0.05)
-    assert "imported 4" in _css(browser, "#progress").text
+    assert "imported 6" in _css(browser, "#progress").text
     assert browser.execute_script("return window.postmortemReview.markdown()") == markdown
+
+
+def test_without_javascript_and_in_print_every_claim_and_its_evidence_show(
+    open_page: Opener, sample_incident: Path
+) -> None:
+    draft, count = sample_draft(sample_incident)
+    browser = open_page(render_review(draft, event_count=count))
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    assert all(ev.is_displayed() for ev in browser.find_elements("css selector", ".ev"))
+    assert not _css(browser, "#toolbar").is_displayed()
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+    try:
+        browser.refresh()
+        evidence = browser.find_elements("css selector", ".ev")
+        assert len(evidence) == len(draft.evidence_index)
+        assert all(ev.is_displayed() for ev in evidence)
+        assert len(browser.find_elements("css selector", ".claim")) == sum(len(s.items(draft)) for s in SECTIONS)
+        assert not _css(browser, ".decide").is_displayed()  # the decisions need the script
+        _css(browser, '.claims-timeline .chip[data-ev="E19"]').click()  # a plain link to the event
+        assert browser.current_url.endswith("#ev-e19")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})

@@ -296,7 +296,6 @@ def _json_for_script(value: Any) -> str:
 
 _SENTINEL = "PMRV{}Z"
 _LINT_OFF, _LINT_ON = "<!-- postmortem-lint disable -->", "<!-- postmortem-lint enable -->"
-_LINE_CONTEXT = (("cell", re.compile(r"^\s*\|")), ("block", re.compile(r"^(?:- |\d+\. )")))
 
 
 def _skeleton(draft: Draft, *, event_count: int) -> dict[str, Any]:
@@ -348,12 +347,10 @@ def _lint_off_region(markdown: str) -> list[str]:
 
 
 def _context(line: str, token: str) -> str:
-    for name, pattern in _LINE_CONTEXT:
-        if pattern.match(line):
-            if name == "block" and not re.match(r"^(?:- |\d+\. )(?:\*\*)?" + token, line):
-                return "text"
-            return name
-    return "text"
+    """How the template escaped the value at ``token``: a table cell, a bullet's start, or inline."""
+    if line.lstrip().startswith("|"):
+        return "cell"
+    return "block" if line.startswith(f"- {token}") else "text"
 
 
 def escape_for(context: str, value: str, backing: Iterable[str]) -> str:
