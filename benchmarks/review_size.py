@@ -22,7 +22,7 @@ from synthetic import write_incident
 
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.render import render_markdown
-from postmortem_writer.review import contexts, render_review
+from postmortem_writer.review import render_review, threads
 from postmortem_writer.sources import SourceOptions
 
 
@@ -41,10 +41,10 @@ def main() -> None:
             started = time.perf_counter()
             page = render_review(draft, event_count=len(stream), stream=stream)
             seconds = time.perf_counter() - started
-            shown = {e.id for c in contexts(draft, stream) for e in (c.event, *c.before, *c.after)}
+            shown = sum(len(thread.events) for thread in threads(draft, stream))
             markdown = render_markdown(draft, event_count=len(stream))
         print(
-            f"{size:>9} {len(stream):>8} {len(draft.evidence_index):>6} {len(shown):>6} "
+            f"{size:>9} {len(stream):>8} {len(draft.evidence_index):>6} {shown:>6} "
             f"{len(page.encode()) / 1024:>9.0f} {len(markdown.encode()) / 1024:>7.0f} {seconds:>7.2f}"
         )
 

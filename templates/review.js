@@ -6,6 +6,7 @@
   var data = JSON.parse(document.getElementById("review-data").textContent);
   var storeKey = "postmortem-review:" + data.draft;
   var skeleton = data.skeleton;
+  var NEIGHBOURS = data.neighbours;
   var state = load();
   var originals = new Map();  // each shown value as rendered, blame marks included, to restore after an undo
   document.documentElement.classList.add("js");
@@ -28,14 +29,22 @@
 
   // --- evidence beside the claim -------------------------------------------------------------
   function select(ids, claim) {
-    all(".ev.shown, .chip.active, .mark.active, .claim.selected").forEach(function (el) {
-      el.classList.remove("shown", "active", "selected");
+    all(".shown, .near, .chip.active, .mark.active, .claim.selected").forEach(function (el) {
+      el.classList.remove("shown", "near", "active", "selected");
     });
     if (claim) claim.classList.add("selected");
     var first = null;
     ids.forEach(function (id) {
       var ev = document.getElementById("ev-" + id.toLowerCase());
-      if (ev) { ev.classList.add("shown"); first = first || ev; }
+      if (ev) {
+        ev.classList.add("shown");
+        first = first || ev;
+        var box = ev.closest(".thread-box");
+        box.classList.add("shown");
+        var rows = all(".thread > li", box);
+        var at = rows.indexOf(ev);
+        rows.slice(Math.max(0, at - NEIGHBOURS), at + NEIGHBOURS + 1).forEach(function (row) { row.classList.add("near"); });
+      }
       all('[data-ev="' + id + '"]').forEach(function (el) { if (!el.classList.contains("ev")) el.classList.add("active"); });
     });
     $("#evidence-hint").textContent = ids.length ? "Evidence: " + ids.join(", ") : "This claim cites no event: it is a question for the author.";

@@ -132,9 +132,12 @@ def test_sample_page_shows_the_evidence_of_a_claim(
     chip.click()
     assert _shown(browser) == ["E19"]
     cited = _css(browser, "#ev-e19")
-    assert "p99 went 180ms" in cited.find_element("css selector", ".cited").text
-    assert len(cited.find_elements("css selector", ".context")) == 6  # three before, three after in the channel
+    assert "p99 went 180ms" in cited.find_element("css selector", ".text").text
     assert "2025-03-04.json" in cited.find_element("css selector", ".where").text
+    box = cited.find_element("xpath", "./ancestor::section[1]")
+    visible = [row for row in box.find_elements("css selector", "li") if row.is_displayed()]
+    assert len(visible) == 7  # three before, three after in the channel
+    assert visible[3] == cited
     # The keyboard: a claim takes focus, Enter selects it, the arrow moves to the next one.
     first = _css(browser, ".claims-timeline .claim")
     browser.execute_script("arguments[0].focus()", first)

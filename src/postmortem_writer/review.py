@@ -221,38 +221,42 @@ def _findings_left(draft: Draft, taken: dict[str, Decision]) -> list[Finding]:
 # --- the page -------------------------------------------------------------------------------
 
 
-def channel(event: Event) -> str:
-    """The conversation an event belongs to: its chat channel, else its source file."""
-    name = event.meta.get("channel")
-    return str(name) if isinstance(name, str) and name else event.source
-
-
 @dataclass(frozen=True)
-class Context:
-    """A cited event with the messages around it in its channel."""
+class Thread:
+    """A run of consecutive messages of one channel (or source) holding cited events and the
+    neighbours around them; overlapping neighbourhoods are one thread, so no message is repeated."""
 
-    event: Event
-    before: list[Event]
-    after: list[Event]
+    lane: str
+    events: list[Event]
+    cited: frozenset[str]
 
 
-def contexts(draft: Draft, stream: Sequence[Event] | None = None, radius: int = NEIGHBOURS) -> list[Context]:
-    """Each cited event with up to ``radius`` neighbours either side in its channel, taken from
-    ``stream`` (the sources) when given, else from the draft's evidence index."""
+def threads(draft: Draft, stream: Sequence[Event] | None = None, radius: int = NEIGHBOURS) -> list[Thread]:
+    """The cited events, each with up to ``radius`` neighbours either side in its channel, taken
+    from ``stream`` (the sources) when given, else from the draft's evidence index, as threads."""
+    cited = {event.id for event in draft.evidence_index}
     pool = list(stream) if stream is not None else list(draft.evidence_index)
+    known = {event.id for event in pool}
+    # A cited event the pool lacks (sources given for context are checked, so only a hand-made
+    # draft) still shows, alone in its lane.
+    pool += [event for event in draft.evidence_index if event.id not in known]
     lanes: dict[str, list[Event]] = defaultdict(list)
     for event in pool:
-        lanes[channel(event)].append(event)
-    position = {event.id: (name, i) for name, lane in lanes.items() for i, event in enumerate(lane)}
+        lanes[lane(event)].append(event)
     found = []
-    for event in draft.evidence_index:
-        if event.id not in position:
-            found.append(Context(event, [], []))
-            continue
-        name, i = position[event.id]
-        lane = lanes[name]
-        found.append(Context(event, lane[max(0, i - radius) : i], lane[i + 1 : i + 1 + radius]))
-    return found
+    for name, events in lanes.items():
+        marks = [i for i, event in enumerate(events) if event.id in cited]
+        runs: list[list[int]] = []
+        for i in marks:
+            low, high = max(0, i - radius), min(len(events) - 1, i + radius)
+            if runs and low <= runs[-1][1] + 1:
+                runs[-1][1] = max(runs[-1][1], high)
+            else:
+                runs.append([low, high])
+        for low, high in runs:
+            run = events[low : high + 1]
+            found.append(Thread(name, run, frozenset(e.id for e in run if e.id in cited)))
+    return sorted(found, key=lambda thread: thread.events[0].ts)
 
 
 def check_stream(draft: Draft, stream: Sequence[Event]) -> None:
@@ -295,6 +299,8 @@ def _json_for_script(value: Any) -> str:
 
 
 _SENTINEL = "PMRV{}Z"
+_SENTINELS = re.compile(r"PMRV\d+Z")
+_HAS_URL = re.compile(r"://|www\.|mailto:", re.IGNORECASE)
 _LINT_OFF, _LINT_ON = "<!-- postmortem-lint disable -->", "<!-- postmortem-lint enable -->"
 
 
@@ -319,9 +325,9 @@ def _skeleton(draft: Draft, *, event_count: int) -> dict[str, Any]:
     text = render_markdown(copy, event_count=event_count, review=ReviewNote(reviewer, date))
     texts = {event.id: event.text for event in draft.evidence_index}
     by_key = {claim.key: claim for claim in claims(draft)}
+    lines = {token: line for line in text.splitlines() for token in _SENTINELS.findall(line)}
     for token, slot in slots.items():
-        line = next(line for line in text.splitlines() if token in line)
-        slot["context"] = _context(line, token)
+        slot["context"] = _context(lines[token], token)
         claim = by_key[slot["claim"]]
         slot["escaped"] = escape_for(
             slot["context"], claim.fields[slot["field"]], [texts.get(i, "") for i in claim.evidence]
@@ -390,7 +396,9 @@ def render_review(
     data = {
         "draft": draft_hash(draft),
         "claims": {c.key: {"section": c.section.field, "fields": c.fields, "evidence": c.evidence} for c in all_claims},
-        "texts": {e.id: e.text for e in draft.evidence_index},
+        "neighbours": NEIGHBOURS,
+        # What an edited statement's URLs are checked against: only texts that hold a URL matter.
+        "texts": {e.id: e.text for e in draft.evidence_index if _HAS_URL.search(e.text)},
         "empty": {s.field: s.empty for s in SECTIONS},
         "headings": {s.field: s.heading for s in SECTIONS},
         "skeleton": _skeleton(draft, event_count=event_count),
@@ -400,7 +408,7 @@ def render_review(
         sections=SECTIONS,
         claims=all_claims,
         findings=findings,
-        contexts=contexts(draft, stream),
+        threads=threads(draft, stream),
         picture=picture(draft, stream),
         multi_day=multi_day,
         withheld=set(draft.provenance.withheld),
