@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -21,15 +20,14 @@ from postmortem_writer.models import Draft, SourceKind
 from postmortem_writer.render import lane, render_json
 from postmortem_writer.resources import templates_dir
 from postmortem_writer.review import (
-    NEIGHBOURS,
     Action,
     Decision,
     Review,
     apply_review,
     claims,
-    threads,
     draft_hash,
     render_review,
+    threads,
 )
 from postmortem_writer.sections import SECTIONS
 from review_support import PAYLOADS, blamed_draft, hostile_draft, sample_draft
