@@ -148,8 +148,9 @@
 
   all(".claim").forEach(function (li) {
     var key = li.getAttribute("data-claim");
-    var decideBox = $(".decide", li);
-    decideBox.hidden = false;
+    // The decision buttons are the script's: a page without it shows no control that does nothing.
+    var decideBox = $("#decide-template").content.firstElementChild.cloneNode(true);
+    li.appendChild(decideBox);
     if (!Object.keys(data.claims[key].fields).length) $('[data-action="edit"]', decideBox).hidden = true;
     all("button[data-action]", decideBox).forEach(function (button) {
       button.addEventListener("click", function () {
@@ -350,7 +351,8 @@
         var slot = skeleton.slots[t];
         var decision = state.decisions[slot.claim];
         if (decision && decision.fields && slot.field in decision.fields) return escapeFor(slot.context, decision.fields[slot.field], backing(slot.claim));
-        return slot.escaped;
+        // The tool stored the escaped original only where escaping changed it.
+        return "escaped" in slot ? slot.escaped : data.claims[slot.claim].fields[slot.field];
       });
       var decision = claimKey ? state.decisions[claimKey] : null;
       if (decision && decision.action !== "reject" && data.claims[claimKey].section === "contributing_factors") {

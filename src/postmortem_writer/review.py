@@ -329,9 +329,10 @@ def _skeleton(draft: Draft, *, event_count: int) -> dict[str, Any]:
     for token, slot in slots.items():
         slot["context"] = _context(lines[token], token)
         claim = by_key[slot["claim"]]
-        slot["escaped"] = escape_for(
-            slot["context"], claim.fields[slot["field"]], [texts.get(i, "") for i in claim.evidence]
-        )
+        value = claim.fields[slot["field"]]
+        escaped = escape_for(slot["context"], value, [texts.get(i, "") for i in claim.evidence])
+        if escaped != value:  # the page's data stays small: most values are their own Markdown
+            slot["escaped"] = escaped
     clean = render_markdown(
         copy.model_copy(update={"blame_findings": []}), event_count=event_count, review=ReviewNote(reviewer, date)
     )
