@@ -279,3 +279,16 @@ def test_files_beside_a_slack_export_are_read_too(sample_incident: Path, tmp_pat
     result = run("ingest", str(folder))
     assert result.exit_code == 0, result.stderr
     assert "52 events from 3 source(s)" in result.stderr
+
+
+def test_draft_of_a_long_chat_is_capped_unless_all(tmp_path: Path) -> None:
+    chat = tmp_path / "chat.txt"
+    # Four minutes apart: closer repeats are one moment already in the draft itself.
+    lines = [f"[{m // 15:02d}:{m % 15 * 4:02d}] Alertmanager: [FIRING:1] CheckoutErrorRate #{m}" for m in range(100)]
+    chat.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    short, full = tmp_path / "short.md", tmp_path / "full.md"
+    common = ("draft", str(chat), "--date", "2025-03-04", "--tz", "UTC")
+    assert run(*common, "-o", str(short)).exit_code == 0
+    assert run(*common, "--all", "-o", str(full)).exit_code == 0
+    assert "99 more timeline rows not shown (99 near-duplicates folded)" in short.read_text(encoding="utf-8")
+    assert full.read_text(encoding="utf-8").count("[FIRING:1] CheckoutErrorRate #") >= 100

@@ -16,7 +16,7 @@ from markupsafe import escape
 
 from conftest import HOSTILE_INCIDENT, SAMPLE_INCIDENT
 from postmortem_writer.cli import cli
-from postmortem_writer.models import Draft, SourceKind
+from postmortem_writer.models import Draft, SourceKind, TimelineEntry, TimelineKind
 from postmortem_writer.render import lane, render_json
 from postmortem_writer.resources import templates_dir
 from postmortem_writer.review import (
@@ -122,7 +122,9 @@ def test_the_evidence_is_the_cited_events_and_their_neighbours_only(sample: Draf
         for n in range(1, 2001)
     ]
     # E1000 and E1500 alone; E1700 and E1704 share their neighbours, shown once.
-    draft = sample.model_copy(update={"evidence_index": [stream[n - 1] for n in (1000, 1500, 1700, 1704)]})
+    cited = [stream[n - 1] for n in (1000, 1500, 1700, 1704)]
+    row = TimelineEntry(time=cited[0].ts, kind=TimelineKind.OTHER, description="talk", evidence=[e.id for e in cited])
+    draft = sample.model_copy(update={"evidence_index": cited, "timeline": [row]})
     shown = threads(draft, stream)
     assert [[e.id for e in t.events][:: len(t.events) - 1] for t in shown] == [
         ["E997", "E1003"],
@@ -269,3 +271,11 @@ def test_the_picture_draws_spans_and_markers(sample: Draft) -> None:
     assert '<rect class="window"' in svg
     assert SourceKind.CHAT in {e.kind for e in sample.evidence_index}
     assert 'class="density"' in svg
+
+
+def test_a_decision_changes_only_its_own_claim(sample: Draft) -> None:
+    draft = sample.model_copy(deep=True)
+    draft.trigger = [draft.summary[1]]  # one item in two sections, as an extractor may leave it
+    applied = apply_review(draft, _review(draft, ("summary[1]", Action.EDIT, {"text": "Reworded."})))
+    assert applied.draft.summary[1].text == "Reworded."
+    assert applied.draft.trigger[0].text == sample.summary[1].text

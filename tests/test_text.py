@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from postmortem_writer.text import capitalise, plain
+from postmortem_writer.text import (
+    ANALYSED_CHARS,
+    CueTable,
+    analysis,
+    capitalise,
+    cue,
+    normalise,
+    plain,
+    required_words,
+    sentences,
+)
 
 
 @pytest.mark.parametrize(
@@ -35,3 +47,59 @@ def test_plain_strips_markup_but_keeps_asterisks_that_are_content(text: str, exp
 )
 def test_capitalise_leaves_identifiers_alone(text: str, expected: str) -> None:
     assert capitalise(text) == expected
+
+
+# The words every match of a pattern must contain (case-folded), or None where none are known.
+REQUIRED = [
+    pytest.param(r"\brolled back\b", re.IGNORECASE, ("rolled back",), id="literal-run"),
+    pytest.param(
+        r"\b(?:restart|redeploy)(?:ed|ing)\b", re.IGNORECASE, ("deploy", "start"), id="alternation-after-common-prefix"
+    ),
+    pytest.param(r"\bIC(?i: is me)\b", 0, (" is me",), id="longest-run-wins"),
+    pytest.param(r"(?:about\s*)?\d+ users", re.IGNORECASE, (" users",), id="optional-part-not-required"),
+    pytest.param(r"(?:error|fail)|\d+%", re.IGNORECASE, ("%", "error", "fail"), id="branch-words-joined"),
+    pytest.param(r"(?:error|fail)|\d+", re.IGNORECASE, None, id="branch-without-words"),
+    pytest.param(r"(?<!not )applied", re.IGNORECASE, ("applied",), id="negative-lookbehind-ignored"),
+    pytest.param(r"x(?=deploy)", 0, ("deploy",), id="lookahead-words-are-in-the-text"),
+    pytest.param(r"(?:go){2,}", 0, ("go",), id="repeat-of-at-least-one"),
+    pytest.param(r"[$€£]\d+", 0, None, id="classes-only"),
+    pytest.param(r"Zoë", re.IGNORECASE, ("zo",), id="non-ascii-letter-ends-the-run"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "flags", "expected"), REQUIRED)
+def test_required_words_of_a_pattern(pattern: str, flags: int, expected: tuple[str, ...] | None) -> None:
+    assert required_words(re.compile(pattern, flags)) == expected
+
+
+# (text, what find_all takes): earlier cues win overlaps, later cues fill the gaps between them
+# (expectations worked out by checking each span against every span taken before it).
+TABLE = CueTable((cue("a", r"cd"), cue("b", r"bcde|ef"), cue("c", r"[a-z]")))
+FIND_ALL = [
+    pytest.param("cdef", [("a", "cd"), ("b", "ef")], id="later-cue-after-an-earlier-span"),
+    pytest.param("bcdef", [("a", "cd"), ("c", "b"), ("c", "e"), ("c", "f")], id="overlap-lost-gaps-filled"),
+    pytest.param("xy", [("c", "x"), ("c", "y")], id="ungated-cue-alone"),
+    pytest.param("CD EF", [("a", "CD"), ("b", "EF")], id="any-case"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FIND_ALL)
+def test_find_all_takes_spans_by_cue_order(text: str, expected: list[tuple[str, str]]) -> None:
+    taken = [(item.id, found.group()) for item, found in TABLE.find_all(text)]
+    assert sorted(taken) == sorted(expected)
+    assert all(taken[n][0] <= taken[n + 1][0] for n in range(len(taken) - 1))
+
+
+def test_analysis_reads_a_long_message_only_up_to_its_cap() -> None:
+    pasted = "we rolled back. " + "ERROR upstream timed out " * 4000
+    assert len(normalise(pasted)) <= ANALYSED_CHARS
+    assert sentences(pasted)[0] == "we rolled back."
+    assert len(" ".join(sentences(pasted))) <= ANALYSED_CHARS
+
+
+def test_inside_an_analysis_a_text_is_split_once_and_outside_it_is_not_kept() -> None:
+    text = "checkout is down. rolling back"
+    with analysis():
+        assert sentences(text) is sentences(text)
+    assert sentences(text) == ("checkout is down.", "rolling back")
+    assert sentences(text) is not sentences(text)

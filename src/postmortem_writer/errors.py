@@ -28,6 +28,13 @@ for the call log.
 from __future__ import annotations
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``), so a file name cannot forge an output line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 class PostmortemError(Exception):
     """Base of every error the tool raises on purpose."""
 
@@ -50,7 +57,7 @@ class InputError(UserError):
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = ":".join(part for part in (self.path, self.position) if part)
+        where = ":".join(printable(part) for part in (self.path, self.position) if part)
         return f"{where}: {self.message}" if where else self.message
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from postmortem_writer.models import Event
+from postmortem_writer.text import folded, once_per_text, required_words
 
 # Letters that render like Latin ones but that NFKC leaves alone (Cyrillic and Greek capitals and
 # the lowercase forms that look Latin).
@@ -237,15 +238,30 @@ TACTICS: tuple[Tactic, ...] = (
 
 FENCE_TACTIC = "fence.data-word"
 
+# Each tactic with the words every match of it holds: a text with none of them is not searched.
+_REQUIRED = tuple((tactic, required_words(tactic.pattern)) for tactic in TACTICS)
+
 
 def tactics(text: str) -> list[str]:
     """The ids of the tactics ``text`` uses (empty for ordinary chat)."""
+    return list(_tactics(text))
+
+
+@once_per_text
+def _tactics(text: str) -> tuple[str, ...]:
+    # The whole text, however long: what the analysis does not read, a model may still be shown.
     native = normalised(text)
     plain = native.translate(_LOOKALIKES)
-    found = [tactic.id for tactic in TACTICS if tactic.pattern.search(plain if tactic.latin else native)]
+    words = {True: folded(plain), False: folded(native)}
+    found = [
+        tactic.id
+        for tactic, required in _REQUIRED
+        if (required is None or any(word in words[tactic.latin] for word in required))
+        and tactic.pattern.search(plain if tactic.latin else native)
+    ]
     if any(forged_fence(match.group()) for match in FENCE_WORD.finditer(plain)):
         found.append(FENCE_TACTIC)
-    return found
+    return tuple(found)
 
 
 def addresses_the_tool(event: Event) -> bool:

@@ -17,10 +17,9 @@ from pathlib import Path
 from postmortem_writer.errors import OutputExistsError, UserError
 
 
-def write_atomic(path: Path, content: str, *, force: bool) -> None:
-    """Write ``content`` to ``path`` all at once: a reader sees the old file or the new, never half.
-
-    An existing file is kept unless ``force`` is set.
+def check_writable(path: Path, *, force: bool) -> Path:
+    """Refuse an output that cannot be written (it exists and ``force`` is not set, it is a folder,
+    its folder is missing); return that folder. Commands call it before any work they would pay for.
     """
     if path.exists() and not force:
         raise OutputExistsError(f"{path}: already exists; pass --force to overwrite it")
@@ -29,6 +28,15 @@ def write_atomic(path: Path, content: str, *, force: bool) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise UserError(f"{path}: the folder {parent} does not exist")
+    return parent
+
+
+def write_atomic(path: Path, content: str, *, force: bool) -> None:
+    """Write ``content`` to ``path`` all at once: a reader sees the old file or the new, never half.
+
+    An existing file is kept unless ``force`` is set.
+    """
+    parent = check_writable(path, force=force)
     # The writer's pid in the name tells a later run whether the file is still being written.
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=parent)
     try:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 from postmortem_writer.models import ActorKind, Event
-from postmortem_writer.text import CueTable, cue, plain
+from postmortem_writer.text import CueTable, cue, folded, plain
 
 # Mentions of everyone or of a team are not a person.
 _BROADCAST = frozenset({"here", "channel", "everyone", "all"})
@@ -79,16 +80,24 @@ def names_someone(text: str, names: Collection[str]) -> bool:
     """Whether ``text`` names one of ``names`` or @mentions anyone."""
     if any(m.split()[0].casefold() not in _BROADCAST for m in _MENTION.findall(text)):
         return True
-    return any(_name_pattern(name).search(text) for name in names)
+    return bool(names) and _any_name(frozenset(names)).search(text) is not None
 
 
 def impersonal(text: str, names: Collection[str]) -> str:
     """``text`` as one plain line without names or @mentions ("@Mei Zhang changed X" -> "changed X")."""
     text = plain(text)
     for name in sorted(names, key=len, reverse=True):
-        text = _name_pattern(name, by=True).sub("", text)
+        if folded(name) in folded(text):  # a name not in the text in any case has nothing to take out
+            text = _name_pattern(name, by=True).sub("", text)
     text = _MENTION.sub(lambda m: m.group(0) if m.group(1).split()[0].casefold() in _BROADCAST else "", text)
     return " ".join(text.split())
+
+
+@lru_cache(maxsize=16)
+def _any_name(names: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for a whole set of names: it matches where any one name's pattern does."""
+    alternatives = "|".join(re.escape(name) for name in sorted(names))
+    return re.compile(rf"(?<![\w.])@?(?:{alternatives})(?:'s)?(?![\w@])", re.IGNORECASE)
 
 
 def _name_pattern(name: str, *, by: bool = False) -> re.Pattern[str]:

@@ -22,6 +22,7 @@ from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Cited, Draft, InputFile, Provenance
 from postmortem_writer.redact import Privacy, Redaction, redact_stream
 from postmortem_writer.sources import SourceOptions, load_sources
+from postmortem_writer.text import analysis
 
 MAX_WITHHELD_CITED = 20
 """Withheld messages quoted in the draft; all of them are listed in its provenance."""
@@ -84,7 +85,13 @@ def draft_from(
     redacted events, so no request can carry a value the redaction found; ids and times are
     untouched, so citations are the same either way.
     """
-    privacy = privacy or Privacy()
+    with analysis():  # each message's text is normalised and split once, whichever stage asks first
+        return _draft(ingested, title=title, llm=llm, progress=progress, privacy=privacy or Privacy())
+
+
+def _draft(
+    ingested: Ingested, *, title: str | None, llm: Session | None, progress: Progress | None, privacy: Privacy
+) -> Draft:
     stream = ingested.stream
     redaction: Redaction | None = None
     if privacy.applies(model=llm is not None):
@@ -108,23 +115,6 @@ def draft_from(
             title=title,
             progress=progress,
         )
-        totals = llm.caller.totals
-        draft.provenance = draft.provenance.model_copy(
-            update={
-                "model": llm.caller.backend.model,
-                "mode": llm.caller.backend.mode,
-                "endpoint": llm.endpoint,
-                "prompt_versions": {ref.id: ref.label() for ref in totals.prompts.values()},
-                "usage": {
-                    "prompt_tokens": totals.usage.prompt_tokens,
-                    "completion_tokens": totals.usage.completion_tokens,
-                },
-                "calls": totals.calls,
-                "cached_calls": totals.cached,
-                "latency_ms": round(totals.latency * 1000),
-                "call_log": str(llm.call_log) if llm.call_log else None,
-            }
-        )
     withheld = draft.provenance.withheld  # the extractors left these out
     if withheld:
         # Left out, not lost: the reader sees them quoted in the evidence index and decides.
@@ -145,6 +135,25 @@ def draft_from(
         for applied in reword_draft(draft, ModelRewriter(llm.caller, config), config):
             llm.caller.note({"reworded": applied.path, "original": applied.original, "rewrite": applied.rewrite})
         draft.blame_findings = lint_draft(draft, people=names)
+    if llm is not None:
+        # Taken last: the rewording calls are calls too.
+        totals = llm.caller.totals
+        draft.provenance = draft.provenance.model_copy(
+            update={
+                "model": llm.caller.backend.model,
+                "mode": llm.caller.backend.mode,
+                "endpoint": llm.endpoint,
+                "prompt_versions": {ref.id: ref.label() for ref in totals.prompts.values()},
+                "usage": {
+                    "prompt_tokens": totals.usage.prompt_tokens,
+                    "completion_tokens": totals.usage.completion_tokens,
+                },
+                "calls": totals.calls,
+                "cached_calls": totals.cached,
+                "latency_ms": round(totals.latency * 1000),
+                "call_log": str(llm.call_log) if llm.call_log else None,
+            }
+        )
     if redaction is not None and privacy.rehydrate and redaction.replaced:
         draft = redaction.restore_draft(draft)
         draft.provenance.rehydrated = True

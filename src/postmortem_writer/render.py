@@ -13,6 +13,7 @@ import jinja2
 
 from postmortem_writer.errors import InternalError, UserError
 from postmortem_writer.escape import markdown_block, markdown_cell, markdown_code, markdown_text
+from postmortem_writer.extract.digest import LeftOut, digest
 from postmortem_writer.models import Draft, Event
 from postmortem_writer.resources import templates_dir
 from postmortem_writer.sections import SECTIONS
@@ -31,6 +32,7 @@ class RenderContext:
     time_header: str
     window: str
     responders: str
+    left_out: dict[str, str]
     picture: list[str]  # the Mermaid gantt chart's lines; empty without cited events
 
 
@@ -48,15 +50,31 @@ def render_json(draft: Draft) -> str:
 
 
 def render_markdown(
-    draft: Draft, *, event_count: int, template: Path | None = None, review: ReviewNote | None = None
+    draft: Draft,
+    *,
+    event_count: int,
+    template: Path | None = None,
+    full: bool = False,
+    review: ReviewNote | None = None,
+    digested: LeftOut | None = None,
 ) -> str:
-    """The draft as a Markdown postmortem, with the built-in template or the user's own; with
-    ``review``, as reviewed (its note in place of the DRAFT banner)."""
-    env = _environment(template.parent if template else templates_dir(), {e.id: e.text for e in draft.evidence_index})
+    """The draft as a Markdown postmortem, with the built-in template or the user's own.
+
+    Long lists are folded and capped (``extract.digest``) unless ``full``; each section says what it
+    left out, and the JSON draft keeps everything. With ``digested``, ``draft`` is a digest already
+    and this is what it left out. With ``review``, the postmortem as reviewed (its note in place of
+    the DRAFT banner).
+    """
+    if digested is not None:
+        shown, left = draft, digested
+    else:
+        shown, left = (draft, LeftOut()) if full else digest(draft)
+    env = _environment(template.parent if template else templates_dir(), {e.id: e.text for e in shown.evidence_index})
     name = template.name if template else DEFAULT_TEMPLATE
     try:
         compiled = env.get_template(name)
-        text = compiled.render(draft=draft, ctx=_context(draft, event_count), sections=SECTIONS, review=review)
+        context = _context(shown, event_count, left)
+        text = compiled.render(draft=shown, ctx=context, sections=SECTIONS, review=review)
     except jinja2.TemplateNotFound:
         if template is not None:
             raise UserError(f"{template}: template not found") from None
@@ -97,7 +115,33 @@ def _environment(folder: Path, texts: dict[str, str]) -> jinja2.Environment:
     return env
 
 
-def _context(draft: Draft, event_count: int) -> RenderContext:
+_LISTED = {
+    "figures": "impact figures",
+    "timeline": "timeline rows",
+    "contributing_factors": "candidate factors",
+    "action_items": "action items",
+}
+
+
+def _left_out(left: LeftOut) -> dict[str, str]:
+    """A sentence per list saying what the digest does not show, and where to find it."""
+    notes = {}
+    for name, noun in _LISTED.items():
+        total = left.total(name)
+        if total:
+            why = []
+            if left.folded.get(name):
+                why.append(f"{left.folded[name]} near-duplicates folded")
+            if left.capped.get(name):
+                why.append(f"{left.capped[name]} lower-ranked left out")
+            notes[name] = (
+                f"{total} more {noun} not shown ({', '.join(why)}); "
+                "the JSON draft (`--format json`) lists them all, and `--all` renders every one."
+            )
+    return notes
+
+
+def _context(draft: Draft, event_count: int, left: LeftOut) -> RenderContext:
     times = [entry.time for entry in draft.timeline] + [event.ts for event in draft.evidence_index]
     multi_day = len({moment.date() for moment in times}) > 1
     return RenderContext(
@@ -106,6 +150,7 @@ def _context(draft: Draft, event_count: int) -> RenderContext:
         time_header="Date and time (UTC)" if multi_day else "Time (UTC)",
         window=_window(draft),
         responders=", ".join(f"{r.name} ({', '.join(r.roles)})" if r.roles else r.name for r in draft.responders),
+        left_out=_left_out(left),
         picture=mermaid_picture(draft),
     )
 

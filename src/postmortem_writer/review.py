@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from postmortem_writer.errors import InputError, InternalError
 from postmortem_writer.escape import markdown_block, markdown_cell, markdown_text
+from postmortem_writer.extract.digest import LeftOut, digest
 from postmortem_writer.models import Draft, Event, Finding
 from postmortem_writer.render import ReviewNote, firing_spans, lane, marker, render_json, render_markdown, when
 from postmortem_writer.resources import templates_dir
@@ -107,6 +108,12 @@ def claims(draft: Draft) -> list[Claim]:
     return found
 
 
+def unshared(draft: Draft) -> Draft:
+    """A copy of ``draft`` in which no two places hold the same item: an extractor may put one
+    ``Cited`` in two sections, and a decision on one claim must not change the other."""
+    return Draft.model_validate_json(draft.model_dump_json())
+
+
 def draft_hash(draft: Draft) -> str:
     """The sha256 of the draft's JSON: what a review is keyed by."""
     return hashlib.sha256(render_json(draft).encode()).hexdigest()
@@ -131,6 +138,15 @@ def _validated(model: type[_M], path: str, text: str) -> _M:
         raise InputError(f"{where}: {error['msg']}", path=path) from None
 
 
+def reviewed_markdown(draft: Draft, review: Review, *, event_count: int, today: str) -> tuple[str, Applied]:
+    """The reviewed postmortem in Markdown, as the page's "Download Markdown" writes it: the review
+    applied to the claims the draft shows (its digest), "Reviewed by" in place of the DRAFT banner."""
+    shown, left = digest(draft)
+    applied = apply_review(shown, review)
+    note = ReviewNote(review.reviewer or "TODO(author)", review.reviewed_at or today)
+    return render_markdown(applied.draft, event_count=event_count, review=note, digested=left), applied
+
+
 @dataclass
 class Applied:
     """A draft with a review folded in, and the decisions whose claims no longer stand."""
@@ -144,7 +160,7 @@ def apply_review(draft: Draft, review: Review) -> Applied:
     """``draft`` with the review's decisions applied: edits made, rejected claims gone, accepted
     factors no longer candidates. A decision is matched to the claim with its key and original
     wording, else to a claim of the same section with that wording; the rest are ``stale``."""
-    reviewed = draft.model_copy(deep=True)
+    reviewed = unshared(draft)
     by_key = {claim.key: claim for claim in claims(reviewed)}
     taken: dict[str, Decision] = {}
     result = Applied(reviewed)
@@ -304,11 +320,11 @@ _HAS_URL = re.compile(r"://|www\.|mailto:", re.IGNORECASE)
 _LINT_OFF, _LINT_ON = "<!-- postmortem-lint disable -->", "<!-- postmortem-lint enable -->"
 
 
-def _skeleton(draft: Draft, *, event_count: int) -> dict[str, Any]:
+def _skeleton(draft: Draft, left: LeftOut, *, event_count: int) -> dict[str, Any]:
     """The reviewed Markdown with a placeholder for every value a reviewer can change, for the
     page's script to fill in: each placeholder's escaping context (table cell, start of a bullet,
     inline) and its original value already escaped by the same filters as the template's."""
-    copy = draft.model_copy(deep=True)
+    copy = unshared(draft)
     slots: dict[str, dict[str, Any]] = {}
     counter = iter(range(1_000_000))
     for claim in claims(copy):
@@ -322,7 +338,7 @@ def _skeleton(draft: Draft, *, event_count: int) -> dict[str, Any]:
         rows.append({"token": token, "path": finding.path})
         finding.path = token
     reviewer, date = _SENTINEL.format(next(counter)), _SENTINEL.format(next(counter))
-    text = render_markdown(copy, event_count=event_count, review=ReviewNote(reviewer, date))
+    text = render_markdown(copy, event_count=event_count, review=ReviewNote(reviewer, date), digested=left)
     texts = {event.id: event.text for event in draft.evidence_index}
     by_key = {claim.key: claim for claim in claims(draft)}
     lines = {token: line for line in text.splitlines() for token in _SENTINELS.findall(line)}
@@ -334,7 +350,10 @@ def _skeleton(draft: Draft, *, event_count: int) -> dict[str, Any]:
         if escaped != value:  # the page's data stays small: most values are their own Markdown
             slot["escaped"] = escaped
     clean = render_markdown(
-        copy.model_copy(update={"blame_findings": []}), event_count=event_count, review=ReviewNote(reviewer, date)
+        copy.model_copy(update={"blame_findings": []}),
+        event_count=event_count,
+        review=ReviewNote(reviewer, date),
+        digested=left,
     )
     return {
         "markdown": text,
@@ -369,10 +388,11 @@ def escape_for(context: str, value: str, backing: Iterable[str]) -> str:
     return markdown_text(value, backing)
 
 
-def render_review(
-    draft: Draft, *, event_count: int, stream: Sequence[Event] | None = None, generated: datetime | None = None
-) -> str:
-    """The review page of ``draft`` as one self-contained HTML document."""
+def render_review(draft: Draft, *, event_count: int, stream: Sequence[Event] | None = None) -> str:
+    """The review page of ``draft`` as one self-contained HTML document: the claims the Markdown
+    draft shows (``extract.digest``: long lists folded and capped, what was left out said)."""
+    sha = draft_hash(draft)
+    draft, left = digest(draft)
     folder = templates_dir()
     try:
         style = (folder / "review.css").read_text(encoding="utf-8")
@@ -395,14 +415,14 @@ def render_review(
     for finding in draft.blame_findings:
         findings[finding.path].append(finding)
     data = {
-        "draft": draft_hash(draft),
+        "draft": sha,
         "claims": {c.key: {"section": c.section.field, "fields": c.fields, "evidence": c.evidence} for c in all_claims},
         "neighbours": NEIGHBOURS,
         # What an edited statement's URLs are checked against: only texts that hold a URL matter.
         "texts": {e.id: e.text for e in draft.evidence_index if _HAS_URL.search(e.text)},
         "empty": {s.field: s.empty for s in SECTIONS},
         "headings": {s.field: s.heading for s in SECTIONS},
-        "skeleton": _skeleton(draft, event_count=event_count),
+        "skeleton": _skeleton(draft, left, event_count=event_count),
     }
     return env.get_template(PAGE_TEMPLATE).render(
         draft=draft,

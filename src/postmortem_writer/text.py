@@ -8,9 +8,53 @@ render and the CLI read text the same way without importing each other.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left, insort
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property, wraps
+from re import _constants, _parser  # type: ignore[attr-defined]  # re's own parser, which typeshed leaves out
+from typing import Any, TypeVar
+
+_R = TypeVar("_R")
+_memos: list[dict[Any, Any]] = []
+_analysing = 0
+
+
+def once_per_text(function: Callable[[str], _R]) -> Callable[[str], _R]:
+    """``function`` of a text, computed once per distinct text while an ``analysis()`` is open.
+
+    Every stage reads each message's sentences and lines, often several times; inside an analysis
+    they are worked out once. ``function`` must return a value nobody changes (a str or a tuple).
+    """
+    memo: dict[str, _R] = {}
+    _memos.append(memo)
+
+    @wraps(function)
+    def once(text: str) -> _R:
+        if not _analysing:
+            return function(text)
+        found = memo.get(text)
+        if found is None:
+            found = memo[text] = function(text)
+        return found
+
+    return once
+
+
+@contextmanager
+def analysis() -> Iterator[None]:
+    """While open, ``once_per_text`` functions remember their results; on closing, they forget them."""
+    global _analysing
+    _analysing += 1
+    try:
+        yield
+    finally:
+        _analysing -= 1
+        if not _analysing:
+            for memo in _memos:
+                memo.clear()
 
 
 @dataclass(frozen=True)
@@ -30,16 +74,33 @@ def cue(cue_id: str, regex: str, *, category: str = "", label: str = "", flags: 
 
 @dataclass(frozen=True)
 class CueTable:
-    """Cues tried in order; any matching negative means the table does not apply to the text."""
+    """Cues tried in order; any matching negative means the table does not apply to the text.
+
+    Most texts match no cue of a table, and a regex search costs microseconds even when it fails,
+    so each cue carries the words its every match must contain (``required_words``): one scan of
+    the text finds which of the table's words it holds, and a cue with none of its words in the
+    text is not searched. The answers are those of searching every cue.
+    """
 
     cues: tuple[Cue, ...]
     negatives: tuple[Cue, ...] = ()
 
+    def __post_init__(self) -> None:
+        _TABLES.append(self)
+
+    @cached_property
+    def _gates(self) -> _Gates:
+        return _Gates(self.cues)
+
+    @cached_property
+    def _negative_gates(self) -> _Gates:
+        return _Gates(self.negatives)
+
     def search(self, text: str) -> tuple[Cue, re.Match[str]] | None:
         """The first cue that matches ``text`` with its match, unless a negative matches."""
-        if any(negative.pattern.search(text) for negative in self.negatives):
+        if self._vetoed(text):
             return None
-        for item in self.cues:
+        for item in self._gates.candidates(text):
             found = item.pattern.search(text)
             if found is not None:
                 return item, found
@@ -47,15 +108,185 @@ class CueTable:
 
     def find_all(self, text: str) -> Iterator[tuple[Cue, re.Match[str]]]:
         """Every non-overlapping match of every cue, earlier cues winning overlaps."""
-        if any(negative.pattern.search(text) for negative in self.negatives):
+        if self._vetoed(text):
             return
+        # The spans taken so far, disjoint and sorted, so an overlap check is one bisection.
         taken: list[tuple[int, int]] = []
-        for item in self.cues:
+        for item in self._gates.candidates(text):
             for found in item.pattern.finditer(text):
                 start, end = found.span()
-                if all(end <= s or start >= e for s, e in taken):
-                    taken.append((start, end))
+                before = bisect_left(taken, (end, -1)) - 1  # the last span that starts before this ends
+                if before < 0 or taken[before][1] <= start:
+                    insort(taken, (start, end))
                     yield item, found
+
+    def gated(self) -> None:
+        """Work out which words each cue requires (when first needed, for every table at once)."""
+        _ = self._gates, self._negative_gates
+
+    def _vetoed(self, text: str) -> bool:
+        if not self.negatives:
+            return False
+        return any(item.pattern.search(text) for item in self._negative_gates.candidates(text))
+
+
+class _Gates:
+    """Which of some cues can match a text, by the required words the text holds."""
+
+    def __init__(self, cues: tuple[Cue, ...]) -> None:
+        self.cues = cues
+        words = [_selective(required_words(item.pattern)) for item in cues]
+        self.ungated = frozenset(n for n, gate in enumerate(words) if gate is None)
+        self.cues_of: dict[str, set[int]] = {}
+        for number, gate in enumerate(words):
+            for word in gate or ():
+                self.cues_of.setdefault(word, set()).add(number)
+        self.words = frozenset(self.cues_of)
+        self.always = [cues[n] for n in sorted(self.ungated)]
+        # Texts hold few distinct combinations of a table's words: each combination's cues, once.
+        self.by_held: dict[frozenset[str], list[Cue]] = {}
+        _WORDS.add(self.words)
+
+    def candidates(self, text: str) -> list[Cue]:
+        """The cues, in order, that ``text`` holds a required word of (or that require none)."""
+        if not self.cues:
+            return []
+        held = self.words & _WORDS.found(text)
+        if not held:
+            return self.always
+        known = self.by_held.get(held)
+        if known is None:
+            numbers = set(self.ungated)
+            for word in held:
+                numbers |= self.cues_of[word]
+            known = self.by_held[held] = [self.cues[n] for n in sorted(numbers)]
+        return known
+
+
+class _Words:
+    """The required words of every cue table, and which of them a text holds, by one scan per text."""
+
+    def __init__(self) -> None:
+        self.words: set[str] = set()
+        self.scan: re.Pattern[str] | None = None
+        self.prefixes: dict[str, frozenset[str]] = {}
+        self.memo: dict[str, frozenset[str]] = {}
+        self.interned: dict[frozenset[str], frozenset[str]] = {}
+        _memos.extend([self.memo, self.interned])
+
+    def add(self, words: Iterable[str]) -> None:
+        """Count ``words`` in from now on (a table built after a scan makes the next scan anew)."""
+        new = set(words) - self.words
+        if new:
+            self.words |= new
+            self.scan = None
+            self.memo.clear()
+
+    def found(self, text: str) -> frozenset[str]:
+        """The words ``text`` holds, case-folded (once per text while an ``analysis()`` is open)."""
+        known = self.memo.get(text)
+        if known is not None:
+            return known
+        # Read once into locals: the rules may run in a thread beside the model calls.
+        scan, prefixes = self.scan, self.prefixes
+        if scan is None:
+            for table in _TABLES:  # every table's words, so that one scan serves them all
+                table.gated()
+            every = sorted(self.words)
+            # A lookahead at each position finds the longest word starting there; the shorter
+            # words starting there are its prefixes.
+            prefixes = {word: frozenset(w for w in every if word.startswith(w)) for word in every}
+            scan = re.compile(f"(?=({_trie(every)}))")
+            self.prefixes, self.scan = prefixes, scan
+        if not prefixes:
+            return frozenset()
+        found = frozenset().union(*(prefixes[match.group(1)] for match in scan.finditer(folded(text))))
+        if _analysing:
+            # Texts hold few distinct sets of words: one copy of each set serves them all.
+            found = self.memo[text] = self.interned.setdefault(found, found)
+        return found
+
+
+_WORDS = _Words()
+_TABLES: list[CueTable] = []
+
+
+def _selective(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    # A gate with a short word ("a", "is", "to") passes nearly every text and costs a scan hit at
+    # every one of its places: cheaper to search the cue.
+    if words is None or any(len(word) < 3 and any(char.isalnum() for char in word) for word in words):
+        return None
+    return words
+
+
+def _trie(words: list[str]) -> str:
+    """A pattern matching any of ``words`` (longest first), branching one character at a time."""
+    tree: dict[str, Any] = {}
+    for word in words:
+        node = tree
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
+
+
+def required_words(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """ASCII strings, case-folded, at least one of which is in the case-folded text of every match of
+    ``pattern``; ``None`` when no such set is found (the pattern is then always searched).
+
+    Read from the parsed pattern: a run of literal characters is required where it stands in a
+    sequence, a group or a repeat of at least one; an alternation requires one of its branches'
+    words; a positive lookaround's words are in the text too. Of a sequence's requirements the one
+    whose shortest word is longest is kept, as it rules out most texts.
+    """
+    return _required(list(_parser.parse(pattern.pattern, pattern.flags)))
+
+
+def _required(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
+    options: list[tuple[str, ...]] = []
+    run = ""
+    for op, value in [*items, (None, None)]:
+        if op is _constants.LITERAL and value < 128:
+            run += chr(value).casefold()
+            continue
+        if run:
+            options.append((run,))
+            run = ""
+        found = _required_of(op, value)
+        if found is not None:
+            options.append(found)
+    return max(options, key=lambda words: min(len(word) for word in words), default=None)
+
+
+def _required_of(op: Any, value: Any) -> tuple[str, ...] | None:
+    if op is _constants.SUBPATTERN:
+        return _required(list(value[-1]))
+    if op in (_constants.MAX_REPEAT, _constants.MIN_REPEAT, _constants.POSSESSIVE_REPEAT) and value[0] >= 1:
+        return _required(list(value[2]))
+    if op is _constants.ATOMIC_GROUP:
+        return _required(list(value))
+    if op is _constants.ASSERT:
+        return _required(list(value[1]))
+    if op is _constants.BRANCH:
+        branches = [_required(list(branch)) for branch in value[1]]
+        if any(words is None for words in branches):
+            return None
+        return tuple(sorted({word for words in branches if words is not None for word in words}))
+    return None
+
+
+def folded(text: str) -> str:
+    """``text`` case-folded, so that a word a case-insensitive pattern matches in it is in it."""
+    # Dotless i is the one letter that matches an ASCII letter ("i") that casefold leaves apart.
+    return text.casefold() if text.isascii() else text.casefold().replace("\u0131", "i")
 
 
 # Emoji codes (``:tada:``) and pictographs; chat noise is made of them too.
@@ -63,23 +294,38 @@ EMOJI = r"(?::[a-z][a-z0-9_+-]*:|:\+1:|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50
 # A list item: its marker and the item.
 BULLET = cue("act.bullet", r"^\s*(?:[-*\u2022\u00b7\u25e6\u25aa\u2023\u2013]|\d{1,2}[.)])\s+(?P<item>\S.*)$")
 
-_MARKUP = str.maketrans({"`": "", "\u2019": "'", "\u2018": "'"})
 # Slack bold: a pair of asterisks hugging text. Lone asterisks ("* * * * *", "svc_*") are content.
 _BOLD = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]*?[^\s*])\*(?![\w*])")
-_SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
 _EMOJI_CODES = re.compile(EMOJI)
 
 
+ANALYSED_CHARS = 4000
+"""How much of one message the analysis reads. A longer message is nearly always a pasted log or
+dump: it stays whole in the sources and the evidence, but scanning all of it line by line adds
+nothing a draft can use and would make time grow with the paste, not with the incident."""
+
+
+def analysed(text: str) -> str:
+    """The part of ``text`` the analysis reads: at most ``ANALYSED_CHARS``, cut at a space or line end."""
+    if len(text) <= ANALYSED_CHARS:
+        return text
+    cut = text[:ANALYSED_CHARS]
+    end = max(cut.rfind(" "), cut.rfind("\n"))
+    return cut[:end] if end > 0 else cut
+
+
+@once_per_text
 def normalise(text: str) -> str:
     """Text as the cues expect it: chat markup and curly quotes gone, entities undone, one line."""
-    return _SPACE.sub(" ", _unmark(text)).strip()
+    return _same(text, " ".join(_unmark(analysed(text)).split()))
 
 
-def sentences(text: str) -> list[str]:
+@once_per_text
+def sentences(text: str) -> tuple[str, ...]:
     """The sentences of ``text`` (lines and ``.!?`` followed by space end one), normalised, emoji gone."""
-    parts = (strip_emoji(normalise(_unbullet(part))) for part in _SENTENCE_END.split(_unmark(text)))
-    return [part for part in parts if part]
+    parts = (strip_emoji(normalise(_unbullet(part))) for part in _SENTENCE_END.split(_unmark(analysed(text))))
+    return tuple(_same(text, part) for part in parts if part)
 
 
 def _unbullet(sentence: str) -> str:
@@ -88,29 +334,44 @@ def _unbullet(sentence: str) -> str:
     return item["item"] if item else sentence
 
 
-def lines(text: str) -> list[str]:
+@once_per_text
+def lines(text: str) -> tuple[str, ...]:
     """The non-blank lines of ``text``, each normalised without emoji (for bullet lists)."""
-    parts = (strip_emoji(normalise(line)) for line in _unmark(text).splitlines())
-    return [part for part in parts if part]
+    parts = (strip_emoji(normalise(line)) for line in _unmark(analysed(text)).splitlines())
+    return tuple(_same(text, part) for part in parts if part)
 
 
 def _unmark(text: str) -> str:
-    text = text.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&").translate(_MARKUP)
-    return _BOLD.sub(r"\1", text)
+    # Each replacement only where its character occurs: most chat has none of them.
+    if "&" in text:
+        text = text.replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&")
+    if "`" in text:
+        text = text.replace("`", "")
+    if "\u2019" in text or "\u2018" in text:
+        text = text.replace("\u2019", "'").replace("\u2018", "'")
+    return _BOLD.sub(r"\1", text) if "*" in text else text
 
 
 def strip_emoji(text: str) -> str:
     """``text`` without ``:emoji:`` codes and pictographs, whitespace collapsed."""
-    return _SPACE.sub(" ", _EMOJI_CODES.sub(" ", text)).strip()
+    if ":" in text or not text.isascii():  # every emoji code has a colon, every pictograph is not ASCII
+        text = _EMOJI_CODES.sub(" ", text)
+    return " ".join(text.split())
+
+
+def _same(text: str, result: str) -> str:
+    # A text that is already as asked is kept as the one object: memos then hold no second copy.
+    return text if result == text else result
 
 
 PUNCT = " .,:;!\u2014\u2013-"
 """Punctuation and dashes stripped from the ends of phrases cut out of sentences."""
 
 
+@once_per_text
 def plain(text: str) -> str:
     """Source text as one plain line: chat markup, entities and emoji codes removed."""
-    return strip_emoji(normalise(text))
+    return _same(text, strip_emoji(normalise(text)))
 
 
 def trim(text: str, limit: int = 200) -> str:

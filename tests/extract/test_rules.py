@@ -743,3 +743,29 @@ def test_a_commitment_that_says_who_but_not_what_is_not_an_action_item() -> None
     assert [item.description for item in draft.action_items] == [
         "File a ticket so cx hears about shared module changes first"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        pytest.param(
+            "action items: log the credential ids the gateway uses; require automated tooling for rotation",
+            ["Log the credential ids the gateway uses", "Require automated tooling for rotation"],
+            id="inline-list-split",
+        ),
+        pytest.param(
+            "follow-ups: alert on nodes that stop reporting lag; roll out db changes shard by shard (Marco Rossi)",
+            ["Alert on nodes that stop reporting lag", "Roll out db changes shard by shard"],
+            id="inline-list-owner-on-last",
+        ),
+        pytest.param(
+            "we should add a canary for pool config; it would have caught this",
+            ["Add a canary for pool config; it would have caught this"],
+            id="no-list-no-split",
+        ),
+    ],
+)
+def test_an_inline_follow_up_list_gives_one_item_per_part(text: str, items: list[str]) -> None:
+    events = [event(0, "customers report failed uploads"), event(10, "incident resolved", actor="Marco Rossi")]
+    draft, _ = draft_of([*events, event(20, text)])
+    assert [item.description for item in draft.action_items] == items

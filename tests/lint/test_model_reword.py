@@ -15,6 +15,7 @@ from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_draft, lint_text
 from postmortem_writer.lint.model_rewriter import ModelRewriter
 from postmortem_writer.lint.reword import Rewrite, reword
+from postmortem_writer.llm.cache import Cache
 from postmortem_writer.llm.calls import Caller
 from postmortem_writer.models import Draft, Finding
 from postmortem_writer.pipeline import draft_from, ingest
@@ -66,6 +67,22 @@ def test_when_every_attempt_fails_the_templates_stand() -> None:
     assert result.failure is not None
     assert "still blame.counterfactual" in result.failure
     assert result.templates
+
+
+def test_a_sentence_the_model_cannot_reword_is_not_asked_again(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache.sqlite")
+    first = ScriptedBackend([STILL_BLAMING] * 3)  # type: ignore[arg-type]
+    failed = reword(BLAMING, lint_text(BLAMING), rewriter=ModelRewriter(Caller(first, cache=cache)))
+    assert failed.offered is None
+    assert first.remaining == 0
+    # The re-run finds the refusal in the cache: no request, the same failure, counted as cached.
+    second = ScriptedBackend([])
+    caller = Caller(second, cache=cache)
+    again = reword(BLAMING, lint_text(BLAMING), rewriter=ModelRewriter(caller))
+    assert again.offered is None
+    assert again.failure == failed.failure
+    assert second.requests == []
+    assert (caller.totals.calls, caller.totals.cached) == (0, 1)
 
 
 class Fixed:
@@ -145,3 +162,17 @@ def test_reword_without_redaction_sends_the_sentence_as_it_is() -> None:
         result = CliRunner().invoke(cli, args)
         assert "jane.doe@acme.example" in json_messages(server.requests[0])
     assert result.exit_code == 0, result.output
+
+
+def test_reword_keeps_a_placeholder_the_sentence_already_held() -> None:
+    # A sentence of a redacted draft: its [EMAIL-1] is not the address the tool hides now.
+    sentence = "The on-call engineer [EMAIL-1] should have told jane.doe@acme.example about the alert at 02:10."
+    answer = {**GOOD, "text": "The alert at 02:10 reached [EMAIL-1] and then [EMAIL-2]."}
+    with LoopbackServer([Answer(answer)]) as server:
+        result = CliRunner().invoke(cli, ["reword", sentence, "--base-url", server.url, "--model", "m"])
+        sent = json_messages(server.requests[0])
+    assert result.exit_code == 0, result.output
+    assert "jane.doe@acme.example" not in sent
+    assert "[EMAIL-2]" in sent
+    expected = "The alert at 02:10 reached [EMAIL-1] and then jane.doe@acme.example."
+    assert f"rewrite (verified): {expected}" in result.stdout

@@ -130,3 +130,13 @@ def test_bad_config_files(sample_incident: Path, tmp_path: Path, content: str, m
     code, _, err = draft(sample_incident, tmp_path / "a.md", "--config", str(config), "--extractor", "llm")
     assert code == 2
     assert message in err
+
+
+def test_an_existing_output_is_refused_before_any_model_call(sample_incident: Path, tmp_path: Path) -> None:
+    out = tmp_path / "a.md"
+    out.write_text("an earlier draft", encoding="utf-8")
+    with LoopbackServer(responder=citing_responder()) as server:
+        code, _, err = draft(sample_incident, out, "--base-url", server.url, "--model", "m", *FAST)
+    assert (code, err.strip()) == (2, f"error: {out}: already exists; pass --force to overwrite it")
+    assert server.requests == [], "no call is made (nor paid for) for a draft that cannot be written"
+    assert out.read_text(encoding="utf-8") == "an earlier draft"

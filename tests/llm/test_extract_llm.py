@@ -186,6 +186,7 @@ def test_blaming_wording_from_the_model_is_reworded_and_the_original_logged(inge
     assert not [f for f in draft.blame_findings if f.path.startswith("summary")]
     notes = [json.loads(line) for line in log.getvalue().splitlines() if "reworded" in line]
     assert [(n["reworded"], n["original"], n["rewrite"]) for n in notes] == [("summary[0]", blaming, rewrite["text"])]
+    assert draft.provenance.calls == 3, "the map, the synthesis and the rewording call"
 
 
 def test_an_answer_cut_off_at_the_token_limit_is_asked_again_in_halves(ingested: Ingested) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,7 +21,8 @@ from postmortem_writer.errors import (
     TransientEndpointError,
 )
 from postmortem_writer.extract.candidates import ChunkFindings
-from postmortem_writer.llm.backend import PromptRef, Request
+from postmortem_writer.llm.backend import MAX_ANSWER_TOKENS, PromptRef, Request
+from postmortem_writer.llm.cache import Cache
 from postmortem_writer.llm.calls import Caller
 from postmortem_writer.llm.openai_backend import OpenAIBackend
 from postmortem_writer.llm.retry import RetryPolicy
@@ -109,6 +111,9 @@ def test_output_still_invalid_after_the_reasks_is_a_model_output_error(backend: 
     assert caught.value.raw is not None
     assert "E99" in caught.value.raw
     assert server.remaining == 0
+    # The reason names what was invalid (it becomes a gap's reason), not instructor's dump, and
+    # quotes no value of the model's (the draft prints it).
+    assert str(caught.value) == "output still invalid after 3 attempt(s): timeline.0.evidence (value error)"
 
 
 # What the real client meets on the wire, as the backend classifies it: (action, error, message, retry_after).
@@ -186,3 +191,31 @@ def test_an_exhausted_loopback_script_is_visible(backend: MakeBackend) -> None:
 def test_odd_answers_become_model_errors_not_tracebacks(answer: Action, backend: MakeBackend) -> None:
     with LoopbackServer([answer] * 3) as server, pytest.raises(ModelError):
         backend(server).complete(REQUEST)
+
+
+def test_every_request_asks_for_a_bounded_answer(backend: MakeBackend) -> None:
+    with LoopbackServer([Answer(GOOD)]) as server:
+        backend(server).complete(REQUEST)
+    assert server.requests[0]["max_tokens"] == MAX_ANSWER_TOKENS
+
+
+def test_an_answer_over_the_size_limit_is_refused_and_never_cached(backend: MakeBackend, tmp_path: Path) -> None:
+    # An endpoint that ignores max_tokens: one description of 300,000 characters.
+    huge = {"timeline": [{"kind": "detection", "description": "Errors. " * 40_000, "evidence": ["E4"]}]}
+    cache = Cache(tmp_path / "cache.sqlite")
+    with LoopbackServer([Answer(huge)]) as server:
+        caller = Caller(backend(server), cache=cache)
+        with pytest.raises(ModelOutputError, match="characters is over the 262,144 limit"):
+            caller.call(REQUEST)
+    with LoopbackServer([Answer(GOOD)]) as server:
+        Caller(backend(server), cache=cache).call(REQUEST)
+    assert len(server.requests) == 1, "asked again: the refused answer was not cached"
+
+
+def test_the_call_totals_count_every_request_sent(backend: MakeBackend) -> None:
+    # One call, two requests: a server error, then the answer on the retry.
+    with LoopbackServer([Fault(500), Answer(GOOD)]) as server:
+        caller = Caller(backend(server), retry=RetryPolicy(sleep=lambda _: None))
+        caller.call(REQUEST)
+    assert len(server.requests) == 2
+    assert caller.totals.calls == 2

@@ -12,6 +12,7 @@ from postmortem_writer.redact.detect import Detector
 from postmortem_writer.redact.patterns import PATTERNS, Kind
 
 S, E, P, C, IP = Kind.SECRET, Kind.EMAIL, Kind.PHONE, Kind.CARD, Kind.IP
+IBAN, SSN, A = Kind.IBAN, Kind.SSN, Kind.ADDRESS
 CASES: tuple[tuple[str, str, list[tuple[str, Kind]]], ...] = (
     # --- credentials the library knows
     ("aws-access-key", "leaked AKIAQ3EGRVXJ7KPL2WMN in the log", [("AKIAQ3EGRVXJ7KPL2WMN", S)]),
@@ -83,11 +84,105 @@ CASES: tuple[tuple[str, str, list[tuple[str, Kind]]], ...] = (
         "https://bucket.s3.amazonaws.com/x?X-Amz-Credential=AKIDEXAMPLE20250304&X-Amz-Signature=9f8e7d6c5b4a3928",
         [("AKIDEXAMPLE20250304", S), ("9f8e7d6c5b4a3928", S)],
     ),
-    ("azure-sas", "?sv=2024-01-01&sig=Xy7Qp2Lm9Zr4Tn6Vb8Wc%3D", [("Xy7Qp2Lm9Zr4Tn6Vb8Wc", S)]),
+    ("azure-sas", "?sv=2024-01-01&sig=Xy7Qp2Lm9Zr4Tn6Vb8Wc%3D", [("Xy7Qp2Lm9Zr4Tn6Vb8Wc%3D", S)]),
     (
         "slack-refresh-token",
         "xoxe-1-My0xLTIwNDgwMTE4NzYtNzczNjI1MTkzNA",
         [("xoxe-1-My0xLTIwNDgwMTE4NzYtNzczNjI1MTkzNA", S)],
+    ),
+    # --- issue 13: credentials that reached the endpoint
+    (
+        "aws-secret-key-bare",
+        "old IAM user: AKIAQ3EGRVXJ7KPL2WMN\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xT4LmNa",
+        [("AKIAQ3EGRVXJ7KPL2WMN", S), ("wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ9xT4LmNa", S)],
+    ),
+    (
+        "npm-token-bare",
+        "published with npm_R02nqBLpwXpLsBnPwBcuzDfeWcM6aPXtmCEJ from a laptop",
+        [("npm_R02nqBLpwXpLsBnPwBcuzDfeWcM6aPXtmCEJ", S)],
+    ),
+    (
+        "openai-project-key",
+        "key was sk-proj-bmVs7TrSDKlGrqwnhsd7TW_0i4JRWpAPWj91Md5X09hkGBasPMA3LbAlT3BlbkFJoqiX",
+        [("sk-proj-bmVs7TrSDKlGrqwnhsd7TW_0i4JRWpAPWj91Md5X09hkGBasPMA3LbAlT3BlbkFJoqiX", S)],
+    ),
+    (
+        "twilio-auth-token",
+        "twilio sid AC2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8 auth 4405295f6f072e322c5610c6ea4e5472",
+        [("AC2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8", S), ("4405295f6f072e322c5610c6ea4e5472", S)],
+    ),
+    ("card-dotted", "customer card 4319.8640.1473.7008 was charged twice", [("4319.8640.1473.7008", C)]),
+    (
+        "key-assignment-any-prefix",
+        "DD_APP_KEY=05a19d0d4d1b45bc79f603a51779bc900682743d",
+        [("05a19d0d4d1b45bc79f603a51779bc900682743d", S)],
+    ),
+    (
+        "key-assignment-encryption-key",
+        "ENCRYPTION_KEY=FqEsS3aElrsP9C1awu3Ys9QyCoVaeiMECDbUeVho6F8=",
+        [("FqEsS3aElrsP9C1awu3Ys9QyCoVaeiMECDbUeVho6F8=", S)],
+    ),
+    (
+        "private-key-base64-kubeconfig",
+        "users:\n- name: admin\n  user:\n    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlF",
+        [("LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpNSUlF", S)],
+    ),
+    (
+        "url-password-with-slash-and-at",
+        "DSN postgres://checkout:p@ss/w0rd@db.internal:5432/orders",
+        [("p@ss/w0rd", S)],
+    ),
+    ("key-assignment-special-characters", "client_secret=654Ya#dhpl$03Cjv", [("654Ya#dhpl$03Cjv", S)]),
+    ("key-assignment-ampersand", "set api_key: i4CgP$eqnx&E9tjv in helm", [("i4CgP$eqnx&E9tjv", S)]),
+    ("key-assignment-query", "GET /v1?api_key=Re8IS$UPZy#Kn2Jv&page=2", [("Re8IS$UPZy#Kn2Jv", S)]),
+    (
+        "vault-token",
+        "vault login hvs.CAESIJ5rKx2bF9sQ7mW3pL8vN4tY",
+        [("hvs.CAESIJ5rKx2bF9sQ7mW3pL8vN4tY", S)],
+    ),
+    (
+        "discord-webhook",
+        "alerts go to https://discord.com/api/webhooks/435692947122365164/Zr1kaMg5woRaOLOY99yCbg4ga184mFqjwtR now",
+        [("https://discord.com/api/webhooks/435692947122365164/Zr1kaMg5woRaOLOY99yCbg4ga184mFqjwtR", S)],
+    ),
+    (
+        "anthropic-key",
+        "claude key sk-ant-api03-EUv-qiTmVdBSi1pA64TGPHu820TPBvut7k0QUOeFWz-2aQ40rmIQAA revoked",
+        [("sk-ant-api03-EUv-qiTmVdBSi1pA64TGPHu820TPBvut7k0QUOeFWz-2aQ40rmIQAA", S)],
+    ),
+    (
+        "terraform-cloud-token",
+        "TFC token is K4VzI9S70Waf56.atlasv1.CKnDQ0jLQ1EKXlj7togHao5enFOAzg61iJNMIjAw9VzN",
+        [("K4VzI9S70Waf56.atlasv1.CKnDQ0jLQ1EKXlj7togHao5enFOAzg61iJNMIjAw9VzN", S)],
+    ),
+    ("docker-login-p", "docker login -u ci -p Summer235/zPV registry.acme.example", [("Summer235/zPV", S)]),
+    ("sshpass-quoted", "sshpass -p 'Harbor 7618%iSV' ssh deploy@bastion", [("Harbor 7618%iSV", S)]),
+    ("redis-cli-a", "redis-cli -h cache-1 -a Harbor7919#THl INFO memory", [("Harbor7919#THl", S)]),
+    ("mongo-p", "mongo mongodb://db-2/admin -u root -p hunter22 --eval 'rs.status()'", [("hunter22", S)]),
+    (
+        "cookie-header",
+        "curl -H 'Cookie: _app_session=BBw8OGSYo7QVBjrqvqLQIXqy; theme=dark' https://shop/cart",
+        [("_app_session=BBw8OGSYo7QVBjrqvqLQIXqy; theme=dark", S)],
+    ),
+    (
+        "docker-config-auth",
+        '{"auths": {"registry.acme.example": {"auth": "Y2ktYm90OlRpZ2VyNTgyOSZ5SEo="}}}',
+        [("Y2ktYm90OlRpZ2VyNTgyOSZ5SEo=", S)],
+    ),
+    (
+        "gcp-private-key-id",
+        '"private_key_id": "e5a6ca7132d1c64e39f4617eb60beade5dbc7eea",',
+        [("e5a6ca7132d1c64e39f4617eb60beade5dbc7eea", S)],
+    ),
+    (
+        "high-entropy-bare",
+        "the value in the header was dbcamWCovA018XMCp5UhWpc, then VBFw4DhtkjttuDeKAcFBIogP+qDvbFnRar5LNr==",
+        [("dbcamWCovA018XMCp5UhWpc", S), ("VBFw4DhtkjttuDeKAcFBIogP+qDvbFnRar5LNr==", S)],
+    ),
+    (
+        "high-entropy-in-a-path",
+        "spec at https://docs.acme.example/document/d/1aBcD3fGhIjKlMnOpQrStUvWxYz0123456789/edit",
+        [("1aBcD3fGhIjKlMnOpQrStUvWxYz0123456789", S)],
     ),
     # --- personal data
     ("email", "ping mei.zhang+oncall@acme.example please", [("mei.zhang+oncall@acme.example", E)]),
@@ -95,6 +190,11 @@ CASES: tuple[tuple[str, str, list[tuple[str, Kind]]], ...] = (
     ("phone-us-local", "call (415) 555-0132", [("(415) 555-0132", P)]),
     ("card-visa-spaced", "card 4111 1111 1111 1111 declined", [("4111 1111 1111 1111", C)]),
     ("card-amex-dashed", "amex 3782-822463-10005", [("3782-822463-10005", C)]),
+    ("iban-grouped", "refund to NL59 ABNA 6320 1904 74 today", [("NL59 ABNA 6320 1904 74", IBAN)]),
+    ("iban-compact", "IBAN: DE89370400440532013000", [("DE89370400440532013000", IBAN)]),
+    ("us-ssn", "SSN 078-05-1120 in the error log", [("078-05-1120", SSN)]),
+    ("street-address", "ship to 123 Main St, Springfield, IL 62704 today", [("123 Main St, Springfield, IL 62704", A)]),
+    ("street-address-bare", "the customer at 4002 Oak Avenue got 3 parcels", [("4002 Oak Avenue", A)]),
     ("ipv4-with-port", "node 10.0.3.14:9100 down", [("10.0.3.14", IP)]),
     ("ipv6", "from 2001:db8:85a3::8a2e:370:7334 only", [("2001:db8:85a3::8a2e:370:7334", IP)]),
     ("secret-wins-over-email", "amqp://app:Pw12345678@mq.acme.example", [("Pw12345678", S)]),
@@ -110,6 +210,21 @@ CASES: tuple[tuple[str, str, list[tuple[str, Kind]]], ...] = (
     ("not-password-talk", "the password: was rotated at 09:14; password reset is required; bypass: true", []),
     ("not-masked-password", "password=******** in the log", []),
     ("not-a-short-flag", "kubectl logs -p checkout-7d9f -c app; tail -n 50", []),
+    ("not-an-iban-check", "DE89 3704 0044 0532 0130 01 and GB00NWBK60161331926819", []),
+    ("not-an-issued-ssn", "ids 000-12-3456, 666-12-3456, 900-12-3456 and 123-00-4567", []),
+    ("not-a-street", "2 Availability Zones, the 3 Way handshake, HTTP 500 Internal Server Error", []),
+    ("not-a-variable-reference", "token: ${GITHUB_TOKEN}, api_key: {{ .Values.apiKey }}, secret=$(vault read x)", []),
+    ("not-a-cookie-sentence", "the session Cookie: it expired at 09:14", []),
+    ("not-pod-or-replicaset", "Pod/checkout-7d9f8c6b5d-x2k9p and ReplicaSet/checkout-7d9f8c6b5d", []),
+    ("not-an-azure-path", "/subscriptions/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e/resourceGroups/rg-checkout-prod/x", []),
+    ("not-a-class-name", "CheckoutServiceV2Controller.handleRequest2 threw NullPointerException", []),
+    ("not-vendor-object-ids", "charge ch_3OqL2bK9zXyW1vUt0sRqPoNm, pi_3OqL2bK9zXyW1vUt0sRqPoNm", []),
+    (
+        "not-a-digest",
+        "ghcr.io/acme/checkout@sha256:9b2c4d6e8f0a1b3c5d7e9f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3e5f7a9b1c",
+        [],
+    ),
+    ("not-a-ulid-or-ray", "ULID 01HQ3K5Y7Z8M9N0P1Q2R3S4T5V, Cf-Ray: 8a1b2c3d4e5f6a7b-AMS", []),
     ("not-uuid", "trace 3f2c1a9e-4b7d-4c21-9a8e-2f6d1c0b7e5a", []),
 )
 

@@ -137,3 +137,19 @@ def test_pseudonymised_draft_names_nobody(incident: Ingested) -> None:
     for name in ("Priya", "Natarajan", "Marco Rossi", "Kai Lindqvist", "Sam Okafor"):
         assert name not in text
     assert {r.name for r in draft.responders} >= {"Incident commander"}
+
+
+def test_placeholders_already_in_the_sources_are_never_handed_out() -> None:
+    # A pasted earlier postmortem keeps its placeholders; a real value must not share one with them.
+    events = stream(
+        chat(1, "Mei Zhang", "last time [EMAIL-1] and [SECRET-1] were in the draft", note="[EMAIL-2]"),
+        chat(2, "Kai Lind", "now ops@acme.example leaked hvs.CAESIJ5rKx2bF9sQ7mW3pL8vN4tY"),
+    )
+    redacted, redaction = redact_stream(events, Privacy())
+    assert [e.text for e in redacted] == [
+        "last time [EMAIL-1] and [SECRET-1] were in the draft",
+        "now [EMAIL-3] leaked [SECRET-2]",
+    ]
+    restored = redaction.restore(" ".join(e.text for e in redacted))
+    assert restored.endswith("were in the draft now ops@acme.example leaked hvs.CAESIJ5rKx2bF9sQ7mW3pL8vN4tY")
+    assert restored.startswith("last time [EMAIL-1] and [SECRET-1]")

@@ -7,6 +7,7 @@ nothing large is ever written or held. Refusals are one InputError naming archiv
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import struct
@@ -15,13 +16,13 @@ import threading
 import time
 import tracemalloc
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from postmortem_writer.errors import InputError
-from postmortem_writer.sources import SourceOptions, limits, load_sources
+from postmortem_writer.sources import SourceOptions, base, limits, load_sources
 from postmortem_writer.sources.limits import human, read_capped
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
@@ -267,3 +268,64 @@ def test_pipe_is_read_whole_once(tmp_path: Path) -> None:
 )
 def test_read_capped(content: bytes, cap: int, hint: int, expected: bytes | None) -> None:
     assert read_capped(io.BytesIO(content), cap, hint=hint) == expected
+
+
+def _log_rows(count: int) -> Iterator[bytes]:
+    for n in range(count):
+        stamp = f"2025-03-04T09:{n // 60 % 60:02d}:{n % 60:02d}Z"
+        yield f"{stamp},web-{n % 37},checkout p99 at {900 + n % 700} ms\n".encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "row"),
+    [
+        pytest.param("log.csv", b"timestamp,host,message\n", lambda line: line, id="csv"),
+        pytest.param(
+            "log.jsonl",
+            b"",
+            lambda line: (
+                json.dumps(dict(zip(("timestamp", "host", "message"), line.decode().strip().split(","), strict=True)))
+                + "\n"
+            ).encode(),
+            id="jsonl",
+        ),
+    ],
+)
+def test_a_file_of_records_past_the_cap_is_refused_at_the_first_record_over(
+    name: str, header: bytes, row: Callable[[bytes], bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(base, "MAX_RECORDS", 50)
+    path = tmp_path / name
+    path.write_bytes(header + b"".join(row(line) for line in _log_rows(51)))
+    with pytest.raises(InputError, match="more than 50 records") as caught:
+        load_sources([path], SourceOptions())
+    assert caught.value.path == str(path)
+    assert caught.value.position == f"line {51 + bool(header)}"
+    path.write_bytes(header + b"".join(row(line) for line in _log_rows(50)))
+    assert len(load_sources([path], SourceOptions()).events) == 50
+
+
+def test_a_large_csv_in_a_zip_is_read_in_under_three_times_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 8 MiB of short log rows (the red team's shape at a 25th of the size): a text copy, a
+    # four-bytes-a-character buffer or a list of every line would each break the bound. The cap on
+    # records keeps the events to a few MiB, so what is measured is the reading.
+    monkeypatch.setattr(base, "MAX_RECORDS", 2_000)
+    path = tmp_path / "export.zip"
+    size = 0
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive, archive.open("log.csv", "w") as out:
+        out.write(b"timestamp,host,message\n")
+        for line in _log_rows(2**20):
+            out.write(line)
+            size += len(line)
+            if size > 8 * MIB:
+                break
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="more than 2,000 records"):
+            load_sources([path], SourceOptions())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 3 * size, f"peak {human(peak)} for {human(size)} of CSV"

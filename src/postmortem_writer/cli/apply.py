@@ -10,8 +10,8 @@ import click
 from postmortem_writer.cli.lint import read_text
 from postmortem_writer.cli.options import force_option
 from postmortem_writer.output import write_atomic
-from postmortem_writer.render import ReviewNote, render_json, render_markdown
-from postmortem_writer.review import apply_review, draft_hash, read_draft, read_review
+from postmortem_writer.render import render_json
+from postmortem_writer.review import apply_review, draft_hash, read_draft, read_review, reviewed_markdown
 
 
 @click.command()
@@ -24,7 +24,8 @@ from postmortem_writer.review import apply_review, draft_hash, read_draft, read_
     type=click.Choice(["md", "json"]),
     default="md",
     show_default=True,
-    help="The reviewed postmortem in Markdown, or the reviewed draft as JSON (to review again).",
+    help="The reviewed postmortem in Markdown (the claims the review page showed), or the whole draft "
+    "with the review applied, as JSON.",
 )
 @click.option("--strict", is_flag=True, help="Exit with code 2 when a decision's claim no longer stands.")
 @force_option
@@ -44,14 +45,13 @@ def apply(
     """
     draft = read_draft(str(draft_path), read_text(draft_path))
     review = read_review(str(review_path), read_text(review_path))
-    applied = apply_review(draft, review)
+    event_count = sum(i.events for i in draft.provenance.inputs)
+    today = datetime.now(UTC).date().isoformat()
     if output_format == "json":
+        applied = apply_review(draft, review)
         text = render_json(applied.draft)
     else:
-        date = review.reviewed_at or datetime.now(UTC).date().isoformat()
-        note = ReviewNote(review.reviewer or "TODO(author)", date)
-        event_count = sum(i.events for i in draft.provenance.inputs)
-        text = render_markdown(applied.draft, event_count=event_count, review=note)
+        text, applied = reviewed_markdown(draft, review, event_count=event_count, today=today)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -24,7 +24,7 @@ from postmortem_writer.cli.options import (
 from postmortem_writer.cli.scope import scope_options
 from postmortem_writer.config import load_config
 from postmortem_writer.errors import ModelError
-from postmortem_writer.output import write_atomic
+from postmortem_writer.output import check_writable, write_atomic
 from postmortem_writer.pipeline import draft_from
 from postmortem_writer.render import render_json, render_markdown
 from postmortem_writer.review import render_review
@@ -54,6 +54,12 @@ from postmortem_writer.sources.scope import Scope
 @model_options
 @privacy_options
 @config_option
+@click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="Render every timeline row, factor and action item (by default long lists are folded and capped).",
+)
 @click.option("--strict", is_flag=True, help="Exit with code 4 when the model left any events unanalysed.")
 @force_option
 def draft(
@@ -67,6 +73,7 @@ def draft(
     model_flags: ModelFlags,
     privacy_flags: PrivacyFlags,
     config: Path | None,
+    show_all: bool,
     strict: bool,
     force: bool,
 ) -> None:
@@ -100,6 +107,9 @@ def draft(
     """
     settings = load_config(config)
     privacy = build_privacy(privacy_flags, settings.redact)
+    if output is not None:
+        # Before any model call is made (and paid for), not after the draft is done.
+        check_writable(output, force=force)
     ingested = read_sources(paths, source_flags, scope)
     # A draft is shared: inputs named by absolute paths would put the author's home folder in it.
     shareable_names(list(paths), list(ingested.stream), ingested.inputs)
@@ -116,7 +126,7 @@ def draft(
     elif output_format == "html":
         text = render_review(result, event_count=len(ingested.stream), stream=list(ingested.stream))
     else:
-        text = render_markdown(result, event_count=len(ingested.stream), template=template)
+        text = render_markdown(result, event_count=len(ingested.stream), template=template, full=show_all)
     if output is None:
         click.echo(text, nl=False)
     else:

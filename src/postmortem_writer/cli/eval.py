@@ -25,7 +25,7 @@ from postmortem_writer.evaluation.report import compare_reports, load_report, re
 from postmortem_writer.evaluation.runner import Extractor
 from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Draft
-from postmortem_writer.output import write_atomic
+from postmortem_writer.output import check_writable, write_atomic
 from postmortem_writer.pipeline import Ingested, draft_from
 from postmortem_writer.redact import Privacy
 
@@ -109,6 +109,8 @@ def eval_command(
         return
     if record is not None and replay is not None:
         raise UsageError("--record and --replay exclude each other")
+    if output is not None:
+        check_writable(output, force=force)
     cases = [load_case(folder) for folder in find_cases(cases_dir)]  # every gold.yaml is checked before any run
     tolerances = DEFAULT_TOLERANCES
     session = open_llm(model_flags, load_config(config).llm, record=record, replay=replay)

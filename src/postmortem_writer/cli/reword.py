@@ -13,7 +13,7 @@ from postmortem_writer.errors import UsageError
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.model_rewriter import ModelRewriter
 from postmortem_writer.lint.reword import findings_from_json, render_reworded, reword_findings
-from postmortem_writer.redact import Redaction
+from postmortem_writer.redact import PLACEHOLDER, Redaction
 from postmortem_writer.redact.detect import Detector
 
 
@@ -76,7 +76,9 @@ def reword(
         findings = lint_text(sentence or "", path="sentence", config=lint_config)
     session = open_llm(model_flags, settings.llm)
     try:
-        hiding = Redaction(Detector()) if redact else None
+        # Placeholders the text already holds (a redacted draft) are not handed out again.
+        taken = frozenset(m for f in findings for m in PLACEHOLDER.findall(f.sentence))
+        hiding = Redaction(Detector(), taken=taken) if redact else None
         rewriter = ModelRewriter(session.caller, lint_config, hiding) if session is not None else None
         reworded = reword_findings(findings, rewriter=rewriter, config=lint_config)
     finally:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from postmortem_writer.extract import cues
 from postmortem_writer.extract.followups import is_action, split_lists
 from postmortem_writer.models import ActorKind, Event, Signal, TimelineKind
-from postmortem_writer.text import Cue, normalise, sentences
+from postmortem_writer.text import Cue, normalise, once_per_text, sentences
 
 _K = TimelineKind
 _QUOTED = re.compile(r'"[^"\n]{12,}"|“[^”\n]{12,}”')
@@ -40,6 +40,28 @@ def is_bot(event: Event) -> bool:
     return event.actor_kind is not ActorKind.HUMAN
 
 
+def integration_post(event: Event) -> tuple[TimelineKind, Cue] | None:
+    """The kind an alert or integration post gives by its status shape, with the cue; ``None`` for chat.
+
+    A bot's post reads by its shape, and so does an alert relayed under a name the source does not
+    mark as a bot ("pagerbot: [FIRING:1] …", "alertbot: RECOVERY …").
+    """
+    if event.signal is not None:
+        return None
+    text = normalise(event.text)
+    if is_bot(event) or cues.ALERT_SHAPE.pattern.search(text):
+        return cues.alert_post_cue(text)
+    return None
+
+
+def alert_recovery(event: Event) -> bool:
+    """Whether ``event`` is an alert or page resolving: the most direct record of an incident's end."""
+    if event.signal in (Signal.ALERT_RESOLVED, Signal.PAGE_RESOLVED):
+        return True
+    post = integration_post(event)
+    return post is not None and post[0] is _K.RESOLUTION
+
+
 def chat_cues(text: str) -> list[tuple[TimelineKind, Cue]]:
     """Every timeline kind the sentences of a chat message give, in precedence order, with a cue each.
 
@@ -57,7 +79,12 @@ def sentences_of_kind(text: str, kind: TimelineKind) -> list[str]:
     return list(dict.fromkeys(sentence for sentence, found, _ in _sentence_cues(text) if found is kind))
 
 
-def _sentence_cues(text: str) -> Iterator[tuple[str, TimelineKind, Cue]]:
+@once_per_text
+def _sentence_cues(text: str) -> tuple[tuple[str, TimelineKind, Cue], ...]:
+    return tuple(_each_sentence_cue(text))
+
+
+def _each_sentence_cue(text: str) -> Iterator[tuple[str, TimelineKind, Cue]]:
     # Quoted words are someone else's ("status page updated: \"… was rolled back at 18:44\""):
     # they do not say what this message's author did.
     rest, _ = split_lists(_QUOTED.sub("“…”", text))
@@ -86,10 +113,9 @@ def timeline_kinds(event: Event) -> list[TimelineKind]:
     if event.signal is None:
         if not text or cues.noise_cue(text) is not None:
             return []
-        if is_bot(event):
-            post = cues.alert_post_cue(text)
-            if post is not None:
-                return [post[0]]
+        post = integration_post(event)
+        if post is not None:
+            return [post[0]]
         return [kind for kind, _ in chat_cues(event.text)]
     if event.signal is Signal.PAGE_NOTE:
         for kind in (_K.DECISION, _K.DIAGNOSIS):

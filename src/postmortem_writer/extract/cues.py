@@ -96,6 +96,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue(
                 "res.stable",
                 r"\bwe(?:'re| are) (?:stable|back|green|all good|in the clear|out of the woods)\b|\ball green\b"
+                r"|\b(?:going|gone|turned|turning) green\b|\b(?:is|are) green again\b"
                 r"|\beverything (?:is )?(?:green|stable|back up)\b",
             ),
             cue(
@@ -108,7 +109,8 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue(
                 "res.restored",
                 r"\b(?:service|services|access|connectivity|functionality|everything)\s+"
-                r"(?:is |are |has been |have been |was |were )?(?:fully )?restored\b",
+                r"(?:is |are |has been |have been |was |were )?(?:fully )?restored\b"
+                r"|\b(?:full )?(?:service )?restoration (?:was |is |has been )?(?:achieved|complete[d]?)\b",
             ),
             cue(
                 "res.working-again",
@@ -132,6 +134,13 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"|ready to|plan to)\s+(?:\w+\s+)?clos(?:e|ing)\b",
             ),
             cue("neg.res.still", r"\bstill (?:not|no|seeing|erroring|failing|down|red|elevated|high|broken)\b"),
+            # "bringing traffic back gradually" is the mitigation under way, not the recovery.
+            # "telling support it should be resolved" hopes; the recovery is confirmed later.
+            cue(
+                "neg.res.hoped",
+                r"\b(?:should|might|may|hopefully|probably) (?:be |now be )?(?:resolved|fixed|recovered)\b",
+            ),
+            cue("neg.res.bringing-back", r"\b(?:bring(?:ing)?|brought|ramp(?:ing)?|letting)\s+(?:\S+\s+){0,2}?back\b"),
             _QUESTION_END,
         ),
     ),
@@ -157,7 +166,14 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue("dec.plan", r"^(?:ok(?:ay)?,?\s+)?(?:the\s+)?plan(?:\s+is)?\s*[:\u2014\u2013-]\s*\S"),
         ),
-        (_QUESTION_END,),
+        (
+            _QUESTION_END,
+            # "going to fail over now" starts the mitigation; "decision: fail over now" is still the decision.
+            cue(
+                "neg.dec.now",
+                r"^(?!.*\b(?:decision|decided|agreed|plan)\b).*\b(?:now|right away|immediately|asap)\W*$",
+            ),
+        ),
     ),
     TimelineKind.MITIGATION: CueTable(
         (
@@ -239,6 +255,8 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue(
                 "mit.restored",
                 r"\brestored (?:\S+\s+){0,3}?from\b|\brestor(?:ed|ing) (?:\S+\s+){0,3}?(?:backup|snapshot)\b"
+                r"|\brestore (?:\S+\s+){0,5}?from (?:the\s+)?(?:\w+\s+)?(?:backup|snapshot)\b"
+                r"|\brestor(?:ed|ing)\s+(?:the\s+)?(?:\w+\s+){0,4}?(?:values?|data|tokens?|records|config\w*|rows|state)\b"
                 r"|\brestore (?:is )?(?:done|complete[d]?|finished)\b",
             ),
             cue(
@@ -251,7 +269,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 "mit.traffic-shift",
                 r"\b(?:gslb|dns|lb|traffic) weights?\b|\btraffic (?:is |was )?(?:now )?(?:shifted|moved|drained"
                 r"|served|routed|rerouted|going|flowing|sent)\b|\b(?:shifted|moved|drained|routed|rerouted|sent"
-                r"|sending|shifting|moving|draining)\s+(?:all\s+|the\s+|\w+\s+)?traffic\b",
+                r"|sending|shifting|moving|draining|bringing|ramping)\s+(?:all\s+|the\s+|\w+\s+)?traffic\b",
             ),
             cue(
                 "mit.fallback",
@@ -259,7 +277,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue(
                 "mit.recreated",
-                r"\b(?:re-?created|re-?added|re-?issued|re-?imported|rebuilt|re-?provisioned)\b"
+                r"\b(?:re-?creat(?:ed|ing)|re-?added|re-?issued|re-?imported|rebuil(?:t|ding)|re-?provisioned)\b"
                 r"|\b(?:copied|moved|put|restored) back\b|\breplac(?:ed|ing) (?:the |it\b|them\b)"
                 r"|\bbackfill\w*\b(?:\s+\S+){0,6}\s+(?:kicked off|started|done)\b",
             ),
@@ -270,6 +288,37 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"|quer(?:y|ies)|process(?:es)?|pods?|tasks?|workers?|runs?|connections?|sessions?|migrations?"
                 r"|backfills?|cron\w*|campaigns?|blasts?|deploy\w*)\b",
             ),
+            # "going to fail over now", "will roll back right away": the action starts as it is said.
+            cue(
+                "mit.doing-now",
+                r"\b(?:going to|gonna|about to|will|i'?ll|we'?ll)\s+(?:\w+\s+){0,2}?"
+                + _MITIGATION_VERBS
+                + r"(?=.*\b(?:now|right away|immediately|asap)\b)",
+            ),
+            # "Killing R-8821 now", "R-8821 killed": the thing stopped is named by its id alone.
+            cue(
+                "mit.killed-id",
+                r"\bkill(?:ed|ing)\s+(?:\w+\s+)?[\w.:/-]*\d[\w.:/-]*"
+                r"|[\w.:/-]*\d[\w.:/-]*\s+(?:is\s+|was\s+|got\s+|has been\s+)?(?:killed|terminated|cancell?ed)\b",
+            ),
+            cue(
+                "mit.stopped-flow",
+                r"\bstopp(?:ed|ing)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:propagation|creation|generation|distribution"
+                r"|replication|ingestion|publishing|rollout|sync)\b",
+            ),
+            cue(
+                "mit.good-version",
+                r"\b(?:deploy(?:ed|ing)|push(?:ed|ing)|appl(?:ied|ying)|ship(?:ped|ping))\s+"
+                r"(?:the\s+|a\s+)?(?:\w+\s+)?(?:good|fixed|corrected|known[- ]good|last[- ]good|previous|patched)\s+"
+                r"(?:[\w-]+\s+){0,3}?(?:files?|config\w*|version|build|credentials|certs?|certificates?|keys?|image"
+                r"|release|values?)\b",
+            ),
+            cue(
+                "mit.bypass",
+                r"\b(?:implemented|added|deployed|enabled|put in)\s+(?:a\s+|the\s+)?bypass\b"
+                r"|\bbypass(?:ed|ing)\s+(?:the\s+)?\w+",
+            ),
+            cue("mit.re-enabled", r"\bre-?enabl(?:ed|ing)\b"),
             cue(
                 "mit.setting-back",
                 r"\b(?:limits?|replicas|timeouts?|pool(?: size)?|max[\w.]*|records|workers|concurrency|threads"
@@ -353,6 +402,11 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue("diag.suspect", r"\bsuspect(?:ed|s)?\b"),
             cue("diag.caused-by", r"\bcaused by\b"),
             cue("diag.the-issue-is", r"\bthe (?:issue|problem|culprit) (?:is|was|seems)\b"),
+            cue(
+                "diag.looking-at",
+                r"\b(?:looking|looked|digging|dug|going)\s+(?:\w+\s+){0,2}?(?:at|into|through)\s+(?:\w+\s+){0,3}?"
+                r"(?:dashboards?|logs|metrics|graphs|traces|flame ?graphs)\b",
+            ),
         ),
     ),
     # A change people mention in chat ("1.8.2 went out at 1:58") when no deploy export was given.
@@ -366,6 +420,10 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue("chg.rolled-out", r"\b(?:rolled|rolling) out\b|\bdeploying\s+v?\d+\.\d+"),
             cue("chg.shipped-version", r"\b(?:shipped|released|deployed)\s+(?:[\w-]+\s+)?v?\d+\.\d+"),
+            cue(
+                "chg.released-to",
+                r"\b(?:released|deployed|shipped|pushed)\s+to\s+(?:prod\w*|all (?:regions|users|customers))\b",
+            ),
             cue(
                 "chg.rollout-percent",
                 r"\b(?:changed|bumped|moved|raised|increased|ramped|rolled|took|set|dialed|dialled|turned|enabled"
@@ -466,7 +524,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue(
                 "det.seeing-errors",
-                r"\bseeing (?:\w+\s+){0,3}(?:errors|error rates?|5xx|5\d\ds|timeouts|failures|latency|packet loss"
+                r"\bseeing (?:\w+\s+){0,5}(?:errors|error rates?|5xx|5\d\ds|timeouts|failures|latency|packet loss"
                 r"|exceptions|crashes|issues|problems)\b",
             ),
             cue(
@@ -487,7 +545,8 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue(
                 "det.customers-report",
-                r"\b(?:customers?|users?|clients?|merchants?|support|cs|people)\s*:?\s+(?:are\s+|is\s+)?"
+                r"\b(?:customers?|users?|clients?|merchants?|support|cs|people)\s*:?\s+"
+                r"(?:are\s+|is\s+|began\s+|started\s+|have been\s+)?"
                 r"(?:report\w*|complain\w*|saying|says|seeing|getting|get|hitting|unable to|can'?t|cannot|stuck)\b",
             ),
             cue("det.is-x-broken", r"^(?:is|are)\s+(?:\S+\s+){1,3}(?:broken|down|failing|erroring)\b"),
@@ -507,7 +566,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue(
                 "det.throwing-errors",
-                r"\b(?:throwing|returning|serving|giving|spewing|erroring with|failing with|hitting)\s+"
+                r"\b(?:throwing|returning|returns|serving|giving|spewing|erroring with|failing with|hitting)\s+"
                 r"(?:\S+\s+){0,3}?(?:errors?|exceptions?|5xx|4xx|[45]\d\ds?|timeouts?|disk full|oom\w*|nxdomain"
                 r"|panics?)\b",
             ),
@@ -549,6 +608,20 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue(
                 "det.packet-loss",
                 r"\bpacket loss\s+(?:of\s+|at\s+|is\s+|~)?\d+(?:\s*-\s*\d+)?\s?%|\b\d+(?:-\d+)?\s?%\s+packet loss",
+            ),
+            # "R2 writes are failing everywhere", "enrollment failing for some customers", "came to a halt".
+            cue(
+                "det.failing",
+                r"\b(?:is|are|keeps?|started|starts)\s+(?!still\b)(?:\w+\s+)?(?:failing|erroring)\b(?!\s+(?:over|back))"
+                r"|\bfailing (?:for (?:some|all|many|most|every)|everywhere|across)\b"
+                r"|\bstopped (?:loading|working|responding|serving)\b"
+                r"|\b(?:came|comes|come|ground) to a (?:halt|standstill)\b",
+            ),
+            cue(
+                "det.experiencing",
+                r"\bexperienc(?:ing|ed|es)\s+(?:\S+\s+){0,3}?(?:errors?|failures?|failure rates?|outages?|issues"
+                r"|problems|degradation|latency|timeouts)\b|\b(?:detected|noticed|spotted)\s+(?:\w+\s+){0,2}?"
+                r"(?:incident|issue|problem|outage|errors|failures|degradation)\b",
             ),
             cue("det.anyone-else", r"\banyone else (?:seeing|getting|having|noticing|hitting)\b|\banyone else\W*$"),
             cue(
@@ -600,6 +673,14 @@ ALERT_POSTS = CueTable(
             r"|\b(?:dag run|job|task|pipeline|workflow|health ?check|check)\s+(?:\S+\s+){0,2}?"
             r"(?:succeeded|passed|recovered)\b",
             category="resolution",
+        ),
+        # Code-host and CI notifications ("[repo:main] 1 new commit by …", "Build #412 passed") are changes.
+        cue(
+            "post.push",
+            r"\b\d+ new commits?\b|\bpushed (?:\d+ commits? )?to\b|\b(?:merged|opened|closed) (?:pull request|pr|mr)\b"
+            r"|\bpull request (?:#\d+ )?(?:merged|opened)\b|^\W*build\s+#?\d+\b",
+            category="change",
+            label="push",
         ),
         cue(
             "post.status-update",
@@ -653,6 +734,14 @@ ALERT_POSTS = CueTable(
     ),
 )
 
+# An alert pasted or relayed by an account the source does not mark as a bot ("pagerbot", a
+# person forwarding it) still reads by its status shape: a bracketed state or a state in capitals.
+ALERT_SHAPE = cue(
+    "post.shape",
+    r"^\W*\[(?:firing|resolved|alerting|alert|triggered|recovered|critical|warning|problem)(?::\s*\d+)?\]"
+    r"|(?-i:^\W*(?:FIRING|RESOLVED|RECOVERY|RECOVERED|PROBLEM|CRITICAL|ALERT)\b)",
+)
+
 # --- contributing factors ------------------------------------------------------------------------
 
 # The ``cause`` group is the phrase that names the cause; without it the sentence is the cause.
@@ -692,10 +781,20 @@ CAUSES = CueTable(
             r"\b(?:goes|go|went|is sent|are sent|is posted|are posted|is routed|are routed)\s+to\s+\S+,?\s+"
             r"(?:not|instead of)\b",
         ),
+        # "our admin tooling depends on R2 so it is down too": a dependency that spread the failure.
+        cue("cause.depends-on", r"\b(?:depends|depended|relies|relied|sits|sit|runs|run) on\b", label="sentence"),
     ),
     (
-        cue("neg.cause.personal", r"\bbecause (?:i|i'm|i was|we were|you)\b"),
+        cue("neg.cause.personal", r"\bbecause (?:i|i'm|i was|we were|you|my|our (?:train|flight|kid|dog))\b"),
         cue("neg.cause.not-because", r"\bnot because\b"),
+        # "the AS4755 announcement is unrelated, it only shows because we withdrew" rules a cause out.
+        cue("neg.cause.unrelated", r"\b(?:unrelated|not related|red herring|coincidence|not the cause)\b"),
+        # "while we look for the root cause" says the cause is not known yet.
+        cue(
+            "neg.cause.searching",
+            r"\b(?:look(?:ing)? for|find(?:ing)?|investigat\w+|dig(?:ging)? into|understand\w*)"
+            r" (?:the )?root[- ]cause\b",
+        ),
         _QUESTION_END,
     ),
 )
@@ -1098,10 +1197,53 @@ ALERT_CONDITION = cue("fig.alert-condition", r"[<>≤≥]=?\s*~?\d")
 
 DECLARED = cue("title.declared", r"\bdeclared\b")
 
+# A cause or trigger is about systems: a sentence explaining something by one of these (or by an
+# identifier such as "R-8821" or "idx_orders") is diagnosis; "late because my train was stuck" is not.
+SYSTEM_TERMS = cue(
+    "cause.system-terms",
+    r"\b(?:index(?:es)?|quer(?:y|ies)|tables?|schema|migrations?|deploy\w*|releases?|rollouts?|config\w*|flags?"
+    r"|certs?|certificates?|dns|bgp|routes?|routing|cache\w*|cpu|memory|disks?|oom\w*|nodes?|clusters?|pods?|db"
+    r"|databases?|replica\w*|primary|shards?|queues?|jobs?|cron\w*|locks?|latency|errors?|timeouts?|traffic|load"
+    r"|leak\w*|credentials?|tokens?|keys?|versions?|upgrades?|patch\w*|commits?|builds?|services?|servers?|hosts?"
+    r"|network\w*|links?|packets?|api|gateway|proxy|workers?|threads?|connections?|pool|limits?|quotas?|capacity"
+    r"|backups?|storage|buckets?|files?|features?|labels?|scans?|requests?|endpoints?|instances?|containers?"
+    r"|volumes?|secrets?|settings?|rules?|firewall|waf|cdn|edge|load ?balancers?|alerts?|election|failover"
+    r"|rollback|provider|vendor|region|zone|power|hardware|firmware|bug|regression|code|script|automation)\b"
+    r"|\b[a-z]+[_.-]?\d[\w.-]*|\b\w+_\w+",
+)
+
+# Someone saying what started the incident: "that's what started this", "cause is migration 0412 …".
+STATED_TRIGGER = CueTable(
+    (
+        cue(
+            "trig.what-started",
+            r"\b(?:that'?s|this is|which is|is|was) what (?:started|caused|triggered|broke|kicked off)\b"
+            r"|\bwhat (?:started|caused|triggered|kicked off) (?:this|it|the (?:incident|outage))\b"
+            r"|\b(?:probably|likely|that|which) caused (?:the|this|it|our)\b",
+        ),
+        cue(
+            "trig.the-trigger",
+            r"\bthe trigger (?:is|was)\b|\b(?:started|triggered|kicked off) (?:this|it|the (?:incident|outage))\b",
+        ),
+        cue("trig.cause-is", r"\b(?:the |root )?cause (?:is|was)\b|\bcause\s*[:=]|\bfound the cause\b"),
+    ),
+    (_QUESTION_END,),
+)
+
+# A count of rows or records is impact only when its clause says they were lost or damaged.
+DATA_LOSS = cue(
+    "fig.data-loss",
+    r"\b(?:lost|los(?:e|ing)|delet(?:ed|e|ing)|corrupt\w*|dropped|wiped|overwritten|duplicated|leaked|exposed"
+    r"|unrecoverable|affected|gone|missing)\b",
+)
+
 # "Sev: 2", "sev2", "SEV-1", "severity 3": the incident's severity as someone stated it.
 SEVERITY = cue("sev.stated", r"\bsev(?:erity)?\s*[:#-]?\s*(?P<level>[0-5])\b")
 
 # --- changes ---------------------------------------------------------------------------------------
+
+# A deploy during the response that says it fixes something is mitigation, not a new change.
+DEPLOY_FIX = cue("deploy.fix", r"\b(?:hot ?fix\w*|fix(?:es|ed)?|patch(?:es|ed)?|workaround|mitigat\w*)\b")
 
 # A deploy record that undoes an earlier one is mitigation, not a new change.
 DEPLOY_ROLLBACK = cue("deploy.rollback", r"\broll(?:ed|ing)?[ -]?back\b|\brevert\w*")

@@ -46,7 +46,10 @@ def change_factors(
     for change in reversed(window):
         service = _service(change)
         related = _related(service, signals)
-        strongest = related is not False and not any(f.confidence is Confidence.MEDIUM for f in factors)
+        # A push or build notification says code changed, not that it reached production.
+        strongest = (
+            related is not False and not _pushed(change) and not any(f.confidence is Confidence.MEDIUM for f in factors)
+        )
         verb = "Announced in chat" if change.signal is None else "Deployed"
         description = f"{verb} {span(detection.ts - change.ts)} before the first detection"
         if related is False:
@@ -120,7 +123,13 @@ def _stated_cause(event: Event, names: Collection[str]) -> tuple[str, str] | Non
     said = sentences(split_lists(event.text)[0])
     for index, sentence in enumerate(said):
         hit = None if is_action(sentence) else cues.CAUSES.search(sentence)
+        if hit is None and not is_action(sentence) and about_systems(sentence):
+            # "found the cause: the route reflectors select nodes by a label 1.24 removed".
+            hit = cues.STATED_TRIGGER.search(sentence)
         if hit is None or names_someone(sentence, names):
+            continue
+        if hit[0].label == "sentence" and not about_systems(sentence):
+            # "late because my train was stuck": an explanation of small talk is no factor.
             continue
         captured = hit[1].groupdict().get("cause")
         cause = plain(captured or "").strip(PUNCT)
@@ -133,6 +142,38 @@ def _stated_cause(event: Event, names: Collection[str]) -> tuple[str, str] | Non
                 cause = plain(sentence).strip(PUNCT)
         return cause, sentence
     return None
+
+
+def about_systems(sentence: str) -> bool:
+    """Whether ``sentence`` is about systems (an index, a deploy, "R-8821"), not small talk."""
+    return cues.SYSTEM_TERMS.pattern.search(normalise(sentence)) is not None
+
+
+def stated_causes(prose: Iterable[Event], names: Collection[str] = ()) -> list[tuple[Event, str]]:
+    """Messages that say what caused or started the incident, with the sentence that says it.
+
+    "that's what started this" and "cause is migration 0412" name the trigger; "full table scan
+    because of the missing index" explains the failure. Both are trigger candidates for the review;
+    questions, action items, sentences about people and small talk ("late because my train …") are not.
+    """
+    found: list[tuple[Event, str]] = []
+    for event in prose:
+        for sentence in sentences(split_lists(event.text)[0]):
+            if is_action(sentence) or names_someone(sentence, names) or not about_systems(sentence):
+                continue
+            cause = cues.CAUSES.search(sentence)
+            if cues.STATED_TRIGGER.search(sentence) or (cause is not None and cause[0].id in _EXPLAINING):
+                found.append((event, sentence))
+                break
+    return found
+
+
+# Causes that explain the failure itself; "nobody reads that channel" or "was never tested" are
+# conditions for the review's factors, not what started the incident.
+_EXPLAINING = frozenset(
+    {"cause.root-cause", "cause.caused-by", "cause.because", "cause.due-to", "cause.triggered-by",
+     "cause.as-a-result-of", "cause.led-to", "cause.expired"}
+)  # fmt: skip
 
 
 def gap_factors(stream: EventStream) -> list[ContributingFactor]:
@@ -187,6 +228,11 @@ def _gaps_in(event: Event) -> list[Cue]:
         return []
     hits = (cues.DETECTION_GAPS.search(s) or cues.GAP_QUESTIONS.search(s) for s in sentences(event.text))
     return [hit[0] for hit in hits if hit is not None]
+
+
+def _pushed(change: Event) -> bool:
+    post = None if change.signal is not None else cues.alert_post_cue(change.text)
+    return post is not None and post[1].label == "push"
 
 
 def _service(change: Event) -> str | None:

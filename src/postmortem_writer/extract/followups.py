@@ -15,7 +15,7 @@ from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
 from postmortem_writer.models import ActionItem, ActorKind, Cited, Event
 from postmortem_writer.people import impersonal, names_someone, person
-from postmortem_writer.text import BULLET, PUNCT, Cue, capitalise, cite, lines, plain, sentences, trim
+from postmortem_writer.text import BULLET, PUNCT, Cue, capitalise, cite, lines, once_per_text, plain, sentences, trim
 
 Late = Callable[[Event], bool]
 """Whether an event was written after the incident recovered."""
@@ -34,7 +34,8 @@ _PRONOUNS = frozenset({"it", "this", "that", "them", "these", "those", "one"})
 _WORDS = re.compile(r"\w+")
 
 
-def split_lists(text: str) -> tuple[str, list[str]]:
+@once_per_text
+def split_lists(text: str) -> tuple[str, tuple[str, ...]]:
     """``text`` without its follow-up lists, and the listed items (every line after a list header)."""
     rest: list[str] = []
     items: list[str] = []
@@ -50,9 +51,11 @@ def split_lists(text: str) -> tuple[str, list[str]]:
             items.append(bullet["item"] if bullet else line)
         else:
             rest.append(line)
-    return "\n".join(rest), items
+    kept = "\n".join(rest)
+    return (text if kept == text else kept), tuple(items)  # one copy of a text without lists
 
 
+@once_per_text
 def is_action(sentence: str) -> bool:
     """Whether a sentence states an action item (and so is no timeline material)."""
     return cues.ACTIONS.search(sentence) is not None
@@ -68,7 +71,7 @@ def action_items(prose: Iterable[Event], names: Collection[str], late: Late) -> 
         for index, sentence in enumerate(said):
             hit = cues.ACTIONS.search(sentence) or (cues.LATE_ACTIONS.search(sentence) if late(event) else None)
             if hit is not None:
-                found.append(_said(sentence, hit, said[index - 1] if index else "", event, names))
+                found.extend(_said(sentence, hit, said[index - 1] if index else "", event, names))
         for description, owner in found:
             key = description.casefold()
             if key in items:
@@ -86,12 +89,21 @@ def _listed(line: str, event: Event, names: Collection[str]) -> tuple[str, str]:
 
 def _said(
     sentence: str, hit: tuple[Cue, re.Match[str]], previous: str, event: Event, names: Collection[str]
-) -> tuple[str, str]:
+) -> list[tuple[str, str]]:
     description, category = _after_lead(sentence, hit)
     if hit[0].label == "context" and previous:
         # "hotfix PR #1204 closes the channel. will ship tomorrow": the subject is in the sentence before.
         description = sentence = f"{previous} {sentence}"
-    return _finish(description, sentence, category, event, names)
+    parts = [part for part in _SEPARATOR.split(description) if part.strip()]
+    if hit[0].id not in _LIST_LEADS or len(parts) < 2:
+        return [_finish(description, sentence, category, event, names)]
+    # "action items: log the credential ids; verify …; require …" lists one item per part.
+    return [_finish(part, part, category, event, names) for part in parts]
+
+
+_SEPARATOR = re.compile(r";\s+")
+# Leads that open a list written on one line ("action items: a; b; c"); "we should x; it would help" is one item.
+_LIST_LEADS = frozenset({"act.action-item", "act.follow-up", "act.ai", "act.todo"})
 
 
 def _after_lead(sentence: str, hit: tuple[Cue, re.Match[str]]) -> tuple[str, str]:

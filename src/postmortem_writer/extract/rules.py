@@ -18,6 +18,7 @@ from itertools import takewhile
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
 from postmortem_writer.extract.classify import (
+    alert_recovery,
     deploy_announcement,
     is_bot,
     sentences_of_kind,
@@ -28,6 +29,7 @@ from postmortem_writer.extract.factors import (
     cause_factors,
     change_factors,
     gap_factors,
+    stated_causes,
 )
 from postmortem_writer.extract.followups import action_items, is_action, open_questions, split_lists
 from postmortem_writer.extract.grounding import grounded_entry
@@ -56,6 +58,12 @@ __all__ = ["extract_rules"]
 MERGE_WINDOW = timedelta(seconds=60)
 """A bot's chat echo of a structured event within this window joins that event's entry."""
 
+ALERT_END_SLACK = timedelta(hours=2)
+"""A resolution stated within this time after the last alert resolved is wrap-up: the window ends at the alert."""
+
+RESTATE_WINDOW = timedelta(minutes=3)
+"""A detection or resolution row within this time of the previous row of its kind restates it."""
+
 QUICK_MITIGATION = timedelta(minutes=30)
 """Mitigation starting within this time of detection is listed under what went well."""
 
@@ -74,6 +82,8 @@ _IMPACT_QUESTIONS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"orders", "revenue"}), "TODO(author): how many orders or how much revenue was lost?"),
 )
 
+_RESTATED = (_K.DETECTION, _K.RESOLUTION)
+
 _RANK = {Confidence.HIGH: 0, Confidence.MEDIUM: 1, Confidence.LOW: 2}
 
 
@@ -89,6 +99,7 @@ class _Incident:
     mitigation: Event | None = field(init=False)
     recovery: Event | None = field(init=False)
     resolution: Event | None = field(init=False)
+    causes: list[tuple[Event, str]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.names = self.stream.people
@@ -99,6 +110,10 @@ class _Incident:
             if (kinds := timeline_kinds(e)) and not (deploys and deploy_announcement(e))
         }
         self.kinds = {event_id: kinds[0] for event_id, kinds in candidates.items()}
+        # A message saying what caused the failure is diagnosis even without a diagnosis cue.
+        self.causes = stated_causes(self.prose(), self.names)
+        for event, _ in self.causes:
+            self.kinds.setdefault(event.id, _K.DIAGNOSIS)
         first_report = next((e for e in self.stream if _K.DETECTION in candidates.get(e.id, [])), None)
         if first_report is not None and self.kinds[first_report.id] in _FIRST_REPORT_OVERRIDES:
             self.kinds[first_report.id] = _K.DETECTION
@@ -110,11 +125,34 @@ class _Incident:
         for event in self.of(_K.MITIGATION):
             if start is not None and event.ts < start:
                 self.kinds[event.id] = _K.CHANGE
+        # A deploy during the response that says it fixes the problem is how it was mitigated.
+        for event in self.of(_K.CHANGE):
+            fix = event.signal is Signal.DEPLOY and cues.DEPLOY_FIX.pattern.search(normalise(event.text))
+            if fix and start is not None and event.ts > start:
+                self.kinds[event.id] = _K.MITIGATION
         mitigations = [e for e in self.of(_K.MITIGATION) if start is None or e.ts >= start]
         resolutions = [e for e in self.of(_K.RESOLUTION) if start is None or e.ts >= start]
         self.mitigation = mitigations[0] if mitigations else None
         self.recovery = resolutions[0] if resolutions else None
-        self.resolution = resolutions[-1] if resolutions else None
+        self.resolution = self._most_direct(resolutions)
+
+    def _most_direct(self, resolutions: list[Event]) -> Event | None:
+        """The resolution the sources show most directly: the last alert or page resolving, when nothing
+        but wrap-up follows it; else the last resolution anyone stated."""
+        if not resolutions:
+            return None
+        last = resolutions[-1]
+        recovered = [e for e in resolutions if alert_recovery(e)]
+        if not recovered or recovered[-1] is last:
+            return last
+        alert = recovered[-1]
+        # A pager's record and its chat echo a few seconds apart are one recovery: the first says when.
+        alert = next(e for e in recovered if alert.ts - e.ts <= MERGE_WINDOW)
+        work = (_K.DETECTION, _K.MITIGATION, _K.DIAGNOSIS, _K.ESCALATION, _K.DECISION)
+        # Responders still working after the alert cleared, or declaring the end hours later, means
+        # the alert ended one symptom, not the incident.
+        still = any(alert.ts < e.ts <= last.ts and self.kinds.get(e.id) in work for e in self.stream)
+        return last if still or last.ts - alert.ts > ALERT_END_SLACK else alert
 
     def of(self, kind: TimelineKind) -> list[Event]:
         return [e for e in self.stream if self.kinds.get(e.id) is kind]
@@ -149,14 +187,16 @@ def extract_rules(
     changes = change_factors(stream, inc.kinds, inc.detection, change_lookback, names=inc.names)
     gaps = gap_factors(stream)
     trigger = next((f for f in changes if f.confidence is Confidence.MEDIUM), None)
+    stated = _stated_trigger(inc)
     impact = _impact(inc)
     return Draft(
         title=title or _title(inc),
         severity=_severity(stream),
-        summary=_summary(inc, trigger),
+        summary=_summary(inc, trigger, stated),
         impact=impact,
         timeline=_timeline(inc),
-        trigger=[Cited(text=_trigger_text(inc, trigger), evidence=trigger.evidence)] if trigger else [],
+        trigger=([Cited(text=_trigger_text(inc, trigger), evidence=trigger.evidence)] if trigger else [])
+        + ([stated] if stated else []),
         contributing_factors=sorted(
             changes + cause_factors(inc.prose(), inc.names) + gaps, key=lambda f: _RANK[f.confidence]
         ),
@@ -170,7 +210,7 @@ def extract_rules(
         ],
         action_items=action_items(inc.prose(), inc.names, inc.late),
         open_questions=open_questions(inc.prose(), stream, inc.late, inc.names)
-        + _author_questions(inc, trigger, impact),
+        + _author_questions(inc, trigger, stated, impact),
         responders=_responders(inc),
         provenance=provenance.model_copy(update={"withheld": sorted(withheld, key=event_number)}),
     )
@@ -194,14 +234,34 @@ def _timeline(inc: _Incident) -> list[TimelineEntry]:
         if kind is None or (kind is _K.CHANGE and not _in_lookback(inc, event)):
             continue
         row = _Row(kind, [event], _describe(event, kind, inc.names))
-        target = _echoed(rows, row)
-        if target is None:
-            rows.append(row)
-        else:
-            target.events.append(event)
+        echoed = _echoed(rows, row)
+        restated = None if echoed else _restated(rows, row)
+        if echoed is not None:
+            echoed.events.append(event)
             if event.signal is not None:
-                target.description = row.description
+                echoed.description = row.description
+        elif restated is not None:
+            restated.events.append(event)
+            # The fuller wording tells the moment best ("Triggered through the API." says least).
+            if len(row.description) > len(restated.description):
+                restated.description = row.description
+        else:
+            rows.append(row)
     return [grounded_entry(r.kind, r.description, [e.id for e in r.events], inc.stream) for r in rows]
+
+
+def _restated(rows: list[_Row], row: _Row) -> _Row | None:
+    """The row ``row`` restates: the same report, page or recovery said again moments later.
+
+    A second alert on the same symptom, a responder confirming what the page said, the pager's
+    "resolved by" after a responder's "resolving": one moment of the story, cited by all of them.
+    Escalations stay apart: each names who was brought in.
+    """
+    if row.kind not in _RESTATED or not rows:
+        return None
+    last = rows[-1]
+    near = row.events[0].ts - last.events[0].ts <= RESTATE_WINDOW
+    return last if last.kind is row.kind and near else None
 
 
 def _echoed(rows: list[_Row], row: _Row) -> _Row | None:
@@ -270,12 +330,27 @@ def _figures(inc: _Incident) -> list[ImpactFigure]:
     for event in inc.stream:
         for sentence in _impact_sentences(inc, event):
             for item, found in cues.FIGURES.find_all(sentence):
+                if item.category == "data" and not _data_lost(sentence, found.start(), found.end()):
+                    continue
                 value = found.group(0).strip()
                 figures.setdefault(
                     (item.category, value.casefold()),
                     ImpactFigure(metric=item.category, value=value, quote=trim(plain(sentence)), evidence=[event.id]),
                 )
     return list(figures.values())
+
+
+_CLAUSE_END = re.compile(r"[,;:()\[\]\u2014\u2013]")
+
+
+def _data_lost(sentence: str, start: int, end: int) -> bool:
+    """Whether the clause around a row or record count says the data was lost or damaged.
+
+    "a full table scan on orders (200M rows)" sizes a table; "2,000 rows were deleted" is impact.
+    """
+    before = _CLAUSE_END.split(sentence[:start])[-1]
+    after = _CLAUSE_END.split(sentence[end:])[0]
+    return cues.DATA_LOSS.pattern.search(f"{before} {sentence[start:end]} {after}") is not None
 
 
 def _impact_sentences(inc: _Incident, event: Event) -> list[str]:
@@ -302,7 +377,7 @@ def _impact_sentences(inc: _Incident, event: Event) -> list[str]:
 # --- narrative sections --------------------------------------------------------------------------
 
 
-def _summary(inc: _Incident, trigger: ContributingFactor | None) -> list[Cited]:
+def _summary(inc: _Incident, trigger: ContributingFactor | None, stated: Cited | None) -> list[Cited]:
     summary: list[Cited] = []
     detection, mitigation, resolution = inc.detection, inc.mitigation, inc.resolution
     if detection is not None:
@@ -310,6 +385,8 @@ def _summary(inc: _Incident, trigger: ContributingFactor | None) -> list[Cited]:
         summary.append(Cited(text=f"{text}: “{trim(plain(detection.text), 120)}”.", evidence=[detection.id]))
     if trigger is not None:
         summary.append(Cited(text=_trigger_text(inc, trigger), evidence=trigger.evidence))
+    elif stated is not None:
+        summary.append(stated)
     if mitigation is not None and not _is_alert(mitigation):
         text = f"Mitigation began at {clock(mitigation.ts)}: “{trim(plain(mitigation.text), 120)}”."
         summary.append(Cited(text=text, evidence=[mitigation.id]))
@@ -339,6 +416,20 @@ def _trigger_text(inc: _Incident, trigger: ContributingFactor) -> str:
     )
 
 
+_STATED_QUOTES = 2
+"""How many responders' statements of the cause the trigger section quotes (the first ones)."""
+
+
+def _stated_trigger(inc: _Incident) -> Cited | None:
+    """The cause responders stated, quoted with its evidence, as a trigger candidate for the review."""
+    said = inc.causes[:_STATED_QUOTES]
+    if not said:
+        return None
+    quotes = " and ".join(f"“{trim(impersonal(plain(sentence), inc.names), 160)}”" for _, sentence in said)
+    text = f"Stated during the response as the cause: {quotes}; to be confirmed in review."
+    return Cited(text=text, evidence=list(dict.fromkeys(event.id for event, _ in said)))
+
+
 def _went_well(inc: _Incident) -> list[Cited]:
     well: list[Cited] = []
     detection, mitigation = inc.detection, inc.mitigation
@@ -360,7 +451,9 @@ def _is_rollback(event: Event) -> bool:
     return event.signal is Signal.ROLLBACK or bool(cues.DEPLOY_ROLLBACK.pattern.search(normalise(event.text)))
 
 
-def _author_questions(inc: _Incident, trigger: ContributingFactor | None, impact: Impact) -> list[Cited]:
+def _author_questions(
+    inc: _Incident, trigger: ContributingFactor | None, stated: Cited | None, impact: Impact
+) -> list[Cited]:
     questions: list[str] = []
     if inc.detection is None:
         questions.append("How and when was the problem first noticed? The sources show no alert, page or report.")
@@ -370,6 +463,8 @@ def _author_questions(inc: _Incident, trigger: ContributingFactor | None, impact
         questions.append(
             "What checks did the candidate change pass before production, and which could catch this kind of problem?"
         )
+    elif stated is not None:
+        questions.append("Which change led to the cause stated during the response, and when did it reach production?")
     elif inc.detection is not None:
         questions.append("What triggered the incident? The sources show no change shortly before detection.")
     if not {figure.metric for figure in impact.figures} & {"users", "orders", "revenue", "requests"}:

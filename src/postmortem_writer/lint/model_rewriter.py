@@ -67,5 +67,6 @@ class ModelRewriter:
             response_model=CheckedRewrite,
             context={"original": sentence, "config": self.config},
             label="reword",
+            remember_invalid=True,  # no verified rewrite is an answer: a re-run should not pay for it again
         )
         return self.caller.call(request).value

@@ -12,6 +12,11 @@ from pydantic import BaseModel
 
 T = TypeVar("T", bound=BaseModel)
 
+MAX_ANSWER_TOKENS = 8192
+"""Sent as ``max_tokens``: the largest valid findings or synthesis run to a few thousand tokens."""
+MAX_ANSWER_CHARS = 256 * 1024
+"""An answer longer than this is refused, whatever the endpoint made of ``max_tokens``."""
+
 
 @dataclass(frozen=True)
 class PromptRef:
@@ -39,6 +44,13 @@ class Request(Generic[T]):
     response_model: type[T]
     context: dict[str, Any] = field(default_factory=dict)
     label: str = ""
+    max_tokens: int = MAX_ANSWER_TOKENS
+    """Sent as ``max_tokens``; not part of ``key``: it bounds the answer, it does not shape it."""
+    remember_invalid: bool = False
+    """Cache an answer that stays invalid as a refusal, so a re-run does not pay for it again.
+
+    For a question whose failure is an answer in itself (no rewrite passes verification); a
+    chunk's invalid output stays unanswered, and a re-run asks again."""
 
     def key(self, model: str, mode: str) -> str:
         """A content hash of everything that decides the answer: the cache and replay key."""

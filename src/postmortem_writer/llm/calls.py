@@ -12,17 +12,20 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from postmortem_writer.errors import ModelError
-from postmortem_writer.llm.backend import Backend, PromptRef, Reply, Request, T, Usage
+from postmortem_writer.errors import ModelError, ModelOutputError
+from postmortem_writer.llm.backend import MAX_ANSWER_CHARS, Backend, PromptRef, Reply, Request, T, Usage
 from postmortem_writer.llm.cache import Cache
 from postmortem_writer.llm.retry import RetryPolicy
+
+# A refusal stored for a ``remember_invalid`` request; no JSON answer starts this way.
+_INVALID = "invalid: "
 
 
 @dataclass
 class Totals:
     """What a run's calls cost, for the draft's provenance."""
 
-    calls: int = 0
+    calls: int = 0  # requests sent: a call retried or re-asked twice is three
     cached: int = 0
     latency: float = 0.0  # seconds, summed over calls (not wall time: calls overlap)
     usage: Usage = field(default_factory=Usage)
@@ -61,6 +64,10 @@ class Caller:
             self.totals.prompts[request.prompt.id] = request.prompt
         started = time.monotonic()
         if self.cache is not None and (stored := self.cache.get(key)) is not None:
+            if request.remember_invalid and stored.startswith(_INVALID):
+                error = ModelOutputError(stored[len(_INVALID) :], attempts=0)
+                self._record(request, key, started, cached=True, error=error)
+                raise error
             try:
                 value = request.response_model.model_validate_json(stored, context=request.context)
             except ValidationError:
@@ -73,11 +80,20 @@ class Caller:
                 reply = self.backend.complete(request)
             else:
                 reply = self.retry.call(lambda: self.backend.complete(request), endpoint=self.endpoint)
+            answer = reply.value.model_dump_json()
+            if len(answer) > MAX_ANSWER_CHARS:
+                # An endpoint that ignores max_tokens must not grow the draft and the cache by megabytes.
+                raise ModelOutputError(
+                    f"answer of {len(answer):,} characters is over the {MAX_ANSWER_CHARS:,} limit",
+                    attempts=reply.attempts,
+                )
         except ModelError as exc:
             self._record(request, key, started, cached=False, error=exc)
+            if request.remember_invalid and isinstance(exc, ModelOutputError) and self.cache is not None:
+                self.cache.put(key, _INVALID + str(exc))
             raise
         if self.cache is not None:
-            self.cache.put(key, reply.value.model_dump_json())
+            self.cache.put(key, answer)
         self._record(request, key, started, cached=False, reply=reply)
         return reply
 
@@ -121,7 +137,8 @@ class Caller:
             line["raw"] = error.raw
         with self._lock:
             totals = self.totals
-            totals.calls += 0 if cached else 1
+            # Every request sent counts, retries and re-asks included: each is one the endpoint bills.
+            totals.calls += 0 if cached else max(attempts, 1)
             totals.cached += 1 if cached else 0
             totals.latency += latency
             totals.usage.add(usage)

@@ -18,6 +18,7 @@ from typing import Any
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from pydantic import ValidationError
 
 from postmortem_writer.errors import EndpointError, ModelOutputError, OutputCutOff, TransientEndpointError
 from postmortem_writer.llm.backend import Reply, Request, T, Usage
@@ -80,13 +81,14 @@ class OpenAIBackend:
                 max_retries=self.settings.max_reasks,
                 context=request.context,
                 temperature=0,
+                max_tokens=request.max_tokens,
             )
         except InstructorRetryException as exc:
             # instructor wraps an HTTP fault the same way as invalid output: the cause tells them apart.
             if isinstance(exc.__cause__, openai.APIError):
                 raise self._classify(exc.__cause__, exc.n_attempts) from None
             raise ModelOutputError(
-                f"output still invalid after {exc.n_attempts} attempt(s): {_first_line(str(exc))}",
+                f"output still invalid after {exc.n_attempts} attempt(s): {_what_was_invalid(exc)}",
                 raw=_raw_text(exc.last_completion),
                 attempts=exc.n_attempts,
             ) from None
@@ -147,6 +149,23 @@ def _describe(error: openai.APIError) -> str:
     if isinstance(error, openai.APIConnectionError):
         return "connection failed or was dropped"
     return _first_line(str(error))
+
+
+def _what_was_invalid(error: InstructorRetryException) -> str:
+    """Where the last attempt's answer was invalid and how: "timeline.0.evidence (value error)".
+
+    Instructor's own message is a ``<failed_attempts>`` dump that says nothing in a gap reason. The
+    validators' messages are not used either: they quote the model's values (an invented id, a
+    time), and a gap reason is printed in the draft.
+    """
+    attempts = getattr(error, "failed_attempts", None) or []
+    last = attempts[-1].exception if attempts else error.__cause__
+    if not isinstance(last, ValidationError):
+        return "the answer did not fit the schema"
+    problems = last.errors()
+    where = ".".join(str(part) for part in problems[0]["loc"]) or "the answer"
+    more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+    return f"{where} ({problems[0]['type'].replace('_', ' ')}){more}"
 
 
 def _first_line(text: str) -> str:

@@ -69,6 +69,8 @@ class Redaction:
 
     detector: Detector
     people: Pseudonyms | None = None
+    taken: frozenset[str] = frozenset()
+    """Placeholders the sources already hold (a pasted earlier postmortem): never handed out."""
     replaced: dict[str, Replaced] = field(default_factory=dict)
     _by_value: dict[tuple[Kind, str], str] = field(default_factory=dict)
     _counters: Counter[Kind] = field(default_factory=Counter)
@@ -145,8 +147,10 @@ class Redaction:
         known = self._by_value.get(key)
         if known is not None:
             return known
-        self._counters[hit.kind] += 1
-        placeholder = f"[{hit.kind.label}-{self._counters[hit.kind]}]"
+        placeholder = ""
+        while not placeholder or placeholder in self.taken:
+            self._counters[hit.kind] += 1
+            placeholder = f"[{hit.kind.label}-{self._counters[hit.kind]}]"
         self._by_value[key] = placeholder
         self.replaced[placeholder] = Replaced(placeholder, hit.kind, hit.rule, value, event_id)
         return placeholder
@@ -163,10 +167,23 @@ def _strings(item: _J, change: Callable[[str], str]) -> _J:
     return item
 
 
+def _placeholders_in(stream: EventStream) -> frozenset[str]:
+    found: set[str] = set()
+
+    def collect(text: str) -> str:
+        if "[" in text:
+            found.update(PLACEHOLDER.findall(text))
+        return text
+
+    for event in stream:
+        _strings([event.text, event.actor, event.meta], collect)
+    return frozenset(found)
+
+
 def redact_stream(stream: EventStream, privacy: Privacy) -> tuple[EventStream, Redaction]:
     """``stream`` with secrets, personal data and (when asked) people replaced, and the mapping back."""
     # --no-redact with --pseudonymize: people become roles, every other value stays.
     keep = frozenset(Kind) if privacy.redact is False else privacy.keep
     detector = Detector(keep=keep, allow=privacy.allow, phone_region=privacy.phone_region)
-    redaction = Redaction(detector, pseudonyms(stream) if privacy.pseudonymize else None)
+    redaction = Redaction(detector, pseudonyms(stream) if privacy.pseudonymize else None, _placeholders_in(stream))
     return redaction.stream(stream), redaction

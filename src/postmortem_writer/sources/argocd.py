@@ -119,7 +119,7 @@ class ArgoCDHistoryTextAdapter:
     def sniff(self, doc: Document) -> bool:
         """True when the first non-blank line is a SOURCE line or the table header."""
         try:
-            first = next((line for line in doc.text.splitlines() if line.strip()), "")
+            first = next((line for line in doc.lines() if line.strip()), "")
         except InputError:
             return False
         return bool(_SOURCE.match(first) or _HEADER.match(first))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import os
 import re
 import tarfile
 import zipfile
@@ -17,10 +19,11 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
 
-from postmortem_writer.errors import InputError
+from postmortem_writer.errors import InputError, printable
 from postmortem_writer.models import ActorKind, Event, SourceKind
 from postmortem_writer.sources.limits import (
     DEFAULT_MAX_INPUT_BYTES,
+    MAX_RECORDS,
     TarTally,
     check_zip_members,
     human,
@@ -95,6 +98,15 @@ class Document:
     name: str
     data: bytes
 
+    def __post_init__(self) -> None:
+        # Exports saved on Windows (Excel's "Unicode text", PowerShell's Out-File) are UTF-16 with a
+        # byte order mark: read as the UTF-8 every adapter and sniffer expects.
+        if self.data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            try:
+                self.data = self.data.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-16 text (bad byte at offset {exc.start})", path=self.name) from None
+
     @property
     def text(self) -> str:
         """The content as text (UTF-8, a BOM dropped); an error if it is not text at all.
@@ -119,16 +131,7 @@ class Document:
             return self.data.decode("utf-8-sig"), None
         except UnicodeDecodeError as exc:
             first = exc.start
-        # surrogateescape keeps each stray byte as one lone surrogate, so one pass finds them all.
-        text = self.data.decode("utf-8-sig", errors="surrogateescape")
-        stray = 0
-
-        def legacy(match: re.Match[str]) -> str:
-            nonlocal stray
-            stray += len(match[0])
-            return "".join(_legacy_char(ord(char) - 0xDC00) for char in match[0])
-
-        text = _STRAY_BYTES.sub(legacy, text)
+        text, stray = _unstray(self.data.decode("utf-8-sig", errors="surrogateescape"))
         return text, (
             f"{self.name}: not UTF-8 at byte offset {first} ({stray} such byte{'' if stray == 1 else 's'} in all); "
             "read those bytes as Windows-1252 (Latin-1)"
@@ -175,6 +178,31 @@ class Document:
             values.append(value)
         return values if len(values) > 1 else None
 
+    def stream(self) -> Iterator[str]:
+        """The text line by line, each ending in ``"\n"``, decoded as it is read.
+
+        A file read this way (a large CSV or JSON Lines) is never held as one string beside its
+        bytes. A binary or undecodable file raises the InputError ``text`` would, when reached.
+        """
+        if "_decoded" in self.__dict__:  # decoded already: cut lines from that
+            yield from _lines(self.text)
+            return
+        if b"\x00" in self.data[:8192]:
+            raise InputError("not a text file (it contains NUL bytes)", path=self.name)
+        # BytesIO shares the bytes until written to; universal newlines as in ``_lines``.
+        # Stray bytes that are not UTF-8 are read as ``text`` reads them (Windows-1252), line by line.
+        reader = io.TextIOWrapper(io.BytesIO(self.data), encoding="utf-8-sig", errors="surrogateescape", newline=None)
+        for line in reader:
+            yield _unstray(line)[0]
+
+    def lines(self) -> Iterator[str]:
+        """The text line by line, without line ends, read as asked for (sniffers read a few)."""
+        return (line.rstrip("\n") for line in self.stream())
+
+    def opens_with(self) -> bytes:
+        """The first byte after a BOM and white space: ``[``, ``{`` or anything else, for choosing a reader."""
+        return self.data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n\x0b\x0c")[:1]
+
     def looks_like_json(self) -> bool:
         """Cheap check used by sniffers before paying for a full parse."""
         head = self.data[:256].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -197,6 +225,21 @@ class Document:
 _SPACE = re.compile(r"\s*")
 # What surrogateescape turns bytes 0x80-0xFF that are not UTF-8 into.
 _STRAY_BYTES = re.compile("[\udc80-\udcff]+")
+
+
+def _unstray(text: str) -> tuple[str, int]:
+    """Text decoded with surrogateescape, each stray byte read as Windows-1252; and how many there were.
+
+    surrogateescape keeps each stray byte as one lone surrogate, so one pass finds them all.
+    """
+    stray = 0
+
+    def legacy(match: re.Match[str]) -> str:
+        nonlocal stray
+        stray += len(match[0])
+        return "".join(_legacy_char(ord(char) - 0xDC00) for char in match[0])
+
+    return _STRAY_BYTES.sub(legacy, text), stray
 
 
 def _legacy_char(byte: int) -> str:
@@ -258,12 +301,8 @@ class Bundle:
         members, or packs them at a ratio no export reaches.
         """
         if path.is_dir():
-            members = sorted(
-                p.relative_to(path).as_posix()
-                for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            return cls(display, path, False, members, limit=limit)
+            members, notes = _folder_files(path, display)
+            return cls(display, path, False, members, limit=limit, notes=notes)
         data = read_file(path, display, limit)
         if is_tar(path):
             return cls._from_tar(data, path, display, limit)
@@ -282,7 +321,7 @@ class Bundle:
             if kind is None:
                 files[info.filename] = info
             else:
-                left_out.append(f"{display}:{info.filename}: skipped, {kind} in an archive is not followed")
+                left_out.append(_not_followed(f"{display}:{info.filename}", kind))
         return cls(
             display,
             path,
@@ -311,7 +350,7 @@ class Bundle:
                     # only regular files are kept, so a link never stands in for one.
                     files[info.name] = info
                 elif kind is not None:
-                    left_out.append(f"{display}:{info.name}: skipped, {kind} in an archive is not followed")
+                    left_out.append(_not_followed(f"{display}:{info.name}", kind))
         except (tarfile.TarError, EOFError, OSError, zlib.error):
             raise InputError("not a readable tar archive", path=display) from None
         return cls(
@@ -333,9 +372,9 @@ class Bundle:
     def open(self, member: str) -> Document:
         """The document at ``member`` (a path from ``members``), read no further than its declared size."""
         if self._archive is None:
-            name = str(PurePosixPath(self.name) / member)
+            name = printable(str(PurePosixPath(self.name) / member))
             return Document(name, read_file(self.root / member, name, self.limit))
-        where = f"{self.name}:{member}"
+        where = printable(f"{self.name}:{member}")
         try:
             data, declared = _read_member(self._archive, self._entries[member])
         except (*_ZIP_DAMAGE, tarfile.TarError) as exc:
@@ -345,6 +384,45 @@ class Bundle:
                 f"refusing a member that holds more than its header declares ({human(declared)})", path=where
             )
         return Document(where, data)
+
+
+def _not_followed(where: str, kind: str) -> str:
+    return f"{printable(where)}: skipped, {kind} in an archive is not followed"
+
+
+def _folder_files(root: Path, display: str) -> tuple[list[str], list[str]]:
+    """The readable regular files under ``root`` (hidden ones left out), and a note per entry skipped.
+
+    A subfolder or file that cannot be read, and a pipe, socket or device, is skipped with a note
+    (a warning), never silently and never as a traceback; a pipe is never opened (with no writer
+    it would block for ever).
+    """
+    members: list[str] = []
+    notes: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename).relative_to(root).as_posix() if error.filename else ""
+        notes.append(f"{printable(f'{display}/{where}')}: skipped, cannot read the folder ({error.strerror or error})")
+
+    for folder, subfolders, files in os.walk(root, onerror=unreadable):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            full = Path(folder) / name
+            relative = full.relative_to(root).as_posix()
+            shown = printable(f"{display}/{relative}")
+            if not full.is_file():
+                if full.exists():
+                    notes.append(f"{shown}: skipped, not a regular file (a pipe, socket or device)")
+                continue
+            try:
+                os.close(os.open(full, os.O_RDONLY))
+            except OSError as exc:
+                notes.append(f"{shown}: skipped, cannot read it ({exc.strerror or exc})")
+                continue
+            members.append(relative)
+    return sorted(members), notes
 
 
 def _read_member(
@@ -468,9 +546,42 @@ class BundleAdapter(Adapter, Protocol):
         ...
 
 
-def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
-    """``("line N", object)`` per non-blank line; a malformed line yields its InputError as the record."""
-    for number, line in enumerate(text.splitlines(), start=1):
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """``text`` line by line, each ending in ``"\n"`` (universal newlines), never all at once."""
+    at = 0
+    for end in _LINE_END.finditer(text):
+        yield text[at : end.start()] + "\n"
+        at = end.end()
+    if at < len(text):
+        yield text[at:]
+
+
+def _capped(path: str, records: Iterator[tuple[str, _R]]) -> Iterator[tuple[str, _R]]:
+    """``records``, refused with an error at the first one past ``MAX_RECORDS``."""
+    for count, (position, record) in enumerate(records, start=1):
+        if count > MAX_RECORDS:
+            raise InputError(
+                f"more than {MAX_RECORDS:,} records; an incident's history holds thousands: "
+                "cut the file to the incident's window",
+                path=path,
+                position=position,
+            )
+        yield position, record
+
+
+def jsonl_records(path: str, text: str | Iterable[str]) -> Iterator[tuple[str, Any]]:
+    """``("line N", object)`` per non-blank line; a malformed line yields its InputError as the record.
+
+    Past ``MAX_RECORDS`` records the file is refused (an InputError raised, not yielded).
+    """
+    return _capped(path, _jsonl_records(path, text))
+
+
+def _jsonl_records(path: str, text: str | Iterable[str]) -> Iterator[tuple[str, Any]]:
+    for number, line in enumerate(_lines(text) if isinstance(text, str) else text, start=1):
         if not line.strip():
             continue
         try:
@@ -482,14 +593,23 @@ def jsonl_records(path: str, text: str) -> Iterator[tuple[str, Any]]:
             yield f"line {number}", InputError(_TOO_DEEP, path=path, position=f"line {number}")
 
 
-def csv_records(path: str, text: str) -> Iterator[tuple[str, dict[str, str] | InputError]]:
+def csv_records(path: str, text: str | Iterable[str]) -> Iterator[tuple[str, dict[str, str] | InputError]]:
     """``("line N", {header: cell})`` per non-blank row, N being the line the row starts on.
 
+    ``text`` is the whole text, or its lines with their ends (``Document.stream``).
+
     A row the csv module cannot read (a NUL byte, a runaway quoted cell) yields its InputError as
-    the record, like a malformed JSON line; the rows after it are still read.
+    the record, like a malformed JSON line; the rows after it are still read. Past ``MAX_RECORDS``
+    rows the file is refused.
     """
+    return _capped(path, _csv_records(path, text))
+
+
+def _csv_records(path: str, text: str | Iterable[str]) -> Iterator[tuple[str, dict[str, str] | InputError]]:
     # Universal newlines: CRLF inside a quoted cell reads as "\n", and line numbers still count.
-    reader = csv.reader(io.StringIO(text, newline=None))
+    # Lines are cut from the text as the reader asks for them: a StringIO would copy the whole
+    # text at four bytes a character first.
+    reader = csv.reader(_lines(text) if isinstance(text, str) else text)
     try:
         header = next(reader, [])
     except csv.Error as exc:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -49,12 +48,11 @@ class DeployHistoryAdapter:
 
     def sniff(self, doc: Document) -> bool:
         """True when the first record has a time field and a service or version field."""
-        try:
-            text = doc.text
-        except InputError:
-            return False
         if doc.looks_like_json():
-            first = first_json_record(text) or {}
+            try:
+                first = first_json_record(doc.text) or {}
+            except InputError:
+                return False
             # An EventBridge envelope's "version" is its schema's ("0"), not a release: any AWS event
             # (an alarm, an instance state change) was read as "Deployed 0".
             if "detail-type" in first:
@@ -62,23 +60,22 @@ class DeployHistoryAdapter:
             # Only scalar values count, so API objects with a nested "service" reference are not claimed.
             return _has_deploy_fields(key for key, value in first.items() if isinstance(value, str | int | float))
         try:
-            header = next(csv.reader(io.StringIO(text, newline=None)), [])
-        except csv.Error:
+            header = next(csv.reader(doc.lines()), [])
+        except (csv.Error, InputError):
             return False
         return _has_deploy_fields(header)
 
     def parse(self, doc: Document, options: SourceOptions) -> Parsed:
         """One event per deploy; zone-less times are read in ``options.tz``."""
-        text = doc.text
-        if text.lstrip().startswith("["):
+        if doc.opens_with() == b"[":
             data = doc.json
             if not isinstance(data, list):
                 raise InputError("expected a JSON array of deploy records", path=doc.name)
             records: Iterator[tuple[str, Any]] = ((f"record {i}", r) for i, r in enumerate(data, start=1))
         elif doc.looks_like_json():
-            records = jsonl_records(doc.name, text)
+            records = jsonl_records(doc.name, doc.stream())
         else:
-            records = csv_records(doc.name, text)
+            records = csv_records(doc.name, doc.stream())
         parsed = Parsed()
         parsed.collect(records, lambda position, record: self._record(doc.name, position, record, options))
         return parsed.usable()

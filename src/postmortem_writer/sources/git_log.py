@@ -53,10 +53,9 @@ class GitLogAdapter:
     def sniff(self, doc: Document) -> bool:
         """True for the medium/fuller layout, or when the first record is sha + ISO date fields."""
         try:
-            text = doc.text
+            first = next((line.lstrip("\ufeff") for line in doc.lines() if line.strip("\ufeff\r\n")), "")
         except InputError:
             return False
-        first = text.lstrip("\ufeff\r\n").split("\n", 1)[0]
         if _COMMIT.match(first):
             return True
         fields = _split(first.split("\x1e", 1)[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import SourceKind
@@ -37,7 +38,7 @@ class KubectlRolloutHistoryAdapter:
     def sniff(self, doc: Document) -> bool:
         """True when the header comes within the first two non-blank lines."""
         try:
-            lines = [line for line in doc.text.splitlines() if line.strip()][:2]
+            lines = list(islice((line for line in doc.lines() if line.strip()), 2))
         except InputError:
             return False
         return any(_HEADER.match(line) for line in lines) and all(

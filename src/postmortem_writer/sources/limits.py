@@ -11,7 +11,10 @@ checked for what they unpack to, not what they weigh.
 
 from __future__ import annotations
 
+import os
+import stat
 import tarfile
+import time
 import zipfile
 from pathlib import Path
 from typing import IO
@@ -35,8 +38,17 @@ MAX_MEMBERS = 100_000
 BOMB_RATIO = 200
 BOMB_FLOOR = 8 * 2**20
 
+# Each event read costs about 2 KiB held (benchmarks/input_limits.py), a CSV or JSON Lines row of a
+# log as little as 60 bytes of input: a file of records is refused past this many, which keeps its
+# events near the size of the input, and the whole read under 3 times it (a 200 MiB CSV in a zip:
+# 0.5 GiB, benchmarks/large_csv.py).
+# Incident alert, deploy and log extracts hold thousands; past a hundred thousand it is a raw dump.
+MAX_RECORDS = 100_000
+
 # Reading a stream of unknown length (a pipe, a device) goes in pieces of this size.
 _PIECE = 2**20
+# How long a named pipe with no writer is waited on before it reads as empty.
+_WRITER_WAIT = 3.0
 
 
 def human(size: int) -> str:
@@ -66,14 +78,47 @@ def check_file_size(path: Path, display: str, limit: int) -> None:
 
 
 def read_file(path: Path, display: str, limit: int) -> bytes:
-    """The bytes of ``path`` when they fit in ``limit``; a file over it is refused unread."""
+    """The bytes of ``path`` when they fit in ``limit``; a file over it is refused unread.
+
+    A file that cannot be opened (no permission, a folder's entry gone) is an InputError saying why.
+    """
     check_file_size(path, display, limit)
-    with path.open("rb") as handle:
+    try:
+        if stat.S_ISFIFO(path.stat().st_mode):
+            first, handle = _open_pipe(path)
+        else:
+            first, handle = b"", os.fdopen(os.open(path, os.O_RDONLY), "rb")
+    except OSError as exc:
+        raise InputError(f"cannot read it ({exc.strerror or exc})", path=display) from None
+    with handle:
         # A regular file is read in one piece of its size; a pipe or device reports size 0.
-        data = read_capped(handle, limit, hint=path.stat().st_size if path.is_file() else 0)
-    if data is None:
+        rest = read_capped(handle, limit - len(first), hint=path.stat().st_size if path.is_file() else 0)
+    if rest is None:
         raise InputError(f"holds more than the {human(limit)} input limit ({_RAISE_IT})", path=display)
-    return data
+    return first + rest if first else rest
+
+
+def _open_pipe(path: Path) -> tuple[bytes, IO[bytes]]:
+    """A named pipe opened without blocking, and what it held at once.
+
+    open() on a pipe waits for a writer, for ever if none comes. Opened without waiting, a read
+    tells the cases apart: data, or "nothing yet" while a writer is there (then the pipe is read
+    as long as that writer lives), or end of file while there is none (one is waited for a few
+    seconds, then the pipe reads as empty).
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    deadline = time.monotonic() + _WRITER_WAIT
+    first = b""
+    while True:
+        try:
+            first = os.read(fd, _PIECE)
+        except BlockingIOError:
+            break
+        if first or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    os.set_blocking(fd, True)
+    return first, os.fdopen(fd, "rb")
 
 
 def read_capped(handle: IO[bytes], cap: int, *, hint: int) -> bytes | None:

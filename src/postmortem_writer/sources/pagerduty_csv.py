@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 from datetime import datetime, timedelta
 
@@ -52,7 +51,7 @@ class PagerDutyCsvAdapter:
         if doc.looks_like_json():
             return False
         try:
-            header = next(csv.reader(io.StringIO(doc.text)), [])
+            header = next(csv.reader(doc.lines()), [])
         except (InputError, csv.Error):
             return False
         found = {_canonical(cell) for cell in header}
@@ -62,7 +61,7 @@ class PagerDutyCsvAdapter:
         """Events per row; the first acknowledgement's time is creation plus ``seconds_to_first_ack``."""
         parsed = Parsed()
         parsed.collect(
-            csv_records(doc.name, doc.text), lambda position, row: self._events(doc.name, position, row, options)
+            csv_records(doc.name, doc.stream()), lambda position, row: self._events(doc.name, position, row, options)
         )
         return parsed.usable()
 

@@ -138,36 +138,35 @@ def _instant(value: Any, options: SourceOptions, *, path: str, position: str) ->
 
 
 def _records(doc: Document) -> Iterator[tuple[str, Any]]:
-    text = doc.text.lstrip("\ufeff")
-    stripped = text.lstrip()
-    if stripped.startswith("["):
+    # Lines are decoded as they are read: a large log is never held as text beside its bytes.
+    first = doc.opens_with()
+    if first == b"[":
         data = doc.json
         if not isinstance(data, list):
             raise InputError("expected a JSON array of records", path=doc.name)
         return ((f"record {n}", record) for n, record in enumerate(data, start=1))
-    if stripped.startswith("{"):
-        return jsonl_records(doc.name, text)
-    return csv_records(doc.name, text)
+    if first == b"{":
+        return jsonl_records(doc.name, doc.stream())
+    return csv_records(doc.name, doc.stream())
 
 
 def _sample(doc: Document) -> list[dict[str, Any]]:
     """The first records that are objects, or nothing when the file is not records at all."""
-    try:
-        text = doc.text
-    except InputError:
-        return []
-    stripped = text.lstrip("\ufeff \t\r\n")
-    if stripped.startswith("["):
+    first = doc.opens_with()
+    if first == b"[":
         data = doc.try_json()
         records = data[:_SAMPLE] if isinstance(data, list) else []
-    elif stripped.startswith("{"):
+    elif first == b"{":
         # Up to the first malformed line: prose that happens to open with "{" is not JSON Lines.
-        lines = takewhile(lambda line: not isinstance(line[1], InputError), jsonl_records(doc.name, text))
-        records = [record for _, record in islice(lines, _SAMPLE)]
+        lines = takewhile(lambda line: not isinstance(line[1], InputError), jsonl_records(doc.name, doc.stream()))
+        try:
+            records = [record for _, record in islice(lines, _SAMPLE)]
+        except InputError:  # not text at all
+            records = []
     else:
         try:
-            rows = [row for _, row in islice(csv_records(doc.name, text), _SAMPLE) if isinstance(row, dict)]
-        except InputError:  # an unreadable header: not a table
+            rows = [row for _, row in islice(csv_records(doc.name, doc.stream()), _SAMPLE) if isinstance(row, dict)]
+        except InputError:  # not text, or an unreadable header: not a table
             rows = []
         # A header and rows of one column each is prose, not a table. A "header" holding a time is a
         # first line of data: Python's logging puts a comma in every line ("10:17:05,123 - INFO - …").

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from postmortem_writer.errors import InputError, UsageError
+from postmortem_writer.errors import InputError, UsageError, printable
 from postmortem_writer.models import ActorKind, Event, InputFile
 from postmortem_writer.sources.alertmanager import AlertmanagerAdapter
 from postmortem_writer.sources.argocd import ArgoCDApplicationAdapter, ArgoCDHistoryTextAdapter
@@ -147,7 +147,7 @@ def load_sources(paths: list[Path], options: SourceOptions) -> Loaded:
         raise UsageError(f"unknown source format {options.source_format!r}; known: {', '.join(adapter_names())}")
     loaded = Loaded()
     for path in paths:
-        display = str(path)
+        display = printable(str(path))
         if not path.exists():
             raise InputError("no such file or folder", path=display)
         limit = options.max_input_bytes
@@ -259,10 +259,19 @@ def _load_document(doc: Document, options: SourceOptions, loaded: Loaded, *, str
         return
     adapter = _pick(doc, options)
     if adapter is None:
-        _raise_if_malformed_json(doc)
         if strict:
+            if not doc.data.strip():
+                # Also what a named pipe no process writes to reads as.
+                raise InputError("empty: nothing to read", path=doc.name)
+            _raise_if_malformed_json(doc)
             _ = doc.text  # a binary or non-UTF-8 file gets that error, which says more than "unknown format"
             raise InputError(_unread(doc), path=doc.name)
+        # In a folder or archive, junk that looks like JSON is skipped like any other junk.
+        try:
+            _raise_if_malformed_json(doc)
+        except InputError as exc:
+            loaded.warnings.append(f"{doc.name}: skipped, {exc.message}")
+            return
         loaded.warnings.append(f"{doc.name}: skipped, {_unread(doc)}")
         return
     if options.field_map is not None and adapter is not _RECORDS and _RECORDS.shaped(doc):

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
+from itertools import islice
 from pathlib import PurePath
 
 from postmortem_writer.errors import InputError
@@ -125,7 +126,7 @@ class TimestampedLogAdapter:
         if doc.try_json() is not None:
             return False
         try:
-            lines = [line for line in doc.text.splitlines() if line.strip()][:_SNIFF_LINES]
+            lines = list(islice((line for line in doc.lines() if line.strip()), _SNIFF_LINES))
         except InputError:
             return False
         stamped = sum(1 for line in lines if match_style(line))
