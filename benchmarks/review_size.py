@@ -5,8 +5,9 @@ deploy CSV (``synthetic.py``), drafts it with the rules, and renders the review 
 stream given for context (as ``postmortem draft --format html`` does). The page carries the cited
 events and their neighbours only, so its size follows what the draft cites, not the export.
 
-Prints one row per size: messages read, events cited, events shown (cited and neighbours), the
-page's size in KiB, the Markdown draft's size for comparison, and the seconds the page took.
+The page shows the draft's digest, as the Markdown does (``extract.digest``). Prints one row per
+size: events read, events the draft cites, events the page cites (its digest) and shows (with their
+neighbours), the page's size in KiB, the Markdown draft's for comparison, and the seconds the page took.
 
     python benchmarks/review_size.py [--sizes 10000,100000]
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from synthetic import write_incident
 
+from postmortem_writer.extract.digest import digest
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.render import render_markdown
 from postmortem_writer.review import render_review, threads
@@ -31,7 +33,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     sizes = [int(size) for size in parser.parse_args().sizes.split(",")]
-    print(f"{'messages':>9} {'events':>8} {'cited':>6} {'shown':>6} {'page KiB':>9} {'md KiB':>7} {'page s':>7}")
+    print(
+        f"{'messages':>9} {'events':>8} {'cited':>6} {'on page':>7} {'shown':>6} "
+        f"{'page KiB':>9} {'md KiB':>7} {'page s':>7}"
+    )
     for size in sizes:
         with tempfile.TemporaryDirectory() as folder:
             write_incident(Path(folder), size)
@@ -41,10 +46,12 @@ def main() -> None:
             started = time.perf_counter()
             page = render_review(draft, event_count=len(stream), stream=stream)
             seconds = time.perf_counter() - started
-            shown = sum(len(thread.events) for thread in threads(draft, stream))
+            shown_draft, _ = digest(draft)
+            shown = sum(len(thread.events) for thread in threads(shown_draft, stream))
             markdown = render_markdown(draft, event_count=len(stream))
         print(
-            f"{size:>9} {len(stream):>8} {len(draft.evidence_index):>6} {shown:>6} "
+            f"{size:>9} {len(stream):>8} {len(draft.evidence_index):>6} "
+            f"{len(shown_draft.evidence_index):>7} {shown:>6} "
             f"{len(page.encode()) / 1024:>9.0f} {len(markdown.encode()) / 1024:>7.0f} {seconds:>7.2f}"
         )
 
