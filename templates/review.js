@@ -335,7 +335,10 @@
     var rows = {};
     skeleton.findings.forEach(function (row) { rows[row.token] = row.path; });
     var out = [];
+    var droppedItem = false;  // an item's indented lines (a related incident's) go with it
     skeleton.markdown.split("\n").forEach(function (line) {
+      if (droppedItem && /^ {3}/.test(line)) return;
+      droppedItem = false;
       var drop = false, claimKey = null;
       (line.match(token) || []).forEach(function (t) {
         var slot = skeleton.slots[t];
@@ -343,7 +346,7 @@
         if (slot) claimKey = slot.claim;
         if (decision && (slot ? decision.action === "reject" : decision.action !== "accept")) drop = true;
       });
-      if (drop) return;
+      if (drop) { droppedItem = /^\d+\. /.test(line); return; }
       line = line.replace(token, function (t) {
         if (t === skeleton.reviewer) return mdText(state.reviewer || "TODO(author)", null);
         if (t === skeleton.date) return mdText(state.reviewedAt || today(), null);

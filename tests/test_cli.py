@@ -26,7 +26,19 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["draft"], ["ingest"], ["redact"], ["formats"], ["lint"], ["reword"], ["eval"], ["eval", "compare"]]
+    "command",
+    [
+        [],
+        ["draft"],
+        ["ingest"],
+        ["redact"],
+        ["formats"],
+        ["lint"],
+        ["reword"],
+        ["eval"],
+        ["eval", "compare"],
+        ["history"],
+    ],
 )
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = run(*command, "--help")
@@ -71,6 +83,15 @@ def test_draft_to_stdout_and_title(sample_incident: Path) -> None:
     result = run("draft", str(sample_incident), "--title", "Checkout latency in EU")
     assert result.exit_code == 0
     assert "# Checkout latency in EU" in result.stdout.splitlines()
+
+
+def test_draft_header_names_the_authors_given_and_escapes_them(sample_incident: Path) -> None:
+    result = run("draft", str(sample_incident), "--author", "Priya Natarajan", "--author", "Zoë | <b>Ø</b>")
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if line.startswith("| Authors |"))
+    assert "Priya Natarajan, Zoë \\| " in header
+    assert "<b>" not in header
+    assert "| Status | Draft |" in result.stdout
 
 
 def test_draft_refuses_to_overwrite_without_force(sample_incident: Path, tmp_path: Path) -> None:

@@ -109,9 +109,10 @@ def assert_inert(markdown: str, sources: str) -> None:
 
 SECTIONS = [
     "## Summary", "## Impact", "## Timeline", "## Trigger / root cause", "## Contributing factors",
-    "## What went well", "## What went wrong", "## Where we got lucky", "## Action items", "## Lessons learned",
-    "## Open questions for the review meeting", "## Related incidents", "## Blameless wording check",
-    "## Review checklist", "## Appendix: evidence index", "### Provenance",
+    "## What went well", "## What went wrong", "## Where we got lucky", "## Action items", "## Prevention",
+    "## Lessons learned", "## Open questions for the review meeting", "## Related incidents",
+    "## Blameless wording check", "## Review checklist", "## Appendix: communication log",
+    "## Appendix: monitoring graphs", "## Appendix: evidence index", "### Provenance",
 ]  # fmt: skip
 
 
@@ -184,3 +185,38 @@ def test_a_model_cannot_put_markup_links_or_sections_into_the_draft(hostile: Ing
     assert "`https://tracker.evil.example/p.gif?u=ops`" in markdown
     assert "as https://evil.example/login says" in markdown, "a URL the cited event holds stays a URL"
     assert_inert(markdown, sources_text(hostile))
+
+
+def test_the_appendix_and_related_incidents_show_markup_as_text(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from postmortem_writer.events import EventStream
+    from postmortem_writer.history.index import open_index
+    from postmortem_writer.models import ActorKind, Event, Signal, SourceKind
+
+    lines = [
+        "Status page updated: <script>alert(1)</script> [click](javascript:alert(2)) checkout-service",
+        "graphs: https://grafana.acme.example/d/x <img src=x onerror=alert(3)> and [file: <b>p99</b>.png]",
+        "[FIRING:1] CheckoutP99LatencyHigh checkout-service <iframe src=//evil>",
+    ]
+    events = [
+        Event(ts=datetime(2025, 3, 4, 9, n, tzinfo=UTC), source="chat.txt", format="test", kind=SourceKind.CHAT,
+              ref=f"line {n}", actor="Sam", text=text)
+        for n, text in enumerate(lines, start=1)
+    ]  # fmt: skip
+    events[2] = events[2].model_copy(
+        update={"kind": SourceKind.ALERT, "signal": Signal.ALERT_FIRING, "actor_kind": ActorKind.SYSTEM}
+    )
+    history = tmp_path / "history"
+    history.mkdir()
+    (history / "x.md").write_text(
+        "# <img src=x onerror=alert(4)> [t](javascript:alert(5))\n\n2024-01-02 CheckoutP99LatencyHigh checkout-service",
+        encoding="utf-8",
+    )
+    ingested = Ingested(EventStream(events), [])
+    draft = draft_from(ingested, history=open_index([history], tmp_path / "cache"), authors=["<b>Sam</b>"])
+    assert draft.communications
+    assert draft.graphs
+    assert draft.related_incidents
+    markdown = render_markdown(draft, event_count=len(events))
+    assert_inert(markdown, "\n".join(lines))

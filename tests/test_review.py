@@ -212,9 +212,9 @@ def test_cli_review_and_apply(tmp_path: Path, sample_incident: Path) -> None:
     page = tmp_path / "review.html"
     result = runner.invoke(cli, ["review", str(draft_json), "--sources", str(sample_incident), "-o", str(page)])
     assert result.exit_code == 0, result.output
-    assert "Wrote the review page of 35 cited events" in result.output
-    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     draft = Draft.model_validate_json(draft_json.read_text(encoding="utf-8"))
+    assert f"Wrote the review page of {len(draft.evidence_index)} cited events" in result.output
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     review = _review(draft, ("contributing_factors[0]", Action.REJECT, {}))
     review.decisions["summary[9]"] = _decision(draft, "summary[0]", Action.ACCEPT).model_copy(
         update={"original": {"text": "a line no draft has"}}

@@ -3,7 +3,8 @@
 One rule for every table: ``--config FILE`` if given, else the nearest ``.postmortem.toml``, or
 ``pyproject.toml`` with a ``[tool.postmortem]`` table, from the working folder up through its
 parents (in one folder, ``.postmortem.toml`` comes first). The tables are ``[llm]`` (the model
-endpoint), ``[redact]`` (what to hide from it) and ``[lint]`` (the blame and completeness rules);
+endpoint), ``[redact]`` (what to hide from it), ``[lint]`` (the blame and completeness rules) and
+``[history]`` (folders of earlier postmortems, relative to the file's folder);
 in a pyproject.toml they are ``[tool.postmortem.llm]`` and so on. Flags and environment variables
 win over the file; the file wins over the defaults.
 """
@@ -47,6 +48,18 @@ class RedactConfig(BaseModel):
         return keep
 
 
+class HistoryConfig(BaseModel):
+    """The ``[history]`` table: folders of earlier postmortems every draft is compared with."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    dirs: tuple[StrictStr, ...] = ()
+
+    def taken_from(self, base: Path) -> HistoryConfig:
+        """These settings with each relative folder taken from ``base`` (the settings file's folder)."""
+        return HistoryConfig(dirs=tuple(str(base / folder) for folder in self.dirs))
+
+
 class Config(BaseModel):
     """Every table of the settings file, each with its defaults when the file lacks it."""
 
@@ -55,6 +68,7 @@ class Config(BaseModel):
     llm: EndpointConfig = EndpointConfig()
     redact: RedactConfig = RedactConfig()
     lint: LintConfig = LintConfig()
+    history: HistoryConfig = HistoryConfig()
 
 
 def find_config(start: Path) -> Path | None:
@@ -79,9 +93,10 @@ def load_config(path: Path | None = None, *, start: Path | None = None) -> Confi
         return Config()
     tables = _tables(found) or {}
     try:
-        return Config.model_validate(tables)
+        config = Config.model_validate(tables)
     except ValidationError as exc:
         raise UsageError(_describe(found, exc)) from None
+    return config.model_copy(update={"history": config.history.taken_from(found.parent)})
 
 
 def _tables(path: Path) -> dict[str, Any] | None:

@@ -191,6 +191,15 @@ class Impact(_Model):
         return round((self.end - self.start).total_seconds() / 60, 1)
 
 
+class ActionKind(StrEnum):
+    """What an action item does about the class of incident (the Prevention section reads it)."""
+
+    PREVENTION = "prevention"  # stops the fault from reaching production again
+    DETECTION = "detection"  # finds it sooner
+    MITIGATION = "mitigation"  # limits its impact or shortens recovery
+    PROCESS = "process"  # changes how people work: reviews, on-call, runbooks, comms
+
+
 class ActionItem(_Model):
     """A follow-up someone committed to or suggested in the sources."""
 
@@ -199,7 +208,34 @@ class ActionItem(_Model):
     priority: str = "TBD"
     due: str = "TBD"
     status: str = "Open"
+    kind: ActionKind | None = Field(default=None, description="prevention, detection, mitigation or process")
     evidence: list[EventId] = Field(default_factory=list)
+
+
+class Link(_Model):
+    """A dashboard, panel or image a source shared, with the message that shared it."""
+
+    url: str = Field(description="the address as the message gave it; empty for an attachment without one")
+    tool: str = Field(description="grafana, datadog, cloudwatch, or image for an attached picture")
+    name: str = Field(default="", description="the attachment's file name, where the export has it")
+    text: str = Field(description="the message that shared it")
+    evidence: list[EventId] = Field(min_length=1)
+
+
+class RelatedIncident(_Model):
+    """An earlier postmortem from the history that shares something with this incident."""
+
+    text: str = Field(description="why it is related, in one sentence")
+    title: str
+    date: str | None = None
+    path: str = Field(description="where the earlier postmortem is, as the history folder names it")
+    reasons: list[str] = Field(default_factory=list, description='"service checkout-service", "factor change", …')
+    past_actions: list[str] = Field(default_factory=list, description="its action items meant to prevent this")
+    recurring: list[str] = Field(
+        default_factory=list, description="titles of this incident's contributing factors the earlier one had too"
+    )
+    score: float = Field(default=0.0, description="the search index's ranking score")
+    evidence: list[EventId] = Field(default_factory=list, description="this incident's events that share the reasons")
 
 
 class Responder(_Model):
@@ -296,6 +332,8 @@ class Draft(_Model):
 
     schema_version: int = 1
     title: str
+    status: str = "Draft"
+    authors: list[str] = Field(default_factory=list, description="who writes the postmortem (--author)")
     severity: Cited | None = Field(default=None, description='the severity the sources state, e.g. "SEV2"')
     summary: list[Cited] = Field(default_factory=list)
     impact: Impact = Field(default_factory=Impact)
@@ -306,9 +344,14 @@ class Draft(_Model):
     went_wrong: list[Cited] = Field(default_factory=list)
     lucky: list[Cited] = Field(default_factory=list)
     action_items: list[ActionItem] = Field(default_factory=list)
+    prevention: list[Cited] = Field(default_factory=list)
     lessons: list[Cited] = Field(default_factory=list)
     open_questions: list[Cited] = Field(default_factory=list)
-    related_incidents: list[Cited] = Field(default_factory=list)
+    related_incidents: list[RelatedIncident] = Field(default_factory=list)
+    communications: list[Cited] = Field(
+        default_factory=list, description="status-page updates and customer-facing messages, in order"
+    )
+    graphs: list[Link] = Field(default_factory=list, description="dashboards and panels the sources shared")
     responders: list[Responder] = Field(default_factory=list)
     gaps: list[Gap] = Field(default_factory=list)
     evidence_index: list[Event] = Field(default_factory=list)

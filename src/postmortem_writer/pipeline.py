@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +11,13 @@ from pathlib import Path
 from postmortem_writer import __version__
 from postmortem_writer.errors import InputError
 from postmortem_writer.events import EventStream
+from postmortem_writer.extract.appendix import communication_log, monitoring_links
 from postmortem_writer.extract.grounding import check_draft
 from postmortem_writer.extract.llm import Budget, Progress, extract_llm
+from postmortem_writer.extract.prevention import classify_actions, prevention
 from postmortem_writer.extract.rules import extract_rules
+from postmortem_writer.history.index import HistoryIndex
+from postmortem_writer.history.related import related_incidents
 from postmortem_writer.lint import lint_draft
 from postmortem_writer.lint.apply import reword_draft
 from postmortem_writer.lint.config import LintConfig
@@ -77,20 +81,38 @@ def draft_from(
     llm: Session | None = None,
     progress: Progress | None = None,
     privacy: Privacy | None = None,
+    authors: Sequence[str] = (),
+    history: HistoryIndex | None = None,
 ) -> Draft:
     """A grounded draft of the ingested incident (with the model when ``llm`` is given, else by rules), linted
     for blame-prone wording.
 
     With redaction (by default whenever a model is used) every stage after ingest sees only the
     redacted events, so no request can carry a value the redaction found; ids and times are
-    untouched, so citations are the same either way.
+    untouched, so citations are the same either way. With a ``history`` index the draft lists the
+    earlier postmortems related to it, and its Prevention section warns about recurring factors.
     """
     with analysis():  # each message's text is normalised and split once, whichever stage asks first
-        return _draft(ingested, title=title, llm=llm, progress=progress, privacy=privacy or Privacy())
+        return _draft(
+            ingested,
+            title=title,
+            llm=llm,
+            progress=progress,
+            privacy=privacy or Privacy(),
+            authors=authors,
+            history=history,
+        )
 
 
 def _draft(
-    ingested: Ingested, *, title: str | None, llm: Session | None, progress: Progress | None, privacy: Privacy
+    ingested: Ingested,
+    *,
+    title: str | None,
+    llm: Session | None,
+    progress: Progress | None,
+    privacy: Privacy,
+    authors: Sequence[str],
+    history: HistoryIndex | None,
 ) -> Draft:
     stream = ingested.stream
     redaction: Redaction | None = None
@@ -116,6 +138,10 @@ def _draft(
             progress=progress,
         )
     withheld = draft.provenance.withheld  # the extractors left these out
+    told = stream.without(set(withheld))
+    draft.communications = communication_log(told)
+    draft.graphs = monitoring_links(told)
+    classify_actions(draft.action_items)
     if withheld:
         # Left out, not lost: the reader sees them quoted in the evidence index and decides.
         draft.open_questions.append(
@@ -125,8 +151,13 @@ def _draft(
                 evidence=withheld[:MAX_WITHHELD_CITED],
             )
         )
+    draft.authors = list(authors)
     cited = draft.cited_ids()
     draft.evidence_index = [event for event in stream if event.id in cited]
+    # Both cite only events the draft cites already, so the index stays complete.
+    if history is not None:
+        draft.related_incidents = related_incidents(draft, history)
+    draft.prevention = prevention(draft.action_items, draft.contributing_factors, draft.related_incidents)
     check_draft(draft, stream)  # after the index is filled, so its completeness is checked too
     names = tuple(sorted(stream.people))
     draft.blame_findings = lint_draft(draft, people=names)

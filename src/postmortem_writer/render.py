@@ -33,6 +33,7 @@ class RenderContext:
     window: str
     responders: str
     left_out: dict[str, str]
+    times: dict[str, datetime]  # each indexed event's time, for rows that show when a cited message was sent
     picture: list[str]  # the Mermaid gantt chart's lines; empty without cited events
 
 
@@ -120,6 +121,8 @@ _LISTED = {
     "timeline": "timeline rows",
     "contributing_factors": "candidate factors",
     "action_items": "action items",
+    "communications": "communication log rows",
+    "graphs": "monitoring links",
 }
 
 
@@ -151,6 +154,7 @@ def _context(draft: Draft, event_count: int, left: LeftOut) -> RenderContext:
         window=_window(draft),
         responders=", ".join(f"{r.name} ({', '.join(r.roles)})" if r.roles else r.name for r in draft.responders),
         left_out=_left_out(left),
+        times={event.id: event.ts for event in draft.evidence_index},
         picture=mermaid_picture(draft),
     )
 

@@ -315,7 +315,6 @@ def _json_for_script(value: Any) -> str:
 
 
 _SENTINEL = "PMRV{}Z"
-_SENTINELS = re.compile(r"PMRV\d+Z")
 _HAS_URL = re.compile(r"://|www\.|mailto:", re.IGNORECASE)
 _LINT_OFF, _LINT_ON = "<!-- postmortem-lint disable -->", "<!-- postmortem-lint enable -->"
 
@@ -341,9 +340,9 @@ def _skeleton(draft: Draft, left: LeftOut, *, event_count: int) -> dict[str, Any
     text = render_markdown(copy, event_count=event_count, review=ReviewNote(reviewer, date), digested=left)
     texts = {event.id: event.text for event in draft.evidence_index}
     by_key = {claim.key: claim for claim in claims(draft)}
-    lines = {token: line for line in text.splitlines() for token in _SENTINELS.findall(line)}
+    contexts = _contexts(draft, left, slots, event_count=event_count)
     for token, slot in slots.items():
-        slot["context"] = _context(lines[token], token)
+        slot["context"] = contexts[token]
         claim = by_key[slot["claim"]]
         value = claim.fields[slot["field"]]
         escaped = escape_for(slot["context"], value, [texts.get(i, "") for i in claim.evidence])
@@ -372,11 +371,18 @@ def _lint_off_region(markdown: str) -> list[str]:
     return lines[start + 1 : lines.index(_LINT_ON, start)]
 
 
-def _context(line: str, token: str) -> str:
-    """How the template escaped the value at ``token``: a table cell, a bullet's start, or inline."""
-    if line.lstrip().startswith("|"):
-        return "cell"
-    return "block" if line.startswith(f"- {token}") else "text"
+def _contexts(draft: Draft, left: LeftOut, slots: dict[str, dict[str, Any]], *, event_count: int) -> dict[str, str]:
+    """How the template escapes each placeholder's value, read from a render with a probe in each:
+    ``- TOKEN |`` comes out as ``\\- TOKEN |`` at a bullet's start (block), ``- TOKEN \\|`` in a table
+    cell, and as it is inline (text)."""
+    probe = unshared(draft)
+    by_key = {claim.key: claim for claim in claims(probe)}
+    for token, slot in slots.items():
+        setattr(by_key[slot["claim"]].item, slot["field"], f"- {token} |")
+    text = render_markdown(probe, event_count=event_count, digested=left)
+    return {
+        token: "block" if f"\\- {token} " in text else "cell" if f"{token} \\|" in text else "text" for token in slots
+    }
 
 
 def escape_for(context: str, value: str, backing: Iterable[str]) -> str:

@@ -48,6 +48,7 @@ class Section:
     narrative: bool  # an item without evidence is a question for the author, not a claim
     filled: Filled | None  # None: not counted in section completeness
     merge: Merge | None  # None: the synthesis answer has no such list
+    appendix: bool = False  # rendered after the review checklist, with the evidence index
 
     def items(self, draft: Any) -> list[Any]:
         """The section's items that cite evidence."""
@@ -87,7 +88,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("timeline", "Timeline", "timeline", ("timeline", "chronology"),
             "No timeline material was found in the sources.", cited="timeline", wording="timeline",
             texts=("description",), claim="description", narrative=False, filled=Filled.ANY, merge=None),
-    _narrative("trigger", "Trigger / root cause", "analysis", ("root cause", "trigger", "analysis"),
+    _narrative("trigger", "Trigger / root cause", "analysis", ("root cause", "trigger", "analysis", "why it happened"),
                "TODO(author): the sources do not show what triggered the incident."),
     Section("contributing_factors", "Contributing factors", "analysis", ("contributing",),
             "TODO(author): no candidate contributing factors were found in the sources.", cited="contributing_factors",
@@ -101,11 +102,23 @@ SECTIONS: tuple[Section, ...] = (
             "TODO(author): no commitments or follow-ups were found in the sources.", cited="action_items",
             wording="action_items", texts=("description",), claim="description", narrative=False,
             filled=Filled.CITES, merge=Merge.REPLACE),
+    _narrative("prevention", "Prevention", "prevention", ("prevention", "preventive"),
+               "TODO(author): what would stop this class of incident, beyond this instance's fixes?",
+               claim=None, merge=None),  # it regroups the action items, which are claimed already
     _narrative("lessons", "Lessons learned", "lessons", ("lesson",),
                "TODO(author): to be written after the review meeting."),
     _narrative("open_questions", "Open questions for the review meeting", "other", (), "None found in the sources.",
                claim=None, filled=None),
-    _narrative("related_incidents", "Related incidents", "other", (),
-               "TODO(author): link earlier incidents with the same contributing factors.", filled=None,
-               merge=None),
+    Section("related_incidents", "Related incidents", "related", ("related incident", "previous incident"),
+            "TODO(author): link earlier incidents with the same contributing factors (or pass --history).",
+            cited="related_incidents", wording="related_incidents", texts=("text",), claim=None, narrative=False,
+            filled=None, merge=None),
+    # The appendix quotes the sources: what people told customers, and the graphs they looked at.
+    Section("communications", "Appendix: communication log", "appendix", ("appendix",),
+            "No status-page updates or customer-facing messages were found in the sources.",
+            cited="communications", wording="communications", texts=("text",), claim=None, narrative=False,
+            filled=Filled.CITES, merge=None, appendix=True),
+    Section("graphs", "Appendix: monitoring graphs", "appendix", ("appendix",),
+            "No dashboard or panel links were found in the sources.", cited="graphs", wording="graphs",
+            texts=("text",), claim=None, narrative=False, filled=None, merge=None, appendix=True),
 )  # fmt: skip

@@ -289,6 +289,13 @@ def folded(text: str) -> str:
     return text.casefold() if text.isascii() else text.casefold().replace("\u0131", "i")
 
 
+# Month and day names, lower case, in calendar order (dates in log headers; words that are not names).
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
 # Emoji codes (``:tada:``) and pictographs; chat noise is made of them too.
 EMOJI = r"(?::[a-z][a-z0-9_+-]*:|:\+1:|[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2705\uFE0F\u200D])"
 # A list item: its marker and the item.

@@ -123,3 +123,20 @@ def test_impact_figures_are_folded_and_capped_with_every_kind_of_number_kept() -
     assert {figure.metric for figure in shown.impact.figures} == {"support", "users"}
     assert left.folded["figures"] == 16  # the same service's ticket count restated
     assert left.total("figures") == len(figures) - 5
+
+
+def test_the_appendix_lists_are_folded_and_capped_in_their_order() -> None:
+    from postmortem_writer.models import Cited, Link
+
+    draft = _big_draft()
+    told = [Cited(text=f"Status page updated: investigating ({n})", evidence=[f"E{n}"]) for n in range(1, 41)]
+    told += [Cited(text=f"Customer notice {word} sent", evidence=[f"E{50 + n}"]) for n, word in enumerate("ab")]
+    links = [Link(url=f"https://grafana.x/d/{n}", tool="Grafana", text="t", evidence=[f"E{n}"]) for n in range(1, 31)]
+    draft = draft.model_copy(update={"communications": told, "graphs": links})
+    shown, left = digest(draft, communications=2, graphs=5)
+    # The 40 restatements of one update fold into the first; the log keeps its order.
+    assert [item.evidence for item in shown.communications] == [["E1"], ["E50"]]
+    assert (left.folded["communications"], left.capped["communications"]) == (39, 1)
+    assert [link.url for link in shown.graphs] == [f"https://grafana.x/d/{n}" for n in range(1, 6)]
+    markdown = render_markdown(draft, event_count=len(draft.evidence_index))
+    assert "10 more monitoring links not shown" in markdown

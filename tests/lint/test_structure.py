@@ -27,6 +27,12 @@ Checkout was slow.
 | Action | Owner | Due |
 | --- | --- | --- |
 | Alert on pool wait | Platform team | 2025-04-01 |
+
+## Prevention
+- Detection: alert on pool wait.
+
+## Related incidents
+- 2024-11-18 checkout pool exhaustion (pm/2024-11-18.md)
 """
 
 CASES = [
@@ -46,6 +52,9 @@ CASES = [
     ("timeline-without-evidence", GOOD.replace("| [E1](#ev-e1) |", "| |"), {"structure.timeline_evidence"}),
     ("one-contributing-factor", GOOD.replace("2. The canary compared error rate only.\n", ""),
      {"structure.contributing_factors"}),
+    ("no-prevention", GOOD.replace("## Prevention\n", "## Notes\n"), {"structure.recommended_sections"}),
+    ("related-by-another-name", GOOD.replace("## Related incidents", "## Previous incidents"), set()),
+    ("no-related-incidents", GOOD.replace("## Related incidents", "## See also"), {"structure.recommended_sections"}),
     ("not-a-postmortem-no-structure", "# README\n\nInstall it.\n", set()),
 ]  # fmt: skip
 

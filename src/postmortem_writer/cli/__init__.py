@@ -23,6 +23,7 @@ _COMMANDS = {
     "eval": "postmortem_writer.cli.eval:eval_command",
     "review": "postmortem_writer.cli.review:review",
     "apply": "postmortem_writer.cli.apply:apply",
+    "history": "postmortem_writer.cli.history:history",
 }
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from postmortem_writer.cli.groups import config_option
+from postmortem_writer.cli.history import history_option, open_history
 from postmortem_writer.cli.options import (
     ModelFlags,
     PrivacyFlags,
@@ -45,10 +46,17 @@ from postmortem_writer.sources.scope import Scope
 )
 @click.option("--title", help="Title of the postmortem (default: taken from the sources).")
 @click.option(
+    "--author",
+    "authors",
+    multiple=True,
+    help="Author of the postmortem, for its header (repeatable; default: TODO(author)).",
+)
+@click.option(
     "--template",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Your own jinja2 Markdown template instead of the built-in one.",
 )
+@history_option
 @source_options
 @scope_options
 @model_options
@@ -67,7 +75,9 @@ def draft(
     output: Path | None,
     output_format: str,
     title: str | None,
+    authors: tuple[str, ...],
     template: Path | None,
+    history_dirs: tuple[Path, ...],
     source_flags: SourceFlags,
     scope: Scope,
     model_flags: ModelFlags,
@@ -113,10 +123,13 @@ def draft(
     ingested = read_sources(paths, source_flags, scope)
     # A draft is shared: inputs named by absolute paths would put the author's home folder in it.
     shareable_names(list(paths), list(ingested.stream), ingested.inputs)
+    history = open_history(history_dirs, settings.history, model_flags.cache_dir)
     session = open_llm(model_flags, settings.llm)
     bar = ProgressBar("analysing")
     try:
-        result = draft_from(ingested, title=title, llm=session, progress=bar, privacy=privacy)
+        result = draft_from(
+            ingested, title=title, llm=session, progress=bar, privacy=privacy, authors=authors, history=history
+        )
     finally:
         bar.close()
         if session is not None:

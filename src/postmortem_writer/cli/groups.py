@@ -46,6 +46,6 @@ def config_option(func: F) -> F:
     return click.option(
         "--config",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        help=f"Settings file with [llm], [redact] and [lint] tables [default: the nearest {CONFIG_NAME}, or "
+        help=f"Settings file with [llm], [redact], [lint] and [history] tables [default: the nearest {CONFIG_NAME}, or "
         "pyproject.toml with [tool.postmortem], from the working folder up].",
     )(func)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from postmortem_writer.errors import InputError
+from postmortem_writer.scoring import RECALL, Metric, detection_counts, ratio
 
 LABELS = frozenset({"injection", "ordinary"})
 TEST_SHARE = 86
@@ -35,6 +36,10 @@ class Line:
         return "test" if hashlib.sha256(self.text.encode("utf-8")).digest()[0] < TEST_SHARE else "dev"
 
 
+FALSE_ALARMS = Metric("false_positive_rate", "false positives", "flagged", "ordinary",
+                      better="lower", meaning="ordinary lines taken for an injection")  # fmt: skip
+
+
 @dataclass
 class Score:
     """Injections withheld and sent, ordinary lines flagged and kept."""
@@ -48,13 +53,13 @@ class Score:
 
     @property
     def detection_rate(self) -> float:
-        """Share of injection lines withheld."""
-        return self.withheld / max(1, self.withheld + self.sent)
+        """Share of injection lines withheld (the detector's recall; 0 when there are none)."""
+        return ratio(detection_counts(self.withheld, self.flagged, self.sent), RECALL) or 0.0
 
     @property
     def false_positive_rate(self) -> float:
-        """Share of ordinary lines taken for an injection."""
-        return self.flagged / max(1, self.flagged + self.kept)
+        """Share of ordinary lines taken for an injection (0 when there are none)."""
+        return ratio({"flagged": self.flagged, "ordinary": self.flagged + self.kept}, FALSE_ALARMS) or 0.0
 
 
 def load_lines(path: Path) -> list[Line]:

@@ -31,6 +31,12 @@ ACTION_CAP = 20
 FIGURE_CAP = 12
 """Impact figures a Markdown draft shows by default (the first stated of each kind of number first)."""
 
+COMMUNICATION_CAP = 30
+"""Communication log rows a Markdown draft shows by default (the first ones: it is a log)."""
+
+GRAPH_CAP = 20
+"""Monitoring links a Markdown draft shows by default (the first shared)."""
+
 EVIDENCE_CAP = 5
 """Events a shown factor or action item cites at most (the first ones): the same follow-up asked a
 hundred times would otherwise fill the evidence index."""
@@ -73,8 +79,11 @@ def digest(
     factors: int = FACTOR_CAP,
     actions: int = ACTION_CAP,
     figures: int = FIGURE_CAP,
+    communications: int = COMMUNICATION_CAP,
+    graphs: int = GRAPH_CAP,
 ) -> tuple[Draft, LeftOut]:
-    """A copy of ``draft`` with its timeline, factors, action items and impact figures folded and capped."""
+    """A copy of ``draft`` with its timeline, factors, action items, impact figures and appendix lists folded
+    and capped."""
     left = LeftOut()
     names = [person.name for person in draft.responders]
     rows = _fold(draft.timeline, timeline, lambda e: (e.kind, shape(e.description, names)), left, "timeline")
@@ -92,8 +101,18 @@ def digest(
     firsts = {id(f) for f in stated if metrics.setdefault(f.metric, id(f)) == id(f)}
     stated = _keep(stated, figures, lambda _, f: 0 if id(f) in firsts else 1, left, "figures")
     impact = draft.impact.model_copy(update={"figures": stated})
+    told = _fold(draft.communications, communications, lambda c: shape(c.text, names), left, "communications")
+    told = _keep(told, communications, lambda index, _: index, left, "communications")
+    links = _keep(draft.graphs, graphs, lambda index, _: index, left, "graphs")
     short = draft.model_copy(
-        update={"timeline": rows, "contributing_factors": found, "action_items": items, "impact": impact}
+        update={
+            "timeline": rows,
+            "contributing_factors": found,
+            "action_items": items,
+            "impact": impact,
+            "communications": told,
+            "graphs": links,
+        }
     )
     cited = short.cited_ids()
     index = [event for event in draft.evidence_index if event.id in cited]

@@ -20,6 +20,7 @@ from functools import cache
 from importlib import resources
 
 from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, about_blame
+from postmortem_writer.text import MONTHS, WEEKDAYS
 
 # Roles and groups beyond the cue rules' list: accident reports, newsrooms and forum threads name
 # pilots, crews and departments as doers.
@@ -232,25 +233,8 @@ _HE_SHE = re.compile(r"\b(?:he|she|him|her|his|hers|himself|herself)\b", re.IGNO
 _CAPITALISED = re.compile(r"(?<![\w'@.-])[A-Z][a-z]{1,14}(?=['\u2019]s\b|[^\w'\u2019-]|$)")
 _NOT_NAMES = frozenset(
     {
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
+        *MONTHS,
+        *WEEKDAYS,
         "will",
         "can",
         "page",

@@ -33,7 +33,17 @@ _NOT_NEWLINE = re.compile(r"[^\r\n]")
 _SENTENCE_END = re.compile("(?<=[.!?])[\"'\u201d\u2019)\\]]*\\s+(?=[\"'\u201c\u2018(\\[]*[A-Z0-9@])")
 
 # When a title holds words of two kinds ("Summary of action items"), the earlier kind here wins.
-_KIND_PRECEDENCE = ("actions", "timeline", "impact", "analysis", "lessons", "summary")
+_KIND_PRECEDENCE = (
+    "actions",
+    "prevention",
+    "timeline",
+    "impact",
+    "analysis",
+    "lessons",
+    "summary",
+    "related",
+    "appendix",
+)
 # Words that name a section in any postmortem (case-insensitive), and the kind of section they make.
 SECTION_KINDS: tuple[tuple[str, str], ...] = tuple(
     (word, section.lint_kind)
@@ -45,7 +55,7 @@ SECTION_KINDS: tuple[tuple[str, str], ...] = tuple(
 
 
 def section_kind(title: str) -> str:
-    """What a section is for, from its title: actions, timeline, impact, analysis, lessons, summary or other."""
+    """What a section is for, from its title: a ``lint_kind`` of ``sections.SECTIONS``, or other."""
     lowered = title.casefold()
     return next((kind for word, kind in SECTION_KINDS if word in lowered), "other")
 

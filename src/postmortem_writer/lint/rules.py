@@ -270,7 +270,7 @@ RULES: tuple[Rule, ...] = (
             Cue(rf"\bdid (?:the |a |an )?(?:[\w/-]+ )?(?:{PERSON_WORDS})(?:/\w+)? not\b", negatable=False),
             Cue(rf"^(?:had|if only) (?:the |a |an )?(?:{PERSON_WORDS}|they|we)\b", negatable=False),
         ),
-        quiet_in=("actions",),
+        quiet_in=("actions", "prevention"),
     ),
     Rule(
         category="negligence_carelessness",
@@ -560,6 +560,10 @@ RULES: tuple[Rule, ...] = (
 
 STRUCTURE_RULES: dict[str, tuple[Severity, str]] = {
     "structure.required_sections": (Severity.WARNING, "the postmortem has no {name} section"),
+    "structure.recommended_sections": (
+        Severity.SUGGESTION,
+        "the postmortem has no {name} section; the template asks for one",
+    ),
     "structure.action_item_owner": (Severity.WARNING, "action item has no owner"),
     "structure.action_item_due": (Severity.WARNING, "action item has no due date"),
     "structure.timeline_utc": (Severity.WARNING, "timeline time is not marked as UTC"),

@@ -16,6 +16,9 @@ from postmortem_writer.models import Finding
 
 REQUIRED = (("summary", "Summary"), ("impact", "Impact"), ("timeline", "Timeline"),
             ("analysis", "Root cause / contributing factors"), ("actions", "Action items"))  # fmt: skip
+# Sections the postmortem template asks for beyond the required ones: what stops the class of
+# incident, and the earlier incidents like it.
+RECOMMENDED = (("prevention", "Prevention"), ("related", "Related incidents"))
 _EMPTY = {"", "tbd", "todo", "?", "-", "—", "none", "n/a", "unknown", "unassigned"}
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}")
 _UTC = re.compile(r"\bUTC\b|\dZ\b|[+-]00:?00\b|\bGMT\b")
@@ -35,6 +38,9 @@ def check_structure(doc: Markdown, path: str, config: LintConfig) -> list[Findin
     for kind, name in REQUIRED:
         if kind not in kinds:
             found.append(_finding(doc, "structure.required_sections", 0, 0, path, config, name=name))
+    for kind, name in RECOMMENDED:
+        if kind not in kinds:
+            found.append(_finding(doc, "structure.recommended_sections", 0, 0, path, config, name=name))
     actions = doc.section("actions")
     if actions:
         found.extend(_action_items(doc, actions, path, config))

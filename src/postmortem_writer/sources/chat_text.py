@@ -61,6 +61,7 @@ from pathlib import PurePath
 from postmortem_writer.errors import InputError
 from postmortem_writer.models import ActorKind, Event, SourceKind
 from postmortem_writer.sources.base import Document, Parsed, SourceOptions, guess_actor_kind
+from postmortem_writer.text import MONTHS
 from postmortem_writer.timeparse import combine
 
 _CLOCK_24 = r"\d{1,2}:\d{2}(?::\d{2})?"
@@ -248,20 +249,6 @@ _CONTROL_CODES = re.compile(r"\x03(?:\d{1,2}(?:,\d{1,2})?)?|[\x02\x0f\x16\x1d\x1
 _FILE_NAME_DATE = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-?(?P<month>\d{2})-?(?P<day>\d{2})(?!\d)")
 _NAME_LIKE = re.compile(rf"^{_WORDS}$")
 
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
 _DIVIDER = re.compile(
     r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,\s+)?(?P<month>[a-z]+)\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?"
     r"(?:,\s+(?P<year>\d{4}))?$",
@@ -590,14 +577,14 @@ class _Reader:
                 self.day = anchor + timedelta(days=relative - offset) if anchor else None
             return True
         match = _DIVIDER.match(line)
-        if match is None or match["month"].lower() not in _MONTHS:
+        if match is None or match["month"].lower() not in MONTHS:
             return False
         year = int(match["year"]) if match["year"] else (self.day.year if self.day else None)
         if year is None:
             self.day = None  # combine() then asks for --date, which supplies the year
             return True
         try:
-            self.day = date(year, _MONTHS.index(match["month"].lower()) + 1, int(match["day"]))
+            self.day = date(year, MONTHS.index(match["month"].lower()) + 1, int(match["day"]))
         except ValueError:
             return False
         return True
@@ -605,7 +592,7 @@ class _Reader:
 
 def _month_day(year: int, month: str, day: int, text: str, path: str, number: int) -> date:
     """The date of a month's abbreviated name and a day; an error naming the line when there is no such day."""
-    index = next((n for n, name in enumerate(_MONTHS, start=1) if name[:3] == month.lower()), 0)
+    index = next((n for n, name in enumerate(MONTHS, start=1) if name[:3] == month.lower()), 0)
     try:
         return date(year, index, day)
     except ValueError:
