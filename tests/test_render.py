@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,9 +11,9 @@ import pytest
 
 from postmortem_writer.errors import UserError
 from postmortem_writer.escape import markdown_cell
-from postmortem_writer.models import Draft, Event, Provenance, SourceKind, TimelineEntry, TimelineKind
+from postmortem_writer.models import Draft, Event, Provenance, Signal, SourceKind, TimelineEntry, TimelineKind
 from postmortem_writer.pipeline import draft_from, ingest
-from postmortem_writer.render import render_json, render_markdown
+from postmortem_writer.render import mermaid_text, render_json, render_markdown
 from postmortem_writer.sources import SourceOptions
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden" / "inc-2025-0304.md"
@@ -102,3 +103,32 @@ def test_user_template_error_names_file_and_line(tmp_path: Path) -> None:
 def test_json_render_round_trips() -> None:
     draft = _tiny_draft(datetime(2025, 3, 4, 9, 0, tzinfo=UTC))
     assert Draft.model_validate_json(render_json(draft)) == draft
+
+
+# Source text that would break out of a Mermaid label, the chart or the code fence (ids: the way out).
+_MERMAID_ESCAPES = {
+    "fence": "done ``` \n# Injected heading",
+    "tilde-fence": "done\n~~~\n<script>x</script>",
+    "directive": "%%{init: {'securityLevel': 'loose'}}%%",
+    "comment": "%% hidden",
+    "new-task": "ok :crit, 2025-01-01 00:00:00, 1d\n    click E1 call alert(1)",
+    "colon-hash-semicolon": "a:b#35;c;d",
+    "html": '<img src=x onerror="alert(1)"> &amp; &#60;',
+    "line-separators": "a\u2028section evil\u2029b\rc",
+}
+
+
+@pytest.mark.parametrize("text", _MERMAID_ESCAPES.values(), ids=list(_MERMAID_ESCAPES))
+def test_no_source_text_breaks_out_of_the_mermaid_picture(text: str) -> None:
+    draft = _tiny_draft(datetime(2025, 3, 4, 9, 0, tzinfo=UTC), datetime(2025, 3, 4, 9, 30, tzinfo=UTC))
+    for event in draft.evidence_index:
+        event.text, event.source, event.meta = text, f"{text}.csv", {"channel": text}
+        event.kind, event.signal = SourceKind.DEPLOY, Signal.DEPLOY
+    markdown = render_markdown(draft, event_count=2)
+    block = markdown.split("```mermaid\n", 1)[1].split("\n```\n", 1)[0]
+    fences = [line for line in markdown.splitlines() if line.lstrip().startswith(("```", "~~~"))]
+    assert fences == ["```mermaid", "```"]
+    task = re.compile(r"    [\w .,()/+\-…]+ :(?:milestone|crit|active)?[, ]*[\d\- :,]+m?")
+    for line in block.splitlines()[3:]:
+        assert line.startswith("    section ") or task.fullmatch(line), line
+    assert re.fullmatch(r"[\w .,()/+\-…]*", mermaid_text(text))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -12,7 +14,7 @@ import jinja2
 from postmortem_writer.errors import InternalError, UserError
 from postmortem_writer.escape import markdown_block, markdown_cell, markdown_code, markdown_text
 from postmortem_writer.extract.digest import LeftOut, digest
-from postmortem_writer.models import Draft
+from postmortem_writer.models import Draft, Event
 from postmortem_writer.resources import templates_dir
 from postmortem_writer.sections import SECTIONS
 from postmortem_writer.text import trim
@@ -32,6 +34,15 @@ class RenderContext:
     responders: str
     left_out: dict[str, str]
     times: dict[str, datetime]  # each indexed event's time, for rows that show when a cited message was sent
+    picture: list[str]  # the Mermaid gantt chart's lines; empty without cited events
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """Who reviewed a draft and when: it replaces the DRAFT banner of a reviewed postmortem."""
+
+    reviewer: str
+    date: str
 
 
 def render_json(draft: Draft) -> str:
@@ -39,18 +50,32 @@ def render_json(draft: Draft) -> str:
     return draft.model_dump_json(indent=2) + "\n"
 
 
-def render_markdown(draft: Draft, *, event_count: int, template: Path | None = None, full: bool = False) -> str:
+def render_markdown(
+    draft: Draft,
+    *,
+    event_count: int,
+    template: Path | None = None,
+    full: bool = False,
+    review: ReviewNote | None = None,
+    digested: LeftOut | None = None,
+) -> str:
     """The draft as a Markdown postmortem, with the built-in template or the user's own.
 
     Long lists are folded and capped (``extract.digest``) unless ``full``; each section says what it
-    left out, and the JSON draft keeps everything.
+    left out, and the JSON draft keeps everything. With ``digested``, ``draft`` is a digest already
+    and this is what it left out. With ``review``, the postmortem as reviewed (its note in place of
+    the DRAFT banner).
     """
-    shown, left = (draft, LeftOut()) if full else digest(draft)
+    if digested is not None:
+        shown, left = draft, digested
+    else:
+        shown, left = (draft, LeftOut()) if full else digest(draft)
     env = _environment(template.parent if template else templates_dir(), {e.id: e.text for e in shown.evidence_index})
     name = template.name if template else DEFAULT_TEMPLATE
     try:
         compiled = env.get_template(name)
-        text = compiled.render(draft=shown, ctx=_context(shown, event_count, left), sections=SECTIONS)
+        context = _context(shown, event_count, left)
+        text = compiled.render(draft=shown, ctx=context, sections=SECTIONS, review=review)
     except jinja2.TemplateNotFound:
         if template is not None:
             raise UserError(f"{template}: template not found") from None
@@ -130,6 +155,7 @@ def _context(draft: Draft, event_count: int, left: LeftOut) -> RenderContext:
         responders=", ".join(f"{r.name} ({', '.join(r.roles)})" if r.roles else r.name for r in draft.responders),
         left_out=_left_out(left),
         times={event.id: event.ts for event in draft.evidence_index},
+        picture=mermaid_picture(draft),
     )
 
 
@@ -150,6 +176,89 @@ def _duration(minutes: float) -> str:
     whole = round(minutes)
     hours, mins = divmod(whole, 60)
     return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
+_OPENS = {"alert.firing", "page.triggered"}
+_CLOSES = {"alert.resolved", "page.resolved"}
+_MARKERS = {"rollback": "rollback", "deploy": "deploy", "config.change": "deploy"}
+
+
+def lane(event: Event) -> str:
+    """The incident picture's lane of an event: its chat channel, else its source file's name."""
+    name = event.meta.get("channel")
+    if isinstance(name, str) and name:
+        return "#" + name
+    return event.source.rsplit("/", 1)[-1]
+
+
+def marker(event: Event) -> str:
+    """How the picture marks an event: deploy, rollback, or its source kind (chat, page, alert…)."""
+    return _MARKERS.get(event.signal.value if event.signal else "", event.kind.value)
+
+
+def firing_spans(events: Iterable[Event]) -> list[tuple[Event, Event | None]]:
+    """Alerts and pages from firing to resolution in each lane, the earliest open one closing
+    first; ``None`` where the sources show no resolution."""
+    spans: list[tuple[Event, Event | None]] = []
+    open_: dict[str, list[int]] = defaultdict(list)
+    for event in events:
+        signal = event.signal.value if event.signal else ""
+        if signal in _OPENS:
+            open_[lane(event)].append(len(spans))
+            spans.append((event, None))
+        elif signal in _CLOSES and open_[lane(event)]:
+            index = open_[lane(event)].pop(0)
+            spans[index] = (spans[index][0], event)
+    return spans
+
+
+_MERMAID_UNSAFE = re.compile(r"[^\w .,()/+\-]+")
+
+
+def mermaid_text(value: str, limit: int = 60) -> str:
+    """``value`` as Mermaid label text: letters, digits, spaces and ``.,()/+-_`` only, so no
+    source text can end the label, start a directive or comment, or close the code fence."""
+    return trim(" ".join(_MERMAID_UNSAFE.sub(" ", value).split()), limit)
+
+
+def mermaid_picture(draft: Draft) -> list[str]:
+    """The incident picture as the lines of a Mermaid gantt chart (GitHub and GitLab draw it):
+    the incident window, then one section per source with pages and alerts as firing spans,
+    deploys and rollbacks as milestones, and each channel's cited chat as one span."""
+    events = draft.evidence_index
+    if not events:
+        return []
+    stamp = "%Y-%m-%d %H:%M:%S"
+    last = max(e.ts for e in events)
+    lines = ["gantt", "    dateFormat YYYY-MM-DD HH:mm:ss", "    axisFormat %H:%M"]
+    if draft.impact.start is not None:
+        end = draft.impact.end or last
+        lines += ["    section incident", f"    window :active, {draft.impact.start:{stamp}}, {end:{stamp}}"]
+    spans = firing_spans(events)
+    lanes: dict[str, list[str]] = {}
+    for event in events:
+        lanes.setdefault(lane(event), [])
+    for start, stop in spans:
+        until = stop.ts if stop is not None else draft.impact.end or last
+        label = mermaid_text(f"{start.id} firing {start.text}")
+        lanes[lane(start)].append(f"    {label} :crit, {start.ts:{stamp}}, {until:{stamp}}")
+    chats: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        kind = marker(event)
+        if kind in ("deploy", "rollback"):
+            label = mermaid_text(f"{event.id} {kind} {event.text}")
+            lanes[lane(event)].append(f"    {label} :milestone, {event.ts:{stamp}}, 1m")
+        elif kind == "chat":
+            chats[lane(event)].append(event)
+    for name, said in chats.items():
+        label = mermaid_text(f"{said[0].id} to {said[-1].id} {len(said)} cited messages")
+        lanes[name].append(
+            f"    {label} :{said[0].ts:{stamp}}, {max(said[-1].ts, said[0].ts + timedelta(minutes=1)):{stamp}}"
+        )
+    for name, tasks in lanes.items():
+        if tasks:
+            lines += [f"    section {mermaid_text(name, 40) or 'source'}", *tasks]
+    return lines
 
 
 def anchor(event_id: str) -> str:

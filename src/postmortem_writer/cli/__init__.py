@@ -21,6 +21,8 @@ _COMMANDS = {
     "lint": "postmortem_writer.cli.lint:lint",
     "reword": "postmortem_writer.cli.reword:reword",
     "eval": "postmortem_writer.cli.eval:eval_command",
+    "review": "postmortem_writer.cli.review:review",
+    "apply": "postmortem_writer.cli.apply:apply",
     "history": "postmortem_writer.cli.history:history",
 }
 

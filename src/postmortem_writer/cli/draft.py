@@ -28,6 +28,7 @@ from postmortem_writer.errors import ModelError
 from postmortem_writer.output import check_writable, write_atomic
 from postmortem_writer.pipeline import draft_from
 from postmortem_writer.render import render_json, render_markdown
+from postmortem_writer.review import render_review
 from postmortem_writer.sources.registry import shareable_names
 from postmortem_writer.sources.scope import Scope
 
@@ -38,10 +39,10 @@ from postmortem_writer.sources.scope import Scope
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["md", "json"]),
+    type=click.Choice(["md", "json", "html"]),
     default="md",
     show_default=True,
-    help="Markdown postmortem, or the Draft as JSON for other tools.",
+    help="Markdown postmortem, the Draft as JSON for other tools, or the review page (see `postmortem review`).",
 )
 @click.option("--title", help="Title of the postmortem (default: taken from the sources).")
 @click.option(
@@ -135,6 +136,8 @@ def draft(
             session.close()
     if output_format == "json":
         text = render_json(result)
+    elif output_format == "html":
+        text = render_review(result, event_count=len(ingested.stream), stream=list(ingested.stream))
     else:
         text = render_markdown(result, event_count=len(ingested.stream), template=template, full=show_all)
     if output is None:
