@@ -19,11 +19,13 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import bm25s
+from typing import TYPE_CHECKING
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.history.documents import SUFFIXES, PastIncident, read_incident
+
+if TYPE_CHECKING:
+    import bm25s
 
 INDEX_VERSION = 1  # bump when the stored shape changes (the tokeniser is part of the key by itself)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -121,6 +123,8 @@ def _key(files: list[tuple[Path, str]]) -> str:
 def _build(incidents: list[PastIncident]) -> bm25s.BM25 | None:
     if not incidents:
         return None
+    import bm25s  # here, not at the top: it loads numpy, which a draft without --history never needs
+
     retriever = bm25s.BM25()
     # Every document needs one word for the index's shape; an empty file gets a word nothing asks for.
     retriever.index([tokens(f"{item.title}\n{item.text}") or ["\0"] for item in incidents], show_progress=False)
@@ -146,5 +150,7 @@ def _store(location: Path, incidents: list[PastIncident], retriever: bm25s.BM25 
 def _load(location: Path) -> HistoryIndex:
     payload = json.loads((location / "incidents.json").read_text(encoding="utf-8"))
     incidents = [PastIncident.model_validate(item) for item in payload]
+    import bm25s  # see _build
+
     retriever = bm25s.BM25.load(str(location / "bm25")) if incidents else None
     return HistoryIndex(incidents, retriever, location, cached=True)
