@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -125,25 +126,11 @@ def _state_change(path: str, position: str, record: Any, options: SourceOptions)
     if not isinstance(alarm, str) or not alarm:
         raise InputError("state change event has no detail.alarmName", path=path, position=position)
     state, previous = as_object(detail.get("state")), as_object(detail.get("previousState"))
-    value = str(state.get("value") or "")
-    text = f"{alarm}: Alarm updated from {previous.get('value') or 'unknown'} to {value or 'unknown'}"
-    if isinstance(state.get("reason"), str):
-        text = f"{text} — {state['reason']}"
     # state.timestamp is when the alarm changed; the envelope's time is when EventBridge sent it.
     at = state.get("timestamp") or as_object(record).get("time")
-    return Event(
-        ts=_timestamp(at, options, path, position),
-        source=path,
-        format=CloudWatchAlarmHistoryAdapter.name,
-        kind=SourceKind.ALERT,
-        ref=position or "event",
-        actor="CloudWatch",
-        actor_kind=ActorKind.BOT,
-        text=text,
-        signal=_STATE_SIGNALS.get(value),
-        native_id=str(record["id"]) if isinstance(record.get("id"), str) else None,
-        meta={ALERT_KEY: f"cloudwatch:{alarm}", "alarm": alarm, "history_type": "StateUpdate"},
-    )
+    native = record.get("id") if isinstance(record, dict) else None
+    change = _Change(alarm, previous.get("value"), state.get("value"), state.get("reason"), at, native)
+    return change.event(path, position or "event", options)
 
 
 def _sns_alarm(payload: dict[str, Any]) -> bool:
@@ -183,26 +170,43 @@ def _alarm_message(path: str, position: str, message: Any, options: SourceOption
     name = alarm.get("AlarmName")
     if not isinstance(name, str) or not name:
         raise InputError("SNS message holds no AlarmName", path=path, position=position)
-    value = str(alarm.get("NewStateValue") or "")
-    text = f"{name}: Alarm updated from {alarm.get('OldStateValue') or 'unknown'} to {value or 'unknown'}"
-    if isinstance(alarm.get("NewStateReason"), str):
-        text = f"{text} — {alarm['NewStateReason']}"
     # StateChangeTime ("2025-03-04T09:09:47.512+0000") is when the alarm changed; SNS's Timestamp is when it sent.
     at = alarm.get("StateChangeTime") or envelope.get("Timestamp")
-    native = envelope.get("MessageId")
-    return Event(
-        ts=_timestamp(at, options, path, position),
-        source=path,
-        format=CloudWatchAlarmHistoryAdapter.name,
-        kind=SourceKind.ALERT,
-        ref=position or "message",
-        actor="CloudWatch",
-        actor_kind=ActorKind.BOT,
-        text=text,
-        signal=_STATE_SIGNALS.get(value),
-        native_id=native if isinstance(native, str) else None,
-        meta={ALERT_KEY: f"cloudwatch:{name}", "alarm": name, "history_type": "StateUpdate"},
-    )
+    change = _Change(name, alarm.get("OldStateValue"), alarm.get("NewStateValue"), alarm.get("NewStateReason"), at,
+                     envelope.get("MessageId"))  # fmt: skip
+    return change.event(path, position or "message", options)
+
+
+@dataclass(frozen=True)
+class _Change:
+    """One alarm state change as a pushed notification tells it (EventBridge or SNS), before checks."""
+
+    alarm: str
+    old: Any
+    new: Any
+    reason: Any
+    at: Any
+    native_id: Any
+
+    def event(self, path: str, ref: str, options: SourceOptions) -> Event:
+        """The change as an alert event at the time the alarm changed state."""
+        value = str(self.new or "")
+        text = f"{self.alarm}: Alarm updated from {self.old or 'unknown'} to {value or 'unknown'}"
+        if isinstance(self.reason, str):
+            text = f"{text} — {self.reason}"
+        return Event(
+            ts=_timestamp(self.at, options, path, ref),
+            source=path,
+            format=CloudWatchAlarmHistoryAdapter.name,
+            kind=SourceKind.ALERT,
+            ref=ref,
+            actor="CloudWatch",
+            actor_kind=ActorKind.BOT,
+            text=text,
+            signal=_STATE_SIGNALS.get(value),
+            native_id=self.native_id if isinstance(self.native_id, str) else None,
+            meta={ALERT_KEY: f"cloudwatch:{self.alarm}", "alarm": self.alarm, "history_type": "StateUpdate"},
+        )
 
 
 def _timestamp(value: Any, options: SourceOptions, path: str, position: str) -> datetime:
