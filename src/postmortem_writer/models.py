@@ -296,7 +296,7 @@ class Provenance(_Model):
     """How a draft was made, so a reader can reproduce or distrust it."""
 
     tool_version: str
-    extractor: str
+    extractor: str  # "llm" only when at least one model answer was used
     model: str | None = None
     endpoint: str | None = None  # host only; keys never leave the process
     mode: str | None = None
@@ -312,6 +312,8 @@ class Provenance(_Model):
     rehydrated: bool = False  # the placeholders' values were put back into this draft
     # Messages left out of the analysis because they address the drafting tool (prompt injection).
     withheld: list[EventId] = Field(default_factory=list)
+    # Why a run with a model drafted from the rules alone: every model call failed.
+    fallback: str | None = None
 
 
 class Gap(_Model):

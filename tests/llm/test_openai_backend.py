@@ -137,6 +137,12 @@ WIRE_FAULTS = {
     ),
     "404": (Fault(404), EndpointError, "HTTP 404: scripted fault (is model 'test-model' served there", None),
     "400": (Fault(400), EndpointError, "HTTP 400: scripted fault (if the endpoint lacks tool calls", None),
+    "500-validation-error": (
+        Fault(500, message="1 validation error for Request\nresponse_format\n  Input should be 'text'"),
+        EndpointError,
+        "HTTP 500: 1 validation error for Request response_format Input should be 'text' (the endpoint does not",
+        None,
+    ),
 }
 
 

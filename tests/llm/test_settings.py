@@ -28,6 +28,12 @@ AZURE = {"base_url": "https://acme.openai.azure.com", "api_key": "k", "model": "
             OLLAMA, {"model": "qwen", "concurrency": 8}, {"model": "llama3.1", "concurrency": 8}, id="flag-wins"
         ),
         pytest.param({**OLLAMA, "mode": "md-json"}, {}, {"mode": Mode.MD_JSON}, id="mode-override"),
+        pytest.param(
+            {**OLLAMA, "base_url": "http://user:sk-secret@localhost:11434/v1"},
+            {},
+            {"host": "localhost:11434"},
+            id="host-without-credentials",
+        ),
         pytest.param(OLLAMA, {}, {"backoff": 0.5}, id="default-backoff"),
         pytest.param(OLLAMA, {"backoff": 0.01}, {"backoff": 0.01}, id="backoff-from-config"),
     ],

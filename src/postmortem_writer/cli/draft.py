@@ -167,6 +167,12 @@ def draft(
         )
     for gap in result.gaps:
         click.echo(f"warning: events {gap.first} to {gap.last} could not be analysed: {gap.reason}", err=True)
+    if provenance.fallback is not None:
+        fell_back = f"no model answer was used, the draft comes from the rules extractor: {provenance.fallback}"
+        if model_flags.extractor == "llm":
+            # Asked for the model by name: a draft without it is a failure, though written all the same.
+            raise ModelError(f"--extractor llm, but {fell_back}")
+        click.echo(f"warning: {fell_back}", err=True)
     if strict and result.gaps:
         raise ModelError(f"{len(result.gaps)} gap(s) in the analysis and --strict was given")
 

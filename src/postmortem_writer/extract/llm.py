@@ -3,7 +3,8 @@
 Structured events (alerts, pages, deploys) reach the timeline through the rules extractor without
 a model call; the model reads what people wrote. A chunk whose call fails for good becomes a
 ``Gap`` and its events keep the rules extractor's entries, so a flaky endpoint costs coverage, not
-the run. Only ``EndpointError`` (a key or URL that can never work) stops the run.
+the run. Only ``EndpointError`` (a key or URL that can never work) stops the run. A run in which
+every call failed says so: its provenance names the rules extractor and why (``fallback``).
 """
 
 from __future__ import annotations
@@ -130,6 +131,13 @@ def extract_llm(
     try:
         synthesis = _synthesise(draft, findings.values(), caller, stream)
     except ModelError as exc:
+        if not findings:
+            # Not one model answer made it into the draft: it must not claim to be the model's.
+            fallback = (
+                f"all {len(chunks)} chunk call(s) and the analysis call failed; "
+                f"the first: {gaps[0].reason if gaps else exc}"
+            )
+            draft.provenance = draft.provenance.model_copy(update={"extractor": "rules", "fallback": fallback})
         gaps.append(
             Gap(
                 first=stream.events[0].id,

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from postmortem_writer.errors import ModelError, ModelOutputError
+from postmortem_writer.errors import EndpointError, ModelError, ModelOutputError
 from postmortem_writer.llm.backend import MAX_ANSWER_CHARS, Backend, PromptRef, Reply, Request, T, Usage
 from postmortem_writer.llm.cache import Cache
 from postmortem_writer.llm.retry import RetryPolicy
@@ -36,7 +36,9 @@ class Caller:
     """Answers requests from the cache or the backend, logging each call; thread-safe.
 
     ``retry`` retries the backend's transient faults; without one, a transient fault is an
-    ``EndpointUnavailable`` at once.
+    ``EndpointUnavailable`` at once. The first request to the backend goes alone, the others wait
+    for its outcome: an endpoint that refuses every request (``EndpointError``) gets exactly one,
+    and once one is refused no other is sent.
     """
 
     def __init__(
@@ -56,6 +58,9 @@ class Caller:
         self.totals = Totals()
         self._log = log
         self._lock = threading.Lock()
+        self._first = threading.Lock()
+        self._contacted = threading.Event()
+        self._refusal: EndpointError | None = None
 
     def call(self, request: Request[T]) -> Reply[T]:
         """The answer to ``request``; a ``ModelError`` is logged (with the raw output) and re-raised."""
@@ -76,10 +81,7 @@ class Caller:
                 self._record(request, key, started, cached=True, reply=Reply(value=value, attempts=0))
                 return Reply(value=value, attempts=0)
         try:
-            if self.retry is None:
-                reply = self.backend.complete(request)
-            else:
-                reply = self.retry.call(lambda: self.backend.complete(request), endpoint=self.endpoint)
+            reply = self._send(request)
             answer = reply.value.model_dump_json()
             if len(answer) > MAX_ANSWER_CHARS:
                 # An endpoint that ignores max_tokens must not grow the draft and the cache by megabytes.
@@ -96,6 +98,29 @@ class Caller:
             self.cache.put(key, answer)
         self._record(request, key, started, cached=False, reply=reply)
         return reply
+
+    def _send(self, request: Request[T]) -> Reply[T]:
+        """The backend's reply, the first request sent alone; a refusal ends all sending."""
+        if not self._contacted.is_set():
+            with self._first:
+                if not self._contacted.is_set():
+                    try:
+                        return self._attempt(request)
+                    finally:
+                        self._contacted.set()
+        return self._attempt(request)
+
+    def _attempt(self, request: Request[T]) -> Reply[T]:
+        if self._refusal is not None:
+            # A fresh error per call: one exception object raised in several threads shares a traceback.
+            raise EndpointError(str(self._refusal))
+        try:
+            if self.retry is None:
+                return self.backend.complete(request)
+            return self.retry.call(lambda: self.backend.complete(request), endpoint=self.endpoint)
+        except EndpointError as exc:
+            self._refusal = exc
+            raise
 
     def note(self, record: dict[str, Any]) -> None:
         """A line in the call log that is not a call (an original sentence a rewrite replaced)."""

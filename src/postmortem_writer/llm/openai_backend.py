@@ -2,8 +2,8 @@
 
 Each call is one attempt: the SDK's own retries are off (``max_retries`` 0), and a fault is
 classified, not retried here: a 429, 5xx, timeout or dropped connection is a
-``TransientEndpointError`` carrying the ``Retry-After`` the endpoint sent, a refusal is an
-``EndpointError``. The caller's ``RetryPolicy`` (``llm/retry.py``) decides what to do with them.
+``TransientEndpointError`` carrying the ``Retry-After`` the endpoint sent, a refusal (a 4xx, or a
+5xx whose body is a request-validation error) is an ``EndpointError`` naming what to try. The caller's ``RetryPolicy`` (``llm/retry.py``) decides what to do with them.
 Schema and grounding errors are re-asked by instructor, which sends the validation error back to
 the model.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import re
 import time
 from typing import Any
 
@@ -20,7 +21,13 @@ import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import ValidationError
 
-from postmortem_writer.errors import EndpointError, ModelOutputError, OutputCutOff, TransientEndpointError
+from postmortem_writer.errors import (
+    EndpointError,
+    ModelOutputError,
+    OutputCutOff,
+    TransientEndpointError,
+    printable,
+)
 from postmortem_writer.llm.backend import Reply, Request, T, Usage
 from postmortem_writer.llm.settings import LLMSettings, Mode
 
@@ -34,6 +41,20 @@ _MODES = {
     Mode.MD_JSON: instructor.Mode.MD_JSON,
 }
 _TRANSIENT_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
+# A 5xx body that says the request failed validation: the same request gets the same answer.
+_REQUEST_INVALID = re.compile(
+    r"\bvalidation errors?\b|\binvalid[_ ]request|\bresponse_format\b|\bjson_schema\b", re.IGNORECASE
+)
+_CONSTRAINED_OUTPUT = re.compile(r"\bresponse_format\b|\bjson_schema\b|\btool_choice\b|\btools\b", re.IGNORECASE)
+# What to try on a refusal, first fit wins: (statuses, or empty for any; pattern on the message, or None; hint).
+_HINTS: tuple[tuple[frozenset[int], re.Pattern[str] | None, str], ...] = (
+    (frozenset({401, 403}), None, "check the API key"),
+    (frozenset({404}), None, "is model {model!r} served there, and is the base URL right?"),
+    (frozenset(), _CONSTRAINED_OUTPUT, "the endpoint does not take --mode {mode}: try --mode {other}"),
+    (frozenset({400, 422}), None, "if the endpoint lacks tool calls or JSON schema, try --mode json or md-json"),
+)
+MAX_MESSAGE_CHARS = 500
+"""How much of a refusal's message its error line carries; enough for a pydantic error, not a page."""
 
 
 class OpenAIBackend:
@@ -104,17 +125,28 @@ class OpenAIBackend:
         return Reply(value=value, usage=_usage(completion))
 
     def _classify(self, error: openai.APIError, attempts: int) -> EndpointError | TransientEndpointError:
-        """What ``error`` is: a refusal retrying cannot fix, or a fault that may pass."""
-        if isinstance(error, openai.APIStatusError) and error.status_code not in _TRANSIENT_STATUS:
-            hint = ""
-            if error.status_code in (400, 422):
-                hint = " (if the endpoint lacks tool calls or JSON schema, try --mode json or md-json)"
-            elif error.status_code == 404:
-                hint = f" (is model {self.settings.model!r} served there, and is the base URL right?)"
-            elif error.status_code in (401, 403):
-                hint = " (check the API key)"
-            return EndpointError(f"{self.settings.host} refused the request: {_describe(error)}{hint}")
+        """What ``error`` is: a refusal retrying cannot fix, or a fault that may pass.
+
+        A refusal repeats identically, so it is never retried: any 4xx but the few that mean "not
+        now", and a 5xx whose body says the request itself failed validation (llama-cpp-python
+        answers a ``response_format`` it does not take with HTTP 500 and a pydantic error).
+        """
+        if isinstance(error, openai.APIStatusError):
+            message = _server_message(error)
+            if _is_refusal(error.status_code, message):
+                return EndpointError(
+                    f"{self.settings.host} refused the request: HTTP {error.status_code}: "
+                    f"{_folded(message)} ({self._what_to_try(error.status_code, message)})"
+                )
         return TransientEndpointError(_describe(error), retry_after=_retry_after(error), attempts=attempts)
+
+    def _what_to_try(self, status: int, message: str) -> str:
+        """The hint on a refusal's line: the first rule of ``_HINTS`` that fits, else a generic one."""
+        for statuses, pattern, hint in _HINTS:
+            if (not statuses or status in statuses) and (pattern is None or pattern.search(message)):
+                other = Mode.MD_JSON if self.settings.mode is Mode.JSON else Mode.JSON
+                return hint.format(model=self.settings.model, mode=self.settings.mode.value, other=other.value)
+        return "the endpoint will answer the same way again; check --base-url, --model and --mode"
 
 
 def _retry_after(error: openai.APIError) -> float | None:
@@ -138,12 +170,23 @@ def _retry_after(error: openai.APIError) -> float | None:
         return None if parsed is None else max(parsed.timestamp() - time.time(), 0.0)
 
 
+def _is_refusal(status: int, message: str) -> bool:
+    """Whether a response with ``status`` and ``message`` would be the same for the same request."""
+    if status not in _TRANSIENT_STATUS:
+        return True
+    return status >= 500 and _REQUEST_INVALID.search(message) is not None
+
+
+def _server_message(error: openai.APIStatusError) -> str:
+    """The body's own message, not the SDK's "Error code: 429 - {…}" rendering of it."""
+    body = error.body.get("error", error.body) if isinstance(error.body, dict) else None
+    message = body.get("message") if isinstance(body, dict) else None
+    return str(message or error.message)
+
+
 def _describe(error: openai.APIError) -> str:
     if isinstance(error, openai.APIStatusError):
-        # The body's own message, not the SDK's "Error code: 429 - {…}" rendering of it.
-        body = error.body.get("error", error.body) if isinstance(error.body, dict) else None
-        message = body.get("message") if isinstance(body, dict) else None
-        return f"HTTP {error.status_code}: {_first_line(str(message or error.message))}"
+        return f"HTTP {error.status_code}: {_first_line(_server_message(error))}"
     if isinstance(error, openai.APITimeoutError):
         return "request timed out"
     if isinstance(error, openai.APIConnectionError):
@@ -166,6 +209,12 @@ def _what_was_invalid(error: InstructorRetryException) -> str:
     where = ".".join(str(part) for part in problems[0]["loc"]) or "the answer"
     more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
     return f"{where} ({problems[0]['type'].replace('_', ' ')}){more}"
+
+
+def _folded(text: str) -> str:
+    """All of ``text`` on one line (a refusal's reason is often on its second), capped in length."""
+    line = printable(" ".join(text.split()))
+    return line if len(line) <= MAX_MESSAGE_CHARS else line[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 def _first_line(text: str) -> str:

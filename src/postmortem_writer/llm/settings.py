@@ -45,7 +45,8 @@ class LLMSettings:
     @property
     def host(self) -> str:
         """The endpoint's host, for messages and provenance (never the key)."""
-        return urlparse(self.base_url).netloc if self.base_url else "api.openai.com"
+        # Not the netloc as it is: a URL may carry credentials (``https://user:key@host``).
+        return urlparse(self.base_url).netloc.rpartition("@")[2] if self.base_url else "api.openai.com"
 
     @property
     def is_azure(self) -> bool:
