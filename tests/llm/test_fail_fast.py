@@ -87,18 +87,21 @@ def test_a_refusal_is_one_request_and_one_line(refusal: Refusal, sample_incident
     assert errors[0].startswith(
         f"error: 127.0.0.1:{port} refused the request: HTTP {refusal.fault.status}: {refusal.said} ("
     )
-    assert errors[0].endswith(")") and refusal.hint in errors[0]
+    assert errors[0].endswith(")")
+    assert refusal.hint in errors[0]
     assert not out.exists()
 
 
 def test_a_long_refusal_is_folded_and_capped(sample_incident: Path, tmp_path: Path) -> None:
     message = "1 validation error for Request\n" + "\n".join(f"field_{n} is wrong" for n in range(200))
     code, err, server = run(sample_incident, tmp_path / "d.md", lambda body: Fault(500, message=message))
+    assert code == 2
     assert len(server.requests) == 1
     said = re.search(r"HTTP 500: (.*) \(the endpoint", err.splitlines()[-1])
     assert said is not None
     assert said[1].startswith("1 validation error for Request field_0 is wrong field_1")
-    assert len(said[1]) == MAX_MESSAGE_CHARS and said[1].endswith("…")
+    assert len(said[1]) == MAX_MESSAGE_CHARS
+    assert said[1].endswith("…")
 
 
 def test_a_server_error_that_may_pass_is_still_retried(sample_incident: Path, tmp_path: Path) -> None:
@@ -111,7 +114,8 @@ def test_a_server_error_that_may_pass_is_still_retried(sample_incident: Path, tm
 
     code, err, server = run(sample_incident, tmp_path / "d.md", once_down)
     assert code == 0, err
-    assert "error:" not in err and "warning:" not in err
+    assert "error:" not in err
+    assert "warning:" not in err
     assert server.requests[0] == server.requests[1], "the first request was sent again"
 
 
@@ -161,4 +165,5 @@ def test_a_run_says_whether_a_model_answer_was_used(
     draft = Draft.model_validate_json(out.read_text(encoding="utf-8"))  # written either way
     assert draft.provenance.extractor == extractor
     assert (draft.provenance.fallback is not None) is fell_back
-    assert draft.provenance.model == "m" and draft.provenance.calls > 0
+    assert draft.provenance.model == "m"
+    assert draft.provenance.calls > 0

@@ -2,8 +2,9 @@
 
 Each call is one attempt: the SDK's own retries are off (``max_retries`` 0), and a fault is
 classified, not retried here: a 429, 5xx, timeout or dropped connection is a
-``TransientEndpointError`` carrying the ``Retry-After`` the endpoint sent, a refusal (a 4xx, or a
-5xx whose body is a request-validation error) is an ``EndpointError`` naming what to try. The caller's ``RetryPolicy`` (``llm/retry.py``) decides what to do with them.
+``TransientEndpointError`` carrying the ``Retry-After`` the endpoint sent; a refusal (a 4xx, or a
+5xx whose body is a request-validation error) is an ``EndpointError`` naming what to try. The
+caller's ``RetryPolicy`` (``llm/retry.py``) decides what to do with them.
 Schema and grounding errors are re-asked by instructor, which sends the validation error back to
 the model.
 """
