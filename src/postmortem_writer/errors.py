@@ -8,7 +8,7 @@ clear line and a non-zero exit code instead of a traceback::
     │   ├── InputError               a source file is unreadable, malformed or of no known format
     │   ├── UsageError               options that contradict each other or name unknown things
     │   ├── OutputExistsError        refusing to overwrite an existing file without --force
-    │   └── EndpointError            the model endpoint refuses us (bad key, unknown model, wrong URL): permanent
+    │   └── EndpointError            the endpoint refuses the request (bad key, unknown model, mode): permanent
     ├── ModelError                   the model or its endpoint misbehaved: exit code 4
     │   ├── ModelOutputError         invalid output, still wrong after re-asks
     │   │   └── OutputCutOff         the answer hit the token limit (the chunk is halved and asked again)
@@ -84,7 +84,7 @@ class ScriptExhausted(InternalError):
 
 
 class EndpointError(UserError):
-    """The endpoint rejected the request in a way retrying cannot fix (401, 403, 404, 400): never retried."""
+    """The endpoint rejected the request in a way retrying cannot fix (a 4xx, a 5xx validation error)."""
 
 
 class ModelError(PostmortemError):
