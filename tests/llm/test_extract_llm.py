@@ -149,6 +149,17 @@ def test_a_function_backend_answers_each_chunk_from_its_request(ingested: Ingest
     assert described == {f"Chunk ending at {c.event_ids[-1]}.": [c.event_ids[-1]] for c in chunks}
 
 
+@pytest.mark.parametrize(("context", "answer"), [(2048, 512), (4096, 1024), (128_000, 4096)])
+def test_every_call_asks_for_no_more_than_the_answer_room_the_budget_reserves(
+    ingested: Ingested, context: int, answer: int
+) -> None:
+    backend = FunctionBackend(last_event_of_each_chunk)
+    session = Session(Caller(backend), context_tokens=context, concurrency=2, endpoint=None, call_log=None)
+    draft_from(ingested, llm=session)
+    assert Budget.for_context(context).answer == answer
+    assert {request.max_tokens for request in backend.requests} == {answer}
+
+
 def test_a_function_backend_validates_and_reasks_like_the_fake(ingested: Ingested) -> None:
     # Citing an event no chunk was shown is rejected by validation and asked again, then gives up.
     dangling = decision()

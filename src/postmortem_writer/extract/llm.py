@@ -30,7 +30,7 @@ from postmortem_writer.extract.candidates import (
 from postmortem_writer.extract.grounding import grounded_entry
 from postmortem_writer.extract.rules import extract_rules
 from postmortem_writer.injection import addresses_the_tool
-from postmortem_writer.llm.backend import Request
+from postmortem_writer.llm.backend import MAX_ANSWER_TOKENS, Request
 from postmortem_writer.llm.calls import Caller
 from postmortem_writer.llm.prompts import DATA_CLOSE, DATA_OPEN, data_block, load_prompt
 from postmortem_writer.models import (
@@ -79,13 +79,14 @@ class Budget:
 
     chunk: int
     overlap: int
+    answer: int = MAX_ANSWER_TOKENS  # sent as max_tokens: the room left for the answer
 
     @classmethod
     def for_context(cls, context_tokens: int) -> Budget:
         """Room for the chunk after the prompt overhead and a reserve for the answer."""
         reserve = min(4096, context_tokens // 4)
         chunk = max(256, min(MAX_CHUNK_TOKENS, context_tokens - reserve - PROMPT_OVERHEAD))
-        return cls(chunk=chunk, overlap=chunk // 40)
+        return cls(chunk=chunk, overlap=chunk // 40, answer=reserve)
 
 
 def chat_chunks(stream: EventStream, budget: Budget) -> list[Chunk]:
@@ -116,7 +117,7 @@ def extract_llm(
     if progress is not None:
         progress.start(len(chunks) + 1)
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        futures = _start_map(pool, stream, chunks, caller)
+        futures = _start_map(pool, stream, chunks, caller, budget.answer)
         # The rules run while the calls are in flight: they are CPU, the calls are waiting.
         try:
             rules = extract_rules(stream, title=title, provenance=provenance)
@@ -129,7 +130,7 @@ def extract_llm(
         update={"timeline": timeline, "impact": rules.impact.model_copy(update={"figures": figures})}
     )
     try:
-        synthesis = _synthesise(draft, findings.values(), caller, stream)
+        synthesis = _synthesise(draft, findings.values(), caller, stream, budget.answer)
     except ModelError as exc:
         if not findings:
             # Not one model answer made it into the draft: it must not claim to be the model's.
@@ -155,13 +156,13 @@ def extract_llm(
 
 
 def _start_map(
-    pool: ThreadPoolExecutor, stream: EventStream, chunks: list[Chunk], caller: Caller
+    pool: ThreadPoolExecutor, stream: EventStream, chunks: list[Chunk], caller: Caller, answer: int
 ) -> dict[Future[ChunkFindings], Chunk]:
     """One map call per chunk, submitted to ``pool``."""
-    return {pool.submit(_analyse, chunk, stream, caller, SPLITS_ON_CUT_OFF): chunk for chunk in chunks}
+    return {pool.submit(_analyse, chunk, stream, caller, SPLITS_ON_CUT_OFF, answer): chunk for chunk in chunks}
 
 
-def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int) -> ChunkFindings:
+def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int, answer: int) -> ChunkFindings:
     """The findings of one chunk; an answer cut off at the token limit is asked again in halves.
 
     A chunk with more to say than the model may write is not a model fault: halving it keeps the
@@ -183,13 +184,14 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int) -> 
         # Only ids of real events: the chunk's ids are read back from its lines, and a line is text.
         context=_evidence_context(stream, [i for i in chunk.event_ids if i in stream]),
         label=f"map {chunk.id}",
+        max_tokens=answer,
     )
     try:
         return caller.call(request).value
     except OutputCutOff:
         if splits == 0 or len(chunk.event_ids) < 2:
             raise
-    halves = [_analyse(half, stream, caller, splits - 1) for half in split_chunk(chunk)]
+    halves = [_analyse(half, stream, caller, splits - 1, answer) for half in split_chunk(chunk)]
     return ChunkFindings(**{name: [item for half in halves for item in getattr(half, name)] for name in _FINDINGS})
 
 
@@ -281,7 +283,9 @@ def _figures(rule_figures: list[ImpactFigure], findings: Iterable[ChunkFindings]
     return figures
 
 
-def _synthesise(draft: Draft, findings: Iterable[ChunkFindings], caller: Caller, stream: EventStream) -> Synthesis:
+def _synthesise(
+    draft: Draft, findings: Iterable[ChunkFindings], caller: Caller, stream: EventStream, answer: int
+) -> Synthesis:
     """One call over the merged timeline and the chunk candidates for the analysis sections."""
     lines = [f"TIMELINE ({len(draft.timeline)} entries; time | kind | what | evidence)"]
     lines += [
@@ -318,6 +322,7 @@ def _synthesise(draft: Draft, findings: Iterable[ChunkFindings], caller: Caller,
         response_model=Synthesis,
         context=_evidence_context(stream, cited & {event.id for event in stream}),
         label="synthesis",
+        max_tokens=answer,
     )
     return caller.call(request).value
 
