@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 
 from postmortem_writer.errors import UsageError
-from postmortem_writer.llm.settings import LOCAL_CONTEXT, EndpointConfig, Mode, endpoint_configured, resolve
+from postmortem_writer.llm.settings import (
+    LOCAL_CONTEXT,
+    EndpointConfig,
+    Mode,
+    endpoint_configured,
+    on_local_network,
+    resolve,
+)
 
 OPENAI = {"api_key": "sk-test"}
 OLLAMA = {"base_url": "http://localhost:11434/v1", "model": "llama3.1"}
@@ -69,3 +76,27 @@ def test_the_key_never_shows_in_the_settings_repr() -> None:
 )
 def test_endpoint_configured(values: dict[str, Any], configured: bool) -> None:
     assert endpoint_configured(EndpointConfig(**values)) is configured
+
+
+@pytest.mark.parametrize(
+    ("base_url", "local"),
+    [
+        ("http://127.0.0.1:8080/v1", True),
+        ("http://localhost:11434/v1", True),
+        ("http://[::1]:8000/v1", True),
+        ("http://192.168.1.20:1234/v1", True),
+        ("http://10.0.0.5:8000/v1", True),
+        ("http://gpu-box.local:8000/v1", True),
+        ("https://api.openai.com/v1", False),
+        ("https://llm.example.com/v1", False),
+        ("http://8.8.8.8/v1", False),
+    ],
+    ids=["loopback", "localhost", "ipv6-loopback", "lan-192", "lan-10", "mdns", "openai", "hosted", "public-ip"],
+)
+def test_a_server_nearby_gets_one_call_at_a_time_and_a_long_timeout(base_url: str, local: bool) -> None:
+    assert on_local_network(base_url) is local
+    settings = resolve(EndpointConfig(base_url=base_url, model="m", api_key="k"), EndpointConfig())
+    assert (settings.concurrency, settings.timeout) == ((1, 1800.0) if local else (4, 120.0))
+    # What the user says wins, from a flag or from the settings file.
+    given = resolve(EndpointConfig(base_url=base_url, model="m", concurrency=3), EndpointConfig(timeout=60))
+    assert (given.concurrency, given.timeout) == (3, 60.0)

@@ -186,9 +186,17 @@ _MODEL_OPTIONS: list[Callable[[Any], Any]] = [
         help="How the schema is enforced: tools (OpenAI, Azure default), json-schema (local servers' "
         "default), json, md-json (for models without either).",
     ),
-    click.option("--timeout", type=float, help="Seconds per request [default: 120]."),
+    click.option(
+        "--timeout",
+        type=float,
+        help="Seconds per request [default: 120; 1800 for a server on this machine or a private network].",
+    ),
     click.option("--max-retries", type=int, help="Retries of 429/5xx/timeouts per call [default: 3]."),
-    click.option("--concurrency", type=int, help="Calls in flight at once [default: 4]."),
+    click.option(
+        "--concurrency",
+        type=int,
+        help="Calls in flight at once [default: 4; 1 for a server on this machine or a private network].",
+    ),
     click.option("--context-tokens", type=int, help="Model context window to budget chunks for [default: by model]."),
     click.option("--no-cache", is_flag=True, help="Ask the model again even for unchanged requests."),
     click.option(

@@ -7,6 +7,7 @@ what they leave unset. The API key is never written to logs, caches or drafts.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlparse
@@ -79,6 +80,26 @@ def default_mode(base_url: str | None) -> Mode:
     return Mode.JSON_SCHEMA
 
 
+# A server on this machine or the local network (Ollama on a laptop, llama.cpp on a workstation)
+# mostly computes one answer at a time, on a CPU: one call in flight, and a timeout long enough not
+# to give up on (and re-send) an answer the server is still computing. Flags and settings win.
+_LOCAL_DEFAULTS: dict[str, int | float] = {"concurrency": 1, "timeout": 1800.0}
+
+
+def on_local_network(base_url: str | None) -> bool:
+    """Whether ``base_url`` names this machine or a private-network address (where defaults are gentler)."""
+    host = urlparse(base_url).hostname if base_url else None
+    if not host:
+        return False
+    if host == "localhost" or host.endswith((".localhost", ".local")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
 def context_window(model: str, base_url: str | None) -> int:
     """The context size to budget for ``model`` when the user gives none."""
     matches = [prefix for prefix in _CONTEXT if model.startswith(prefix)]
@@ -132,13 +153,14 @@ def resolve(flags: EndpointConfig, config: EndpointConfig) -> LLMSettings:
         model = "gpt-4.1-mini"
     if not values.api_key and base_url is None:
         raise UsageError("the OpenAI API needs a key: set OPENAI_API_KEY (or pass --base-url for a local server)")
+    given = values.model_dump(exclude_none=True, include=_PLAIN)
     settings = LLMSettings(
         model=model,
         base_url=base_url,
         api_key=values.api_key or None,
         mode=values.mode or default_mode(base_url),
         context_tokens=values.context_tokens or context_window(model, base_url),
-        **values.model_dump(exclude_none=True, include=_PLAIN),
+        **(_LOCAL_DEFAULTS if on_local_network(base_url) else {}) | given,
     )
     if settings.concurrency < 1 or settings.max_retries < 0 or settings.max_reasks < 0 or settings.timeout <= 0:
         raise UsageError("--concurrency must be ≥ 1, --timeout > 0, and retry counts ≥ 0")
