@@ -16,17 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
-
-import yaml
 
 from postmortem_writer.evaluation.cases import find_cases, load_case
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.redact import Privacy
 from postmortem_writer.render import render_json, render_markdown
 from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.incidents import incident_options
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,13 +38,7 @@ def incidents() -> list[tuple[str, Path, SourceOptions]]:
     """``(name, sources, options)`` of every bundled incident and eval case."""
     found = []
     for folder in sorted(path.parent for path in (ROOT / "fixtures" / "incidents").glob("*/sources")):
-        expected = folder / "expected.yaml"
-        spec = yaml.safe_load(expected.read_text(encoding="utf-8")) if expected.exists() else {}
-        day = spec.get("date")
-        tz = ZoneInfo(spec["tz"]) if spec.get("tz") else None
-        found.append(
-            (folder.name, folder / "sources", SourceOptions(tz=tz, date=day if isinstance(day, date) else None))
-        )
+        found.append((folder.name, folder / "sources", incident_options(folder)))
     found.append(("hostile", ROOT / "fixtures" / "hostile", SourceOptions()))
     for folder in find_cases(ROOT / "evals" / "cases"):
         case = load_case(folder)

@@ -12,32 +12,23 @@ held-out sets, each measured before the fixes it prompted (the figures are in th
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
 from postmortem_writer.events import EventStream
 from postmortem_writer.models import Draft, TimelineKind
 from postmortem_writer.pipeline import draft_from, ingest
-from postmortem_writer.sources import SourceOptions
+from postmortem_writer.testing.incidents import expected_of, incident_options
 from postmortem_writer.text import normalise
 
 INCIDENTS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "incidents").glob("dev-*"))
 
 
 def _draft(folder: Path) -> tuple[Draft, EventStream, dict[str, Any]]:
-    expected = yaml.safe_load((folder / "expected.yaml").read_text(encoding="utf-8"))
-    day = expected.get("date")
-    options = SourceOptions(
-        tz=ZoneInfo(expected["tz"]) if expected.get("tz") else None,
-        date=day if isinstance(day, date) else None,
-    )
-    ingested = ingest([folder / "sources"], options)
-    return draft_from(ingested), ingested.stream, expected
+    ingested = ingest([folder / "sources"], incident_options(folder))
+    return draft_from(ingested), ingested.stream, expected_of(folder)
 
 
 def _any_of(value: str | list[str]) -> list[str]:

@@ -11,13 +11,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from conftest import analysed, chat_event
@@ -34,6 +32,7 @@ from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.render import render_markdown
 from postmortem_writer.sources import SourceOptions
 from postmortem_writer.testing.fake import ScriptedBackend
+from postmortem_writer.testing.incidents import incident_options
 from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -219,13 +218,7 @@ def _bundled() -> list[tuple[str, Path, SourceOptions]]:
     found = []
     incidents = ROOT / "fixtures" / "incidents"
     for folder in [*sorted(incidents.glob("dev-*")), incidents / "inc-2025-0304"]:
-        expected = folder / "expected.yaml"
-        spec = yaml.safe_load(expected.read_text(encoding="utf-8")) if expected.exists() else {}
-        day = spec.get("date")
-        tz = ZoneInfo(spec["tz"]) if spec.get("tz") else None
-        found.append(
-            (folder.name, folder / "sources", SourceOptions(tz=tz, date=day if isinstance(day, date) else None))
-        )
+        found.append((folder.name, folder / "sources", incident_options(folder)))
     for folder in find_cases(ROOT / "evals" / "cases"):
         case = load_case(folder)
         found.append((folder.name, case.sources, case.source_options()))
