@@ -114,11 +114,13 @@ class EndpointUnavailable(ModelError):
 class TransientEndpointError(EndpointUnavailable):
     """One attempt met a fault that may pass (429, 5xx, a timeout, a dropped connection).
 
-    ``retry_after`` is the wait in seconds the endpoint asked for (``Retry-After``), if it asked.
+    ``retry_after`` is the wait in seconds the endpoint asked for (``Retry-After``), if it asked;
+    ``timed_out`` says the client gave up waiting, so the server may still be computing the answer.
     Backends raise it; the retry policy decides whether to wait and try again. Left unretried it is
     an ``EndpointUnavailable`` like any other.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None, attempts: int = 1):
+    def __init__(self, message: str, *, retry_after: float | None = None, attempts: int = 1, timed_out: bool = False):
         super().__init__(message, attempts=attempts)
         self.retry_after = retry_after
+        self.timed_out = timed_out

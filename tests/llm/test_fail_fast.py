@@ -25,13 +25,16 @@ LLAMA_CPP_PYTHON = (
 
 
 def run(sample: Path, out: Path, responder: Responder, *extra: str) -> tuple[int, str, LoopbackServer]:
-    """Draft ``sample`` through the CLI, four calls at a time, against a loopback server."""
+    """Draft ``sample`` through the CLI, four calls at a time, against a loopback server.
+
+    The mode is given: a refusal of a mode the user chose is final (``--mode auto`` stepping down
+    past refused shapes is ``test_auto_mode.py``'s)."""
     with LoopbackServer(responder=responder) as server:
         result = CliRunner().invoke(
             cli,
             ["draft", str(sample), "-o", str(out), "--base-url", server.url, "--model", "m", "--api-key", KEY,
              "--context-tokens", "1024", "--concurrency", "4", "--max-retries", "2", "--timeout", "5",
-             "--cache-dir", str(out.parent / "cache"), *extra],
+             "--cache-dir", str(out.parent / "cache"), "--mode", "json-schema", *extra],
         )  # fmt: skip
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.stderr

@@ -25,10 +25,17 @@ AZURE = {"base_url": "https://acme.openai.azure.com", "api_key": "k", "model": "
     ("flags", "config", "expected"),
     [
         pytest.param(
-            OPENAI, {}, {"model": "gpt-4.1-mini", "mode": Mode.TOOLS, "context_tokens": 1_047_576}, id="openai"
+            OPENAI, {}, {"model": "gpt-4.1-mini", "mode": Mode.AUTO, "context_tokens": 1_047_576}, id="openai"
         ),
-        pytest.param(OLLAMA, {}, {"mode": Mode.JSON_SCHEMA, "context_tokens": LOCAL_CONTEXT}, id="ollama"),
-        pytest.param(AZURE, {}, {"mode": Mode.TOOLS, "is_azure": True, "host": "acme.openai.azure.com"}, id="azure"),
+        pytest.param(OLLAMA, {}, {"mode": Mode.AUTO, "context_tokens": LOCAL_CONTEXT}, id="ollama"),
+        pytest.param(AZURE, {}, {"mode": Mode.AUTO, "is_azure": True, "host": "acme.openai.azure.com"}, id="azure"),
+        pytest.param(OLLAMA, {}, {"unset": {"context_tokens", "concurrency"}}, id="server-may-state-both"),
+        pytest.param(
+            OLLAMA, {"context_tokens": 8192}, {"unset": {"concurrency"}}, id="context-from-config-is-not-asked"
+        ),
+        pytest.param({**OLLAMA, "concurrency": 2}, {}, {"unset": {"context_tokens"}}, id="concurrency-flag-not-asked"),
+        pytest.param({**OLLAMA, "mode": "json"}, {"mode": "tools"}, {"mode": Mode.JSON}, id="mode-flag-over-config"),
+        pytest.param(OLLAMA, {"mode": "json-object-schema"}, {"mode": Mode.JSON_OBJECT_SCHEMA}, id="mode-from-config"),
         pytest.param({**OPENAI, "model": "gpt-4o"}, {}, {"context_tokens": 128_000}, id="known-context"),
         pytest.param({**OLLAMA, "context_tokens": 32768}, {}, {"context_tokens": 32768}, id="context-flag"),
         pytest.param(

@@ -183,8 +183,10 @@ _MODEL_OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
         "--mode",
         type=click.Choice([mode.value for mode in Mode]),
-        help="How the schema is enforced: tools (OpenAI, Azure default), json-schema (local servers' "
-        "default), json, md-json (for models without either).",
+        envvar="POSTMORTEM_MODE",
+        help="How the schema is enforced: tools, json-schema, json-object-schema (llama-cpp-python), json, "
+        "md-json (for models without any). auto tries the shapes the server is known to take, best first, "
+        "keeps the first it accepts and remembers it per endpoint [env: POSTMORTEM_MODE; default: auto].",
     ),
     click.option(
         "--timeout",
@@ -195,9 +197,14 @@ _MODEL_OPTIONS: list[Callable[[Any], Any]] = [
     click.option(
         "--concurrency",
         type=int,
-        help="Calls in flight at once [default: 4; 1 for a server on this machine or a private network].",
+        help="Calls in flight at once [default: 4; for a server on this machine or a private network, the "
+        "slots it states, else 1].",
     ),
-    click.option("--context-tokens", type=int, help="Model context window to budget chunks for [default: by model]."),
+    click.option(
+        "--context-tokens",
+        type=int,
+        help="Model context window to budget chunks for [default: what the server states, else by model].",
+    ),
     click.option("--no-cache", is_flag=True, help="Ask the model again even for unchanged requests."),
     click.option(
         "--cache-dir",
@@ -243,13 +250,20 @@ def open_llm(
         return None
     settings = resolve(endpoint, config)
     session = open_session(
-        settings, cache_dir=flags.cache_dir, use_cache=not flags.no_cache, call_log=flags.call_log, record=record
+        settings,
+        cache_dir=flags.cache_dir,
+        use_cache=not flags.no_cache,
+        call_log=flags.call_log,
+        record=record,
+        notify=lambda line: click.echo(line, err=True),
     )
     click.echo(
         f"extractor: llm ({settings.model} at {settings.host}, mode {settings.mode.value}); "
         f"call log: {session.call_log}",
         err=True,
     )
+    for notice in session.notices:
+        click.echo(notice, err=True)
     return session
 
 

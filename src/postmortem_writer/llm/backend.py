@@ -97,7 +97,11 @@ class Backend(Protocol):
     """
 
     model: str
-    mode: str
+
+    @property
+    def mode(self) -> str:
+        """The request shape in use: part of every request's cache key."""
+        ...
 
     def complete(self, request: Request[T]) -> Reply[T]: ...
 

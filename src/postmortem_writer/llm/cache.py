@@ -19,6 +19,8 @@ from pathlib import Path
 from postmortem_writer.errors import UserError
 
 CACHE_ENV = "POSTMORTEM_CACHE_DIR"
+# answers: validated answers by request key; endpoints: what an endpoint was found to take and state.
+_TABLES = ("answers", "endpoints")
 
 
 def default_cache_dir() -> Path:
@@ -60,24 +62,38 @@ class Cache:
 
     def get(self, key: str) -> str | None:
         """The stored answer for ``key``, or ``None`` (also when it cannot be read)."""
+        return self._read("answers", key)
+
+    def put(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key`` (committed at once); a failure costs only the saving."""
+        self._write("answers", key, value)
+
+    def recall(self, endpoint: str) -> str | None:
+        """What was learned about ``endpoint`` (a base URL and model), or ``None``."""
+        return self._read("endpoints", endpoint)
+
+    def remember(self, endpoint: str, value: str) -> None:
+        """Keep what was learned about ``endpoint`` (its request shape, context, slots) for the next run."""
+        self._write("endpoints", endpoint, value)
+
+    def _read(self, table: str, key: str) -> str | None:
         with self._lock:
             if self._unusable:
                 return None
             try:
-                row = self._db.execute("SELECT value FROM answers WHERE key = ?", (key,)).fetchone()
+                row = self._db.execute(f"SELECT value FROM {table} WHERE key = ?", (key,)).fetchone()
             except sqlite3.Error as exc:
                 self._warn(exc)
                 return None
         return None if row is None else str(row[0])
 
-    def put(self, key: str, value: str) -> None:
-        """Store ``value`` under ``key`` (committed at once); a failure costs only the saving."""
+    def _write(self, table: str, key: str, value: str) -> None:
         with self._lock:
             if self._unusable:
                 return
             try:
                 self._db.execute(
-                    "INSERT OR REPLACE INTO answers (key, value, stored) VALUES (?, ?, ?)",
+                    f"INSERT OR REPLACE INTO {table} (key, value, stored) VALUES (?, ?, ?)",
                     (key, value, datetime.now(UTC).isoformat()),
                 )
             except sqlite3.Error as exc:
@@ -100,7 +116,8 @@ def _open(path: Path, busy_timeout: float) -> sqlite3.Connection:
     db = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False, isolation_level=None)
     try:
         db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, value TEXT NOT NULL, stored TEXT)")
+        for table in _TABLES:
+            db.execute(f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, value TEXT NOT NULL, stored TEXT)")
     except sqlite3.Error:
         db.close()
         raise

@@ -82,6 +82,9 @@ class Caller:
                 return Reply(value=value, attempts=0)
         try:
             reply = self._send(request)
+            # --mode auto may have settled on another shape while this request was on its way:
+            # the answer is kept under the shape that produced it, where a re-run looks for it.
+            key = request.key(f"{self.endpoint}/{self.backend.model}", self.backend.mode)
             answer = reply.value.model_dump_json()
             if len(answer) > MAX_ANSWER_CHARS:
                 # An endpoint that ignores max_tokens must not grow the draft and the cache by megabytes.

@@ -7,6 +7,11 @@ classified, not retried here: a 429, 5xx, timeout or dropped connection is a
 caller's ``RetryPolicy`` (``llm/retry.py``) decides what to do with them.
 Schema and grounding errors are re-asked by instructor, which sends the validation error back to
 the model.
+
+With ``--mode auto`` the backend is given the request shapes the endpoint's dialect takes, best
+first (``choose``); until one is settled, requests go one at a time, and a refusal that names
+the shape (``response_format``, ``json_schema``, ``tools``…) moves on to the next shape, one
+request per shape. The first shape the server answers is kept and reported (``on_settled``).
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from __future__ import annotations
 import email.utils
 import logging
 import re
+import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
@@ -24,12 +32,15 @@ from pydantic import ValidationError
 
 from postmortem_writer.errors import (
     EndpointError,
+    EndpointUnavailable,
+    ModelError,
     ModelOutputError,
     OutputCutOff,
     TransientEndpointError,
     printable,
 )
 from postmortem_writer.llm.backend import Reply, Request, T, Usage
+from postmortem_writer.llm.dialects import GENERIC, by_url, is_reasoning_model
 from postmortem_writer.llm.settings import LLMSettings, Mode
 
 # instructor logs every failed attempt at ERROR; without a handler Python prints those on stderr.
@@ -38,6 +49,9 @@ logging.getLogger("instructor").addHandler(logging.NullHandler())
 _MODES = {
     Mode.TOOLS: instructor.Mode.TOOLS,
     Mode.JSON_SCHEMA: instructor.Mode.JSON_SCHEMA,
+    # instructor's JSON mode (schema in the prompt, a json_object answer), whose response_format
+    # the request then replaces by one carrying the schema (see ``_attempt``).
+    Mode.JSON_OBJECT_SCHEMA: instructor.Mode.JSON,
     Mode.JSON: instructor.Mode.JSON,
     Mode.MD_JSON: instructor.Mode.MD_JSON,
 }
@@ -46,7 +60,11 @@ _TRANSIENT_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 _REQUEST_INVALID = re.compile(
     r"\bvalidation errors?\b|\binvalid[_ ]request|\bresponse_format\b|\bjson_schema\b", re.IGNORECASE
 )
-_CONSTRAINED_OUTPUT = re.compile(r"\bresponse_format\b|\bjson_schema\b|\btool_choice\b|\btools\b", re.IGNORECASE)
+# A refusal naming one of these refuses the request's shape (``--mode``), not the request.
+_CONSTRAINED_OUTPUT = re.compile(
+    r"\bresponse_format\b|\bjson_schema\b|\bjson_object\b|\btool_choice\b|\btools\b|\bgrammar\b", re.IGNORECASE
+)
+_NOT_THE_SHAPE = frozenset({401, 403, 404})
 # What to try on a refusal, first fit wins: (statuses, or empty for any; pattern on the message, or None; hint).
 _HINTS: tuple[tuple[frozenset[int], re.Pattern[str] | None, str], ...] = (
     (frozenset({401, 403}), None, "check the API key"),
@@ -56,15 +74,29 @@ _HINTS: tuple[tuple[frozenset[int], re.Pattern[str] | None, str], ...] = (
 )
 MAX_MESSAGE_CHARS = 500
 """How much of a refusal's message its error line carries; enough for a pydantic error, not a page."""
+SAID_CHARS = 160
+"""How much of a refused shape's reason the ``mode:`` line shows."""
+PROBE_TIMEOUT = 10.0
+"""Seconds for one question about the server (``fetch``): it answers at once, even while busy."""
+
+Settled = Callable[[Mode, list[tuple[Mode, str]]], None]
+"""Told the request shape ``--mode auto`` settled on, and the shapes refused before it (with why)."""
+
+
+class ShapeRefused(EndpointError):
+    """A refusal of the request's shape (``response_format``, tools), which another shape may pass."""
+
+    def __init__(self, message: str, *, said: str) -> None:
+        super().__init__(message)
+        self.said = said
 
 
 class OpenAIBackend:
     """Schema-constrained calls to an OpenAI-compatible endpoint through instructor."""
 
-    def __init__(self, settings: LLMSettings) -> None:
+    def __init__(self, settings: LLMSettings, *, on_settled: Settled | None = None) -> None:
         self.settings = settings
         self.model = settings.model
-        self.mode = str(settings.mode)
         client: openai.OpenAI
         if settings.is_azure:
             client = openai.AzureOpenAI(
@@ -83,7 +115,43 @@ class OpenAIBackend:
                 max_retries=0,
             )
         self._http = client
-        self._client = instructor.from_openai(client, mode=_MODES[settings.mode])
+        self._clients: dict[instructor.Mode, instructor.Instructor] = {}
+        self._reasoning = is_reasoning_model(by_url(settings.base_url) or GENERIC, settings.model)
+        self._on_settled = on_settled
+        self._probing = threading.Lock()
+        self._modes: tuple[Mode, ...] = ()
+        self._settled = True
+        self.choose((settings.mode,) if settings.mode is not Mode.AUTO else GENERIC.modes, settled=False)
+
+    @property
+    def mode(self) -> str:
+        """The request shape in use (with ``--mode auto``, the one to try next until one is settled)."""
+        return self._modes[0].value
+
+    def choose(self, modes: tuple[Mode, ...], *, settled: bool) -> None:
+        """Use ``modes``, best first; unless ``settled``, the first request steps down past refused ones.
+
+        An explicit ``--mode`` is a single shape, settled from the start: a refusal of it is final.
+        """
+        self._modes = modes
+        self._settled = settled or (len(modes) == 1 and self.settings.mode is not Mode.AUTO)
+
+    def fetch(self, method: str, url: str, body: dict[str, Any] | None = None) -> Any:
+        """The JSON body ``method url`` answers (a question about the server), or ``None`` on any failure.
+
+        Same client as the calls (key, proxies), with a short timeout: a server that does not
+        answer such a question at once is not asked again, and the defaults stand.
+        """
+        client = self._http.with_options(timeout=min(self.settings.timeout, PROBE_TIMEOUT), max_retries=0)
+        try:
+            if method == "POST":
+                response = client.post(url, cast_to=httpx.Response, body=body)
+            else:
+                response = client.get(url, cast_to=httpx.Response)
+            return response.json()
+        except Exception:
+            # A question the server cannot answer is one it does not support: the defaults stand.
+            return None
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -94,21 +162,81 @@ class OpenAIBackend:
 
         Raises ``TransientEndpointError`` for a fault that may pass, ``EndpointError`` for one
         retrying cannot fix, ``ModelOutputError`` (or ``OutputCutOff``) for output that stays invalid.
+        Until ``--mode auto`` has settled on a shape, requests go one at a time, and each refused
+        shape costs one request.
         """
+        if self._settled:
+            return self._attempt(request, self._modes[0])
+        with self._probing:
+            if self._settled:
+                return self._attempt(request, self._modes[0])
+            return self._step_down(request)
+
+    def _step_down(self, request: Request[T]) -> Reply[T]:
+        """``request`` in the first shape the endpoint does not refuse; that shape is kept."""
+        refused: list[tuple[Mode, str]] = []
+        while True:
+            mode = self._modes[0]
+            try:
+                reply = self._attempt(request, mode)
+            except ShapeRefused as exc:
+                refused.append((mode, exc.said))
+                if len(self._modes) == 1:
+                    tried = ", ".join(shape.value for shape, _ in refused)
+                    raise EndpointError(
+                        f"{self.settings.host} refused every request shape --mode auto tried ({tried}); "
+                        f"the last: {exc.said} (is this an OpenAI-compatible chat endpoint?)"
+                    ) from None
+                self._modes = self._modes[1:]
+            except ModelError as exc:
+                exc.attempts += len(refused)
+                # An answer, even an invalid one, means the server took the shape; a transient
+                # fault says nothing about it, and the next attempt tries the same shape again.
+                if not isinstance(exc, EndpointUnavailable):
+                    self._settle(mode, refused)
+                raise
+            else:
+                self._settle(mode, refused)
+                errors = [f"{shape.value} refused: {said}" for shape, said in refused]
+                return Reply(reply.value, reply.usage, reply.attempts + len(refused), errors + reply.errors)
+
+    def _settle(self, mode: Mode, refused: list[tuple[Mode, str]]) -> None:
+        self._modes = (mode,)
+        self._settled = True
+        if self._on_settled is not None:
+            self._on_settled(mode, refused)
+
+    def _client(self, mode: Mode) -> instructor.Instructor:
+        shape = _MODES[mode]
+        if shape not in self._clients:
+            self._clients[shape] = instructor.from_openai(self._http, mode=shape)
+        return self._clients[shape]
+
+    def _attempt(self, request: Request[T], mode: Mode) -> Reply[T]:
+        """One attempt in ``mode``, its faults classified."""
+        shaped: dict[str, Any] = {}
+        if mode is Mode.JSON_OBJECT_SCHEMA:
+            # The body's response_format, over instructor's plain json_object one.
+            schema = request.response_model.model_json_schema()
+            shaped["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+        if self._reasoning:
+            # Reasoning models refuse max_tokens and any temperature but their default.
+            shaped["max_completion_tokens"] = request.max_tokens
+        else:
+            shaped |= {"temperature": 0, "max_tokens": request.max_tokens}
         try:
-            value, completion = self._client.chat.completions.create_with_completion(
+            value, completion = self._client(mode).chat.completions.create_with_completion(
                 model=self.settings.model,
                 messages=request.messages,  # type: ignore[arg-type]
                 response_model=request.response_model,
                 max_retries=self.settings.max_reasks,
                 context=request.context,
-                temperature=0,
-                max_tokens=request.max_tokens,
+                **shaped,
             )
         except InstructorRetryException as exc:
             # instructor wraps an HTTP fault the same way as invalid output: the cause tells them apart.
             if isinstance(exc.__cause__, openai.APIError):
-                raise self._classify(exc.__cause__, exc.n_attempts) from None
+                raise self._classify(exc.__cause__, exc.n_attempts, mode) from None
             raise ModelOutputError(
                 f"output still invalid after {exc.n_attempts} attempt(s): {_what_was_invalid(exc)}",
                 raw=_raw_text(exc.last_completion),
@@ -125,7 +253,7 @@ class OpenAIBackend:
             raise ModelOutputError(f"unreadable answer ({type(exc).__name__}: {_first_line(str(exc))})") from None
         return Reply(value=value, usage=_usage(completion))
 
-    def _classify(self, error: openai.APIError, attempts: int) -> EndpointError | TransientEndpointError:
+    def _classify(self, error: openai.APIError, attempts: int, mode: Mode) -> EndpointError | TransientEndpointError:
         """What ``error`` is: a refusal retrying cannot fix, or a fault that may pass.
 
         A refusal repeats identically, so it is never retried: any 4xx but the few that mean "not
@@ -134,19 +262,30 @@ class OpenAIBackend:
         """
         if isinstance(error, openai.APIStatusError):
             message = _server_message(error)
-            if _is_refusal(error.status_code, message):
-                return EndpointError(
-                    f"{self.settings.host} refused the request: HTTP {error.status_code}: "
-                    f"{_folded(message)} ({self._what_to_try(error.status_code, message)})"
+            status = error.status_code
+            if _is_refusal(status, message):
+                line = (
+                    f"{self.settings.host} refused the request: HTTP {status}: "
+                    f"{_folded(message)} ({self._what_to_try(status, message, mode)})"
                 )
-        return TransientEndpointError(_describe(error), retry_after=_retry_after(error), attempts=attempts)
+                if status not in _NOT_THE_SHAPE and _CONSTRAINED_OUTPUT.search(message):
+                    return ShapeRefused(line, said=f"HTTP {status}: {_folded(message, SAID_CHARS)}")
+                return EndpointError(line)
+        # A timed-out request may still be running on the server: the retry policy decides
+        # whether sending it again is fair to a server that is busy with the first copy.
+        return TransientEndpointError(
+            _describe(error),
+            retry_after=_retry_after(error),
+            attempts=attempts,
+            timed_out=isinstance(error, openai.APITimeoutError),
+        )
 
-    def _what_to_try(self, status: int, message: str) -> str:
+    def _what_to_try(self, status: int, message: str, mode: Mode) -> str:
         """The hint on a refusal's line: the first rule of ``_HINTS`` that fits, else a generic one."""
         for statuses, pattern, hint in _HINTS:
             if (not statuses or status in statuses) and (pattern is None or pattern.search(message)):
-                other = Mode.MD_JSON if self.settings.mode is Mode.JSON else Mode.JSON
-                return hint.format(model=self.settings.model, mode=self.settings.mode.value, other=other.value)
+                other = Mode.MD_JSON if mode is Mode.JSON else Mode.JSON
+                return hint.format(model=self.settings.model, mode=mode.value, other=other.value)
         return "the endpoint will answer the same way again; check --base-url, --model and --mode"
 
 
@@ -212,10 +351,10 @@ def _what_was_invalid(error: InstructorRetryException) -> str:
     return f"{where} ({problems[0]['type'].replace('_', ' ')}){more}"
 
 
-def _folded(text: str) -> str:
+def _folded(text: str, cap: int = MAX_MESSAGE_CHARS) -> str:
     """All of ``text`` on one line (a refusal's reason is often on its second), capped in length."""
     line = printable(" ".join(text.split()))
-    return line if len(line) <= MAX_MESSAGE_CHARS else line[: MAX_MESSAGE_CHARS - 1] + "…"
+    return line if len(line) <= cap else line[: cap - 1] + "…"
 
 
 def _first_line(text: str) -> str:

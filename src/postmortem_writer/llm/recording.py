@@ -29,16 +29,28 @@ class RecordingBackend:
     def __init__(self, backend: Backend, folder: Path, *, context_tokens: int) -> None:
         self.backend = backend
         self.model = backend.model
-        self.mode = backend.mode
         self.folder = folder
+        self._context_tokens = context_tokens
+        self._written = ""
         folder.mkdir(parents=True, exist_ok=True)
+        self._write_manifest()
+
+    @property
+    def mode(self) -> str:
+        """The backend's request shape (with ``--mode auto``, it may change at the first answer)."""
+        return self.backend.mode
+
+    def _write_manifest(self) -> None:
         # The context size decides the chunking, so a replay must chunk with the same one.
-        manifest = {"model": self.model, "mode": self.mode, "context_tokens": context_tokens}
-        write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n", force=True)
+        manifest = {"model": self.model, "mode": self.mode, "context_tokens": self._context_tokens}
+        write_atomic(self.folder / MANIFEST, json.dumps(manifest, indent=2) + "\n", force=True)
+        self._written = self.mode
 
     def complete(self, request: Request[T]) -> Reply[T]:
         """The backend's answer, recorded."""
         reply = self.backend.complete(request)
+        if self.mode != self._written:
+            self._write_manifest()
         record = {
             "prompt": {"id": request.prompt.id, "version": request.prompt.version, "sha256": request.prompt.sha256},
             "label": request.label,

@@ -23,11 +23,16 @@ MAX_WAIT = 120.0
 @dataclass(frozen=True)
 class RetryPolicy:
     """Up to ``max_retries`` retries of a transient fault, waiting as long as ``Retry-After`` asks or
-    else ``backoff`` seconds doubled at each retry (with jitter), through ``sleep``."""
+    else ``backoff`` seconds doubled at each retry (with jitter), through ``sleep``.
+
+    Without ``resend_timeouts`` (a server on this machine or a private network, which computes one
+    answer at a time) a request the client stopped waiting for is not sent again: the server is
+    most likely still computing it, and a second copy would only queue behind the first."""
 
     max_retries: int = 3
     backoff: float = 0.5
     sleep: Callable[[float], None] = time.sleep
+    resend_timeouts: bool = True
 
     def call(self, attempt: Callable[[], Reply[T]], *, endpoint: str) -> Reply[T]:
         """``attempt()``'s reply, retrying its transient faults; ``endpoint`` names the host in errors.
@@ -42,6 +47,12 @@ class RetryPolicy:
                 reply = attempt()
             except TransientEndpointError as fault:
                 attempts += fault.attempts
+                if fault.timed_out and not self.resend_timeouts:
+                    raise EndpointUnavailable(
+                        f"{endpoint}: {fault.message}; not sent again, since the server may still be computing "
+                        "it (a larger --timeout gives it longer)",
+                        attempts=attempts,
+                    ) from None
                 wait = self._wait(fault, retry, endpoint, attempts)
                 errors.append(fault.message)
                 if retry < self.max_retries:

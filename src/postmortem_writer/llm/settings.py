@@ -18,10 +18,17 @@ from postmortem_writer.errors import UsageError
 
 
 class Mode(StrEnum):
-    """How the schema is put to the model (instructor's modes of the same names)."""
+    """How the schema is put to the model (instructor's modes of the same names, but two).
 
+    ``json-object-schema`` is ``response_format: {"type": "json_object", "schema": …}``, the shape
+    llama-cpp-python (and llama.cpp's ``llama-server``) constrain decoding with; ``auto`` tries the
+    shapes the endpoint's dialect takes, best first, and keeps the first it does not refuse.
+    """
+
+    AUTO = "auto"
     TOOLS = "tools"
     JSON_SCHEMA = "json-schema"
+    JSON_OBJECT_SCHEMA = "json-object-schema"
     JSON = "json"
     MD_JSON = "md-json"
 
@@ -42,6 +49,9 @@ class LLMSettings:
     concurrency: int = 4
     context_tokens: int = 8192
     api_version: str | None = None
+    unset: frozenset[str] = frozenset()
+    """Of ``context_tokens`` and ``concurrency``, those the user left to the defaults: what the
+    server's own answers (``llm/probe.py``) may set instead."""
 
     @property
     def host(self) -> str:
@@ -70,14 +80,6 @@ _CONTEXT: dict[str, int] = {
 }
 _OPENAI_HOSTS = ("api.openai.com",)
 LOCAL_CONTEXT = 4_096
-
-
-def default_mode(base_url: str | None) -> Mode:
-    """Tool calls for OpenAI and Azure; JSON schema for local servers, which constrain decoding to it."""
-    host = urlparse(base_url).netloc if base_url else _OPENAI_HOSTS[0]
-    if host in _OPENAI_HOSTS or host.endswith(".openai.azure.com"):
-        return Mode.TOOLS
-    return Mode.JSON_SCHEMA
 
 
 # A server on this machine or the local network (Ollama on a laptop, llama.cpp on a workstation)
@@ -135,6 +137,8 @@ class EndpointConfig(BaseModel):
 
 # Settings that go to LLMSettings as given, or take its defaults.
 _PLAIN = {"timeout", "max_retries", "max_reasks", "backoff", "concurrency", "api_version"}
+# Settings a server may state itself (its context size, its slots) when the user gives none.
+_ASKABLE = frozenset({"context_tokens", "concurrency"})
 
 
 def endpoint_configured(values: EndpointConfig) -> bool:
@@ -158,8 +162,9 @@ def resolve(flags: EndpointConfig, config: EndpointConfig) -> LLMSettings:
         model=model,
         base_url=base_url,
         api_key=values.api_key or None,
-        mode=values.mode or default_mode(base_url),
+        mode=values.mode or Mode.AUTO,
         context_tokens=values.context_tokens or context_window(model, base_url),
+        unset=_ASKABLE - values.model_dump(exclude_none=True).keys(),
         **(_LOCAL_DEFAULTS if on_local_network(base_url) else {}) | given,
     )
     if settings.concurrency < 1 or settings.max_retries < 0 or settings.max_reasks < 0 or settings.timeout <= 0:

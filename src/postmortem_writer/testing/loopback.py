@@ -5,6 +5,10 @@ It listens on 127.0.0.1 on a free port and answers ``POST /v1/chat/completions``
 when the request offers tools, message content otherwise. Faults are real HTTP behaviour (status
 codes with ``Retry-After``, slow answers, dropped connections, cut-off output), so the openai
 client and instructor are exercised exactly as against a misbehaving endpoint.
+
+Given ``routes`` (``"GET /props"`` → a JSON body) it also answers the questions a client asks a
+server about itself; ``EMULATED`` holds such routes, and the refusals of request shapes a server
+does not take, for each server dialect as its documentation describes it (``emulating``).
 """
 
 from __future__ import annotations
@@ -83,8 +87,17 @@ class LoopbackServer:
     500 and sets ``exhausted``, so a test expecting fewer calls fails loudly.
     """
 
-    def __init__(self, script: Iterable[Action] = (), *, responder: Responder | None = None) -> None:
+    def __init__(
+        self,
+        script: Iterable[Action] = (),
+        *,
+        responder: Responder | None = None,
+        routes: dict[str, Any] | None = None,
+    ) -> None:
         self.requests: list[dict[str, Any]] = []
+        self.probes: list[str] = []
+        """Every question about the server asked (``"GET /props"``), answered or not."""
+        self.routes = routes or {}
         self.exhausted = False
         self._script: deque[Action] = deque(script)
         self._responder = responder
@@ -162,9 +175,28 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             with contextlib.suppress(ConnectionError):
                 super().handle()
 
+        def do_GET(self) -> None:
+            self._route("GET")
+
+        def _route(self, method: str) -> None:
+            """Answer a question about the server from ``routes`` (a key ending in ``/`` matches a prefix)."""
+            asked = f"{method} {self.path}"
+            with server._lock:
+                server.probes.append(asked)
+            found = server.routes.get(asked)
+            if found is None:
+                found = next((v for k, v in server.routes.items() if k.endswith("/") and asked.startswith(k)), None)
+            if found is None:
+                self._send(404, {"error": {"message": f"no route {asked}", "type": "not_found"}})
+            else:
+                self._send_bytes(200, json.dumps(found).encode(), "application/json")
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
+            if not self.path.endswith("/chat/completions"):
+                self._route("POST")
+                return
             action = server.next_action(body)
             if action is None:
                 self._send(500, {"error": {"message": "loopback script exhausted", "type": "server_error"}})
@@ -239,3 +271,94 @@ def citing_responder(delay: float = 0.0, usage: tuple[int, int] = (0, 20)) -> Re
         return Answer(payload, usage=(prompt_tokens, usage[1]), delay=delay)
 
     return respond
+
+
+def request_shape(body: dict[str, Any]) -> str:
+    """The ``--mode`` a chat request was sent in, read from its body."""
+    if body.get("tools"):
+        return "tools"
+    shape = body.get("response_format") or {}
+    if shape.get("type") == "json_schema":
+        return "json-schema"
+    if shape.get("type") == "json_object":
+        return "json-object-schema" if "schema" in shape else "json"
+    return "md-json"
+
+
+@dataclass(frozen=True)
+class Emulated:
+    """How one server dialect answers questions about itself, and which request shapes it refuses."""
+
+    routes: dict[str, Any]
+    refusals: dict[str, Fault] = field(default_factory=dict)
+
+
+# What llama-cpp-python's server answers a json_schema response_format with (a pydantic error).
+LLAMA_CPP_PYTHON_REFUSAL = (
+    "1 validation error for CreateChatCompletionRequest\n"
+    "response_format.type\n"
+    "  Input should be 'text' or 'json_object' [type=literal_error, input_value='json_schema', input_type=str]"
+)
+
+
+def _models(owned_by: str, **extra: Any) -> dict[str, Any]:
+    return {"object": "list", "data": [{"id": "m", "object": "model", "owned_by": owned_by, **extra}]}
+
+
+EMULATED: dict[str, Emulated] = {
+    "llama-server": Emulated(
+        {
+            "GET /v1/models": _models("llamacpp"),
+            "GET /props": {"default_generation_settings": {"n_ctx": 8192}, "total_slots": 2},
+        }
+    ),
+    "llama-server-no-props": Emulated({"GET /v1/models": _models("llamacpp"), "GET /slots": [{"id": 0}, {"id": 1}]}),
+    "llama-cpp-python": Emulated(
+        {"GET /v1/models": _models("me")},
+        {
+            "json-schema": Fault(500, message=LLAMA_CPP_PYTHON_REFUSAL),
+            "tools": Fault(500, message=LLAMA_CPP_PYTHON_REFUSAL.replace("json_schema", "tools")),
+        },
+    ),
+    "vllm": Emulated({"GET /v1/models": _models("vllm", max_model_len=32768)}),
+    "ollama": Emulated(
+        {
+            "GET /v1/models": _models("library"),
+            "POST /api/show": {"parameters": "num_ctx                        16384", "model_info": {}},
+        }
+    ),
+    "lmstudio": Emulated(
+        {"GET /v1/models": _models("organization_owner"), "GET /api/v0/models/": {"loaded_context_length": 6144}},
+        {
+            "json": Fault(400, message="'response_format.type' must be 'json_schema' or 'text'"),
+            "json-object-schema": Fault(400, message="'response_format.type' must be 'json_schema' or 'text'"),
+            "tools": Fault(
+                400, message="Invalid tool_choice type: 'object'. Supported string values: none, auto, required"
+            ),
+        },
+    ),
+    # llama-cpp-python behind a proxy that hides /v1/models: known only by how it answers.
+    "llama-cpp-python-unrecognised": Emulated({}, {"json-schema": Fault(500, message=LLAMA_CPP_PYTHON_REFUSAL)}),
+    # A server that takes nothing but a plain json_object (each refusal names the shape refused).
+    "json-only": Emulated(
+        {},
+        {
+            "json-schema": Fault(400, message="response_format json_schema is not supported"),
+            "json-object-schema": Fault(400, message="response_format.schema is not supported"),
+            "tools": Fault(400, message="tools are not supported"),
+        },
+    ),
+}
+"""Server dialects as the loopback plays them (ids of ``llm.dialects`` where one is played as documented)."""
+
+
+def emulating(dialect: str, responder: Responder) -> tuple[Responder, dict[str, Any]]:
+    """A responder that refuses what ``dialect`` refuses and otherwise answers as ``responder``, and
+    the routes to give ``LoopbackServer``."""
+    played = EMULATED[dialect]
+
+    def respond(body: dict[str, Any]) -> Action:
+        refusal = played.refusals.get(request_shape(body))
+        return refusal if refusal is not None else responder(body)
+
+    return respond, played.routes
