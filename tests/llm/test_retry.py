@@ -49,7 +49,10 @@ class Case:
     waits: list[tuple[float, float]]  # each sleep's [low, high]: jitter keeps a backoff in [half, all]
     max_retries: int = 2
     backoff: float = 0.2
+    resend_timeouts: bool = True  # False: a server on this machine or a private network
 
+
+TIMED_OUT = TransientEndpointError("request timed out", timed_out=True)
 
 CASES = {
     "retry-after-is-waited-as-asked": Case(
@@ -101,6 +104,18 @@ CASES = {
     "reasks-before-a-fault-are-counted": Case(
         [fault(429, retry_after=1, attempts=2), GOOD], None, "HTTP 429: scripted fault", 3, [(1, 1)]
     ),
+    "a-timeout-at-a-local-server-is-not-sent-again": Case(
+        [TIMED_OUT],
+        EndpointUnavailable,
+        f"{HOST}: request timed out; not sent again, since the server may still be computing it",
+        1,
+        [],
+        resend_timeouts=False,
+    ),
+    "a-timeout-at-a-hosted-api-is-retried": Case([TIMED_OUT, GOOD], None, "request timed out", 2, [(0.1, 0.2)]),
+    "other-faults-at-a-local-server-are-retried": Case(
+        [fault(503), GOOD], None, "HTTP 503: scripted fault", 2, [(0.1, 0.2)], resend_timeouts=False
+    ),
 }
 
 
@@ -109,7 +124,9 @@ def test_the_policy_decides_attempts_waits_and_messages(case: Case) -> None:
     sleeps: list[float] = []
     backend = ScriptedBackend(case.script)
     log = io.StringIO()
-    policy = RetryPolicy(max_retries=case.max_retries, backoff=case.backoff, sleep=sleeps.append)
+    policy = RetryPolicy(
+        max_retries=case.max_retries, backoff=case.backoff, sleep=sleeps.append, resend_timeouts=case.resend_timeouts
+    )
     caller = Caller(backend, log=log, endpoint=HOST, retry=policy)
     if case.raises is None:
         reply = caller.call(REQUEST)

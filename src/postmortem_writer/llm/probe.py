@@ -108,7 +108,7 @@ def ask_server(fetch: Fetch, settings: LLMSettings) -> ServerFacts:
         facts = replace(facts, slots=slots)
     if facts.context_tokens is not None and facts.context_tokens < MIN_CONTEXT:
         facts = replace(facts, context_tokens=None)
-    return facts
+    return facts if facts.context_tokens or facts.slots else replace(facts, source="")
 
 
 def applied(settings: LLMSettings, facts: ServerFacts) -> LLMSettings:

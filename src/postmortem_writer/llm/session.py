@@ -146,7 +146,7 @@ class _Learning:
             remember(self.cache, self.settings, replace(self.facts, mode=mode))
         kind = self.facts.kind.name if self.facts is not None else "the server"
         if refused:
-            shapes = " and ".join(shape.value for shape, _ in refused)
+            shapes = ", ".join(shape.value for shape, _ in refused)
             why = f"{kind} refused {shapes}: {refused[-1][1]}"
         else:
             why = f"the first request shape {kind} takes, and it was accepted"
