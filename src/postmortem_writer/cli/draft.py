@@ -125,7 +125,9 @@ def draft(
     shareable_names(list(paths), list(ingested.stream), ingested.inputs)
     history = open_history(history_dirs, settings.history, model_flags.cache_dir)
     session = open_llm(model_flags, settings.llm)
-    bar = ProgressBar("analysing")
+    bar = ProgressBar(
+        "analysing", tokens=lambda: session.caller.totals.usage.completion_tokens if session is not None else 0
+    )
     try:
         result = draft_from(
             ingested, title=title, llm=session, progress=bar, privacy=privacy, authors=authors, history=history

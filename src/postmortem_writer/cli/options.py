@@ -8,11 +8,12 @@ table of the same concern: flag or environment first, then the file, then the de
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -351,24 +352,66 @@ def build_privacy(flags: PrivacyFlags, config: RedactConfig) -> Privacy:
 
 
 class ProgressBar:
-    """Progress of model calls on stderr (click draws it only on a terminal)."""
+    """Progress of model calls on stderr: calls done of all, tokens per second, and an ETA.
 
-    def __init__(self, label: str) -> None:
+    click draws it only on a terminal. ``tokens`` reads the completion tokens the endpoint has
+    reported so far (the session's totals), so the rate is measured, not estimated.
+    """
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        tokens: Callable[[], int] = lambda: 0,
+        file: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.label = label
+        self._tokens = tokens
+        self._file = file
+        self._clock = clock
         self._bar: Any = None
+        self._done = 0
+        self._total = 0
+        self._started = 0.0
 
     def start(self, total: int) -> None:
         """Begin a bar of ``total`` steps."""
-        self._bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+        self._done, self._total, self._started = 0, total, self._clock()
+        self._bar = click.progressbar(
+            length=total,
+            label=self.label,
+            file=self._file or sys.stderr,
+            show_eta=False,
+            show_percent=False,
+            item_show_func=lambda status: status,
+        )
         self._bar.__enter__()
 
     def advance(self) -> None:
         """One step done."""
         if self._bar is not None:
-            self._bar.update(1)
+            self._done += 1
+            status = progress_status(self._done, self._total, self._tokens(), self._clock() - self._started)
+            self._bar.update(1, current_item=status)
 
     def close(self) -> None:
         """Finish the bar."""
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
             self._bar = None
+
+
+def progress_status(done: int, total: int, tokens: int, elapsed: float) -> str:
+    """``3/9 · 12.5 tokens/s · ETA 2m05s``: steps done, completion tokens per second of wall time, time left.
+
+    The ETA assumes the steps left take as long as the ones done; it is left out before the first
+    and after the last, and the rate before any token was reported.
+    """
+    parts = [f"{done}/{total}"]
+    if tokens and elapsed > 0:
+        parts.append(f"{tokens / elapsed:.1f} tokens/s")
+    if 0 < done < total:
+        left = round(elapsed / done * (total - done))
+        parts.append(f"ETA {left // 60}m{left % 60:02d}s" if left >= 60 else f"ETA {left}s")
+    return " · ".join(parts)
