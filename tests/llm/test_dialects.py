@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+import openai
 import pytest
 
+from postmortem_writer.extract.candidates import ChunkFindings
+from postmortem_writer.llm.backend import PromptRef, Request
 from postmortem_writer.llm.dialects import DIALECTS, GENERIC, Dialect, by_owner, by_url, is_reasoning_model
 from postmortem_writer.llm.openai_backend import OpenAIBackend
 from postmortem_writer.llm.probe import ServerFacts, applied, ask_server
 from postmortem_writer.llm.settings import LOCAL_CONTEXT, EndpointConfig, LLMSettings, Mode, resolve
-from postmortem_writer.testing.loopback import EMULATED, LoopbackServer
+from postmortem_writer.testing.loopback import EMULATED, Answer, LoopbackServer, completion
+
+GOOD = {"timeline": [{"kind": "detection", "description": "Errors were reported.", "evidence": ["E4"]}]}
 
 # Per dialect: a base URL it is known by without asking (or None), what the loopback playing it
 # makes ask_server learn (None: not played), a model that is a reasoning model there (or None).
@@ -164,3 +171,37 @@ def test_what_the_server_states_is_used_where_the_user_gave_nothing(
 
 def test_an_unknown_dialect_id_reads_as_a_generic_server() -> None:
     assert ServerFacts("from-a-newer-version").kind == GENERIC
+
+
+@pytest.mark.parametrize(
+    ("model", "sent", "left_out"),
+    [
+        pytest.param("o3-mini", {"max_completion_tokens": 321}, {"max_tokens", "temperature"}, id="reasoning"),
+        pytest.param("gpt-4.1-mini", {"max_tokens": 321, "temperature": 0}, {"max_completion_tokens"}, id="other"),
+    ],
+)
+def test_openai_reasoning_models_get_max_completion_tokens(
+    model: str, sent: dict[str, Any], left_out: set[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bodies: list[dict[str, Any]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return httpx.Response(200, json=completion(bodies[-1], Answer(GOOD)))
+
+    class InProcess(openai.OpenAI):
+        """OpenAI's own host, answered in-process: no socket is opened."""
+
+        def __init__(self, **settings: Any) -> None:
+            super().__init__(**settings, http_client=httpx.Client(transport=httpx.MockTransport(answer)))
+
+    monkeypatch.setattr(openai, "OpenAI", InProcess)
+    backend = OpenAIBackend(LLMSettings(model=model, api_key="sk-test", mode=Mode.TOOLS))
+    try:
+        backend.complete(Request(PromptRef("p", "v1", "0" * 64), [{"role": "user", "content": "E4"}], ChunkFindings,
+                                 context={"event_ids": frozenset({"E4"})}, max_tokens=321))  # fmt: skip
+    finally:
+        backend.close()
+    (body,) = bodies
+    assert {key: body[key] for key in sent} == sent
+    assert not left_out & body.keys()
