@@ -73,6 +73,11 @@ def test_a_dialect_row(dialect: Dialect) -> None:
         assert ask_server(_never, settings) == ServerFacts(dialect.id)
 
 
+def test_an_azure_client_on_its_own_domain_is_azure() -> None:
+    settings = LLMSettings(model="m", base_url="https://llm.acme.example", api_version="2024-10-21", mode=Mode.AUTO)
+    assert ask_server(_never, settings) == ServerFacts("azure")
+
+
 def _never(method: str, url: str, body: dict[str, Any] | None) -> Any:
     raise AssertionError(f"asked {method} {url}")
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlparse
 
-from postmortem_writer.llm.settings import Mode
+from postmortem_writer.llm.settings import LLMSettings, Mode
 
 
 class Stated(StrEnum):
@@ -125,6 +125,11 @@ def by_url(base_url: str | None) -> Dialect | None:
     except ValueError:
         return None
     return next((dialect for dialect in DIALECTS if port is not None and dialect.port == port), None)
+
+
+def by_settings(settings: LLMSettings) -> Dialect | None:
+    """The dialect the settings name without asking: Azure's client (``--api-version``), else by URL."""
+    return BY_ID["azure"] if settings.is_azure else by_url(settings.base_url)
 
 
 def by_owner(owned_by: str | None) -> Dialect | None:

@@ -40,7 +40,7 @@ from postmortem_writer.errors import (
     printable,
 )
 from postmortem_writer.llm.backend import Reply, Request, T, Usage
-from postmortem_writer.llm.dialects import GENERIC, by_url, is_reasoning_model
+from postmortem_writer.llm.dialects import GENERIC, by_settings, is_reasoning_model
 from postmortem_writer.llm.settings import LLMSettings, Mode
 
 # instructor logs every failed attempt at ERROR; without a handler Python prints those on stderr.
@@ -116,7 +116,7 @@ class OpenAIBackend:
             )
         self._http = client
         self._clients: dict[instructor.Mode, instructor.Instructor] = {}
-        self._reasoning = is_reasoning_model(by_url(settings.base_url) or GENERIC, settings.model)
+        self._reasoning = is_reasoning_model(by_settings(settings) or GENERIC, settings.model)
         self._on_settled = on_settled
         self._probing = threading.Lock()
         self._modes: tuple[Mode, ...] = ()

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from postmortem_writer.llm.cache import Cache
-from postmortem_writer.llm.dialects import BY_ID, GENERIC, Dialect, Stated, by_owner, by_url
+from postmortem_writer.llm.dialects import BY_ID, GENERIC, Dialect, Stated, by_owner, by_settings
 from postmortem_writer.llm.settings import LOCAL_CONTEXT, LLMSettings, Mode, on_local_network
 
 Fetch = Callable[[str, str, dict[str, Any] | None], Any]
@@ -80,7 +80,7 @@ def ask_server(fetch: Fetch, settings: LLMSettings) -> ServerFacts:
     ``GET /v1/models`` names the server (``owned_by``) when the base URL does not; then the
     dialect's own endpoint is asked. Any question unanswered leaves that figure unknown.
     """
-    named = by_url(settings.base_url)
+    named = by_settings(settings)
     if named is not None and named.hosted:
         return ServerFacts(named.id)
     base = (settings.base_url or "").rstrip("/")
