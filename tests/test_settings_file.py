@@ -91,7 +91,7 @@ def test_reword_applies_the_model_settings_of_a_parent_folder(tmp_path: Path, mo
     # A sentence with nothing to reword: the session opens (and says so) but makes no call.
     result = CliRunner().invoke(cli, ["reword", "The cache hit rate fell at 02:10."], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert "extractor: llm (from-parent at 127.0.0.1:9, mode json-schema)" in result.stderr
+    assert "extractor: llm (from-parent at 127.0.0.1:9, mode auto)" in result.stderr
 
 
 # Each case: the file's name and text, and what its one-line error says after naming the file.
@@ -118,7 +118,7 @@ BAD = [
         "[tool.postmortem.lint] unknown setting 'colour'",
         id="unknown-pyproject-key",
     ),
-    pytest.param(".postmortem.toml", '[llm]\nmode = "xml"\n', "[llm] mode: Input should be 'tools'", id="bad-mode"),
+    pytest.param(".postmortem.toml", '[llm]\nmode = "xml"\n', "[llm] mode: Input should be 'auto', 'tools'", id="bad-mode"),
     pytest.param(
         ".postmortem.toml",
         '[llm]\ntimeout = "soon"\n',
