@@ -118,7 +118,9 @@ BAD = [
         "[tool.postmortem.lint] unknown setting 'colour'",
         id="unknown-pyproject-key",
     ),
-    pytest.param(".postmortem.toml", '[llm]\nmode = "xml"\n', "[llm] mode: Input should be 'auto', 'tools'", id="bad-mode"),
+    pytest.param(
+        ".postmortem.toml", '[llm]\nmode = "xml"\n', "[llm] mode: Input should be 'auto', 'tools'", id="bad-mode"
+    ),
     pytest.param(
         ".postmortem.toml",
         '[llm]\ntimeout = "soon"\n',
