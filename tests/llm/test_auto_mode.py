@@ -20,6 +20,7 @@ from postmortem_writer.testing.loopback import (
     Action,
     Answer,
     LoopbackServer,
+    Responder,
     citing_responder,
     emulating,
     request_shape,
@@ -130,6 +131,28 @@ def test_a_rerun_remembers_the_mode_and_asks_nothing(tmp_path: Path) -> None:
         assert code == 0, err
         assert request_shape(server.requests[first + len(again)]) == "json-schema"
         assert server.probes == ["GET /v1/models"] * 2
+
+
+def test_a_remembered_shape_the_server_now_refuses_is_stepped_down_from(sample_incident: Path, tmp_path: Path) -> None:
+    played, routes = emulating("llama-server", citing_responder())
+    swapped = emulating("llama-cpp-python-unrecognised", citing_responder())[0]
+    now: list[Responder] = [played]
+    with LoopbackServer(responder=lambda body: now[0](body), routes=routes) as server:
+        code, err = draft(server, INCIDENTS / "dev-01-cert-expiry" / "sources", tmp_path / "a.json", *CERT)
+        assert code == 0, err
+        assert mode_lines(err) == [
+            "mode: json-schema (the first request shape llama.cpp's llama-server takes, and it was accepted)"
+        ]
+        first = len(server.requests)
+        now[0] = swapped
+        code, err = draft(server, sample_incident, tmp_path / "b.json")
+        assert code == 0, err
+    assert [request_shape(body) for body in server.requests[first : first + 2]] == ["json-schema", "json-object-schema"]
+    assert mode_lines(err)[0].startswith("mode: json-schema (remembered for ")
+    assert mode_lines(err)[1].startswith(
+        "mode: json-object-schema (llama.cpp's llama-server refused json-schema: HTTP 500"
+    )
+    assert len(mode_lines(err)) == 2
 
 
 def test_an_explicit_mode_never_steps_down_and_asks_nothing_it_was_told(sample_incident: Path, tmp_path: Path) -> None:

@@ -132,7 +132,10 @@ class _Learning:
             remember(self.cache, settings, facts)
         self.facts = facts
         if auto:
-            backend.choose((facts.mode,) if facts.mode else facts.kind.modes, settled=facts.mode is not None)
+            # A remembered shape goes first, the others after it: the server behind a base URL
+            # may have changed since, and a refusal then steps down instead of ending the run.
+            first = (facts.mode,) if facts.mode else ()
+            backend.choose((*first, *(mode for mode in facts.kind.modes if mode not in first)), settled=False)
         if remembered is not None and auto and facts.mode is not None:
             where = f"{endpoint_key(settings)}; {facts.described()}"
             self.notices.append(f"mode: {facts.mode.value} (remembered for {where})")
@@ -141,7 +144,9 @@ class _Learning:
         return applied(settings, facts)
 
     def settled(self, mode: Mode, refused: list[tuple[Mode, str]]) -> None:
-        """Keep the shape ``--mode auto`` settled on, and say which it is and why."""
+        """Keep the shape ``--mode auto`` settled on, and say which it is and why (unless remembered and said)."""
+        if not refused and self.facts is not None and mode is self.facts.mode:
+            return
         if self.facts is not None and self.cache is not None:
             remember(self.cache, self.settings, replace(self.facts, mode=mode))
         kind = self.facts.kind.name if self.facts is not None else "the server"
