@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from postmortem_writer.cli import cli
+from postmortem_writer.llm.dialects import GENERIC
 from postmortem_writer.llm.openai_backend import SAID_CHARS
 from postmortem_writer.llm.session import open_session
 from postmortem_writer.llm.settings import EndpointConfig, resolve
@@ -19,6 +20,7 @@ from postmortem_writer.models import Draft
 from postmortem_writer.testing.loopback import (
     Action,
     Answer,
+    Fault,
     LoopbackServer,
     Responder,
     citing_responder,
@@ -107,6 +109,19 @@ def test_auto_settles_on_the_first_shape_the_server_takes(case: Auto, sample_inc
     assert result.provenance.extractor == "llm"
     assert result.gaps == []
     assert result.provenance.calls == len(server.requests), "each refused shape is a request counted"
+
+
+def test_a_server_refusing_every_shape_gets_one_request_per_shape(sample_incident: Path, tmp_path: Path) -> None:
+    with LoopbackServer(responder=lambda body: Fault(400, message="response_format: not here")) as server:
+        code, err = draft(server, sample_incident, tmp_path / "d.json", "--concurrency", "4")
+    assert code == 2
+    assert [request_shape(body) for body in server.requests] == [mode.value for mode in GENERIC.modes]
+    assert err.splitlines()[-1] == (
+        f"error: {server.url.split('/')[2]} refused every request shape --mode auto tried (json-schema, "
+        "json-object-schema, tools, json, md-json); the last: HTTP 400: response_format: not here (is this an "
+        "OpenAI-compatible chat endpoint?)"
+    )
+    assert not (tmp_path / "d.json").exists()
 
 
 def test_a_rerun_remembers_the_mode_and_asks_nothing(tmp_path: Path) -> None:

@@ -62,7 +62,19 @@ def backend() -> Iterator[MakeBackend]:
     [
         pytest.param(Mode.TOOLS, lambda body: body["tools"][0]["function"]["name"] == "ChunkFindings", id="tools"),
         pytest.param(Mode.JSON_SCHEMA, lambda body: body["response_format"]["type"] == "json_schema", id="json-schema"),
-        pytest.param(Mode.JSON, lambda body: body["response_format"]["type"] == "json_object", id="json"),
+        pytest.param(
+            Mode.JSON,
+            lambda body: body["response_format"] == {"type": "json_object"} and "ChunkFindings" in json.dumps(body),
+            id="json",
+        ),
+        pytest.param(
+            Mode.JSON_OBJECT_SCHEMA,
+            lambda body: (
+                body["response_format"]["type"] == "json_object"
+                and body["response_format"]["schema"] == ChunkFindings.model_json_schema()
+            ),
+            id="json-object-schema",
+        ),
         pytest.param(
             Mode.MD_JSON,
             lambda body: "tools" not in body and "response_format" not in body and "json" in json.dumps(body).lower(),
