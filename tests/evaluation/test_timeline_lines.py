@@ -35,7 +35,8 @@ def test_every_row_is_well_formed_and_each_incident_sits_in_one_split(name: str)
         assert set(row) == FIELDS, row
         assert row["kind"] in kinds, row
         assert isinstance(row["in_timeline"], bool), row
-        assert row["text"] and row["text"] == row["text"].strip(), row
+        assert row["text"], row
+        assert row["text"] == row["text"].strip(), row
         assert row["source"].startswith(("http://", "https://")), row
         assert row["split"] in {"train", "test"}, row
         if name in HASHED:
@@ -51,7 +52,8 @@ def test_ids_are_unique_and_the_second_corpus_shares_no_incident_with_the_first_
     ids = [row["id"] for row in first + second]
     assert len(ids) == len(set(ids))
     assert all(row["id"].startswith("l3-") for row in second)
-    assert len(second) >= 900 and len({row["incident"] for row in second}) >= 40
+    assert len(second) >= 900
+    assert len({row["incident"] for row in second}) >= 40
     seen = {row["incident"] for row in first} | {case.name for case in CASES.iterdir() if case.is_dir()}
     for incident in {row["incident"] for row in second}:
         assert not any(other.startswith(incident) for other in seen), incident
