@@ -53,7 +53,9 @@ CORPORA = (
         EVALS / "lines" / "lines_b.jsonl",
         (("in_timeline", lambda row: bool(row["in_timeline"]), True), ("kind", lambda row: row["kind"], True)),
     ),
-    Corpus(EVALS / "lint" / "fresh5.jsonl", (("blame-prone", _blame_prone, True), ("category set", _categories, False))),
+    Corpus(
+        EVALS / "lint" / "fresh5.jsonl", (("blame-prone", _blame_prone, True), ("category set", _categories, False))
+    ),
 )
 
 
@@ -120,12 +122,22 @@ def compare(corpus: Corpus, original: Sequence[dict[str, Any]], second: Sequence
     missing = [row["id"] for row in second if row["id"] not in by_id]
     if missing:
         raise InputError(f"{corpus.second}: id {missing[0]!r} is not in {corpus.path.name}")
+    if not second:
+        raise InputError(f"{corpus.second}: no annotations")
+    pairs = [(_values(corpus, by_id[row["id"]], corpus.path), _values(corpus, row, corpus.second)) for row in second]
     figures = []
-    for name, value, with_kappa in corpus.fields:
-        pairs = [(value(by_id[row["id"]]), value(row)) for row in second]
-        agreed = sum(first == other for first, other in pairs) / len(pairs)
-        figures.append(Figure(name, len(pairs), agreed, cohen_kappa(pairs) if with_kappa else None))
+    for index, (name, _, with_kappa) in enumerate(corpus.fields):
+        field = [(first[index], other[index]) for first, other in pairs]
+        agreed = sum(first == other for first, other in field) / len(field)
+        figures.append(Figure(name, len(field), agreed, cohen_kappa(field) if with_kappa else None))
     return figures
+
+
+def _values(corpus: Corpus, row: dict[str, Any], path: Path) -> list[Hashable]:
+    try:
+        return [value(row) for _, value, _ in corpus.fields]
+    except (KeyError, TypeError) as error:
+        raise InputError(f"{path}: id {row['id']!r}: missing or malformed field {error}") from None
 
 
 def disagreements(
@@ -136,15 +148,16 @@ def disagreements(
     found = []
     for row in second:
         first = by_id[row["id"]]
-        mine = [value(first) for _, value, _ in corpus.fields]
-        theirs = [value(row) for _, value, _ in corpus.fields]
+        mine, theirs = _values(corpus, first, corpus.path), _values(corpus, row, corpus.second)
         if mine != theirs:
             found.append((row["id"], first["text"], _show(mine), _show(theirs)))
     return found
 
 
 def _show(values: list[Hashable]) -> str:
-    return " / ".join(",".join(sorted(value)) or "-" if isinstance(value, frozenset) else str(value) for value in values)
+    return " / ".join(
+        ",".join(sorted(value)) or "-" if isinstance(value, frozenset) else str(value) for value in values
+    )
 
 
 def write_sheets(folder: Path) -> list[Path]:
@@ -154,7 +167,9 @@ def write_sheets(folder: Path) -> list[Path]:
     for corpus in CORPORA:
         target = folder / corpus.path.name.replace(".jsonl", ".sheet.jsonl")
         rows = sample(read_jsonl(corpus.path))
-        lines = [json.dumps({"id": r["id"], "text": r["text"], "source": r["source"]}, ensure_ascii=False) for r in rows]
+        lines = [
+            json.dumps({"id": r["id"], "text": r["text"], "source": r["source"]}, ensure_ascii=False) for r in rows
+        ]
         target.write_text("\n".join(lines) + "\n", encoding="utf-8")
         written.append(target)
     return written
@@ -184,6 +199,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"\n{item}: {text}\n  file: {first}\n  second: {other}")
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"error: {error.filename}: {error.strerror}", file=sys.stderr)
         return 2
     return 0
 
