@@ -73,7 +73,12 @@ def figures(pairs: list[tuple[TimelineKind | None, Row]]) -> dict[str, float]:
     hits = sum(1 for kind, r in pairs if kind is not None and r["in_timeline"])
     right = sum(1 for kind, r in pairs if kind is not None and r["in_timeline"] and kind.value == r["kind"])
     found = sum(1 for kind, r in pairs if kind is not None and r["in_timeline"])
-    out = {"tl_p": hits / max(1, said), "tl_r": hits / max(1, true), "k_p": right / max(1, found), "k_r": right / max(1, true)}
+    out = {
+        "tl_p": hits / max(1, said),
+        "tl_r": hits / max(1, true),
+        "k_p": right / max(1, found),
+        "k_r": right / max(1, true),
+    }
     out["tl_f1"] = 2 * out["tl_p"] * out["tl_r"] / max(1e-9, out["tl_p"] + out["tl_r"])
     out["k_f1"] = 2 * out["k_p"] * out["k_r"] / max(1e-9, out["k_p"] + out["k_r"])
     return out

@@ -82,9 +82,7 @@ def features(text: str) -> set[str]:
 
 def cue_kind(text: str) -> TimelineKind | None:
     """The kind today's cue rules give ``text`` written by a person in an incident channel, or ``None``."""
-    event = Event(
-        ts=_AT, source="line", format="line", kind=SourceKind.CHAT, ref="line", actor="responder", text=text
-    )
+    event = Event(ts=_AT, source="line", format="line", kind=SourceKind.CHAT, ref="line", actor="responder", text=text)
     kinds = timeline_kinds(event)
     return kinds[0] if kinds else None
 
