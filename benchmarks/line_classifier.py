@@ -35,9 +35,12 @@ def main() -> None:
     parser.add_argument("--split", default="test", choices=["test", "train", "all"])
     parser.add_argument("--method", default="model", choices=["model", "rules"])
     parser.add_argument("--misses", action="store_true", help="list the lines whose kind was wrong")
+    parser.add_argument(
+        "--file", type=Path, default=LINES, help="labelled lines to score (evals/lines/lines_b.jsonl: never trained on)"
+    )
     args = parser.parse_args()
     predict = line_model.model().kind_of if args.method == "model" else line_model.cue_kind
-    rows = [json.loads(line) for line in LINES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [row for row in rows if args.split == "all" or row["split"] == args.split]
     truth, found, right = Counter[str](), Counter[str](), Counter[str]()
     timeline_hits = timeline_said = timeline_true = 0
