@@ -1,12 +1,14 @@
 """How the rules extractor's line classifier does on public incident-timeline lines it was not written for.
 
 Reads ``evals/lines/lines.jsonl`` (one labelled line a row: ``text``, ``kind``, ``in_timeline``,
-``incident``, ``source``, ``split``), reads each line as a responder's chat message, and scores
-``classify.timeline_kinds`` on it: whether it found timeline material at all (in-timeline precision
-and recall) and, per kind, precision and recall of the kind it gave first. The split is by incident,
-fixed by a hash of the incident id before any rule was tuned; quote ``test`` figures.
+``incident``, ``source``, ``split``) and scores a line classifier on it: whether it found timeline
+material at all (in-timeline precision and recall) and, per kind, precision and recall of the kind
+it gave. ``--method model`` (the default) is the learned classifier as shipped, joined with the cue
+rules the way its training chose; ``--method rules`` reads each line as a responder's chat message
+through ``classify.timeline_kinds`` alone. The split is by incident, fixed by a hash of the incident
+id before any rule or model was tuned; quote ``test`` figures.
 
-    python benchmarks/line_classifier.py [--split test|train|all] [--misses]
+    python benchmarks/line_classifier.py [--split test|train|all] [--method model|rules] [--misses]
 """
 
 from __future__ import annotations
@@ -14,24 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 
-from postmortem_writer.extract.classify import timeline_kinds
-from postmortem_writer.models import Event, SourceKind, TimelineKind
+from postmortem_writer.extract import line_model
+from postmortem_writer.models import TimelineKind
 
 ROOT = Path(__file__).resolve().parent.parent
 LINES = ROOT / "evals" / "lines" / "lines.jsonl"
-_AT = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-def predict(text: str) -> TimelineKind | None:
-    """The kind the rules give ``text`` written by a person in an incident channel, or ``None``."""
-    event = Event(
-        ts=_AT, source="lines", format="lines", kind=SourceKind.CHAT, ref="line", actor="responder", text=text
-    )
-    kinds = timeline_kinds(event)
-    return kinds[0] if kinds else None
 
 
 def _ratio(part: int, whole: int) -> str:
@@ -42,9 +33,14 @@ def main() -> None:
     """Print the in-timeline and per-kind table for the chosen split."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="test", choices=["test", "train", "all"])
+    parser.add_argument("--method", default="model", choices=["model", "rules"])
     parser.add_argument("--misses", action="store_true", help="list the lines whose kind was wrong")
+    parser.add_argument(
+        "--file", type=Path, default=LINES, help="labelled lines to score (evals/lines/lines_b.jsonl: never trained on)"
+    )
     args = parser.parse_args()
-    rows = [json.loads(line) for line in LINES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    predict = line_model.model().kind_of if args.method == "model" else line_model.cue_kind
+    rows = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [row for row in rows if args.split == "all" or row["split"] == args.split]
     truth, found, right = Counter[str](), Counter[str](), Counter[str]()
     timeline_hits = timeline_said = timeline_true = 0
@@ -63,7 +59,7 @@ def main() -> None:
             right[kind.value] += kind.value == row["kind"]
         if kind is None or kind.value != row["kind"]:
             misses.append(f"{row['id']} {row['kind']} -> {kind.value if kind else '-'}: {row['text']}")
-    print(f"{len(rows)} lines ({args.split}), {timeline_true} in a timeline")
+    print(f"{len(rows)} lines ({args.split}, {args.method}), {timeline_true} in a timeline")
     precision, recall = _ratio(timeline_hits, timeline_said), _ratio(timeline_hits, timeline_true)
     print(f"in timeline: precision {precision}, recall {recall}")
     print("| kind | support | precision | recall |")

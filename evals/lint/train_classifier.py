@@ -14,17 +14,15 @@ pooled out-of-fold F1 of the whole lint (cue rules, or agent analysis, or the cl
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import math
 import sys
-from collections import Counter
 from pathlib import Path
 
 from postmortem_writer.lint import LintConfig
 from postmortem_writer.lint.agents import analyse
 from postmortem_writer.lint.classifier import MODEL_FILE, features
 from postmortem_writer.lint.detect import rule_categories
+from postmortem_writer.logreg import Model, fit, fold
 
 ROOT = Path(__file__).resolve().parents[2]
 SET = ROOT / "evals" / "lint" / "sentences.jsonl"
@@ -43,45 +41,6 @@ def featurise(rows: list[dict[str, object]]) -> list[tuple[set[str], int, bool]]
     return data
 
 
-def fit(
-    data: list[tuple[set[str], int, bool]], *, l2: float, epochs: int, rate: float, min_count: int
-) -> tuple[dict[str, float], float]:
-    """Weights and bias of L2-penalised logistic regression (gradient descent with a fixed schedule)."""
-    counts = Counter(f for feats, _, _ in data for f in feats)
-    vocab = sorted(f for f, n in counts.items() if n >= min_count)
-    index = {f: i for i, f in enumerate(vocab)}
-    rows = [([index[f] for f in feats if f in index], y) for feats, y, _ in data]
-    w = [0.0] * len(vocab)
-    b = 0.0
-    n = len(rows)
-    for _ in range(epochs):
-        grad = [0.0] * len(vocab)
-        grad_b = 0.0
-        for cols, y in rows:
-            z = b + sum(w[c] for c in cols)
-            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-            err = p - y
-            grad_b += err
-            for c in cols:
-                grad[c] += err
-        for i in range(len(w)):
-            w[i] -= rate * (grad[i] / n + l2 * w[i])
-        b -= rate * grad_b / n
-    weights = {f: round(w[i], 4) for f, i in index.items() if abs(w[i]) >= 1e-3}
-    return weights, round(b, 4)
-
-
-def score(weights: dict[str, float], bias: float, feats: set[str]) -> float:
-    """P(blame) under the fitted weights."""
-    z = bias + sum(weights.get(f, 0.0) for f in feats)
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-
-def fold(text: str, k: int) -> int:
-    """A stable fold number from the text."""
-    return int(hashlib.sha256(text.encode("utf-8")).hexdigest()[:8], 16) % k
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true")
@@ -94,10 +53,11 @@ def main() -> int:
     oof: list[tuple[float, bool, int]] = []
     for k in range(5):
         train = [d for d, r in zip(data, rows, strict=True) if fold(str(r["text"]), 5) != k]
-        weights, bias = fit(train, **params)
+        weights, bias = fit([(feats, y) for feats, y, _ in train], **params)
+        fold_model = Model(weights, bias, 0.5)
         for d, r in zip(data, rows, strict=True):
             if fold(str(r["text"]), 5) == k:
-                oof.append((score(weights, bias, d[0]), d[2], d[1]))
+                oof.append((fold_model.probability(d[0]), d[2], d[1]))
 
     def counts(t: float) -> tuple[int, int, int]:
         tp = sum(1 for s, o, y in oof if (s >= t or o) and y)
@@ -120,7 +80,7 @@ def main() -> int:
         f"{len(rows)} training sentences; threshold {threshold:.2f}; "
         f"cross-validated P {tp / max(1, tp + fp):.2f} R {tp / max(1, tp + fn):.2f}"
     )
-    weights, bias = fit(data, **params)
+    weights, bias = fit([(feats, y) for feats, y, _ in data], **params)
     model = {
         "about": "blame classifier, see evals/lint/train_classifier.py",
         "params": params,

@@ -8,6 +8,7 @@ from pathlib import Path
 from postmortem_writer.lint.evaluate import Case, evaluate, load_cases
 
 SET = Path(__file__).resolve().parents[2] / "evals" / "lint" / "sentences.jsonl"
+FRESH5 = SET.with_name("fresh5.jsonl")
 
 
 def test_the_set_is_large_sourced_mostly_real_and_held_out() -> None:
@@ -23,6 +24,22 @@ def test_the_set_is_large_sourced_mostly_real_and_held_out() -> None:
     assert 0.25 <= holdout <= 0.35
     assert {c.split for c in cases} == {"dev", "holdout", "fresh", "fresh2", "fresh3", "train", "test", "fresh4"}
     assert sum(not c.labels for c in cases) >= 50  # hard negatives
+
+
+def test_fresh5_is_a_separate_real_part_with_known_labels_and_no_shared_text() -> None:
+    # load_cases rejects labels outside the rule categories; it parses only, it does not lint.
+    cases = load_cases(FRESH5)
+    rows = [json.loads(line) for line in FRESH5.read_text(encoding="utf-8").splitlines()]
+    assert [set(r) for r in rows] == [{"id", "text", "labels", "source", "origin", "split"}] * len(rows)
+    assert len(cases) >= 350
+    assert len({c.id for c in cases}) == len(cases)
+    assert all(c.id.startswith("f5-") and c.split == "fresh5" for c in cases)
+    assert all(r["origin"] == "real" and r["source"].startswith("http") for r in rows)
+    assert all(isinstance(r["labels"], list) and len(set(r["labels"])) == len(r["labels"]) for r in rows)
+    assert sum(bool(c.labels) for c in cases) >= len(cases) / 2
+    texts = [c.text for c in cases]
+    assert len(set(texts)) == len(texts)
+    assert not set(texts) & {c.text for c in load_cases(SET)}
 
 
 def test_scores_count_each_category_once_per_sentence() -> None:

@@ -9,16 +9,14 @@ the features that pushed it up.
 from __future__ import annotations
 
 import json
-import math
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
 
 from postmortem_writer.lint.agents import CLAUSE_SPLIT, PERSON_TOKEN, SYSTEM_TOKEN, names_in
 from postmortem_writer.lint.rules import about_blame
+from postmortem_writer.logreg import Model
 
 MODEL_FILE = "blame_model.json"
 _TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
@@ -37,25 +35,6 @@ _CLASSES = (
         ),
     ),
 )
-
-
-@dataclass(frozen=True)
-class Model:
-    """Weights by feature, the bias, and the score above which a sentence is flagged."""
-
-    weights: dict[str, float]
-    bias: float
-    threshold: float
-
-    def probability(self, features: Iterable[str]) -> float:
-        """P(blame) for a set of features."""
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-
-    def reasons(self, features: Iterable[str], top: int = 4) -> list[str]:
-        """The features that pushed the score up most, strongest first."""
-        pushing = sorted(((self.weights.get(f, 0.0), f) for f in set(features)), reverse=True)
-        return [f for w, f in pushing[:top] if w > 0]
 
 
 @cache
