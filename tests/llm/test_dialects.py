@@ -14,7 +14,7 @@ from postmortem_writer.extract.candidates import ChunkFindings
 from postmortem_writer.llm.backend import PromptRef, Request
 from postmortem_writer.llm.dialects import DIALECTS, GENERIC, Dialect, by_owner, by_url, is_reasoning_model
 from postmortem_writer.llm.openai_backend import OpenAIBackend
-from postmortem_writer.llm.probe import ServerFacts, applied, ask_server
+from postmortem_writer.llm.probe import ServerFacts, applied, ask_server, endpoint_key
 from postmortem_writer.llm.settings import LOCAL_CONTEXT, EndpointConfig, LLMSettings, Mode, resolve
 from postmortem_writer.testing.loopback import EMULATED, Answer, LoopbackServer, completion
 
@@ -210,3 +210,16 @@ def test_openai_reasoning_models_get_max_completion_tokens(
     (body,) = bodies
     assert {key: body[key] for key in sent} == sent
     assert not left_out & body.keys()
+
+
+@pytest.mark.parametrize(
+    ("base_url", "key"),
+    [
+        pytest.param("http://127.0.0.1:8080/v1", "http://127.0.0.1:8080/v1 m", id="plain"),
+        pytest.param("http://user:sk-secret@10.0.0.5:8000/v1", "http://10.0.0.5:8000/v1 m", id="credentials"),
+        pytest.param("https://llm.example/v1?api-key=sk-secret", "https://llm.example/v1 m", id="query"),
+        pytest.param(None, "https://api.openai.com/v1 m", id="openai"),
+    ],
+)
+def test_the_remembered_endpoint_carries_no_credential(base_url: str | None, key: str) -> None:
+    assert endpoint_key(LLMSettings(model="m", base_url=base_url)) == key

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
+from urllib.parse import urlparse
 
 from postmortem_writer.llm.cache import Cache
 from postmortem_writer.llm.dialects import BY_ID, GENERIC, Dialect, Stated, by_owner, by_settings
@@ -52,8 +53,14 @@ class ServerFacts:
 
 
 def endpoint_key(settings: LLMSettings) -> str:
-    """The key of an endpoint's facts: its base URL and the model (one server may serve several)."""
-    return f"{settings.base_url or 'https://api.openai.com/v1'} {settings.model}"
+    """The key of an endpoint's facts: its base URL and the model (one server may serve several).
+
+    Without what a URL may carry of a credential (``user:key@``, a query): the key is stored in the
+    cache and shown on stderr.
+    """
+    parsed = urlparse(settings.base_url or "https://api.openai.com/v1")
+    url = parsed._replace(netloc=parsed.netloc.rpartition("@")[2], query="", fragment="").geturl()
+    return f"{url} {settings.model}"
 
 
 def recall(cache: Cache, settings: LLMSettings) -> ServerFacts | None:
