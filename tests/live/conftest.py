@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from postmortem_writer.testing.llama import LiveDraft, LlamaServer, draft_through, live_paths
+from postmortem_writer.testing.llama import LiveDraft, LlamaServer, draft_through, live_paths, table
 
 # Read at import: the suite's autouse fixture clears every POSTMORTEM_ variable before each test.
 PATHS = live_paths()
@@ -56,12 +56,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The live runs' figures: what the small model cost and what the validators caught."""
     if not REPORT:
         return
-    write = terminalreporter.write_line
     terminalreporter.section("live layer: drafts through llama-server")
-    write(f"{'run':<24} {'exit':>4} {'wall s':>7} {'requests':>8} {'cached':>6} {'accepted':>8} {'failed':>6} "
-          f"{'re-asks':>7} {'grounding':>9} {'schema':>6} {'tok/s':>6}")  # fmt: skip
-    for label, draft in REPORT:
-        run = draft.run
-        write(f"{label:<24} {draft.exit_code:>4} {draft.wall:>7.1f} {run.requests:>8} {run.cached:>6} "
-              f"{run.accepted:>8} {run.failed:>6} {run.reasks:>7} {run.grounding:>9} {run.schema:>6} "
-              f"{run.tokens_per_second:>6.1f}")  # fmt: skip
+    for line in table(REPORT):
+        terminalreporter.write_line(line)

@@ -235,3 +235,19 @@ def draft_through(
         draft_json=out.read_text(encoding="utf-8") if out.is_file() else None,
         run=summarise(log) if log.is_file() else LiveRun(),
     )
+
+
+def table(drafts: Sequence[tuple[str, LiveDraft]]) -> list[str]:
+    """Live runs as text table lines: cost, and what the validators caught."""
+    lines = [
+        f"{'run':<26} {'exit':>4} {'wall s':>7} {'requests':>8} {'cached':>6} {'accepted':>8} {'failed':>6} "
+        f"{'re-asks':>7} {'grounding':>9} {'schema':>6} {'prompt tok':>10} {'tok/s':>6}"
+    ]
+    for label, draft in drafts:
+        run = draft.run
+        lines.append(
+            f"{label:<26} {draft.exit_code:>4} {draft.wall:>7.1f} {run.requests:>8} {run.cached:>6} "
+            f"{run.accepted:>8} {run.failed:>6} {run.reasks:>7} {run.grounding:>9} {run.schema:>6} "
+            f"{run.prompt_tokens:>10} {run.tokens_per_second:>6.1f}"
+        )
+    return lines
