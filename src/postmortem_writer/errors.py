@@ -88,14 +88,18 @@ class EndpointError(UserError):
 
 
 class ModelError(PostmortemError):
-    """The model or its endpoint misbehaved; ``raw`` keeps the last response text, if any."""
+    """The model or its endpoint misbehaved; ``raw`` keeps the last response text, if any.
+
+    ``reasons`` says why each attempt's answer was rejected, for the call log.
+    """
 
     exit_code = 4
 
-    def __init__(self, message: str, *, raw: str | None = None, attempts: int = 1):
+    def __init__(self, message: str, *, raw: str | None = None, attempts: int = 1, reasons: tuple[str, ...] = ()):
         self.message = message
         self.raw = raw
         self.attempts = attempts
+        self.reasons = reasons
         super().__init__(message)
 
 

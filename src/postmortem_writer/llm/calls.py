@@ -158,7 +158,8 @@ class Caller:
             "latency_s": round(latency, 4),
             "attempts": attempts,
             "usage": {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens},
-            "errors": (reply.errors if reply is not None else []) + ([str(error)] if error is not None else []),
+            "errors": (reply.errors if reply is not None else [])
+            + ([*error.reasons, str(error)] if error is not None else []),
             "outcome": "error" if error is not None else "cached" if cached else "ok",
         }
         if error is not None and error.raw is not None:

@@ -28,6 +28,7 @@ import httpx
 import instructor
 import openai
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.core.hooks import Hooks
 from pydantic import ValidationError
 
 from postmortem_writer.errors import (
@@ -224,6 +225,11 @@ class OpenAIBackend:
             shaped["max_completion_tokens"] = request.max_tokens
         else:
             shaped |= {"temperature": 0, "max_tokens": request.max_tokens}
+        # Each invalid answer instructor re-asks, for the call log: a call that succeeded on its
+        # third try has two re-asks worth knowing about (what a real model gets wrong).
+        reasks: list[str] = []
+        hooks = Hooks()
+        hooks.on("parse:error", lambda error, **_: reasks.append(reask_reason(error)))
         try:
             value, completion = self._client(mode).chat.completions.create_with_completion(
                 model=self.settings.model,
@@ -231,6 +237,7 @@ class OpenAIBackend:
                 response_model=request.response_model,
                 max_retries=self.settings.max_reasks,
                 context=request.context,
+                hooks=hooks,
                 **shaped,
             )
         except InstructorRetryException as exc:
@@ -241,6 +248,7 @@ class OpenAIBackend:
                 f"output still invalid after {exc.n_attempts} attempt(s): {_what_was_invalid(exc)}",
                 raw=_raw_text(exc.last_completion),
                 attempts=exc.n_attempts,
+                reasons=tuple(reasks),
             ) from None
         except IncompleteOutputException as exc:
             raise OutputCutOff(
@@ -251,7 +259,7 @@ class OpenAIBackend:
             # (no choices, a bare null, a body the SDK cannot read) is the model side's fault,
             # and costs one chunk, never the run.
             raise ModelOutputError(f"unreadable answer ({type(exc).__name__}: {_first_line(str(exc))})") from None
-        return Reply(value=value, usage=_usage(completion))
+        return Reply(value=value, usage=_usage(completion), attempts=len(reasks) + 1, errors=reasks)
 
     def _classify(self, error: openai.APIError, attempts: int, mode: Mode) -> EndpointError | TransientEndpointError:
         """What ``error`` is: a refusal retrying cannot fix, or a fault that may pass.
@@ -345,10 +353,31 @@ def _what_was_invalid(error: InstructorRetryException) -> str:
     last = attempts[-1].exception if attempts else error.__cause__
     if not isinstance(last, ValidationError):
         return "the answer did not fit the schema"
-    problems = last.errors()
+    return _where(last)
+
+
+def _where(error: ValidationError) -> str:
+    problems = error.errors()
     where = ".".join(str(part) for part in problems[0]["loc"]) or "the answer"
     more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
     return f"{where} ({problems[0]['type'].replace('_', ' ')}){more}"
+
+
+def reask_reason(error: Exception) -> str:
+    """Why an answer was re-asked, for the call log: ``grounding: …`` or ``schema: …``.
+
+    The validators of the answer models raise ``ValueError`` for what the sources contradict (an
+    id not in the chunk, a quote not in its event, a time the model wrote); any other pydantic
+    error is the answer's shape (bad JSON, a missing or extra field). The log is for the user, so
+    the validator's message is kept there, unlike in a gap reason.
+    """
+    if not isinstance(error, ValidationError):
+        return f"schema: {_first_line(str(error))}"
+    problems = error.errors()
+    grounding = [problem for problem in problems if problem["type"] == "value_error"]
+    if grounding:
+        return f"grounding: {_where(error)}: {_first_line(str(grounding[0]['msg']))}"
+    return f"schema: {_where(error)}"
 
 
 def _folded(text: str, cap: int = MAX_MESSAGE_CHARS) -> str:
