@@ -56,12 +56,16 @@ class Model:
         """The features that pushed the score up most, strongest first.
 
         Letter groups are no reason a reader can follow ("letters 'unp'"): each word's push is its own
-        weight plus those of its letter groups, and a word stands for them.
+        weight plus those of its letter groups, and a word pair's is its own plus those of the letters
+        across its gap, so that a word or a pair stands for them.
         """
         found = set(features)
-        push = {f: self.weights.get(f, 0.0) for f in found if not f.startswith("g=")}
-        for f in push.keys() & {f for f in found if f.startswith("w=")}:
-            push[f] += sum(self.weights.get(g, 0.0) for g in _letter_groups(f[2:]))
+        push = {f: self.weights.get(f, 0.0) for f in found if not f.startswith(("g=", "x="))}
+        for f in push:
+            if f.startswith("w="):
+                push[f] += sum(self.weights.get(g, 0.0) for g in _letter_groups(f[2:]))
+            elif f.startswith("b="):
+                push[f] += sum(self.weights.get(x, 0.0) for x in _joins(*f[2:].split("_", 1)))
         pushing = sorted(((w, f) for f, w in push.items()), reverse=True)
         return [f for w, f in pushing[:top] if w > 0]
 
@@ -75,7 +79,7 @@ def model() -> Model:
 
 def features(text: str, names: list[tuple[int, int]] | None = None) -> set[str]:
     """Sparse binary features of one sentence (names as <name>): words, word pairs, three to five letters
-    of each word, word-class pairs within a clause, a personal pronoun, and whether the sentence talks
+    of each word, four or five letters across the gap between two words, word-class pairs within a clause, a personal pronoun, and whether the sentence talks
     about blame itself.
 
     The classifier only hears sentences in which neither the cue rules nor the agent analysis found
@@ -92,6 +96,8 @@ def features(text: str, names: list[tuple[int, int]] | None = None) -> set[str]:
     # letter groups carry what a word list cannot: "forgetting", "misrouted", "overlooking" share
     # parts with the forms the training sentences happen to use
     found |= {gram for word in words if word != "<name>" for gram in _letter_groups(word)}
+    # and letters across the gap between two words ("d no" of "did not", "t ch" of "didn't check")
+    found |= {gram for a, b in pairwise(words) for gram in _joins(a, b)}
     # word classes within a clause: "someone noticed | that the checks were skipped" pairs no person
     # with the failure
     for clause in CLAUSE_SPLIT.split(masked):
@@ -114,6 +120,16 @@ def _letter_groups(word: str) -> frozenset[str]:
     """Three to five letters of a word, its start and end marked ("<for", "got>")."""
     marked = f"<{word}>"
     return frozenset(f"g={marked[i : i + n]}" for n in (3, 4, 5) for i in range(len(marked) - n + 1))
+
+
+@lru_cache(maxsize=16384)
+def _joins(first: str, second: str) -> frozenset[str]:
+    """Four and five letters across the space between two words, at least one on either side."""
+    pair = f"{first} {second}"
+    gap = len(first)
+    return frozenset(
+        f"x={pair[i : i + n]}" for n in (4, 5) for i in range(max(0, gap - n + 2), min(gap, len(pair) - n + 1))
+    )
 
 
 def _class(token: str, word: str, index: int) -> str:
