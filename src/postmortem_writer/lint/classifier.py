@@ -79,8 +79,8 @@ def model() -> Model:
 
 def features(text: str, names: list[tuple[int, int]] | None = None) -> set[str]:
     """Sparse binary features of one sentence (names as <name>): words, word pairs, three to five letters
-    of each word, four or five letters across the gap between two words, word-class pairs within a clause, a personal pronoun, and whether the sentence talks
-    about blame itself.
+    of each word, four or five letters across the gap between two words, word-class pairs within a
+    clause, a personal pronoun, and whether the sentence talks about blame itself.
 
     The classifier only hears sentences in which neither the cue rules nor the agent analysis found
     anything, so their results are no features: it is trained as a text classifier of its own.
