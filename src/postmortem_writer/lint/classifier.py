@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 from postmortem_writer.lint.agents import CLAUSE_SPLIT, PERSON_TOKEN, SYSTEM_TOKEN, names_in
 from postmortem_writer.lint.rules import about_blame
@@ -49,7 +49,7 @@ class Model:
 
     def probability(self, features: Iterable[str]) -> float:
         """P(blame) for a set of features."""
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in features)
+        z = self.bias + sum(map(self.weights.get, features, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def reasons(self, features: Iterable[str], top: int = 4) -> list[str]:
@@ -95,9 +95,12 @@ def features(text: str, names: list[tuple[int, int]] | None = None) -> set[str]:
     found |= {f"b={a}_{b}" for a, b in pairwise(words)}
     # letter groups carry what a word list cannot: "forgetting", "misrouted", "overlooking" share
     # parts with the forms the training sentences happen to use
-    found |= {gram for word in words if word != "<name>" for gram in _letter_groups(word)}
+    for word in words:
+        if word != "<name>":
+            found |= _letter_groups(word)
     # and letters across the gap between two words ("d no" of "did not", "t ch" of "didn't check")
-    found |= {gram for a, b in pairwise(words) for gram in _joins(a, b)}
+    for a, b in pairwise(words):
+        found |= _joins(a, b)
     # word classes within a clause: "someone noticed | that the checks were skipped" pairs no person
     # with the failure
     for clause in CLAUSE_SPLIT.split(masked):
