@@ -99,8 +99,9 @@ def features(text: str, names: list[tuple[int, int]] | None = None) -> set[str]:
         if word != "<name>":
             found |= _letter_groups(word)
     # and letters across the gap between two words ("d no" of "did not", "t ch" of "didn't check")
+    # (they use at most three letters of either word: pairs are mostly new, their ends are not)
     for a, b in pairwise(words):
-        found |= _joins(a, b)
+        found |= _joins(a[-3:], b[:3])
     # word classes within a clause: "someone noticed | that the checks were skipped" pairs no person
     # with the failure
     for clause in CLAUSE_SPLIT.split(masked):
