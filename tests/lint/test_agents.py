@@ -104,6 +104,18 @@ def test_model_is_shipped_and_explains_in_words() -> None:
     assert 0 < shipped.threshold < 1
     assert len(shipped.weights) > 1000
     found = features("Bob forgot to run the migration.")
-    assert {"w=<name>", "w=forgot", "c=PERSON_FAIL"} <= found
+    assert {"w=<name>", "w=forgot", "c=PERSON_FAIL", "g=<for", "g=got>", "x=t to", "x=ot to"} <= found
+    assert not {"x=forgot ", "x= to r"} & found  # letters across a gap have letters on both sides
     assert describe("b=forgot_to") == "words 'forgot to'"
     assert describe("c=PERSON_FAIL") == "word classes PERSON then FAIL"
+
+
+def test_classifier_reasons_are_words_not_letter_groups() -> None:
+    shipped = model()
+    found = features("He removed the tape holding it in, and removed the sticker saying DO NOT UNPLUG.")
+    reasons = shipped.reasons(found, top=len(found))
+    assert reasons
+    assert not [r for r in reasons if r.startswith(("g=", "x="))]
+    # a word's push counts its letter groups: "unplug" itself was never seen, its letters were
+    assert "w=unplug" not in shipped.weights
+    assert "w=unplug" in reasons
