@@ -10,11 +10,13 @@ import pytest
 
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.classify import classify_event
+from postmortem_writer.extract.factors import fold_causes_into_changes
 from postmortem_writer.extract.grounding import draft_problems
 from postmortem_writer.extract.rules import extract_rules
 from postmortem_writer.models import (
     ActorKind,
     Confidence,
+    ContributingFactor,
     Draft,
     Event,
     Provenance,
@@ -172,13 +174,16 @@ def test_incident_window_runs_from_first_detection_to_resolution(built: tuple[Dr
 def test_a_deploy_six_minutes_before_the_alert_is_the_medium_candidate(built: tuple[Draft, EventStream]) -> None:
     draft, stream = built
     checkout, alert = find(stream, "Deploy train #1187"), find(stream, ALERT)
+    said = find(stream, "Root-cause candidate")
     first = draft.contributing_factors[0]
     assert first.category == "change"
-    assert first.evidence == [checkout.id, alert.id]
+    # The chat's "Root-cause candidate: … checkout 1.42.0" names this deploy: one factor, not two.
+    assert first.evidence == [checkout.id, alert.id, said.id]
     assert first.confidence is Confidence.MEDIUM
     assert first.candidate
     assert "6 minutes" in first.description
-    assert draft.trigger[0].evidence == [checkout.id, alert.id]
+    assert "Named as a cause during the incident" in first.description
+    assert draft.trigger[0].evidence == [checkout.id, alert.id, said.id]
     assert "to be confirmed" in draft.trigger[0].text
 
 
@@ -204,12 +209,16 @@ def test_a_longer_lookback_brings_older_changes_in() -> None:
     assert factor.confidence is Confidence.LOW
 
 
-def test_a_cause_named_in_chat_is_a_low_candidate(built: tuple[Draft, EventStream]) -> None:
-    draft, stream = built
-    said = find(stream, "Root-cause candidate")
+def test_a_cause_named_in_chat_that_names_no_change_is_a_low_candidate() -> None:
+    events = [
+        *incident(),
+        event(20, "Root-cause candidate: the connection pool of the session store is too small.", actor="Marco Rossi"),
+    ]
+    draft, stream = draft_of(events)
+    said = find(stream, "Root-cause candidate: the connection pool")
     factor = next(f for f in draft.contributing_factors if f.evidence == [said.id])
-    assert factor.title == "Redis pool config in checkout 1.42.0 (PR #4812)"
-    assert (factor.category, factor.confidence) == ("change", Confidence.LOW)
+    assert factor.title.startswith("The connection pool of the session store")
+    assert factor.confidence is Confidence.LOW
 
 
 def test_the_unacknowledged_page_is_one_blameless_factor(built: tuple[Draft, EventStream]) -> None:
@@ -769,3 +778,30 @@ def test_an_inline_follow_up_list_gives_one_item_per_part(text: str, items: list
     events = [event(0, "customers report failed uploads"), event(10, "incident resolved", actor="Marco Rossi")]
     draft, _ = draft_of([*events, event(20, text)])
     assert [item.description for item in draft.action_items] == items
+
+
+# (cause title, change title, folded?): a stated cause joins the change it names by an identifier.
+FOLDS = {
+    "same-version": ("Redis pool config in checkout 1.42.0", "Change shortly before detection: checkout 1.42.0", True),
+    "same-pr": ("The pool change in PR #4812", "Change shortly before detection: Deploy train (PR #4812)", True),
+    "same-commit": ("commit 3f9a2c1d broke the retry loop", "Change mentioned during the response: 3f9a2c1d", True),
+    "other-version": ("Redis pool config in checkout 1.42.0", "Change shortly before detection: search 3.7.1", False),
+    "no-identifier": ("The pool was too small", "Change shortly before detection: checkout 1.42.0", False),
+    "plain-number-is-no-id": ("It failed 3 times in 20 minutes", "Change shortly before detection: deploy #3", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FOLDS))
+def test_a_stated_cause_folds_into_the_change_it_names(case: str) -> None:
+    cause_title, change_title, folded = FOLDS[case]
+    change = ContributingFactor(title=change_title, description="Deployed.", category="change", evidence=["E1", "E2"])
+    cause = ContributingFactor(
+        title=cause_title,
+        description="Named as a cause during the incident: “…” To be confirmed.",
+        category="other",
+        evidence=["E9"],
+    )
+    changes, left = fold_causes_into_changes([change], [cause])
+    assert (left == []) is folded
+    assert changes[0].evidence == (["E1", "E2", "E9"] if folded else ["E1", "E2"])
+    assert ("Named as a cause" in changes[0].description) is folded

@@ -118,6 +118,38 @@ def cause_factors(prose: Iterable[Event], names: Collection[str] = ()) -> list[C
     return list(factors.values())
 
 
+# What names one particular change: a version, a PR or issue number, a commit hash.
+_CHANGE_ID = re.compile(r"#\d+\b|\bv?\d+\.\d+(?:\.\d+)*\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b")
+
+
+def fold_causes_into_changes(
+    changes: list[ContributingFactor], causes: list[ContributingFactor]
+) -> tuple[list[ContributingFactor], list[ContributingFactor]]:
+    """Changes with the stated causes that name them folded in, and the causes left over.
+
+    "Root-cause candidate: Redis pool config in checkout 1.42.0" and the deploy of checkout 1.42.0
+    are one candidate, told twice: the change keeps its place and gains the sentence and its
+    evidence, so the reviewer confirms or drops it once.
+    """
+    changes = list(changes)
+    left: list[ContributingFactor] = []
+    for cause in causes:
+        named = set(_CHANGE_ID.findall(cause.title))
+        match = next((i for i, change in enumerate(changes) if named & set(_CHANGE_ID.findall(change.title))), None)
+        if match is None:
+            left.append(cause)
+            continue
+        change = changes[match]
+        evidence = list(change.evidence)
+        for event_id in cause.evidence:
+            cite(evidence, event_id)
+        stated = cause.description.removesuffix(" To be confirmed.")
+        changes[match] = change.model_copy(
+            update={"description": f"{change.description} {stated}", "evidence": evidence}
+        )
+    return changes, left
+
+
 def _stated_cause(event: Event, names: Collection[str]) -> tuple[str, str] | None:
     """The first cause ``event`` states, as (cause, sentence), or ``None``."""
     said = sentences(split_lists(event.text)[0])

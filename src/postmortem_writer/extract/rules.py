@@ -28,6 +28,7 @@ from postmortem_writer.extract.factors import (
     CHANGE_LOOKBACK,
     cause_factors,
     change_factors,
+    fold_causes_into_changes,
     gap_factors,
     stated_causes,
 )
@@ -184,7 +185,10 @@ def extract_rules(
     withheld = suspects(stream.events)
     stream = stream.without(withheld)
     inc = _Incident(stream, change_lookback)
-    changes = change_factors(stream, inc.kinds, inc.detection, change_lookback, names=inc.names)
+    changes, causes = fold_causes_into_changes(
+        change_factors(stream, inc.kinds, inc.detection, change_lookback, names=inc.names),
+        cause_factors(inc.prose(), inc.names),
+    )
     gaps = gap_factors(stream)
     trigger = next((f for f in changes if f.confidence is Confidence.MEDIUM), None)
     stated = _stated_trigger(inc)
@@ -197,9 +201,7 @@ def extract_rules(
         timeline=_timeline(inc),
         trigger=([Cited(text=_trigger_text(inc, trigger), evidence=trigger.evidence)] if trigger else [])
         + ([stated] if stated else []),
-        contributing_factors=sorted(
-            changes + cause_factors(inc.prose(), inc.names) + gaps, key=lambda f: _RANK[f.confidence]
-        ),
+        contributing_factors=sorted(changes + causes + gaps, key=lambda f: _RANK[f.confidence]),
         went_well=_went_well(inc),
         # Gaps people stated went wrong; gaps they only asked about stay candidates.
         went_wrong=[
@@ -408,7 +410,7 @@ def _is_alert(event: Event) -> bool:
 
 
 def _trigger_text(inc: _Incident, trigger: ContributingFactor) -> str:
-    change, detection = (inc.stream[event_id] for event_id in trigger.evidence)
+    change, detection = (inc.stream[event_id] for event_id in trigger.evidence[:2])
     verb = "announced in chat" if change.signal is None else "deployed"
     return (
         f"Candidate trigger: {trim(impersonal(change.text, inc.names), 120)}, {verb} "
