@@ -113,7 +113,8 @@ def _check_sentence(
         return meta[0]
 
     found: list[Finding] = []
-    for rule in active:
+    any_key = _any_key(active)
+    for rule in active if any_key is None or any_key.search(lowered) else ():
         if sentence.kind in rule.quiet_in:
             continue
         if rule.gate is not None and not rule.gate.search(lowered):
@@ -294,6 +295,15 @@ def _raw_offset(text: str, start: int, index: int) -> int:
     while position < len(text) and text[position].isspace() and in_space:
         position += 1
     return position - start
+
+
+@lru_cache(maxsize=16)
+def _any_key(active: tuple[Rule, ...]) -> re.Pattern[str] | None:
+    """One pattern for every gate of ``active``: most sentences hold no rule's key, and one search
+    says so where each gate would be tried in turn (``None`` when a rule has no gate)."""
+    if any(rule.gate is None for rule in active):
+        return None
+    return re.compile("|".join(f"(?:{rule.gate.pattern})" for rule in active if rule.gate is not None))
 
 
 @lru_cache(maxsize=4)
