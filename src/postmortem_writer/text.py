@@ -126,6 +126,12 @@ class CueTable:
                     insort(taken, (start, end))
                     yield item, found
 
+    def candidates(self, text: str) -> list[Cue]:
+        """The cues, in order, that may match ``text``: the others cannot (a word they need is missing)."""
+        if self.needs is not None and self.needs.search(text) is None:
+            return []
+        return self._gates.candidates(text)
+
     def gated(self) -> None:
         """Work out which words each cue requires (when first needed, for every table at once)."""
         _ = self._gates, self._negative_gates
@@ -217,7 +223,7 @@ class _Words:
             prefixes = {
                 word: frozenset(word[:n] for n in range(1, len(word) + 1) if word[:n] in self.words) for word in every
             }
-            scan = re.compile(f"(?=({_trie(every)}))")
+            scan = re.compile(f"(?=({trie(every)}))")
             self.prefixes, self.scan = prefixes, scan
         if not prefixes:
             return frozenset()
@@ -240,7 +246,7 @@ def _selective(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
     return words
 
 
-def _trie(words: list[str]) -> str:
+def trie(words: list[str]) -> str:
     """A pattern matching any of ``words`` (longest first), branching one character at a time."""
     tree: dict[str, Any] = {}
     for word in words:

@@ -14,6 +14,7 @@ from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule
 from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
 from postmortem_writer.sections import SECTIONS
+from postmortem_writer.text import Cue, CueTable, trie
 
 _CLAUSE = re.compile(r"[;:—]| - ")
 # "engineers discovered that the cluster failed to ...": the subject of what was found comes after "that"
@@ -113,10 +114,12 @@ def _check_sentence(
         return meta[0]
 
     found: list[Finding] = []
-    any_key = _any_key(active)
+    any_key = _any_key(tuple(rule.category for rule in active))
     for rule in active if any_key is None or any_key.search(lowered) else ():
         if sentence.kind in rule.quiet_in:
             continue
+        if not _CUE_TABLES[rule.category].candidates(lowered):
+            continue  # no cue of the rule has the words its every match holds
         if rule.gate is not None and not rule.gate.search(lowered):
             continue
         if rule.screen is not None and not rule.screen.search(lowered):
@@ -297,13 +300,25 @@ def _raw_offset(text: str, start: int, index: int) -> int:
     return position - start
 
 
+# Each rule's cues as a table, gated by the words every match of a cue holds (read from its regex):
+# sharper than the rule's keys, which half the sentences of a draft hold ("'s ", "have", "cause").
+_CUE_TABLES = {
+    rule.category: CueTable(
+        tuple(Cue(f"{rule.id}.{number}", pattern) for number, (_, pattern) in enumerate(rule.compiled))
+    )
+    for rule in RULES
+}
+
+
 @lru_cache(maxsize=16)
-def _any_key(active: tuple[Rule, ...]) -> re.Pattern[str] | None:
-    """One pattern for every gate of ``active``: most sentences hold no rule's key, and one search
-    says so where each gate would be tried in turn (``None`` when a rule has no gate)."""
-    if any(rule.gate is None for rule in active):
+def _any_key(categories: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for every key of the rules of ``categories``: most sentences hold no rule's key,
+    and one search, branching a character at a time, says so where each rule's gate would be
+    tried in turn (``None`` when a rule has no keys)."""
+    rules = [blame_rule(category) for category in categories]
+    if any(not rule.keys for rule in rules):
         return None
-    return re.compile("|".join(f"(?:{rule.gate.pattern})" for rule in active if rule.gate is not None))
+    return re.compile(trie(sorted({key for rule in rules for key in rule.keys})))
 
 
 @lru_cache(maxsize=4)
@@ -317,6 +332,8 @@ def _people_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """Known names (full, first, with or without @ and 's), @handles and dotted initials."""
     variants = {n.strip().lstrip("@") for n in names if n.strip()}
     variants |= {v.split()[0] for v in list(variants) if " " in v and len(v.split()[0]) >= 3}
-    alternatives = [rf"@?{re.escape(v)}" for v in sorted(variants, key=len, reverse=True)]
+    # The names branch a character at a time, longest first as a list of them would be tried:
+    # every sentence of a draft is searched for them.
+    alternatives = [rf"@?{trie(sorted(variants))}"] if variants else []
     alternatives += [_HANDLE, _INITIALS]
     return re.compile(rf"(?<![\w@])(?:{'|'.join(alternatives)})(?![\w])")
