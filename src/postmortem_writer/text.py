@@ -227,7 +227,8 @@ class _Words:
             self.prefixes, self.scan = prefixes, scan
         if not prefixes:
             return frozenset()
-        found = frozenset().union(*(prefixes[match.group(1)] for match in scan.finditer(folded(text))))
+        # The distinct longest words first (findall and set() run in C), then their prefixes.
+        found = frozenset().union(*(prefixes[word] for word in set(scan.findall(folded(text)))))
         if _analysing:
             # Texts hold few distinct sets of words: one copy of each set serves them all.
             found = self.memo[text] = self.interned.setdefault(found, found)

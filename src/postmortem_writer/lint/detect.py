@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import islice
 
 from postmortem_writer.lint import classifier
 from postmortem_writer.lint.agents import analyse, names_in
@@ -59,11 +60,12 @@ def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig
     classifier judge the tool's own prose, not what a responder wrote.
     """
     config = (config or LintConfig()).with_people(people)
-    sources = {event.id: event.text for event in draft.evidence_index}
+    openings = {event.id: _opening(event.text) for event in draft.evidence_index}
     findings: list[Finding] = []
     for field, section, text, evidence in _draft_texts(draft):
         heading = f"## {section}\n" if section else ""
-        quoted = any(_quotes(text, sources[event_id]) for event_id in evidence if event_id in sources)
+        cited = [openings[event_id] for event_id in evidence if event_id in openings]
+        quoted = bool(cited) and _quotes(text, cited)
         for finding in lint_text(heading + text, path=field, config=config, learned=not quoted):
             if finding.category != "structure":
                 findings.append(_shift(finding, len(heading)))
@@ -78,11 +80,17 @@ def _draft_texts(draft: Draft) -> Iterator[tuple[str, str, str, list[str]]]:
             yield f"{section.wording}[{index}]", section.heading, section.text(item), getattr(item, "evidence", [])
 
 
-def _quotes(text: str, source: str) -> bool:
-    """Whether ``text`` carries the opening words of ``source`` (a quote, perhaps trimmed at its end)."""
+def _opening(source: str) -> str:
+    """The first words of a source text, as a wording that quotes it holds them."""
     # Words only: the draft shows a message without its markup (``*Production*`` reads "Production").
-    opening = " ".join(_WORD.findall(source)[:_QUOTED_WORDS])
-    return len(opening) >= _QUOTED_CHARS and opening in " ".join(_WORD.findall(text))
+    # Read no further than they go: a source may be a pasted log of megabytes, cited by many rows.
+    return " ".join(match.group() for match in islice(_WORD.finditer(source), _QUOTED_WORDS))
+
+
+def _quotes(text: str, openings: list[str]) -> bool:
+    """Whether ``text`` carries the opening words of one of its sources (a quote, perhaps trimmed at its end)."""
+    words = " ".join(_WORD.findall(text))
+    return any(len(opening) >= _QUOTED_CHARS and opening in words for opening in openings)
 
 
 def _shift(finding: Finding, by: int) -> Finding:
