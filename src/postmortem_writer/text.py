@@ -126,12 +126,6 @@ class CueTable:
                     insort(taken, (start, end))
                     yield item, found
 
-    def candidates(self, text: str) -> list[Cue]:
-        """The cues, in order, that may match ``text``: the others cannot (a word they need is missing)."""
-        if self.needs is not None and self.needs.search(text) is None:
-            return []
-        return self._gates.candidates(text)
-
     def gated(self) -> None:
         """Work out which words each cue requires (when first needed, for every table at once)."""
         _ = self._gates, self._negative_gates

@@ -15,7 +15,7 @@ from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule
 from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
 from postmortem_writer.sections import SECTIONS
-from postmortem_writer.text import Cue, CueTable, trie
+from postmortem_writer.text import trie
 
 _CLAUSE = re.compile(r"[;:—]| - ")
 # "engineers discovered that the cluster failed to ...": the subject of what was found comes after "that"
@@ -41,14 +41,36 @@ def lint_text(text: str, *, path: str = "-", config: LintConfig | None = None, l
     ``learned=False`` runs the cue rules alone, without the agent analysis and the classifier.
     """
     config = config or LintConfig()
+    return _lint(text, path, config, _active(config), learned=learned, clean=set(), structure=True)
+
+
+# A sentence's findings depend on its words, its section's kind and whether the learned methods run
+# (for one configuration): a sentence found clean once is clean wherever it recurs.
+_Clean = set[tuple[str, str, bool]]
+
+
+def _lint(
+    text: str, path: str, config: LintConfig, active: tuple[Rule, ...], *, learned: bool, clean: _Clean, structure: bool
+) -> list[Finding]:
     doc = parse(text, skip_sections=config.skip_sections)
-    active = tuple(rule for rule in RULES if rule.compiled and config.enabled(rule.id))
-    findings = [
-        f for sentence in doc.sentences for f in _check_sentence(doc, sentence, path, config, active, learned=learned)
-    ]
-    findings.extend(check_structure(doc, path, config))
+    findings: list[Finding] = []
+    for sentence in doc.sentences:
+        key = (sentence.text, sentence.kind, learned)
+        if key in clean:
+            continue
+        found = _check_sentence(doc, sentence, path, config, active, learned=learned)
+        if found:
+            findings.extend(found)
+        else:
+            clean.add(key)
+    if structure:
+        findings.extend(check_structure(doc, path, config))
     findings = [f for f in findings if not doc.silenced(f.start, f.rule_id)]
     return sorted(findings, key=lambda f: (f.start, f.rule_id))
+
+
+def _active(config: LintConfig) -> tuple[Rule, ...]:
+    return tuple(rule for rule in RULES if rule.compiled and config.enabled(rule.id))
 
 
 def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig | None = None) -> list[Finding]:
@@ -60,13 +82,17 @@ def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig
     classifier judge the tool's own prose, not what a responder wrote.
     """
     config = (config or LintConfig()).with_people(people)
+    active = _active(config)
+    # Every row repeats its section's heading, and some rows say the same: each sentence once.
+    clean: _Clean = set()
     openings = {event.id: _opening(event.text) for event in draft.evidence_index}
     findings: list[Finding] = []
     for field, section, text, evidence in _draft_texts(draft):
         heading = f"## {section}\n" if section else ""
         cited = [openings[event_id] for event_id in evidence if event_id in openings]
         quoted = bool(cited) and _quotes(text, cited)
-        for finding in lint_text(heading + text, path=field, config=config, learned=not quoted):
+        # The structure checks are of whole documents, not of one field.
+        for finding in _lint(heading + text, field, config, active, learned=not quoted, clean=clean, structure=False):
             if finding.category != "structure":
                 findings.append(_shift(finding, len(heading)))
     return findings
@@ -126,8 +152,6 @@ def _check_sentence(
     for rule in active if any_key is None or any_key.search(lowered) else ():
         if sentence.kind in rule.quiet_in:
             continue
-        if not _CUE_TABLES[rule.category].candidates(lowered):
-            continue  # no cue of the rule has the words its every match holds
         if rule.gate is not None and not rule.gate.search(lowered):
             continue
         if rule.screen is not None and not rule.screen.search(lowered):
@@ -306,16 +330,6 @@ def _raw_offset(text: str, start: int, index: int) -> int:
     while position < len(text) and text[position].isspace() and in_space:
         position += 1
     return position - start
-
-
-# Each rule's cues as a table, gated by the words every match of a cue holds (read from its regex):
-# sharper than the rule's keys, which half the sentences of a draft hold ("'s ", "have", "cause").
-_CUE_TABLES = {
-    rule.category: CueTable(
-        tuple(Cue(f"{rule.id}.{number}", pattern) for number, (_, pattern) in enumerate(rule.compiled))
-    )
-    for rule in RULES
-}
 
 
 @lru_cache(maxsize=16)
