@@ -8,6 +8,7 @@ rows the alert and integration post classifier.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -905,3 +906,11 @@ def test_noise_pre_check_rules_out_only_substance(text: str, maybe: bool) -> Non
 @pytest.mark.parametrize("row", [row for row in EXAMPLES if row[1] == "noise" and row[3]], ids=lambda row: row[0])
 def test_noise_pre_check_passes_every_noise_example(row: tuple[str, str, str, set[str]]) -> None:
     assert cues.maybe_noise(normalise(row[2]))
+
+
+def test_every_figure_cue_needs_a_digit() -> None:
+    # FIGURES.needs skips sentences without a digit: no example, its digits made letters, matches a figure cue.
+    texts = [sentence for row in EXAMPLES for sentence in sentences(row[2])]
+    undigited = [re.sub(r"\d", "x", text) for text in texts if re.search(r"\d", text)]
+    assert len(undigited) > 50
+    assert [(item.id, text) for text in undigited for item in cues.FIGURES.cues if item.pattern.search(text)] == []

@@ -81,3 +81,15 @@ def test_a_quote_of_a_cited_message_is_judged_by_the_cue_rules_alone() -> None:
     # The same words as the tool's own prose (citing nothing it quotes) go through every layer.
     own = quoted.model_copy(update={"summary": [Cited(text=said)]})
     assert {f.path for f in lint_draft(own)} == {"summary[0]"}
+
+
+def test_a_sentence_repeated_across_fields_is_flagged_in_each() -> None:
+    # lint_draft checks each clean sentence once: a flagged one must still be reported every time.
+    said = "Obviously the pool was too small."
+    draft = _draft()
+    draft.went_wrong = [Cited(text=said), Cited(text="The pool was resized."), Cited(text=said)]
+    findings = [(f.path, f.rule_id) for f in lint_draft(draft) if f.path.startswith("went_wrong")]
+    assert findings == [
+        ("went_wrong[0]", "blame.hindsight_minimizing"),
+        ("went_wrong[2]", "blame.hindsight_minimizing"),
+    ]
