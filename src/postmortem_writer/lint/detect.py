@@ -41,7 +41,7 @@ def lint_text(text: str, *, path: str = "-", config: LintConfig | None = None, l
     ``learned=False`` runs the cue rules alone, without the agent analysis and the classifier.
     """
     config = config or LintConfig()
-    return _lint(text, path, config, _active(config), learned=learned, clean=set(), structure=True)
+    return _lint(text, path, config, _active(config), learned=learned, clean=set(), heading=0, structure=True)
 
 
 # A sentence's findings depend on its words, its section's kind and whether the learned methods run
@@ -50,18 +50,30 @@ _Clean = set[tuple[str, str, bool]]
 
 
 def _lint(
-    text: str, path: str, config: LintConfig, active: tuple[Rule, ...], *, learned: bool, clean: _Clean, structure: bool
+    text: str,
+    path: str,
+    config: LintConfig,
+    active: tuple[Rule, ...],
+    *,
+    learned: bool,
+    clean: _Clean,
+    heading: int,
+    structure: bool,
 ) -> list[Finding]:
+    """The findings of ``text``; a sentence of its first ``heading`` characters is checked only if not
+    in ``clean``, and is added to it when it holds no finding."""
     doc = parse(text, skip_sections=config.skip_sections)
     findings: list[Finding] = []
     for sentence in doc.sentences:
-        key = (sentence.text, sentence.kind, learned)
+        # Only a heading is remembered: rows repeat it, and rarely each other (a set of every
+        # sentence would hold the whole draft's wording again).
+        key = (sentence.text, sentence.kind, learned) if sentence.start < heading else None
         if key in clean:
             continue
         found = _check_sentence(doc, sentence, path, config, active, learned=learned)
         if found:
             findings.extend(found)
-        else:
+        elif key is not None:
             clean.add(key)
     if structure:
         findings.extend(check_structure(doc, path, config))
@@ -83,7 +95,7 @@ def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig
     """
     config = (config or LintConfig()).with_people(people)
     active = _active(config)
-    # Every row repeats its section's heading, and some rows say the same: each sentence once.
+    # Every row is linted under its section's heading: each heading is checked once.
     clean: _Clean = set()
     openings = {event.id: _opening(event.text) for event in draft.evidence_index}
     findings: list[Finding] = []
@@ -92,7 +104,17 @@ def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig
         cited = [openings[event_id] for event_id in evidence if event_id in openings]
         quoted = bool(cited) and _quotes(text, cited)
         # The structure checks are of whole documents, not of one field.
-        for finding in _lint(heading + text, field, config, active, learned=not quoted, clean=clean, structure=False):
+        linted = _lint(
+            heading + text,
+            field,
+            config,
+            active,
+            learned=not quoted,
+            clean=clean,
+            heading=len(heading),
+            structure=False,
+        )
+        for finding in linted:
             if finding.category != "structure":
                 findings.append(_shift(finding, len(heading)))
     return findings
