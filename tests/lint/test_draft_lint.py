@@ -93,3 +93,12 @@ def test_a_sentence_repeated_across_fields_is_flagged_in_each() -> None:
         ("went_wrong[0]", "blame.hindsight_minimizing"),
         ("went_wrong[2]", "blame.hindsight_minimizing"),
     ]
+
+
+def test_a_name_of_thousands_of_characters_is_matched_like_any_other() -> None:
+    # Names come from the sources: a pasted blob read as a display name must not break the lint.
+    long_name = "Q" + "q" * 3000
+    draft = _draft()
+    draft.open_questions = [Cited(text=f"Why didn't {long_name} check the canary?")]
+    found = [f.rule_id for f in lint_draft(draft, people=(long_name,)) if f.path == "open_questions[0]"]
+    assert found == ["blame.counterfactual", "blame.naming_individuals"]

@@ -376,8 +376,6 @@ def _people_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """Known names (full, first, with or without @ and 's), @handles and dotted initials."""
     variants = {n.strip().lstrip("@") for n in names if n.strip()}
     variants |= {v.split()[0] for v in list(variants) if " " in v and len(v.split()[0]) >= 3}
-    # The names branch a character at a time, longest first as a list of them would be tried:
-    # every sentence of a draft is searched for them.
-    alternatives = [rf"@?{trie(sorted(variants))}"] if variants else []
+    alternatives = [rf"@?{re.escape(v)}" for v in sorted(variants, key=len, reverse=True)]
     alternatives += [_HANDLE, _INITIALS]
     return re.compile(rf"(?<![\w@])(?:{'|'.join(alternatives)})(?![\w])")
