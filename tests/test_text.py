@@ -123,3 +123,19 @@ def test_inside_an_analysis_a_text_is_split_once_and_outside_it_is_not_kept() ->
         assert sentences(text) is sentences(text)
     assert sentences(text) == ("checkout is down.", "rolling back")
     assert sentences(text) is not sentences(text)
+
+
+# (text, what a table whose cues all need a digit finds): a text without one is not scanned.
+NEEDS_DIGIT = CueTable((cue("n", r"\d+ users|many users"),), needs=re.compile(r"\d"))
+NEEDS = [
+    pytest.param("40 users saw errors", [("n", "40 users")], id="digit-scanned"),
+    pytest.param("many users saw errors, 3 of them", [("n", "many users")], id="digit-elsewhere-scanned"),
+    pytest.param("many users saw errors", [], id="no-digit-not-scanned"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEEDS)
+def test_a_table_needing_a_character_skips_texts_without_it(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(item.id, found.group()) for item, found in NEEDS_DIGIT.find_all(text)] == expected
+    hit = NEEDS_DIGIT.search(text)
+    assert ([(hit[0].id, hit[1].group())] if hit else []) == expected

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from postmortem_writer.models import Event
-from postmortem_writer.text import folded, once_per_text, required_words
+from postmortem_writer.text import folded, once_per_text, required_words, trie
 
 # Letters that render like Latin ones but that NFKC leaves alone (Cyrillic and Greek capitals and
 # the lowercase forms that look Latin).
@@ -254,6 +254,18 @@ _GATES = tuple(
     for tactic in TACTICS
 )
 
+# The Latin tactics whose words in an ASCII text are all three letters or more, and all their words
+# as one pattern branching a character at a time: most chat holds none of them, and one search says
+# so for all these tactics at once. (Words such as "hi" or "e" are in nearly every text: the
+# tactics gated by them are tried one by one.)
+_ASCII_WORDS = {tactic.id: required_words(tactic.pattern, ascii_text=True) for tactic in TACTICS if tactic.latin}
+_LONG_WORDED = frozenset(
+    tactic_id for tactic_id, words in _ASCII_WORDS.items() if words is not None and all(len(w) >= 3 for w in words)
+)
+_ANY_LONG_WORD = re.compile(
+    trie(sorted({word for tactic_id in _LONG_WORDED for word in _ASCII_WORDS[tactic_id] or ()})) or "(?!)"
+)
+
 
 def tactics(text: str) -> list[str]:
     """The ids of the tactics ``text`` uses (empty for ordinary chat)."""
@@ -267,10 +279,12 @@ def _tactics(text: str) -> tuple[str, ...]:
     plain = native.translate(_LOOKALIKES)
     words = {True: folded(plain), False: folded(native)}
     ascii_text = {True: plain.isascii(), False: native.isascii()}
+    skipped = _LONG_WORDED if ascii_text[True] and _ANY_LONG_WORD.search(words[True]) is None else frozenset()
     found = [
         tactic.id
         for tactic, anywhere, in_ascii in _GATES
-        if ((gate := in_ascii if ascii_text[tactic.latin] else anywhere) is None or gate.search(words[tactic.latin]))
+        if tactic.id not in skipped
+        and ((gate := in_ascii if ascii_text[tactic.latin] else anywhere) is None or gate.search(words[tactic.latin]))
         and tactic.pattern.search(plain if tactic.latin else native)
     ]  # fmt: skip
     if any(forged_fence(match.group()) for match in FENCE_WORD.finditer(plain)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +58,7 @@ def ingest(paths: list[Path], options: SourceOptions) -> Ingested:
 
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
-    """Pause Python's cycle collector while reading sources.
+    """Pause Python's cycle collector while reading sources or drafting.
 
     Reading builds millions of parsed JSON values and events that are all alive until the end, so
     every collection pass walks all of them and finds nothing: on a 100k-message export that was
@@ -92,7 +92,11 @@ def draft_from(
     untouched, so citations are the same either way. With a ``history`` index the draft lists the
     earlier postmortems related to it, and its Prevention section warns about recurring factors.
     """
-    with analysis():  # each message's text is normalised and split once, whichever stage asks first
+    # Each message's text is normalised and split once, whichever stage asks first. Offline, the
+    # draft's values (rows, findings, the analysis memos) stay alive to the end like the events, so
+    # the cycle collector would only walk them again and again (a seventh of the draft's CPU time
+    # at 100k messages); a model's client makes garbage cycles for as long as its calls run.
+    with _no_cycle_collection() if llm is None else nullcontext(), analysis():
         return _draft(
             ingested,
             title=title,

@@ -8,6 +8,7 @@ rows the alert and integration post classifier.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -874,3 +875,42 @@ def test_every_cue_has_an_example_and_every_negative_a_hard_negative() -> None:
         )
     ]
     assert unexercised == []
+
+
+# Messages made of noise words only: the pre-check must leave each to the noise cues, and with one
+# word of substance it rules the message out. Each row: id, text, whether it may be noise.
+MAYBE_NOISE = [
+    ("words-ill", "ill take a look", True),
+    ("words-going-to", "going to have a look now", True),
+    ("words-gonna", "gonna take a look", True),
+    ("words-looking-into-it", "Looking into it now", True),
+    ("words-thank-you", "thank you, cheers", True),
+    ("words-laugh", "hahaha lmao", True),
+    ("words-replies", "OK kk yep yes yeah sure np, no problem, roger, same, brb", True),
+    ("words-acknowledged", "acknowledged @sam.okafor", True),
+    ("words-team", "thx team, ty folks", True),
+    ("emoji-code-words", ":white_check_mark: :fire:", True),
+    ("joined-any-name", "Dana Whitfield-Osei joined the call", True),
+    ("non-ascii-left-to-cues", "ок", True),
+    ("substance", "looking at the redis pool metrics now", False),
+    ("substance-after-ack", "ack, rolling back now", False),
+    ("substance-in-underscore", "ok_computer", False),
+]
+
+
+@pytest.mark.parametrize(("text", "maybe"), [row[1:] for row in MAYBE_NOISE], ids=[row[0] for row in MAYBE_NOISE])
+def test_noise_pre_check_rules_out_only_substance(text: str, maybe: bool) -> None:
+    assert cues.maybe_noise(normalise(text)) is maybe
+
+
+@pytest.mark.parametrize("row", [row for row in EXAMPLES if row[1] == "noise" and row[3]], ids=lambda row: row[0])
+def test_noise_pre_check_passes_every_noise_example(row: tuple[str, str, str, set[str]]) -> None:
+    assert cues.maybe_noise(normalise(row[2]))
+
+
+def test_every_figure_cue_needs_a_digit() -> None:
+    # FIGURES.needs skips sentences without a digit: no example, its digits made letters, matches a figure cue.
+    texts = [sentence for row in EXAMPLES for sentence in sentences(row[2])]
+    undigited = [re.sub(r"\d", "x", text) for text in texts if re.search(r"\d", text)]
+    assert len(undigited) > 50
+    assert [(item.id, text) for text in undigited for item in cues.FIGURES.cues if item.pattern.search(text)] == []

@@ -81,3 +81,24 @@ def test_a_quote_of_a_cited_message_is_judged_by_the_cue_rules_alone() -> None:
     # The same words as the tool's own prose (citing nothing it quotes) go through every layer.
     own = quoted.model_copy(update={"summary": [Cited(text=said)]})
     assert {f.path for f in lint_draft(own)} == {"summary[0]"}
+
+
+def test_a_sentence_repeated_across_fields_is_flagged_in_each() -> None:
+    # lint_draft checks each clean sentence once: a flagged one must still be reported every time.
+    said = "Obviously the pool was too small."
+    draft = _draft()
+    draft.went_wrong = [Cited(text=said), Cited(text="The pool was resized."), Cited(text=said)]
+    findings = [(f.path, f.rule_id) for f in lint_draft(draft) if f.path.startswith("went_wrong")]
+    assert findings == [
+        ("went_wrong[0]", "blame.hindsight_minimizing"),
+        ("went_wrong[2]", "blame.hindsight_minimizing"),
+    ]
+
+
+def test_a_name_of_thousands_of_characters_is_matched_like_any_other() -> None:
+    # Names come from the sources: a pasted blob read as a display name must not break the lint.
+    long_name = "Q" + "q" * 3000
+    draft = _draft()
+    draft.open_questions = [Cited(text=f"Why didn't {long_name} check the canary?")]
+    found = [f.rule_id for f in lint_draft(draft, people=(long_name,)) if f.path == "open_questions[0]"]
+    assert found == ["blame.counterfactual", "blame.naming_individuals"]

@@ -1188,6 +1188,8 @@ FIGURES = CueTable(
             r"\b(?:dropping|falling|recovering|improving|coming down|going down|back (?:to|under|below|at|down))\b",
         ),
     ),
+    # Every figure is a number (``_QTY``, ``_SPAN``, ``_DURATION``): most sentences have none.
+    needs=re.compile(r"\d"),
 )
 
 # A comparison in an alert post is its firing condition ("error rate > 10%"), not the impact.
@@ -1254,9 +1256,37 @@ GENERIC_SERVICE_WORDS = frozenset(
 )
 
 
+# Every word a noise cue removes (besides a join line's, an emoji code's and a mention's): a
+# message with any other word is no noise, which most messages show without a regex tried.
+NOISE_WORDS = frozenset(
+    {
+        "i", "ll", "ill", "will", "going", "to", "gonna", "take", "have", "a", "look", "taking", "looking",
+        "into", "it", "at", "now", "on", "1", "ack", "acknowledged", "thanks", "thank", "you", "thx", "ty",
+        "cheers", "lol", "lmao", "ok", "okay", "kk", "yep", "yes", "yeah", "sure", "np", "no", "problem", "do",
+        "roger", "same", "brb", "all", "folks", "team",
+    }
+)  # fmt: skip
+_LAUGH = re.compile(r"ha(?:ha)+")
+_RUNS = re.compile(r"[^\W_]+")
+_EMOJI_CODES = re.compile(EMOJI, re.IGNORECASE)
+
+
+def maybe_noise(text: str) -> bool:
+    """Whether a normalised text may be noise: ``False`` when it holds an ASCII word no noise cue removes."""
+    if "joined" in text.casefold():
+        return True
+    for run in _RUNS.findall(_MENTION.sub(" ", _EMOJI_CODES.sub(" ", text))):
+        # A non-ASCII word could be a pictograph's letter or match a cue case-insensitively: not judged here.
+        if run.isascii() and (word := run.lower()) not in NOISE_WORDS and not _LAUGH.fullmatch(word):
+            return False
+    return True
+
+
 def noise_cue(text: str) -> Cue | None:
     """The first noise cue in ``text`` when the message is nothing but noise, else ``None``."""
     rest = normalise(text)
+    if not maybe_noise(rest):
+        return None
     first: Cue | None = None
     for item in NOISE.cues:
         if item.pattern.search(rest):

@@ -17,7 +17,7 @@ from postmortem_writer.extract.classify import is_bot
 from postmortem_writer.extract.followups import is_action, split_lists
 from postmortem_writer.models import Confidence, ContributingFactor, Event, Signal, TimelineKind
 from postmortem_writer.people import impersonal, names_someone
-from postmortem_writer.text import PUNCT, Cue, capitalise, cite, normalise, plain, sentences, span, trim
+from postmortem_writer.text import PUNCT, Cue, capitalise, cite, normalise, once_per_text, plain, sentences, span, trim
 
 CHANGE_LOOKBACK = timedelta(hours=2)
 """How long before first detection a change still counts as a candidate trigger."""
@@ -176,6 +176,7 @@ def _stated_cause(event: Event, names: Collection[str]) -> tuple[str, str] | Non
     return None
 
 
+@once_per_text  # asked of a sentence by both the trigger and the factors
 def about_systems(sentence: str) -> bool:
     """Whether ``sentence`` is about systems (an index, a deploy, "R-8821"), not small talk."""
     return cues.SYSTEM_TERMS.pattern.search(normalise(sentence)) is not None

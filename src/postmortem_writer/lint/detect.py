@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import islice
 
 from postmortem_writer.lint import classifier
 from postmortem_writer.lint.agents import analyse, names_in
@@ -14,6 +15,7 @@ from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule
 from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
 from postmortem_writer.sections import SECTIONS
+from postmortem_writer.text import trie
 
 _CLAUSE = re.compile(r"[;:—]| - ")
 # "engineers discovered that the cluster failed to ...": the subject of what was found comes after "that"
@@ -39,14 +41,48 @@ def lint_text(text: str, *, path: str = "-", config: LintConfig | None = None, l
     ``learned=False`` runs the cue rules alone, without the agent analysis and the classifier.
     """
     config = config or LintConfig()
+    return _lint(text, path, config, _active(config), learned=learned, clean=set(), heading=0, structure=True)
+
+
+# A sentence's findings depend on its words, its section's kind and whether the learned methods run
+# (for one configuration): a sentence found clean once is clean wherever it recurs.
+_Clean = set[tuple[str, str, bool]]
+
+
+def _lint(
+    text: str,
+    path: str,
+    config: LintConfig,
+    active: tuple[Rule, ...],
+    *,
+    learned: bool,
+    clean: _Clean,
+    heading: int,
+    structure: bool,
+) -> list[Finding]:
+    """The findings of ``text``; a sentence of its first ``heading`` characters is checked only if not
+    in ``clean``, and is added to it when it holds no finding."""
     doc = parse(text, skip_sections=config.skip_sections)
-    active = tuple(rule for rule in RULES if rule.compiled and config.enabled(rule.id))
-    findings = [
-        f for sentence in doc.sentences for f in _check_sentence(doc, sentence, path, config, active, learned=learned)
-    ]
-    findings.extend(check_structure(doc, path, config))
+    findings: list[Finding] = []
+    for sentence in doc.sentences:
+        # Only a heading is remembered: rows repeat it, and rarely each other (a set of every
+        # sentence would hold the whole draft's wording again).
+        key = (sentence.text, sentence.kind, learned) if sentence.start < heading else None
+        if key in clean:
+            continue
+        found = _check_sentence(doc, sentence, path, config, active, learned=learned)
+        if found:
+            findings.extend(found)
+        elif key is not None:
+            clean.add(key)
+    if structure:
+        findings.extend(check_structure(doc, path, config))
     findings = [f for f in findings if not doc.silenced(f.start, f.rule_id)]
     return sorted(findings, key=lambda f: (f.start, f.rule_id))
+
+
+def _active(config: LintConfig) -> tuple[Rule, ...]:
+    return tuple(rule for rule in RULES if rule.compiled and config.enabled(rule.id))
 
 
 def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig | None = None) -> list[Finding]:
@@ -58,12 +94,27 @@ def lint_draft(draft: Draft, *, people: tuple[str, ...] = (), config: LintConfig
     classifier judge the tool's own prose, not what a responder wrote.
     """
     config = (config or LintConfig()).with_people(people)
-    sources = {event.id: event.text for event in draft.evidence_index}
+    active = _active(config)
+    # Every row is linted under its section's heading: each heading is checked once.
+    clean: _Clean = set()
+    openings = {event.id: _opening(event.text) for event in draft.evidence_index}
     findings: list[Finding] = []
     for field, section, text, evidence in _draft_texts(draft):
         heading = f"## {section}\n" if section else ""
-        quoted = any(_quotes(text, sources[event_id]) for event_id in evidence if event_id in sources)
-        for finding in lint_text(heading + text, path=field, config=config, learned=not quoted):
+        cited = [openings[event_id] for event_id in evidence if event_id in openings]
+        quoted = bool(cited) and _quotes(text, cited)
+        # The structure checks are of whole documents, not of one field.
+        linted = _lint(
+            heading + text,
+            field,
+            config,
+            active,
+            learned=not quoted,
+            clean=clean,
+            heading=len(heading),
+            structure=False,
+        )
+        for finding in linted:
             if finding.category != "structure":
                 findings.append(_shift(finding, len(heading)))
     return findings
@@ -77,11 +128,17 @@ def _draft_texts(draft: Draft) -> Iterator[tuple[str, str, str, list[str]]]:
             yield f"{section.wording}[{index}]", section.heading, section.text(item), getattr(item, "evidence", [])
 
 
-def _quotes(text: str, source: str) -> bool:
-    """Whether ``text`` carries the opening words of ``source`` (a quote, perhaps trimmed at its end)."""
+def _opening(source: str) -> str:
+    """The first words of a source text, as a wording that quotes it holds them."""
     # Words only: the draft shows a message without its markup (``*Production*`` reads "Production").
-    opening = " ".join(_WORD.findall(source)[:_QUOTED_WORDS])
-    return len(opening) >= _QUOTED_CHARS and opening in " ".join(_WORD.findall(text))
+    # Read no further than they go: a source may be a pasted log of megabytes, cited by many rows.
+    return " ".join(match.group() for match in islice(_WORD.finditer(source), _QUOTED_WORDS))
+
+
+def _quotes(text: str, openings: list[str]) -> bool:
+    """Whether ``text`` carries the opening words of one of its sources (a quote, perhaps trimmed at its end)."""
+    words = " ".join(_WORD.findall(text))
+    return any(len(opening) >= _QUOTED_CHARS and opening in words for opening in openings)
 
 
 def _shift(finding: Finding, by: int) -> Finding:
@@ -113,7 +170,8 @@ def _check_sentence(
         return meta[0]
 
     found: list[Finding] = []
-    for rule in active:
+    any_key = _any_key(tuple(rule.category for rule in active))
+    for rule in active if any_key is None or any_key.search(lowered) else ():
         if sentence.kind in rule.quiet_in:
             continue
         if rule.gate is not None and not rule.gate.search(lowered):
@@ -294,6 +352,17 @@ def _raw_offset(text: str, start: int, index: int) -> int:
     while position < len(text) and text[position].isspace() and in_space:
         position += 1
     return position - start
+
+
+@lru_cache(maxsize=16)
+def _any_key(categories: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for every key of the rules of ``categories``: most sentences hold no rule's key,
+    and one search, branching a character at a time, says so where each rule's gate would be
+    tried in turn (``None`` when a rule has no keys)."""
+    rules = [blame_rule(category) for category in categories]
+    if any(not rule.keys for rule in rules):
+        return None
+    return re.compile(trie(sorted({key for rule in rules for key in rule.keys})))
 
 
 @lru_cache(maxsize=4)

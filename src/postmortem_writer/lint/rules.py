@@ -584,7 +584,11 @@ def rule_ids() -> list[str]:
 
 def blame_rule(category: str) -> Rule:
     """The rule of one blame category."""
-    return next(rule for rule in RULES if rule.category == category)
+    return _BY_CATEGORY[category]
+
+
+# Asked for every sentence the lint reads: a lookup, not a walk through the rules.
+_BY_CATEGORY = {rule.category: rule for rule in RULES}
 
 
 def negated(before: str) -> bool:
