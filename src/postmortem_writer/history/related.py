@@ -171,15 +171,19 @@ def _mentions(lowered: str, name: str) -> bool:
     )
 
 
+_QUOTED = re.compile(r"“([^”]*)”")
+
+
 def _recurring(factors: Iterable[ContributingFactor], past: Iterable[str]) -> list[ContributingFactor]:
     """This incident's factors that one of the past factors states again (enough distinctive words shared)."""
-    # Titles only: a draft's factor descriptions share boilerplate ("to be confirmed in review").
+    # Titles and the sources' sentences quoted in the description (a cause stated in chat that was
+    # folded into the change it names): the rest of a description is boilerplate ("to be confirmed").
     past_words = [_distinctive(text.split(". ")[0]) for text in past]
     return [
         factor
         for factor in factors
-        if any(len(_distinctive(factor.title) & words) >= SHARED_FACTOR_WORDS
-               for words in past_words)
+        if any(len(_distinctive(" ".join([factor.title, *_QUOTED.findall(factor.description)])) & words)
+               >= SHARED_FACTOR_WORDS for words in past_words)
     ]  # fmt: skip
 
 
