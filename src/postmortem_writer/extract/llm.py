@@ -181,6 +181,9 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int, ans
             count=len(chunk.event_ids),
         ),
         response_model=ChunkFindings,
+        # A chunk's rows are independent findings: one bad row costs that row. The synthesis is
+        # one story, and a statement only an obeyed injection explains taints all of it: no salvage.
+        salvage=True,
         # Only ids of real events: the chunk's ids are read back from its lines, and a line is text.
         context=_evidence_context(stream, [i for i in chunk.event_ids if i in stream]),
         label=f"map {chunk.id}",

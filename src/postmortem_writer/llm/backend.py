@@ -51,6 +51,11 @@ class Request(Generic[T]):
 
     For a question whose failure is an answer in itself (no rewrite passes verification); a
     chunk's invalid output stays unanswered, and a re-run asks again."""
+    salvage: bool = False
+    """When the answer stays invalid, keep the list items that pass validation (``llm/salvage``).
+
+    For answers that are lists of independent findings (a chunk's timeline rows, figures,
+    actions): one bad item should cost that item, not the chunk."""
 
     def key(self, model: str, mode: str) -> str:
         """A content hash of everything that decides the answer: the cache and replay key."""

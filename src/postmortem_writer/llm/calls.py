@@ -12,10 +12,11 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from postmortem_writer.errors import EndpointError, ModelError, ModelOutputError
+from postmortem_writer.errors import EndpointError, ModelError, ModelOutputError, OutputCutOff
 from postmortem_writer.llm.backend import MAX_ANSWER_CHARS, Backend, PromptRef, Reply, Request, T, Usage
 from postmortem_writer.llm.cache import Cache
 from postmortem_writer.llm.retry import RetryPolicy
+from postmortem_writer.llm.salvage import salvage
 
 # A refusal stored for a ``remember_invalid`` request; no JSON answer starts this way.
 _INVALID = "invalid: "
@@ -93,6 +94,11 @@ class Caller:
                     attempts=reply.attempts,
                 )
         except ModelError as exc:
+            if (kept := self._salvaged(request, exc)) is not None:
+                if self.cache is not None:
+                    self.cache.put(key, kept.value.model_dump_json())
+                self._record(request, key, started, cached=False, reply=kept, salvaged=True)
+                return kept
             self._record(request, key, started, cached=False, error=exc)
             if request.remember_invalid and isinstance(exc, ModelOutputError) and self.cache is not None:
                 self.cache.put(key, _INVALID + str(exc))
@@ -101,6 +107,21 @@ class Caller:
             self.cache.put(key, answer)
         self._record(request, key, started, cached=False, reply=reply)
         return reply
+
+    @staticmethod
+    def _salvaged(request: Request[T], error: ModelError) -> Reply[T] | None:
+        """The valid items of an answer that stayed invalid, if ``request`` asks for that and any pass.
+
+        An answer cut off at the token limit is not salvaged: its halves are asked again instead.
+        """
+        if not request.salvage or not isinstance(error, ModelOutputError) or isinstance(error, OutputCutOff):
+            return None
+        found = salvage(error.raw or "", request.response_model, request.context)
+        if found is None:
+            return None
+        value, dropped = found
+        errors = [*error.reasons, *(f"grounding: dropped {reason}" for reason in dropped)]
+        return Reply(value=value, attempts=error.attempts, errors=errors)
 
     def _send(self, request: Request[T]) -> Reply[T]:
         """The backend's reply, the first request sent alone; a refusal ends all sending."""
@@ -143,6 +164,7 @@ class Caller:
         cached: bool,
         reply: Reply[Any] | None = None,
         error: ModelError | None = None,
+        salvaged: bool = False,
     ) -> None:
         usage = reply.usage if reply is not None else Usage()
         latency = time.monotonic() - started
@@ -160,7 +182,7 @@ class Caller:
             "usage": {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens},
             "errors": (reply.errors if reply is not None else [])
             + ([*error.reasons, str(error)] if error is not None else []),
-            "outcome": "error" if error is not None else "cached" if cached else "ok",
+            "outcome": "error" if error is not None else "cached" if cached else "salvaged" if salvaged else "ok",
         }
         if error is not None and error.raw is not None:
             line["raw"] = error.raw

@@ -145,7 +145,8 @@ class LiveRun:
 
     requests: int = 0  # sent to the server: re-asks included, cached answers not
     cached: int = 0
-    accepted: int = 0  # calls whose (possibly re-asked) answer passed every validator
+    accepted: int = 0  # calls whose answer was used: passed every validator, perhaps after re-asks
+    salvaged: int = 0  # of those, answers kept only in part: the items that failed were dropped
     failed: int = 0  # calls whose answer stayed invalid, timed out or was refused
     reasks: int = 0
     grounding: int = 0  # re-asks (and final failures) caused by the grounding validators
@@ -176,9 +177,10 @@ def summarise(call_log: Path) -> LiveRun:
         run.prompt_tokens += int(record["usage"]["prompt_tokens"])
         run.completion_tokens += int(record["usage"]["completion_tokens"])
         run.seconds += float(record["latency_s"])
-        if record["outcome"] == "ok":
+        if record["outcome"] in ("ok", "salvaged"):
             run.accepted += 1
-            run.reasks += len(errors)
+            run.salvaged += record["outcome"] == "salvaged"
+            run.reasks += max(int(record.get("attempts", 1)) - 1, 0)
         else:
             run.failed += 1
             run.reasks += max(int(record.get("attempts", 1)) - 1, 0)
@@ -252,13 +254,13 @@ def table(drafts: Sequence[tuple[str, LiveDraft]]) -> list[str]:
     """Live runs as text table lines: cost, and what the validators caught."""
     lines = [
         f"{'run':<26} {'exit':>4} {'wall s':>7} {'requests':>8} {'cached':>6} {'accepted':>8} {'failed':>6} "
-        f"{'re-asks':>7} {'grounding':>9} {'schema':>6} {'prompt tok':>10} {'tok/s':>6}"
+        f"{'salvaged':>8} {'re-asks':>7} {'grounding':>9} {'schema':>6} {'prompt tok':>10} {'tok/s':>6}"
     ]
     for label, draft in drafts:
         run = draft.run
         lines.append(
             f"{label:<26} {draft.exit_code:>4} {draft.wall:>7.1f} {run.requests:>8} {run.cached:>6} "
-            f"{run.accepted:>8} {run.failed:>6} {run.reasks:>7} {run.grounding:>9} {run.schema:>6} "
+            f"{run.accepted:>8} {run.failed:>6} {run.salvaged:>8} {run.reasks:>7} {run.grounding:>9} {run.schema:>6} "
             f"{run.prompt_tokens:>10} {run.tokens_per_second:>6.1f}"
         )
     return lines
