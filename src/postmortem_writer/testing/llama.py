@@ -147,6 +147,7 @@ class LiveRun:
     cached: int = 0
     accepted: int = 0  # calls whose answer was used: passed every validator, perhaps after re-asks
     salvaged: int = 0  # of those, answers kept only in part: the items that failed were dropped
+    unmetered: int = 0  # of those, answers that came with no token counts
     failed: int = 0  # calls whose answer stayed invalid, timed out or was refused
     reasks: int = 0
     grounding: int = 0  # re-asks (and final failures) caused by the grounding validators
@@ -180,6 +181,8 @@ def summarise(call_log: Path) -> LiveRun:
         if record["outcome"] in ("ok", "salvaged"):
             run.accepted += 1
             run.salvaged += record["outcome"] == "salvaged"
+            usage = record["usage"]
+            run.unmetered += not (usage["prompt_tokens"] and usage["completion_tokens"])
             run.reasks += max(int(record.get("attempts", 1)) - 1, 0)
         else:
             run.failed += 1
