@@ -34,7 +34,7 @@ from postmortem_writer.extract.line_model import (
     features,
     from_json,
 )
-from postmortem_writer.logreg import Model, fit, fold
+from postmortem_writer.logreg import Model, fit, fold, write_or_check
 from postmortem_writer.models import TimelineKind
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,13 +144,7 @@ def main() -> int:
     }
     text = json.dumps(data, indent=0) + "\n"
     from_json(data)  # the file must read back
-    if args.check:
-        same = OUT.read_text(encoding="utf-8") == text
-        print("the shipped model matches a retrain" if same else "the shipped model differs from a retrain")
-        return 0 if same else 1
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)} ({sum(len(m.weights) for m in models.values())} weights)")
-    return 0
+    return write_or_check(OUT, text, check=args.check, weights=sum(len(m.weights) for m in models.values()))
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from postmortem_writer.lint.agents import analyse, names_in
 from postmortem_writer.lint.classifier import MODEL_FILE, features
 from postmortem_writer.lint.detect import rule_categories
 from postmortem_writer.lint.rules import about_blame
-from postmortem_writer.logreg import fold
+from postmortem_writer.logreg import fold, write_or_check
 
 ROOT = Path(__file__).resolve().parents[2]
 SET = ROOT / "evals" / "lint" / "sentences.jsonl"
@@ -223,13 +223,7 @@ def main() -> int:
         "weights": dict(sorted(weights.items())),
     }
     text = json.dumps(model, indent=0, sort_keys=False) + "\n"
-    if args.check:
-        same = OUT.read_text(encoding="utf-8") == text
-        print("the shipped model matches a retrain" if same else "the shipped model differs from a retrain")
-        return 0 if same else 1
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)} ({len(weights)} weights)")
-    return 0
+    return write_or_check(OUT, text, check=args.check, weights=len(weights))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from pathlib import Path
 
 
 def sigmoid(z: float) -> float:
@@ -73,3 +74,17 @@ def fit(
 def fold(key: str, k: int) -> int:
     """A stable cross-validation fold for ``key`` (the first 8 hex digits of its SHA-256, mod ``k``)."""
     return int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % k
+
+
+def write_or_check(path: Path, text: str, *, check: bool, weights: int) -> int:
+    """Write a retrained model's JSON to ``path``, or with ``check`` compare it to the shipped file.
+
+    The exit code for the training scripts: 0 when written or identical, 1 when it differs.
+    """
+    if check:
+        same = path.read_text(encoding="utf-8") == text
+        print("the shipped model matches a retrain" if same else "the shipped model differs from a retrain")
+        return 0 if same else 1
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path.name} ({weights} weights)")
+    return 0
