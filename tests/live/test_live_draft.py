@@ -23,9 +23,10 @@ pytestmark = pytest.mark.live
 
 THREAD = Path(__file__).resolve().parents[2] / "fixtures" / "incidents" / "scribe-like-thread" / "thread.txt"
 DAY = ["--date", "2024-04-18", "--tz", "UTC"]
-# What llama-server takes for constrained output: a JSON schema in response_format, a json_object
-# response_format, tool calls (with --jinja), and plain JSON asked for in the prompt.
-MODES = ["json-schema", "json", "tools", "md-json"]
+# What llama-server takes for constrained output (the dialect table's row): a JSON schema in
+# response_format, a json_object response_format with or without a schema, tool calls (with
+# --jinja), and plain JSON asked for in the prompt.
+MODES = ["json-schema", "json-object-schema", "json", "tools", "md-json"]
 
 LiveRunner = Callable[..., LiveDraft]
 
