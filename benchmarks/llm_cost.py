@@ -36,18 +36,11 @@ from postmortem_writer.llm.session import open_session
 from postmortem_writer.llm.settings import LLMSettings, Mode
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.sources import SourceOptions
-from postmortem_writer.testing.loopback import Action, Answer, LoopbackServer, citing_responder
+from postmortem_writer.testing.loopback import Action, Answer, LoopbackServer, citing_responder, sent_tokens
 
 CONTEXT = 128_000
 TOKENS_PER_SECOND = 5_000
 """Simulated prompt processing speed of the endpoint (on top of the fixed latency)."""
-
-
-def sent_tokens(body: dict[str, Any]) -> int:
-    """Estimated tokens of one request: its messages' text and the schema that rides along."""
-    schema = body.get("tools") or body.get("response_format") or {}
-    text = "\n".join(str(message["content"]) for message in body["messages"])
-    return estimate_tokens(text + json.dumps(schema, ensure_ascii=False))
 
 
 def run(messages: int, concurrency: int, latency: float, folder: Path) -> dict[str, Any]:

@@ -9,6 +9,8 @@ the openai client and instructor really put on the wire in that mode (the schema
   Both sides use the estimator the chunk budget uses (``chunking.estimate_tokens``).
 - answer: the ``max_tokens`` sent with each map call; chunk: the budget a chunk is cut to.
 - overhead: the mean tokens of a map request outside its data block (instructions and schema).
+- synthesis: the tokens of the one synthesis request (the merged timeline and candidates; not cut
+  to the context).
 
 Targets (issue 20): prompt ÷ source ≤ 2 at a 4,096-token context and ≤ 1.3 at 32k.
 
@@ -24,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from llm_cost import sent_tokens
 from slack_generator import write_export
 
 from postmortem_writer.chunking import estimate_tokens
@@ -35,7 +36,7 @@ from postmortem_writer.llm.settings import LLMSettings, Mode
 from postmortem_writer.pipeline import Ingested, draft_from, ingest
 from postmortem_writer.redact import Privacy, redact_stream
 from postmortem_writer.sources import SourceOptions
-from postmortem_writer.testing.loopback import LoopbackServer, citing_responder
+from postmortem_writer.testing.loopback import LoopbackServer, citing_responder, sent_tokens
 
 CONTEXTS = (4096, 8192, 32768)
 TARGETS = {4096: 2.0, 32768: 1.3}
@@ -54,6 +55,7 @@ class Row:
     answer: int
     chunk: int
     overhead: int
+    synthesis: int
 
     @property
     def ratio(self) -> float:
@@ -102,6 +104,7 @@ def measure(ingested: Ingested, source: int, context: int, mode: Mode, folder: P
         answer=int(maps[0].get("max_tokens", 0)) if maps else 0,
         chunk=Budget.for_context(context).chunk,
         overhead=overhead,
+        synthesis=sum(sent_tokens(body) for body in bodies if body not in maps),
     )
 
 
@@ -109,14 +112,14 @@ def table(rows: list[Row]) -> list[str]:
     """The rows as a Markdown table, with the issue's target where it sets one."""
     lines = [
         "| context | mode | requests | prompt tokens | source tokens | prompt ÷ source | target | answer | chunk "
-        "| overhead/map |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| overhead/map | synthesis |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in rows:
         target = f"≤ {TARGETS[r.context]}" if r.context in TARGETS else ""
         lines.append(
             f"| {r.context:,} | {r.mode} | {r.requests:,} | {r.prompt:,} | {r.source:,} | {r.ratio:.2f} | {target} "
-            f"| {r.answer:,} | {r.chunk:,} | {r.overhead:,} |"
+            f"| {r.answer:,} | {r.chunk:,} | {r.overhead:,} | {r.synthesis:,} |"
         )
     return lines
 

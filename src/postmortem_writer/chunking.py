@@ -70,10 +70,12 @@ def day_line(day: date) -> str:
     return f"--- {day.isoformat()} ---"
 
 
-def chunk_events(events: list[Event], *, budget: int, overlap: int = 0) -> list[Chunk]:
+def chunk_events(events: list[Event], *, budget: int, overlap: int = 0, per_event: int = 0) -> list[Chunk]:
     """``events`` as chunks of at most ``budget`` estimated tokens, consecutive chunks sharing ~``overlap``.
 
-    Each chunk starts with the day of its first event, so no line is read without its date.
+    Each event costs its line plus ``per_event`` tokens (what else the request carries for each
+    event: its id in the answer schema). Each chunk starts with the day of its first event, so no
+    line is read without its date.
     """
     if not events:
         return []
@@ -90,7 +92,7 @@ def chunk_events(events: list[Event], *, budget: int, overlap: int = 0) -> list[
         separators=["\n"],
         chunk_size=budget - estimate_tokens(day_line(date.min)),  # room for the day marker added below
         chunk_overlap=min(overlap, budget // 2),
-        length_function=estimate_tokens,
+        length_function=lambda text: estimate_tokens(text) + per_event * len(event_ids(text.split("\n"))),
         keep_separator=False,
         strip_whitespace=True,
     )

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import itertools
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from postmortem_writer.chunking import MAX_EVENT_CHARS, chunk_events, day_line, estimate_tokens, event_line, split_chunk
 from postmortem_writer.events import EventStream
-from postmortem_writer.extract.candidates import ChunkFindings
-from postmortem_writer.extract.llm import MAP_PROMPT, PROMPT_OVERHEAD
-from postmortem_writer.llm.prompts import DATA_CLOSE, DATA_OPEN, data_block, load_prompt
 from postmortem_writer.models import ActorKind, Event, SourceKind
 
 T0 = datetime(2025, 3, 4, 9, 0, tzinfo=UTC)
@@ -100,14 +96,17 @@ def test_no_events_no_chunks() -> None:
     assert chunk_events([], budget=100) == []
 
 
-def test_the_budgeted_prompt_overhead_covers_the_real_instructions_and_schema() -> None:
-    prompt = load_prompt(*MAP_PROMPT)
-    messages = prompt.messages(
-        data=data_block([]), data_open=DATA_OPEN, data_close=DATA_CLOSE, chunk_id="E1-E9#0", first_id="E1",
-        last_id="E9", count=9,
-    )  # fmt: skip
-    schema = json.dumps(ChunkFindings.model_json_schema())
-    assert estimate_tokens(json.dumps(messages) + schema) <= PROMPT_OVERHEAD
+@pytest.mark.parametrize("per_event", [0, 4, 20])
+def test_each_event_costs_its_line_and_what_the_request_adds_for_it(per_event: int) -> None:
+    events = stream([f"message number {i} " + "word " * (i % 17) for i in range(300)])
+    chunks = chunk_events(events, budget=400, per_event=per_event)
+    assert all(chunk.tokens + per_event * len(chunk.event_ids) <= 400 for chunk in chunks)
+    # And not much less: every chunk but the last could not take its successor's first line (give or
+    # take the rounding of each line's and each newline's estimate, and the day marker).
+    for chunk, after in itertools.pairwise(chunks):
+        line = estimate_tokens(event_line(next(e for e in events if e.id == after.event_ids[0])))
+        slack = 2 * len(chunk.event_ids) + estimate_tokens(day_line(T0.date()))
+        assert chunk.tokens + per_event * len(chunk.event_ids) + line + per_event + slack > 400
 
 
 def test_split_chunk_keeps_every_line_under_its_day() -> None:

@@ -42,7 +42,7 @@ def test_draft_with_an_endpoint_then_an_unchanged_rerun_costs_no_calls(sample_in
     assert first == len(chat_chunks(ingested.stream, Budget.for_context(LOCAL_CONTEXT))) + 1  # and the synthesis
     markdown = (tmp_path / "a.md").read_text(encoding="utf-8")
     assert "with the\n> `llm` extractor" in markdown
-    assert "Prompt: `extract-chunk@v1 sha256:" in markdown
+    assert "Prompt: `extract-chunk@v2 sha256:" in markdown
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert [line["prompt"]["id"] for line in lines] == ["extract-chunk"] * (first - 1) + ["synthesize"]
     assert all(

@@ -132,12 +132,12 @@ def _synthesis_down(body: dict[str, Any]) -> Action:
 FALLBACKS: dict[str, tuple[Responder, tuple[str, ...], int, str, bool, str]] = {
     "every-call-fails-auto": (
         lambda body: Fault(503, message="overloaded"), (), 0, "rules", True,
-        "warning: no model answer was used, the draft comes from the rules extractor: all 8 chunk call(s) and "
+        "warning: no model answer was used, the draft comes from the rules extractor: all 9 chunk call(s) and "
         "the analysis call failed; the first: 127.0.0.1",
     ),
     "every-call-fails-llm": (
         lambda body: Fault(503, message="overloaded"), ("--extractor", "llm"), 4, "rules", True,
-        "error: --extractor llm, but no model answer was used, the draft comes from the rules extractor: all 8",
+        "error: --extractor llm, but no model answer was used, the draft comes from the rules extractor: all 9",
     ),
     "only-the-synthesis-fails-llm": (
         _synthesis_down, ("--extractor", "llm"), 0, "llm", False, "warning: events E1 to E52 could not be analysed",

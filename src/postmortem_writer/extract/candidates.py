@@ -8,11 +8,15 @@ them from the cited events afterwards.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from postmortem_writer.extract.mentions import unsupported
 from postmortem_writer.injection import neutralise
@@ -26,15 +30,57 @@ _ID = re.compile(r"^E[1-9][0-9]*$")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
-def _untitled(schema: dict[str, Any]) -> None:
-    """Drop the per-property titles pydantic adds: the schema rides along on every call, and a
-    title only repeats the property's name."""
-    for value in schema.get("properties", {}).values():
-        value.pop("title", None)
+_NOTES = frozenset({"title", "description", "default"})
+"""What pydantic writes into a schema that no grammar enforces; the prompt says it once instead."""
+MAX_CITED = 5
+"""The most ids one item may cite in a chunk's schema: a moment's evidence, not the whole chunk."""
+
+
+class LeanSchema(GenerateJsonSchema):
+    """JSON schemas holding only what constrains an answer: no titles, descriptions or defaults.
+
+    The schema rides along on every call (in ``response_format``, a tool, or the prompt); the
+    instructions explain the fields once. Only the top title stays: it names the tool or format.
+    """
+
+    def generate(self, schema: CoreSchema, mode: JsonSchemaMode = "validation") -> JsonSchemaValue:
+        """The schema pydantic generates, with ``_NOTES`` left out everywhere below the top."""
+        generated = super().generate(schema, mode)
+        title = generated.get("title")
+        _strip(generated)
+        return {"title": title, **generated} if title else generated
+
+
+def _strip(node: Any) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _strip(item)
+    elif isinstance(node, dict):
+        for key in _NOTES & node.keys():
+            del node[key]
+        if "enum" in node:
+            node.pop("type", None)  # the values say it
+        for key, value in node.items():
+            # Under these keys the names are fields and definitions ("description" is a field): keep them.
+            for child in value.values() if key in ("properties", "$defs") else (value,):
+                _strip(child)
 
 
 class _Answer(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra=_untitled)
+    model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def model_json_schema(
+        cls,
+        by_alias: bool | None = None,
+        ref_template: str = DEFAULT_REF_TEMPLATE,
+        schema_generator: type[GenerateJsonSchema] = LeanSchema,
+        mode: JsonSchemaMode = "validation",
+        *,
+        union_format: Literal["any_of", "primitive_type_array"] = "any_of",
+    ) -> dict[str, Any]:
+        """The answer's schema, lean (``LeanSchema``) unless another generator is asked for."""
+        return super().model_json_schema(by_alias, ref_template, schema_generator, mode, union_format=union_format)
 
 
 class _Grounded(_Answer):
@@ -200,3 +246,39 @@ def _numbers(text: str) -> set[str]:
 def _squash(text: str) -> str:
     # The model read the text as ``data_block`` shows it, so both sides are compared that way.
     return " ".join(neutralise(text).casefold().split())
+
+
+@lru_cache(maxsize=1024)
+def grounded_findings(ids: tuple[str, ...]) -> type[ChunkFindings]:
+    """``ChunkFindings`` whose schema lets each item cite only ``ids``, at most ``MAX_CITED`` of them.
+
+    For a decoder constrained to the schema (a grammar), which then cannot write anything but one
+    of the chunk's ids as evidence. Validation is ``ChunkFindings``' own, grounding included: the
+    enum helps the decoder, it does not replace the check. Built once per chunk, and the same ids
+    give the same schema, so a re-run's requests hash alike and the answer cache still hits.
+    """
+    schema = ChunkFindings.model_json_schema()
+    definitions = schema["$defs"]
+    for definition in definitions.values():
+        properties = definition.get("properties", {})
+        if "evidence" in properties:
+            # One definition for the items that must cite, rather than the same schema in each.
+            required = properties["evidence"].get("minItems")
+            properties["evidence"] = {"$ref": "#/$defs/Evidence"} if required else _evidence()
+    definitions.update(Evidence=_evidence(minItems=1), EventId={"enum": list(ids)})
+    frozen = json.dumps(schema)
+
+    class Grounded(ChunkFindings):
+        @classmethod
+        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            # Built above, whatever is asked: a chunk's schema is this one or none.
+            loaded: dict[str, Any] = json.loads(frozen)
+            return loaded
+
+    # The format's or tool's name the endpoint sees, as for the generic schema.
+    Grounded.__name__ = Grounded.__qualname__ = ChunkFindings.__name__
+    return Grounded
+
+
+def _evidence(**bounds: int) -> dict[str, Any]:
+    return {"items": {"$ref": "#/$defs/EventId"}, **bounds, "maxItems": MAX_CITED, "type": "array"}

@@ -26,6 +26,7 @@ from postmortem_writer.extract.candidates import (
     Statement,
     Synthesis,
     SynthesisFactor,
+    grounded_findings,
 )
 from postmortem_writer.extract.grounding import grounded_entry
 from postmortem_writer.extract.rules import extract_rules
@@ -47,12 +48,14 @@ from postmortem_writer.models import (
 )
 from postmortem_writer.sections import SECTIONS, Merge
 
-MAP_PROMPT = ("extract-chunk", "v1")
-SYNTHESIS_PROMPT = ("synthesize", "v1")
+MAP_PROMPT = ("extract-chunk", "v2")
+SYNTHESIS_PROMPT = ("synthesize", "v2")
 MAX_CHUNK_TOKENS = 16_000
-"""Each call repeats ~2,000 tokens of instructions and schema; past this, one failure costs too much."""
-PROMPT_OVERHEAD = 2300
+"""Past this, one failed call costs too much of the incident."""
+PROMPT_OVERHEAD = 1150
 """Estimated tokens of the map prompt's instructions and answer schema around each chunk (a test checks it)."""
+ID_TOKENS = 4
+"""Estimated tokens each event of a chunk adds to its schema's list of citable ids (``"E12345", ``)."""
 DUPLICATE_WINDOW = timedelta(minutes=2)
 SPLITS_ON_CUT_OFF = 2
 """How many times a chunk whose answer was cut off is halved before it becomes a gap."""
@@ -80,13 +83,14 @@ class Budget:
     chunk: int
     overlap: int
     answer: int = MAX_ANSWER_TOKENS  # sent as max_tokens: the room left for the answer
+    per_event: int = 0  # counted in ``chunk`` for each event besides its line: its id in the schema
 
     @classmethod
     def for_context(cls, context_tokens: int) -> Budget:
         """Room for the chunk after the prompt overhead and a reserve for the answer."""
         reserve = min(4096, context_tokens // 4)
         chunk = max(256, min(MAX_CHUNK_TOKENS, context_tokens - reserve - PROMPT_OVERHEAD))
-        return cls(chunk=chunk, overlap=chunk // 40, answer=reserve)
+        return cls(chunk=chunk, overlap=chunk // 40, answer=reserve, per_event=ID_TOKENS)
 
 
 def chat_chunks(stream: EventStream, budget: Budget) -> list[Chunk]:
@@ -96,7 +100,7 @@ def chat_chunks(stream: EventStream, budget: Budget) -> list[Chunk]:
     obey what it never reads, and their ids, absent from every chunk, cannot be cited.
     """
     prose = [event for event in stream if event.kind is SourceKind.CHAT and not addresses_the_tool(event)]
-    return chunk_events(prose, budget=budget.chunk, overlap=budget.overlap)
+    return chunk_events(prose, budget=budget.chunk, overlap=budget.overlap, per_event=budget.per_event)
 
 
 def extract_llm(
@@ -169,13 +173,14 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int, ans
     events analysed instead of turning them into a gap.
     """
     prompt = load_prompt(*MAP_PROMPT)
+    # Only ids of real events: the chunk's ids are read back from its lines, and a line is text.
+    known = [i for i in chunk.event_ids if i in stream]
     request = Request(
         prompt=prompt.ref,
         messages=prompt.messages(
             data=data_block(chunk.lines),
             data_open=DATA_OPEN,
             data_close=DATA_CLOSE,
-            chunk_id=chunk.id,
             first_id=chunk.event_ids[0],
             last_id=chunk.event_ids[-1],
             count=len(chunk.event_ids),
@@ -184,8 +189,8 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int, ans
         # A chunk's rows are independent findings: one bad row costs that row. The synthesis is
         # one story, and a statement only an obeyed injection explains taints all of it: no salvage.
         salvage=True,
-        # Only ids of real events: the chunk's ids are read back from its lines, and a line is text.
-        context=_evidence_context(stream, [i for i in chunk.event_ids if i in stream]),
+        grammar=grounded_findings(tuple(known)),
+        context=_evidence_context(stream, known),
         label=f"map {chunk.id}",
         max_tokens=answer,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import lru_cache
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -43,6 +43,10 @@ class Request(Generic[T]):
     messages: list[dict[str, str]]
     response_model: type[T]
     context: dict[str, Any] = field(default_factory=dict)
+    grammar: type[T] | None = None
+    """The schema a backend that constrains decoding to it sends instead of ``response_model``'s:
+    a subclass that carries the request's own grounding (the ids a chunk may cite) for the
+    grammar. Validation stays ``response_model``'s."""
     label: str = ""
     max_tokens: int = MAX_ANSWER_TOKENS
     """Sent as ``max_tokens``; not part of ``key``: it bounds the answer, it does not shape it."""
@@ -64,7 +68,7 @@ class Request(Generic[T]):
             "mode": mode,
             "prompt": [self.prompt.id, self.prompt.version, self.prompt.sha256],
             "messages": self.messages,
-            "schema": _schema(self.response_model),
+            "schema": _schema(self.grammar or self.response_model),
             "context": sorted((k, _jsonable(v)) for k, v in self.context.items()),
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -111,9 +115,10 @@ class Backend(Protocol):
     def complete(self, request: Request[T]) -> Reply[T]: ...
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _schema(model: type[BaseModel]) -> dict[str, Any]:
-    # Built once per model: every call's key includes it, and pydantic rebuilds it on each request.
+    # Built once per model (a chunk's grammar is one too): every call's key includes it, and pydantic
+    # rebuilds it on each request.
     return model.model_json_schema()
 
 

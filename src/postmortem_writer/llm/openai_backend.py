@@ -56,6 +56,8 @@ _MODES = {
     Mode.JSON: instructor.Mode.JSON,
     Mode.MD_JSON: instructor.Mode.MD_JSON,
 }
+# Modes in which the endpoint constrains decoding to the schema sent: they get a request's grammar.
+CONSTRAINED = frozenset({Mode.JSON_SCHEMA})
 _TRANSIENT_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 # A 5xx body that says the request failed validation: the same request gets the same answer.
 _REQUEST_INVALID = re.compile(
@@ -234,7 +236,7 @@ class OpenAIBackend:
             value, completion = self._client(mode).chat.completions.create_with_completion(
                 model=self.settings.model,
                 messages=request.messages,  # type: ignore[arg-type]
-                response_model=request.response_model,
+                response_model=_sent_model(request, self.settings.mode),
                 max_retries=self.settings.max_reasks,
                 context=request.context,
                 hooks=hooks,
@@ -295,6 +297,15 @@ class OpenAIBackend:
                 other = Mode.MD_JSON if mode is Mode.JSON else Mode.JSON
                 return hint.format(model=self.settings.model, mode=mode.value, other=other.value)
         return "the endpoint will answer the same way again; check --base-url, --model and --mode"
+
+
+def _sent_model(request: Request[T], mode: Mode) -> type[T]:
+    """The request's grammar where ``mode`` makes the endpoint decode by it, else its response model.
+
+    Where the schema is only read (tools, plain JSON), the grammar's enum of citable ids would
+    repeat the ids the data block shows, on every call, for nothing a validator does not check.
+    """
+    return request.grammar if request.grammar is not None and mode in CONSTRAINED else request.response_model
 
 
 def _retry_after(error: openai.APIError) -> float | None:

@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from postmortem_writer.chunking import event_ids
+from postmortem_writer.chunking import estimate_tokens, event_ids
 
 
 @dataclass(frozen=True)
@@ -244,6 +244,14 @@ def _handler(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.flush()
 
     return Handler
+
+
+def sent_tokens(body: dict[str, Any]) -> int:
+    """Estimated tokens (``chunking.estimate_tokens``) of one request ``body``: its messages' text and
+    the schema that rides along, as the compact JSON the client sends."""
+    schema = body.get("tools") or body.get("response_format") or {}
+    text = "\n".join(str(message.get("content") or "") for message in body["messages"])
+    return estimate_tokens(text + json.dumps(schema, ensure_ascii=False, separators=(",", ":")))
 
 
 _ANY_ID = re.compile(r"\bE\d+\b")
