@@ -14,13 +14,20 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from postmortem_writer.extract.candidates import MAX_CITED, ChunkFindings, Synthesis, grounded_findings
-from postmortem_writer.extract.llm import MAP_PROMPT, PROMPT_OVERHEAD, Budget, chat_chunks
+from postmortem_writer.extract.llm import (
+    MAP_PROMPT,
+    PROMPT_OVERHEAD,
+    SYNTHESIS_OVERHEAD,
+    SYNTHESIS_PROMPT,
+    Budget,
+    chat_chunks,
+)
 from postmortem_writer.llm.backend import Request
 from postmortem_writer.llm.calls import Caller
 from postmortem_writer.llm.prompts import DATA_CLOSE, DATA_OPEN, data_block, load_prompt
 from postmortem_writer.llm.session import Session, open_session
 from postmortem_writer.llm.settings import LLMSettings, Mode
-from postmortem_writer.models import SourceKind
+from postmortem_writer.models import Draft, SourceKind, TimelineKind
 from postmortem_writer.pipeline import Ingested, draft_from, ingest
 from postmortem_writer.redact import Privacy, redact_stream
 from postmortem_writer.sources import SourceOptions
@@ -162,24 +169,39 @@ def test_only_a_constrained_mode_sends_the_chunk_schema(
     assert ('"EventId"' in json.dumps(bodies[0])) is sends_the_enum
 
 
-def test_the_fixed_prompt_overhead_covers_instructions_and_schema() -> None:
-    messages = load_prompt(*MAP_PROMPT).messages(
-        data=data_block([]), data_open=DATA_OPEN, data_close=DATA_CLOSE, first_id="E1", last_id="E9", count=9
-    )
-    schema = grounded_findings(()).model_json_schema()
-    sent = {"messages": messages, "response_format": {"type": "json_schema", "json_schema": {"schema": schema}}}
-    assert sent_tokens(sent) <= PROMPT_OVERHEAD
+OVERHEADS = {
+    # prompt, its values but the data, the schema sent (a chunk's with no ids: ID_TOKENS are apart), budgeted
+    "map": (MAP_PROMPT, {"first_id": "E1", "last_id": "E9", "count": 9}, grounded_findings(()), PROMPT_OVERHEAD),
+    "synthesis": (
+        SYNTHESIS_PROMPT, {"title": "T" * 100, "entry_count": 1000, "event_count": 100_000}, Synthesis,
+        SYNTHESIS_OVERHEAD,
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("prompt", "values", "model", "budgeted"), list(OVERHEADS.values()), ids=list(OVERHEADS))
+def test_the_budgeted_overhead_covers_instructions_and_schema(
+    prompt: tuple[str, str], values: dict[str, Any], model: type[BaseModel], budgeted: int
+) -> None:
+    messages = load_prompt(*prompt).messages(data=data_block([]), data_open=DATA_OPEN, data_close=DATA_CLOSE, **values)
+    schema = {"type": "json_schema", "json_schema": {"name": model.__name__, "schema": model.model_json_schema()}}
+    assert sent_tokens({"messages": messages, "response_format": schema}) <= budgeted
+
+
+def long_chat(folder: Path) -> Ingested:
+    """Enough chat for several chunks at every size, short and long messages mixed, each stating a figure."""
+    chat = folder / "chat.txt"
+    rows = [
+        f"[{i // 60:02d}:{i % 60:02d}] Priya: queue lag on checkout is {i} messages and growing" + " ." * (i * 7 % 40)
+        for i in range(1400)
+    ]
+    chat.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return ingest([chat], SourceOptions(tz=ZoneInfo("UTC"), date=date(2025, 3, 4)))
 
 
 @pytest.mark.parametrize("context_tokens", [4096, 8192, 32768])
 def test_every_map_request_fits_the_context_with_its_answer(tmp_path: Path, context_tokens: int) -> None:
-    # Enough chat for several chunks at every size, short and long messages mixed.
-    chat = tmp_path / "chat.txt"
-    rows = [
-        f"[{i // 60:02d}:{i % 60:02d}] Priya: update {i} on checkout" + " errors" * (i * 7 % 40) for i in range(1400)
-    ]
-    chat.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    many = ingest([chat], SourceOptions(tz=ZoneInfo("UTC"), date=date(2025, 3, 4)))
+    many = long_chat(tmp_path)
     budget = Budget.for_context(context_tokens)
     room = context_tokens - budget.answer
     with LoopbackServer(responder=citing_responder()) as server:
@@ -194,3 +216,41 @@ def test_every_map_request_fits_the_context_with_its_answer(tmp_path: Path, cont
     assert sizes[-1] <= room
     # Filled close to the budget: every chunk but the last (the smallest) uses most of what it may.
     assert sizes[1] >= 0.85 * (budget.chunk + PROMPT_OVERHEAD), sizes
+
+
+def synthesis_request(ingested: Ingested, context_tokens: int) -> tuple[Request[Any], Draft]:
+    """The synthesis request of an LLM draft whose every chunk reports one moment."""
+
+    def respond(request: Request[Any]) -> ScriptItem:
+        cited = min(request.context["event_ids"], key=lambda i: int(i[1:]))
+        if request.label.startswith("map "):
+            return {"timeline": [{"kind": "diagnosis", "description": "Errors were looked into.", "evidence": [cited]}]}
+        return {"summary": [{"text": "Checkout errors rose.", "evidence": [cited]}]}
+
+    backend = FunctionBackend(respond)
+    session = Session(Caller(backend), context_tokens=context_tokens, concurrency=2, endpoint=None, call_log=None)
+    draft = draft_from(ingested, llm=session)
+    return next(r for r in backend.requests if r.label == "synthesis"), draft
+
+
+@pytest.mark.parametrize("context_tokens", [4096, 32768])
+def test_the_synthesis_material_is_cut_to_the_context_keeping_some_of_every_part(
+    tmp_path: Path, context_tokens: int
+) -> None:
+    request, draft = synthesis_request(long_chat(tmp_path), context_tokens)
+    sent = {"messages": request.messages, "response_format": {"schema": Synthesis.model_json_schema()}}
+    assert sent_tokens(sent) <= context_tokens - Budget.for_context(context_tokens).answer
+    assert not draft.gaps, "the synthesis was answered"
+    lines = request.messages[1]["content"].splitlines()
+    headings = [line for line in lines if line.startswith(("TIMELINE", "CANDIDATE", "IMPACT", "OPEN QUESTIONS"))]
+    assert headings[0].startswith(f"TIMELINE ({len(draft.timeline)} entries;")
+    assert any(heading.endswith(" shown)") for heading in headings), "cut, and says so"
+    # Every part keeps lines: each heading is followed by a line of its own.
+    assert all(lines[lines.index(heading) + 1].strip() for heading in headings)
+
+
+def test_a_synthesis_material_that_fits_is_sent_whole(ingested: Ingested) -> None:
+    request, draft = synthesis_request(ingested, 8192)
+    data = request.messages[1]["content"]
+    assert " shown)" not in data
+    assert all(entry.description in data for entry in draft.timeline if entry.kind is not TimelineKind.OTHER)

@@ -87,7 +87,7 @@ def digest(
     left = LeftOut()
     names = [person.name for person in draft.responders]
     rows = _fold(draft.timeline, timeline, lambda e: (e.kind, shape(e.description, names)), left, "timeline")
-    rows = _keep(rows, timeline, _row_rank(draft), left, "timeline")
+    rows = _keep(rows, timeline, timeline_rank(draft), left, "timeline")
     found = _fold(draft.contributing_factors, factors, lambda f: shape(f.title, names), left, "contributing_factors")
     # Factors come strongest first already; the cap keeps that order.
     found = _keep(found, factors, lambda index, _: index, left, "contributing_factors")
@@ -146,8 +146,9 @@ def _keep(
     return [items[i] for i in sorted(best)]
 
 
-def _row_rank(draft: Draft) -> Callable[[int, TimelineEntry], tuple[int, int]]:
-    """Key moments first (what the impact window, trigger and summary cite), then rows by kind."""
+def timeline_rank(draft: Draft) -> Callable[[int, TimelineEntry], tuple[int, int]]:
+    """How much a review needs each timeline row (lower first): key moments (what the impact window,
+    trigger and summary cite), then rows by kind."""
     key = set(draft.impact.start_evidence) | set(draft.impact.end_evidence)
     key.update(event_id for item in draft.trigger + draft.summary for event_id in item.evidence)
 

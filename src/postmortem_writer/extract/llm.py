@@ -16,7 +16,7 @@ from datetime import timedelta
 from difflib import SequenceMatcher
 from typing import Any, Protocol
 
-from postmortem_writer.chunking import Chunk, chunk_events, split_chunk
+from postmortem_writer.chunking import Chunk, chunk_events, estimate_tokens, split_chunk
 from postmortem_writer.errors import ModelError, OutputCutOff
 from postmortem_writer.events import EventStream
 from postmortem_writer.extract.candidates import (
@@ -28,6 +28,7 @@ from postmortem_writer.extract.candidates import (
     SynthesisFactor,
     grounded_findings,
 )
+from postmortem_writer.extract.digest import timeline_rank
 from postmortem_writer.extract.grounding import grounded_entry
 from postmortem_writer.extract.rules import extract_rules
 from postmortem_writer.injection import addresses_the_tool
@@ -55,6 +56,8 @@ MAX_CHUNK_TOKENS = 16_000
 PROMPT_OVERHEAD = 1150
 """Estimated tokens of the map prompt's instructions and answer schema around each chunk (a test checks it)."""
 ID_TOKENS = 4
+SYNTHESIS_OVERHEAD = 1250
+"""Estimated tokens of the synthesis prompt's instructions and answer schema (a test checks it)."""
 """Estimated tokens each event of a chunk adds to its schema's list of citable ids (``"E12345", ``)."""
 DUPLICATE_WINDOW = timedelta(minutes=2)
 SPLITS_ON_CUT_OFF = 2
@@ -84,13 +87,15 @@ class Budget:
     overlap: int
     answer: int = MAX_ANSWER_TOKENS  # sent as max_tokens: the room left for the answer
     per_event: int = 0  # counted in ``chunk`` for each event besides its line: its id in the schema
+    material: int | None = None  # the most the synthesis call's data block may hold; None: no limit
 
     @classmethod
     def for_context(cls, context_tokens: int) -> Budget:
         """Room for the chunk after the prompt overhead and a reserve for the answer."""
         reserve = min(4096, context_tokens // 4)
         chunk = max(256, min(MAX_CHUNK_TOKENS, context_tokens - reserve - PROMPT_OVERHEAD))
-        return cls(chunk=chunk, overlap=chunk // 40, answer=reserve, per_event=ID_TOKENS)
+        material = max(256, context_tokens - reserve - SYNTHESIS_OVERHEAD)
+        return cls(chunk=chunk, overlap=chunk // 40, answer=reserve, per_event=ID_TOKENS, material=material)
 
 
 def chat_chunks(stream: EventStream, budget: Budget) -> list[Chunk]:
@@ -134,7 +139,7 @@ def extract_llm(
         update={"timeline": timeline, "impact": rules.impact.model_copy(update={"figures": figures})}
     )
     try:
-        synthesis = _synthesise(draft, findings.values(), caller, stream, budget.answer)
+        synthesis = _synthesise(draft, findings.values(), caller, stream, budget)
     except ModelError as exc:
         if not findings:
             # Not one model answer made it into the draft: it must not claim to be the model's.
@@ -292,27 +297,29 @@ def _figures(rule_figures: list[ImpactFigure], findings: Iterable[ChunkFindings]
 
 
 def _synthesise(
-    draft: Draft, findings: Iterable[ChunkFindings], caller: Caller, stream: EventStream, answer: int
+    draft: Draft, findings: Iterable[ChunkFindings], caller: Caller, stream: EventStream, budget: Budget
 ) -> Synthesis:
     """One call over the merged timeline and the chunk candidates for the analysis sections."""
-    lines = [f"TIMELINE ({len(draft.timeline)} entries; time | kind | what | evidence)"]
-    lines += [
-        f"{e.time.strftime('%Y-%m-%d %H:%M:%SZ')} | {e.kind.value} | {e.description} | {', '.join(e.evidence)}"
-        for e in draft.timeline
-    ]
     found = list(findings)
     factors = [f for x in found for f in x.factors]
     actions = [a for x in found for a in x.action_items]
     questions = [q for x in found for q in x.questions]
-    sections = (
-        ("CANDIDATE FACTORS", [f"{f.title}: {f.description} [{f.category}]{_ids(f)}" for f in factors]),
-        ("CANDIDATE ACTION ITEMS", [f"{a.description} (owner: {a.owner or '?'}){_ids(a)}" for a in actions]),
-        ("IMPACT FIGURES", [f'{f.metric}: {f.value} — "{f.quote}"{_ids(f)}' for f in draft.impact.figures]),
-        ("OPEN QUESTIONS", [f"{q.question}{_ids(q)}" for q in questions]),
-    )
-    for heading, items in sections:
-        if items:
-            lines += ["", heading, *items]
+    rank = timeline_rank(draft)
+    sections = [
+        _Section(
+            f"TIMELINE ({len(draft.timeline)} entries; time | kind | what | evidence)",
+            [
+                f"{e.time.strftime('%Y-%m-%d %H:%M:%SZ')} | {e.kind.value} | {e.description} | {', '.join(e.evidence)}"
+                for e in draft.timeline
+            ],
+            # Key moments first, should not all of it fit.
+            sorted(range(len(draft.timeline)), key=lambda i: (rank(i, draft.timeline[i]), i)),
+        ),
+        _Section("CANDIDATE FACTORS", [f"{f.title}: {f.description} [{f.category}]{_ids(f)}" for f in factors]),
+        _Section("CANDIDATE ACTION ITEMS", [f"{a.description} (owner: {a.owner or '?'}){_ids(a)}" for a in actions]),
+        _Section("IMPACT FIGURES", [f'{f.metric}: {f.value} — "{f.quote}"{_ids(f)}' for f in draft.impact.figures]),
+        _Section("OPEN QUESTIONS", [f"{q.question}{_ids(q)}" for q in questions]),
+    ]
     cited = draft.cited_ids() | {
         i for x in found for group in (x.factors, x.action_items, x.questions) for item in group for i in item.evidence
     }
@@ -320,7 +327,7 @@ def _synthesise(
     request = Request(
         prompt=prompt.ref,
         messages=prompt.messages(
-            data=data_block(lines),
+            data=data_block(_fit(sections, budget.material)),
             data_open=DATA_OPEN,
             data_close=DATA_CLOSE,
             title=draft.title,
@@ -330,9 +337,50 @@ def _synthesise(
         response_model=Synthesis,
         context=_evidence_context(stream, cited & {event.id for event in stream}),
         label="synthesis",
-        max_tokens=answer,
+        max_tokens=budget.answer,
     )
     return caller.call(request).value
+
+
+@dataclass(frozen=True)
+class _Section:
+    """One part of the synthesis material: a heading, its lines, and which lines matter most."""
+
+    heading: str
+    lines: list[str]
+    order: list[int] | None = None
+    """Indexes of ``lines``, most important first; None: as they come."""
+
+
+def _fit(sections: list[_Section], room: int | None) -> list[str]:
+    """The sections' lines within ``room`` estimated tokens: all of them when they fit.
+
+    Otherwise every section keeps its most important lines: one line of each section in turn
+    while they fit (a large incident's timeline alone can fill several contexts), shown in their
+    own order under a heading that says how many are shown.
+    """
+    costs = [[estimate_tokens(line) + 1 for line in section.lines] for section in sections]  # +1: the newline
+    # Each heading with its blank line and a "(k of n shown)" note.
+    used = sum(estimate_tokens(f"{section.heading} (99999 of 99999 shown)") + 2 for section in sections)
+    kept = [list(range(len(section.lines))) for section in sections]
+    if room is not None and used + sum(map(sum, costs)) > room:
+        kept = [[] for _ in sections]
+        turns = sorted(
+            (turn, index, line)
+            for index, section in enumerate(sections)
+            for turn, line in enumerate(section.order or range(len(section.lines)))
+        )
+        for _, index, line in turns:
+            used += costs[index][line]
+            if used > room:
+                break
+            kept[index].append(line)
+    lines: list[str] = []
+    for section, shown in zip(sections, kept, strict=True):
+        if section.lines:
+            note = "" if len(shown) == len(section.lines) else f" ({len(shown)} of {len(section.lines)} shown)"
+            lines += ["", f"{section.heading}{note}", *(section.lines[i] for i in sorted(shown))]
+    return lines[1:]
 
 
 def _ids(item: _Cites) -> str:
