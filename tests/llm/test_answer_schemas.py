@@ -151,6 +151,7 @@ def test_the_same_chunk_gets_the_same_schema_so_the_cache_still_hits(ingested: I
     ("mode", "sends_the_enum"),
     [
         pytest.param(Mode.JSON_SCHEMA, True, id="json-schema-constrains"),
+        pytest.param(Mode.JSON_OBJECT_SCHEMA, True, id="json-object-schema-constrains"),
         pytest.param(Mode.TOOLS, False, id="tools-reads"),
         pytest.param(Mode.JSON, False, id="json-reads"),
     ],
@@ -166,7 +167,9 @@ def test_only_a_constrained_mode_sends_the_chunk_schema(
     assert not draft.gaps
     bodies = [body for body in server.requests if "ChunkFindings" in json.dumps(body)]
     assert len(bodies) == 1
-    assert ('"EventId"' in json.dumps(bodies[0])) is sends_the_enum
+    shape = {key: value for key, value in bodies[0].items() if key != "messages"}
+    assert ('"EventId"' in json.dumps(shape)) is sends_the_enum
+    assert '"EventId"' not in json.dumps(bodies[0]["messages"]), "a schema in the prompt is only read"
 
 
 OVERHEADS = {

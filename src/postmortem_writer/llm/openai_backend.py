@@ -57,7 +57,7 @@ _MODES = {
     Mode.MD_JSON: instructor.Mode.MD_JSON,
 }
 # Modes in which the endpoint constrains decoding to the schema sent: they get a request's grammar.
-CONSTRAINED = frozenset({Mode.JSON_SCHEMA})
+CONSTRAINED = frozenset({Mode.JSON_SCHEMA, Mode.JSON_OBJECT_SCHEMA})
 _TRANSIENT_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 # A 5xx body that says the request failed validation: the same request gets the same answer.
 _REQUEST_INVALID = re.compile(
@@ -218,10 +218,11 @@ class OpenAIBackend:
     def _attempt(self, request: Request[T], mode: Mode) -> Reply[T]:
         """One attempt in ``mode``, its faults classified."""
         shaped: dict[str, Any] = {}
+        grammar = _grammar(request, mode)
         if mode is Mode.JSON_OBJECT_SCHEMA:
-            # The body's response_format, over instructor's plain json_object one.
-            schema = request.response_model.model_json_schema()
-            shaped["extra_body"] = {"response_format": {"type": "json_object", "schema": schema}}
+            # The body's response_format, over instructor's plain json_object one (the schema
+            # instructor writes into the prompt stays the generic one: that one is only read).
+            shaped["extra_body"] = {"response_format": {"type": "json_object", "schema": grammar.model_json_schema()}}
         if self._reasoning:
             # Reasoning models refuse max_tokens and any temperature but their default.
             shaped["max_completion_tokens"] = request.max_tokens
@@ -236,7 +237,7 @@ class OpenAIBackend:
             value, completion = self._client(mode).chat.completions.create_with_completion(
                 model=self.settings.model,
                 messages=request.messages,  # type: ignore[arg-type]
-                response_model=_sent_model(request, self.settings.mode),
+                response_model=grammar if mode is Mode.JSON_SCHEMA else request.response_model,
                 max_retries=self.settings.max_reasks,
                 context=request.context,
                 hooks=hooks,
@@ -299,7 +300,7 @@ class OpenAIBackend:
         return "the endpoint will answer the same way again; check --base-url, --model and --mode"
 
 
-def _sent_model(request: Request[T], mode: Mode) -> type[T]:
+def _grammar(request: Request[T], mode: Mode) -> type[T]:
     """The request's grammar where ``mode`` makes the endpoint decode by it, else its response model.
 
     Where the schema is only read (tools, plain JSON), the grammar's enum of citable ids would
