@@ -4,6 +4,7 @@ constrained to them, with the chunk's own ids as the only evidence a grammar let
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from postmortem_writer.extract.candidates import MAX_CITED, ChunkFindings, Synthesis, grounded_findings
+from postmortem_writer.extract.candidates import MAX_CITED, ChunkFindings, Synthesis, grounded
 from postmortem_writer.extract.llm import (
     MAP_PROMPT,
     PROMPT_OVERHEAD,
@@ -61,7 +62,7 @@ def notes_in(node: Any, path: str = "") -> Iterator[str]:
     "model",
     [
         pytest.param(ChunkFindings, id="map"),
-        pytest.param(grounded_findings(("E3", "E4")), id="map-grounded"),
+        pytest.param(grounded(ChunkFindings, ("E3", "E4")), id="map-grounded"),
         pytest.param(Synthesis, id="synthesis"),
     ],
 )
@@ -174,9 +175,9 @@ def test_only_a_constrained_mode_sends_the_chunk_schema(
 
 OVERHEADS = {
     # prompt, its values but the data, the schema sent (a chunk's with no ids: ID_TOKENS are apart), budgeted
-    "map": (MAP_PROMPT, {"first_id": "E1", "last_id": "E9", "count": 9}, grounded_findings(()), PROMPT_OVERHEAD),
+    "map": (MAP_PROMPT, {"first_id": "E1", "last_id": "E9", "count": 9}, grounded(ChunkFindings, ()), PROMPT_OVERHEAD),
     "synthesis": (
-        SYNTHESIS_PROMPT, {"title": "T" * 100, "entry_count": 1000, "event_count": 100_000}, Synthesis,
+        SYNTHESIS_PROMPT, {"title": "T" * 100, "entry_count": 1000, "event_count": 100_000}, grounded(Synthesis, ()),
         SYNTHESIS_OVERHEAD,
     ),
 }  # fmt: skip
@@ -241,7 +242,8 @@ def test_the_synthesis_material_is_cut_to_the_context_keeping_some_of_every_part
     tmp_path: Path, context_tokens: int
 ) -> None:
     request, draft = synthesis_request(long_chat(tmp_path), context_tokens)
-    sent = {"messages": request.messages, "response_format": {"schema": Synthesis.model_json_schema()}}
+    assert request.grammar is not None
+    sent = {"messages": request.messages, "response_format": {"schema": request.grammar.model_json_schema()}}
     assert sent_tokens(sent) <= context_tokens - Budget.for_context(context_tokens).answer
     assert not draft.gaps, "the synthesis was answered"
     lines = request.messages[1]["content"].splitlines()
@@ -250,6 +252,12 @@ def test_the_synthesis_material_is_cut_to_the_context_keeping_some_of_every_part
     assert any(heading.endswith(" shown)") for heading in headings), "cut, and says so"
     # Every part keeps lines: each heading is followed by a line of its own.
     assert all(lines[lines.index(heading) + 1].strip() for heading in headings)
+    # A grammar lets it cite what the material shows, and nothing the material left out.
+    shown = {i for line in lines for i in re.findall(r"\bE\d+\b", line)}
+    schema = request.grammar.model_json_schema()
+    assert set(schema["$defs"]["EventId"]["enum"]) == shown
+    assert evidence_ids(schema, "Statement") == schema["$defs"]["EventId"]["enum"]
+    assert shown < request.context["event_ids"], "the validator allows more; the decoder is steered to these"
 
 
 def test_a_synthesis_material_that_fits_is_sent_whole(ingested: Ingested) -> None:

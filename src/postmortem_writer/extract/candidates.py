@@ -12,7 +12,7 @@ import json
 import re
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
@@ -248,16 +248,24 @@ def _squash(text: str) -> str:
     return " ".join(neutralise(text).casefold().split())
 
 
-@lru_cache(maxsize=1024)
-def grounded_findings(ids: tuple[str, ...]) -> type[ChunkFindings]:
-    """``ChunkFindings`` whose schema lets each item cite only ``ids``, at most ``MAX_CITED`` of them.
+AnswerT = TypeVar("AnswerT", bound=_Answer)
+
+
+def grounded(model: type[AnswerT], ids: tuple[str, ...]) -> type[AnswerT]:
+    """``model`` (``ChunkFindings`` or ``Synthesis``) with a schema that lets each item cite only
+    ``ids``, at most ``MAX_CITED`` of them.
 
     For a decoder constrained to the schema (a grammar), which then cannot write anything but one
-    of the chunk's ids as evidence. Validation is ``ChunkFindings``' own, grounding included: the
-    enum helps the decoder, it does not replace the check. Built once per chunk, and the same ids
-    give the same schema, so a re-run's requests hash alike and the answer cache still hits.
+    of those ids as evidence. Validation is ``model``'s own, grounding included: the enum helps
+    the decoder, it does not replace the check. Built once per ids, and the same ids give the same
+    schema, so a re-run's requests hash alike and the answer cache still hits.
     """
-    schema = ChunkFindings.model_json_schema()
+    return cast(type[AnswerT], _grounded(model, ids))
+
+
+@lru_cache(maxsize=1024)
+def _grounded(model: type[_Answer], ids: tuple[str, ...]) -> type[_Answer]:
+    schema = model.model_json_schema()
     definitions = schema["$defs"]
     for definition in definitions.values():
         properties = definition.get("properties", {})
@@ -268,15 +276,15 @@ def grounded_findings(ids: tuple[str, ...]) -> type[ChunkFindings]:
     definitions.update(Evidence=_evidence(minItems=1), EventId={"enum": list(ids)})
     frozen = json.dumps(schema)
 
-    class Grounded(ChunkFindings):
+    class Grounded(model):  # type: ignore[valid-type,misc]
         @classmethod
         def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-            # Built above, whatever is asked: a chunk's schema is this one or none.
+            # Built above, whatever is asked: a grounded schema is this one or none.
             loaded: dict[str, Any] = json.loads(frozen)
             return loaded
 
     # The format's or tool's name the endpoint sees, as for the generic schema.
-    Grounded.__name__ = Grounded.__qualname__ = ChunkFindings.__name__
+    Grounded.__name__ = Grounded.__qualname__ = model.__name__
     return Grounded
 
 

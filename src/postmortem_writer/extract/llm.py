@@ -9,6 +9,7 @@ every call failed says so: its provenance names the rules extractor and why (``f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from postmortem_writer.extract.candidates import (
     Statement,
     Synthesis,
     SynthesisFactor,
-    grounded_findings,
+    grounded,
 )
 from postmortem_writer.extract.digest import timeline_rank
 from postmortem_writer.extract.grounding import grounded_entry
@@ -65,6 +66,7 @@ SPLITS_ON_CUT_OFF = 2
 ANALYSIS_GAP = "the analysis call failed"
 """How the reason of the one gap that is not a chunk's begins: the synthesis call failed."""
 _FINDINGS = tuple(ChunkFindings.model_fields)
+_CITED = re.compile(r"\bE[1-9][0-9]*\b")
 
 
 class Progress(Protocol):
@@ -194,7 +196,7 @@ def _analyse(chunk: Chunk, stream: EventStream, caller: Caller, splits: int, ans
         # A chunk's rows are independent findings: one bad row costs that row. The synthesis is
         # one story, and a statement only an obeyed injection explains taints all of it: no salvage.
         salvage=True,
-        grammar=grounded_findings(tuple(known)),
+        grammar=grounded(ChunkFindings, tuple(known)),
         context=_evidence_context(stream, known),
         label=f"map {chunk.id}",
         max_tokens=answer,
@@ -323,11 +325,15 @@ def _synthesise(
     cited = draft.cited_ids() | {
         i for x in found for group in (x.factors, x.action_items, x.questions) for item in group for i in item.evidence
     }
+    allowed = cited & {event.id for event in stream}
+    material = _fit(sections, budget.material, budget.per_event)
+    # What a grammar lets it cite: the ids the material shows (others it allows are ones it never saw).
+    shown = sorted({i for line in material for i in _CITED.findall(line)} & allowed, key=event_number)
     prompt = load_prompt(*SYNTHESIS_PROMPT)
     request = Request(
         prompt=prompt.ref,
         messages=prompt.messages(
-            data=data_block(_fit(sections, budget.material)),
+            data=data_block(material),
             data_open=DATA_OPEN,
             data_close=DATA_CLOSE,
             title=draft.title,
@@ -335,7 +341,8 @@ def _synthesise(
             event_count=len(stream),
         ),
         response_model=Synthesis,
-        context=_evidence_context(stream, cited & {event.id for event in stream}),
+        grammar=grounded(Synthesis, tuple(shown)),
+        context=_evidence_context(stream, allowed),
         label="synthesis",
         max_tokens=budget.answer,
     )
@@ -352,14 +359,18 @@ class _Section:
     """Indexes of ``lines``, most important first; None: as they come."""
 
 
-def _fit(sections: list[_Section], room: int | None) -> list[str]:
-    """The sections' lines within ``room`` estimated tokens: all of them when they fit.
+def _fit(sections: list[_Section], room: int | None, per_id: int = 0) -> list[str]:
+    """The sections' lines within ``room`` estimated tokens (each id in a line costing ``per_id`` more:
+    its place in the grammar's list of citable ids), all of them when they fit.
 
     Otherwise every section keeps its most important lines: one line of each section in turn
     while they fit (a large incident's timeline alone can fill several contexts), shown in their
     own order under a heading that says how many are shown.
     """
-    costs = [[estimate_tokens(line) + 1 for line in section.lines] for section in sections]  # +1: the newline
+    costs = [
+        [estimate_tokens(line) + 1 + per_id * len(_CITED.findall(line)) for line in section.lines]  # +1: the newline
+        for section in sections
+    ]
     # Each heading with its blank line and a "(k of n shown)" note.
     used = sum(estimate_tokens(f"{section.heading} (99999 of 99999 shown)") + 2 for section in sections)
     kept = [list(range(len(section.lines))) for section in sections]
