@@ -271,8 +271,12 @@ def _grounded(model: type[_Answer], ids: tuple[str, ...]) -> type[_Answer]:
         properties = definition.get("properties", {})
         if "evidence" in properties:
             # One definition for the items that must cite, rather than the same schema in each.
-            required = properties["evidence"].get("minItems")
-            properties["evidence"] = {"$ref": "#/$defs/Evidence"} if required else _evidence()
+            cites = {"$ref": "#/$defs/Evidence"} if properties.pop("evidence").get("minItems") else _evidence()
+            # Last: a grammar writes the properties in order, and an item's ids chosen after its
+            # words fit them (chosen first, a small model takes the enum's first ids).
+            definition["properties"] = {**properties, "evidence": cites}
+            if "evidence" in definition.get("required", ()):
+                definition["required"] = [*(name for name in definition["required"] if name != "evidence"), "evidence"]
     definitions.update(Evidence=_evidence(minItems=1), EventId={"enum": list(ids)})
     frozen = json.dumps(schema)
 
