@@ -135,7 +135,7 @@ def _draft(
         draft = extract_llm(
             stream,
             caller=llm.caller,
-            budget=Budget.for_context(llm.context_tokens),
+            budget=Budget.for_context(llm.context_tokens, mode=llm.caller.backend.mode),
             concurrency=llm.concurrency,
             provenance=provenance,
             title=title,

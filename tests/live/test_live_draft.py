@@ -41,7 +41,7 @@ def checked(result: LiveDraft) -> Draft:
     assert draft_problems(draft, stream) == []
     run = result.run
     assert draft.provenance.calls == run.requests
-    assert draft.provenance.extractor == ("llm" if run.accepted else "rules")
+    assert draft.provenance.extractor == ("llm" if run.accepted + run.cached else "rules")
     assert len(draft.gaps) <= run.failed, "a gap is a call that failed"
     return draft
 

@@ -265,3 +265,18 @@ def test_a_synthesis_material_that_fits_is_sent_whole(ingested: Ingested) -> Non
     data = request.messages[1]["content"]
     assert " shown)" not in data
     assert all(entry.description in data for entry in draft.timeline if entry.kind is not TimelineKind.OTHER)
+
+
+@pytest.mark.parametrize("mode", [Mode.JSON, Mode.MD_JSON])
+def test_a_mode_that_writes_the_schema_into_the_prompt_still_fits_the_context(tmp_path: Path, mode: Mode) -> None:
+    """llama-server refused such requests as over its 4,096 tokens when they were sized for json-schema."""
+    context_tokens = 4096
+    room = context_tokens - Budget.for_context(context_tokens, mode=mode.value).answer
+    with LoopbackServer(responder=citing_responder()) as server:
+        settings = LLMSettings(model="m", base_url=server.url, mode=mode, context_tokens=context_tokens, max_retries=0)
+        session = open_session(settings, use_cache=False, call_log=tmp_path / "calls.jsonl")
+        draft_from(long_chat(tmp_path), llm=session)
+        session.close()
+    sizes = [sent_tokens(body) for body in server.requests]
+    assert len(sizes) > 2
+    assert max(sizes) <= room, sorted(sizes)[-3:]

@@ -9,6 +9,8 @@ every call failed says so: its provenance names the rules extractor and why (``f
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -81,6 +83,23 @@ class _Cites(Protocol):
     evidence: list[str]
 
 
+SCHEMA_IN_PROMPT = frozenset({"json", "md-json"})
+"""Modes in which instructor writes the answer schema into the system message (indented JSON).
+
+In the constrained modes the server turns it into a grammar; on llama-server a json-mode request
+sized as if the schema took no room was refused as over the 4,096-token context (live layer)."""
+
+
+@functools.cache
+def _schema_tokens() -> tuple[int, int]:
+    """Tokens of the map and synthesis answer schemas as instructor writes them into a prompt."""
+
+    def written(model: type[ChunkFindings | Synthesis]) -> int:
+        return estimate_tokens(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
+
+    return written(ChunkFindings), written(Synthesis)
+
+
 @dataclass(frozen=True)
 class Budget:
     """Token budget of one map call, derived from the model's context window."""
@@ -92,11 +111,16 @@ class Budget:
     material: int | None = None  # the most the synthesis call's data block may hold; None: no limit
 
     @classmethod
-    def for_context(cls, context_tokens: int) -> Budget:
-        """Room for the chunk after the prompt overhead and a reserve for the answer."""
+    def for_context(cls, context_tokens: int, *, mode: str = "") -> Budget:
+        """Room for the chunk after the prompt overhead and a reserve for the answer.
+
+        In a ``mode`` that writes the answer schema into the prompt (``SCHEMA_IN_PROMPT``), the
+        schema, indented as instructor writes it, is room the chunk cannot have.
+        """
         reserve = min(4096, context_tokens // 4)
-        chunk = max(256, min(MAX_CHUNK_TOKENS, context_tokens - reserve - PROMPT_OVERHEAD))
-        material = max(256, context_tokens - reserve - SYNTHESIS_OVERHEAD)
+        schema = _schema_tokens() if mode in SCHEMA_IN_PROMPT else (0, 0)
+        chunk = max(256, min(MAX_CHUNK_TOKENS, context_tokens - reserve - PROMPT_OVERHEAD - schema[0]))
+        material = max(256, context_tokens - reserve - SYNTHESIS_OVERHEAD - schema[1])
         return cls(chunk=chunk, overlap=chunk // 40, answer=reserve, per_event=ID_TOKENS, material=material)
 
 

@@ -182,7 +182,9 @@ def summarise(call_log: Path) -> LiveRun:
             run.accepted += 1
             run.salvaged += record["outcome"] == "salvaged"
             usage = record["usage"]
-            run.unmetered += not (usage["prompt_tokens"] and usage["completion_tokens"])
+            # A salvaged answer is rebuilt from a failed call, which the server's counts never reach.
+            metered = record["outcome"] == "salvaged" or (usage["prompt_tokens"] and usage["completion_tokens"])
+            run.unmetered += not metered
             run.reasks += max(int(record.get("attempts", 1)) - 1, 0)
         else:
             run.failed += 1
