@@ -146,7 +146,8 @@ def test_structured_events_and_chat_cues_give_timeline_kinds(built: tuple[Draft,
     kinds = {stream[entry.evidence[0]].text[:20]: entry.kind for entry in draft.timeline}
     assert kinds[ALERT[:20]] is TimelineKind.DETECTION
     assert kinds["Escalated to level 2"] is TimelineKind.ESCALATION
-    assert kinds["Acknowledged by Priy"] is TimelineKind.ESCALATION
+    escalated = next(entry for entry in draft.timeline if stream[entry.evidence[0]].text.startswith("Escalated"))
+    assert find(stream, "Acknowledged by Priya").id in escalated.evidence
     assert kinds["Root-cause candidate"] is TimelineKind.DIAGNOSIS
     assert kinds["*Decision*: roll bac"] is TimelineKind.DECISION
     assert kinds["rolled back to 1.41."] is TimelineKind.MITIGATION
@@ -312,6 +313,47 @@ def test_an_unrelated_bot_post_of_the_same_kind_stays_separate() -> None:
     ]
     draft, _ = draft_of(events)
     assert [entry.evidence for entry in draft.timeline] == [["E1"], ["E2"]]
+
+
+PAGE = (SourceKind.PAGE, Signal.PAGE_TRIGGERED)
+ACK = (SourceKind.PAGE, Signal.PAGE_ACKNOWLEDGED)
+ESCALATED = (SourceKind.PAGE, Signal.PAGE_ESCALATED)
+
+# (events as (minutes, text, page kind and signal or None for chat), evidence of each timeline row)
+PAGER_RECORDS: dict[str, tuple[list[tuple[float, str, tuple[SourceKind, Signal] | None]], list[list[str]]]] = {
+    "prompt-ack-joins-page": ([(0, ALERT, PAGE), (1, "Acknowledged by Priya Natarajan.", ACK)], [["E1", "E2"]]),
+    "late-ack-stands-alone": ([(0, ALERT, PAGE), (6, "Acknowledged by Priya Natarajan.", ACK)], [["E1"], ["E2"]]),
+    "ack-joins-escalation-it-answers": (
+        [(0, ALERT, PAGE), (5, "Escalated to level 2 (timeout).", ESCALATED), (6, "Acknowledged by Sam Okafor.", ACK)],
+        [["E1"], ["E2", "E3"]],
+    ),
+    "escalation-record-joins-announced-page": (
+        [
+            (0, ALERT, PAGE),
+            (5, "paging the database on-call", None),
+            (5.5, "Escalated: assigned to Sam Okafor.", ESCALATED),
+        ],
+        [["E1"], ["E2", "E3"]],
+    ),
+    "escalation-record-without-announcement": (
+        [(0, ALERT, PAGE), (2, "Escalated: assigned to Sam Okafor.", ESCALATED)],
+        [["E1"], ["E2"]],
+    ),
+    "ack-does-not-join-chat-of-other-kind": (
+        [(0, "rolling back checkout now", None), (1, "Acknowledged by Priya Natarajan.", ACK)],
+        [["E1"], ["E2"]],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAGER_RECORDS))
+def test_a_prompt_pager_record_joins_the_step_it_answers(case: str) -> None:
+    given, rows = PAGER_RECORDS[case]
+    events = [
+        event(minutes, text) if source is None else system(minutes, text, *source) for minutes, text, source in given
+    ]
+    draft, _ = draft_of(events)
+    assert [entry.evidence for entry in draft.timeline] == rows
 
 
 def test_without_detection_or_resolution_the_window_is_left_to_the_author() -> None:

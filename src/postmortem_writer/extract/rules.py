@@ -84,6 +84,11 @@ _IMPACT_QUESTIONS: tuple[tuple[frozenset[str], str], ...] = (
 )
 
 _RESTATED = (_K.DETECTION, _K.RESOLUTION)
+# The pager step a prompt acknowledgement or escalation record belongs to.
+_PAGER_JOINS = {
+    Signal.PAGE_ACKNOWLEDGED: (_K.DETECTION, _K.ESCALATION),
+    Signal.PAGE_ESCALATED: (_K.ESCALATION,),
+}
 
 _RANK = {Confidence.HIGH: 0, Confidence.MEDIUM: 1, Confidence.LOW: 2}
 
@@ -237,11 +242,14 @@ def _timeline(inc: _Incident) -> list[TimelineEntry]:
             continue
         row = _Row(kind, [event], _describe(event, kind, inc.names))
         echoed = _echoed(rows, row)
-        restated = None if echoed else _restated(rows, row)
+        joined = None if echoed else _pager_record(rows, event)
+        restated = None if echoed or joined else _restated(rows, row)
         if echoed is not None:
             echoed.events.append(event)
             if event.signal is not None:
                 echoed.description = row.description
+        elif joined is not None:
+            joined.events.append(event)
         elif restated is not None:
             restated.events.append(event)
             # The fuller wording tells the moment best ("Triggered through the API." says least).
@@ -264,6 +272,19 @@ def _restated(rows: list[_Row], row: _Row) -> _Row | None:
     last = rows[-1]
     near = row.events[0].ts - last.events[0].ts <= RESTATE_WINDOW
     return last if last.kind is row.kind and near else None
+
+
+def _pager_record(rows: list[_Row], event: Event) -> _Row | None:
+    """The row a pager's prompt record belongs to: an acknowledgement joins the page or escalation it
+    answers, an escalation joins the one a responder just announced ("paging network on-call").
+
+    A record past ``RESTATE_WINDOW`` keeps its own row: a late acknowledgement is part of the story.
+    """
+    kinds = _PAGER_JOINS.get(event.signal) if event.signal else None
+    if kinds is None:
+        return None
+    recent = takewhile(lambda earlier: event.ts - earlier.events[0].ts <= RESTATE_WINDOW, reversed(rows))
+    return next((earlier for earlier in recent if earlier.kind in kinds), None)
 
 
 def _echoed(rows: list[_Row], row: _Row) -> _Row | None:
