@@ -356,6 +356,39 @@ def test_a_prompt_pager_record_joins_the_step_it_answers(case: str) -> None:
     assert [entry.evidence for entry in draft.timeline] == rows
 
 
+# (deploys as (minutes, service), the deploy a rollback at +30 returned to or None, which deploys' rows
+# the timeline keeps, by index); the alert is at 0 and deploy i is version 1.i.0.
+PREVIOUS_RELEASES: dict[str, tuple[list[tuple[float, str]], int | None, list[int]]] = {
+    "previous-release-of-changed-service": ([(-3000, "edge-cache"), (-20, "edge-cache")], None, [0, 1]),
+    "only-the-last-earlier-release": (
+        [(-6000, "edge-cache"), (-3000, "edge-cache"), (-20, "edge-cache")],
+        None,
+        [1, 2],
+    ),
+    "service-not-changed-again": ([(-3000, "billing"), (-20, "edge-cache")], None, [1]),
+    "fix-deploy-during-response": ([(-3000, "edge-cache"), (30, "edge-cache")], None, [0, 1]),
+    "nothing-changed-near-the-incident": ([(-3000, "edge-cache")], None, []),
+    "release-rolled-back-to-is-history": ([(-3000, "edge-cache"), (-20, "edge-cache")], 0, [1]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PREVIOUS_RELEASES))
+def test_the_previous_release_of_a_service_changed_near_the_incident_stays_in_the_timeline(case: str) -> None:
+    deploys, returned_to, kept = PREVIOUS_RELEASES[case]
+    releases = [
+        deploy(minutes, f"Deploy {service} 1.{i}.0" + (" (hotfix for the crash)" if minutes > 0 else ""), service)
+        for i, (minutes, service) in enumerate(deploys)
+    ]
+    rollback = (
+        []
+        if returned_to is None
+        else [event(30, f"Rolled back, now at 1.{returned_to}.0", kind=SourceKind.DEPLOY, signal=Signal.ROLLBACK)]
+    )
+    draft, stream = draft_of([system(0, ALERT, SourceKind.ALERT, Signal.ALERT_FIRING), *releases, *rollback])
+    cited = {stream[i].text for entry in draft.timeline for i in entry.evidence}
+    assert {text for text in cited if text.startswith("Deploy")} == {releases[i].text for i in kept}
+
+
 def test_without_detection_or_resolution_the_window_is_left_to_the_author() -> None:
     draft, stream = draft_of([event(0, "rolling back checkout now")])
     assert draft_problems(draft, stream) == []

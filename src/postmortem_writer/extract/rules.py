@@ -28,6 +28,7 @@ from postmortem_writer.extract.factors import (
     CHANGE_LOOKBACK,
     cause_factors,
     change_factors,
+    changed_service,
     fold_causes_into_changes,
     gap_factors,
     stated_causes,
@@ -235,10 +236,11 @@ class _Row:
 
 def _timeline(inc: _Incident) -> list[TimelineEntry]:
     rows: list[_Row] = []
+    previous = _previous_releases(inc)
     for event in inc.stream:
         kind = inc.kinds.get(event.id)
         # Changes long before detection are history, not the incident; they stay citable.
-        if kind is None or (kind is _K.CHANGE and not _in_lookback(inc, event)):
+        if kind is None or (kind is _K.CHANGE and not _in_lookback(inc, event) and event.id not in previous):
             continue
         row = _Row(kind, [event], _describe(event, kind, inc.names))
         echoed = _echoed(rows, row)
@@ -577,6 +579,29 @@ def _severity(stream: EventStream) -> Cited | None:
         return None
     level = min(stated)
     return Cited(text=f"SEV{level}", evidence=stated[level])
+
+
+def _previous_releases(inc: _Incident) -> set[str]:
+    """Ids of the last change before the lookback to each service changed again near or during the incident.
+
+    That earlier release is what the later change built on or the fix repairs: a latent bug or an
+    earlier step of the same rollout. Older releases, services not touched again, and the release a
+    rollback returned to (the known-good version, named by the rollback) stay history.
+    """
+    recent = {
+        service
+        for e in inc.of(_K.CHANGE) + inc.of(_K.MITIGATION)
+        if _in_lookback(inc, e) and (service := changed_service(e))
+    }
+    previous: dict[str, Event] = {}
+    for event in inc.of(_K.CHANGE):
+        service = changed_service(event)
+        if service in recent and not _in_lookback(inc, event):
+            previous[service] = event
+    returned_to = {
+        name for e in inc.stream if _is_rollback(e) and _in_lookback(inc, e) for name in _identifiers(e.text)
+    }
+    return {event.id for event in previous.values() if not _identifiers(event.text) & returned_to}
 
 
 def _in_lookback(inc: _Incident, event: Event) -> bool:
