@@ -101,6 +101,7 @@ CLASSIFIERS: dict[str, Classifier] = {
     "deploy-rollback": _single(cues.DEPLOY_ROLLBACK),
     "escalation-timeout": _single(cues.ESCALATION_TIMEOUT),
     "declared": _single(cues.DECLARED),
+    "declaring": _single(cues.DECLARING),
     "severity": _single(cues.SEVERITY),
     "alert-shape": _single(cues.ALERT_SHAPE),
     "system-terms": _single(cues.SYSTEM_TERMS),
@@ -131,6 +132,7 @@ TABLES: dict[str, list[Cue]] = {
     "deploy-rollback": [cues.DEPLOY_ROLLBACK],
     "escalation-timeout": [cues.ESCALATION_TIMEOUT],
     "declared": [cues.DECLARED],
+    "declaring": [cues.DECLARING],
     "severity": [cues.SEVERITY],
     "alert-shape": [cues.ALERT_SHAPE],
     "system-terms": [cues.SYSTEM_TERMS],
@@ -241,6 +243,7 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
         "most of the control plane is restored in the DR region",
         {"mit.partial-recovery"},
     ),
+    ("mit-partial-most", "timeline", "most services are back in eu-west", {"mit.partial-recovery"}),
     ("mit-partial-count", "timeline", "12 of 40 shards are back", {"mit.partial-recovery"}),
     ("mit-coming-back", "timeline", "POPs are coming back in Europe", {"mit.partial-recovery"}),
     ("mit-errors-dropping", "timeline", "5xx dropping in us-east", {"mit.partial-recovery"}),
@@ -886,6 +889,12 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
         {"trig.what-started"},
     ),
     ("trigger-neg-question", "stated-trigger", "is that what started this?", set()),
+    (
+        "trigger-triggers-bug",
+        "stated-trigger",
+        "a valid customer config triggers a latent bug from the May release",
+        {"trig.the-trigger"},
+    ),
     ("trigger-failed-at", "stated-trigger", "the primary of the orders cluster failed at 03:12", {"trig.failed-at"}),
     (
         "trigger-fault-at",
@@ -897,6 +906,9 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
     ("trigger-neg-job-failed-at", "stated-trigger", "the nightly export failed at 02:00 again", set()),
     ("data-loss-deleted", "data-loss", "2,000 rows were deleted", {"fig.data-loss"}),
     ("data-loss-neg-size", "data-loss", "a full table scan on orders (200M rows)", set()),
+    ("declaring-incident", "declaring", "declaring an incident. token auth is failing", {"esc.declaring"}),
+    ("declared-p1-incident", "declaring", "declared a P1 incident for checkout", {"esc.declaring"}),
+    ("declaring-neg-variable", "declaring", "the handler declared a variable twice", set()),
     ("declared-line", "declared", ":rotating_light: *INC-2025-0304 declared* — checkout p99", {"title.declared"}),
 ]
 

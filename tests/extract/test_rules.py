@@ -389,6 +389,42 @@ def test_the_previous_release_of_a_service_changed_near_the_incident_stays_in_th
     assert {text for text in cited if text.startswith("Deploy")} == {releases[i].text for i in kept}
 
 
+# (chat messages as (minutes after the alert, text), the kind of the message marked by its index)
+STORY_KINDS: dict[str, tuple[list[tuple[float, str]], int, TimelineKind]] = {
+    "action-and-effect-before-a-later-end-is-mitigation": (
+        [(20, "edge01 disabled on the backbone. traffic is flowing normally again"), (50, "all clear, resolving")],
+        0,
+        TimelineKind.MITIGATION,
+    ),
+    "action-and-effect-at-the-end-is-resolution": (
+        [(20, "edge01 disabled on the backbone. traffic is flowing normally again"), (25, "resolving the incident")],
+        0,
+        TimelineKind.RESOLUTION,
+    ),
+    "declaring-on-a-symptom-is-detection": (
+        [(10, "some 5xx on checkout"), (40, "declaring an incident. card payments are failing for all customers")],
+        1,
+        TimelineKind.DETECTION,
+    ),
+    "declaring-without-symptom-is-escalation": (
+        [(10, "some 5xx on checkout"), (40, "declaring an incident, paging the payments on-call")],
+        1,
+        TimelineKind.ESCALATION,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STORY_KINDS))
+def test_a_message_takes_the_kind_its_place_in_the_story_gives(case: str) -> None:
+    messages, marked, kind = STORY_KINDS[case]
+    events = [system(0, ALERT, SourceKind.ALERT, Signal.ALERT_FIRING)] + [
+        event(minutes, text, actor="Marco Rossi") for minutes, text in messages
+    ]
+    draft, stream = draft_of(events)
+    target = find(stream, messages[marked][1]).id
+    assert [entry.kind for entry in draft.timeline if target in entry.evidence] == [kind]
+
+
 def test_without_detection_or_resolution_the_window_is_left_to_the_author() -> None:
     draft, stream = draft_of([event(0, "rolling back checkout now")])
     assert draft_problems(draft, stream) == []

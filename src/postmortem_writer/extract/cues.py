@@ -360,8 +360,9 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             # response is working, the incident is not over yet.
             cue(
                 "mit.partial-recovery",
-                r"(?:\b(?:most|some|part|half|parts|\d+\s?%)\s+of\s+(?:the\s+)?|\b\d+ of \d+\s+)(?:[\w.-]+\s+){0,4}?"
-                r"(?:is|are|has been|have been|was|were)\s+(?:now\s+)?(?:back|restored|recovered|recovering)\b"
+                r"(?:\b(?:most|some|part|half|parts|the majority)(?:\s+of)?\s+(?:the\s+)?|\b\d+\s?%\s+of\s+(?:the\s+)?"
+                r"|\b\d+ of \d+\s+)(?:[\w.-]+\s+){0,4}?(?:is|are|has|have|has been|have been|was|were)\s+(?:now\s+)?"
+                r"(?:back|restored|recovered|recovering)\b"
                 r"|\b(?:coming|starting to come|beginning to come) back\b"
                 r"|\b(?:errors?|5xx|[45]\d\ds|error rates?|timeouts|failures)\s+(?:is\s+|are\s+)?(?:dropping|falling"
                 r"|decreasing|going down|coming down)\b",
@@ -1252,6 +1253,11 @@ ALERT_CONDITION = cue("fig.alert-condition", r"[<>≤≥]=?\s*~?\d")
 
 DECLARED = cue("title.declared", r"\bdeclared\b")
 
+# A responder declaring the incident, in any tense: "declaring an incident", "declared a P1 incident".
+DECLARING = cue(
+    "esc.declaring", r"\bdeclar(?:e|ed|es|ing)\s+(?:an?\s+|the\s+|this\s+)?(?:[\w-]+\s+)?(?:incident|inc)\b"
+)
+
 # A cause or trigger is about systems: a sentence explaining something by one of these (or by an
 # identifier such as "R-8821" or "idx_orders") is diagnosis; "late because my train was stuck" is not.
 SYSTEM_TERMS = cue(
@@ -1263,7 +1269,8 @@ SYSTEM_TERMS = cue(
     r"|network\w*|links?|packets?|api|gateway|proxy|workers?|threads?|connections?|pool|limits?|quotas?|capacity"
     r"|backups?|storage|buckets?|files?|features?|labels?|scans?|requests?|endpoints?|instances?|containers?"
     r"|volumes?|secrets?|settings?|rules?|firewall|waf|cdn|edge|load ?balancers?|alerts?|election|failover"
-    r"|rollback|provider|vendor|region|zone|power|hardware|firmware|bug|regression|code|script|automation)\b"
+    r"|rollback|provider|vendor|region|zone|power|hardware|firmware|bug|regression|code|script|automation|changes?"
+    r"|polic(?:y|ies)|prefix(?:es)?|transformers?|generators?|facility|data ?cent(?:er|re)s?|racks?)\b"
     r"|\b[a-z]+[_.-]?\d[\w.-]*|\b\w+_\w+",
 )
 
@@ -1278,7 +1285,8 @@ STATED_TRIGGER = CueTable(
         ),
         cue(
             "trig.the-trigger",
-            r"\bthe trigger (?:is|was)\b|\b(?:started|triggered|kicked off) (?:this|it|the (?:incident|outage))\b",
+            r"\bthe trigger (?:is|was)\b|\b(?:started|triggered|kicked off) (?:this|it|the (?:incident|outage))\b"
+            r"|\btrigger(?:s|ed|ing)\s+(?:a\s+|an\s+|the\s+)?(?:latent\s+|known\s+|dormant\s+)?bug\b",
         ),
         cue("trig.cause-is", r"\b(?:the |root )?cause (?:is|was)\b|\bcause\s*[:=]|\bfound the cause\b"),
         # "the primary node failed at 16:35", "a transformer had a ground fault at 11:40": a part of the

@@ -66,6 +66,9 @@ ALERT_END_SLACK = timedelta(hours=2)
 RESTATE_WINDOW = timedelta(minutes=3)
 """A detection or resolution row within this time of the previous row of its kind restates it."""
 
+SETTLE_WINDOW = timedelta(minutes=15)
+"""A message stating an action and its recovery is the mitigation when the end is declared more than this later."""
+
 QUICK_MITIGATION = timedelta(minutes=30)
 """Mitigation starting within this time of detection is listed under what went well."""
 
@@ -117,6 +120,13 @@ class _Incident:
             if (kinds := timeline_kinds(e)) and not (deploys and deploy_announcement(e))
         }
         self.kinds = {event_id: kinds[0] for event_id, kinds in candidates.items()}
+        # "atl01 disabled on the backbone, traffic flowing normally again" states an action and its
+        # effect: when the end is declared well after it, the message is the mitigation.
+        ends = [self.stream[i].ts for i, kind in self.kinds.items() if kind is _K.RESOLUTION]
+        for event_id, kinds in candidates.items():
+            stated = self.stream[event_id].ts
+            if kinds[0] is _K.RESOLUTION and _K.MITIGATION in kinds and max(ends) - stated > SETTLE_WINDOW:
+                self.kinds[event_id] = _K.MITIGATION
         # A message saying what caused the failure is diagnosis even without a diagnosis cue.
         self.causes = stated_causes(self.prose(), self.names)
         for event, _ in self.causes:
@@ -124,6 +134,11 @@ class _Incident:
         first_report = next((e for e in self.stream if _K.DETECTION in candidates.get(e.id, [])), None)
         if first_report is not None and self.kinds[first_report.id] in _FIRST_REPORT_OVERRIDES:
             self.kinds[first_report.id] = _K.DETECTION
+        # "declaring an incident. services that authenticate with tokens are failing": an incident
+        # declared on a stated symptom is when it was recognised, whoever reported first.
+        for event_id, kinds in candidates.items():
+            if self.kinds[event_id] is _K.ESCALATION and _K.DETECTION in kinds and _declares(self.stream[event_id]):
+                self.kinds[event_id] = _K.DETECTION
         detections = self.of(_K.DETECTION)
         self.detection = detections[0] if detections else None
         start = self.detection.ts if self.detection else None
@@ -470,6 +485,11 @@ def _went_well(inc: _Incident) -> list[Cited]:
         # Cite the rollbacks after the last other fix: any of them may be the one that helped.
         well.append(Cited(text="A rollback path was available and was used.", evidence=[e.id for e in final]))
     return well
+
+
+def _declares(event: Event) -> bool:
+    """Whether a responder's message declares the incident ("declaring an incident", "declared SEV2")."""
+    return not is_bot(event) and cues.DECLARING.pattern.search(normalise(event.text)) is not None
 
 
 def _is_rollback(event: Event) -> bool:
