@@ -356,6 +356,29 @@ def test_a_prompt_pager_record_joins_the_step_it_answers(case: str) -> None:
     assert [entry.evidence for entry in draft.timeline] == rows
 
 
+# (chat messages as (minutes after the alert at 0, text), evidence of each timeline row)
+RESTATED: dict[str, tuple[list[tuple[float, str]], list[list[str]]]] = {
+    "report-restated-across-a-declaration": (
+        [(1, "declaring an incident, paging the checkout on-call"), (2, "checkout is down for everyone")],
+        [["E1", "E3"], ["E2"]],
+    ),
+    "report-after-the-window-is-its-own-row": (
+        [(1, "declaring an incident, paging the checkout on-call"), (4, "checkout is down for everyone")],
+        [["E1"], ["E2"], ["E3"]],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RESTATED))
+def test_a_report_restated_moments_later_joins_its_row(case: str) -> None:
+    messages, rows = RESTATED[case]
+    events = [system(0, ALERT, SourceKind.ALERT, Signal.ALERT_FIRING)] + [
+        event(minutes, text, actor="Marco Rossi") for minutes, text in messages
+    ]
+    draft, _ = draft_of(events)
+    assert [entry.evidence for entry in draft.timeline] == rows
+
+
 # (deploys as (minutes, service), the deploy a rollback at +30 returned to or None, which deploys' rows
 # the timeline keeps, by index); the alert is at 0 and deploy i is version 1.i.0.
 PREVIOUS_RELEASES: dict[str, tuple[list[tuple[float, str]], int | None, list[int]]] = {

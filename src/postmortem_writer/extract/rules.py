@@ -284,11 +284,12 @@ def _restated(rows: list[_Row], row: _Row) -> _Row | None:
     "resolved by" after a responder's "resolving": one moment of the story, cited by all of them.
     Escalations stay apart: each names who was brought in.
     """
-    if row.kind not in _RESTATED or not rows:
+    if row.kind not in _RESTATED:
         return None
-    last = rows[-1]
-    near = row.events[0].ts - last.events[0].ts <= RESTATE_WINDOW
-    return last if last.kind is row.kind and near else None
+    # A declaration or page record in between ("Triggered through the API." after "declaring an
+    # incident" after the alert) does not make the same report a new moment.
+    recent = takewhile(lambda earlier: row.events[0].ts - earlier.events[0].ts <= RESTATE_WINDOW, reversed(rows))
+    return next((earlier for earlier in recent if earlier.kind is row.kind), None)
 
 
 def _pager_record(rows: list[_Row], event: Event) -> _Row | None:
