@@ -364,6 +364,8 @@ EXAMPLES: list[tuple[str, str, str, set[str]]] = [
         "the november rack migration added 2 master-eligible nodes in rack B",
         {"chg.change-did"},
     ),
+    ("mit-neg-option-cost", "timeline", "reverting by hand on a router at 100% cpu will be slow", set()),
+    ("mit-neg-option-takes-hours", "timeline", "restoring from the snapshot would take hours", set()),
     ("mit-neg-nobody", "timeline", "nobody bumped minimum_master_nodes after the rack migration", set()),
     ("mit-neg-request", "timeline", "Mei can you buy us some time", set()),
     ("mit-neg-plan-is", "timeline", "plan is roll back to v4.17.2", set()),

@@ -379,6 +379,43 @@ def test_a_report_restated_moments_later_joins_its_row(case: str) -> None:
     assert [entry.evidence for entry in draft.timeline] == rows
 
 
+# (events as (minutes after the alert at 0, text, signal of a responder's page note or a deploy
+# tool's record, None for chat), evidence of each timeline row)
+SAID_AGAIN: dict[str, tuple[list[tuple[float, str, Signal | None]], list[list[str]]]] = {
+    "note-after-the-chat-that-said-it": (
+        [(20, "edge01 disabled on the backbone", None), (20.5, "Note: edge01 out of the backbone", Signal.PAGE_NOTE)],
+        [["E1"], ["E2", "E3"]],
+    ),
+    "note-long-after-stands-alone": (
+        [(20, "edge01 disabled on the backbone", None), (25, "Note: edge01 out of the backbone", Signal.PAGE_NOTE)],
+        [["E1"], ["E2"], ["E3"]],
+    ),
+    "chat-mitigation-after-its-rollback-record": (
+        [(20, "Rolled back checkout, now at 1.41.3", Signal.ROLLBACK), (20.8, "rollback applied, pods ready", None)],
+        [["E1"], ["E2", "E3"]],
+    ),
+    "chat-mitigation-after-other-chat-stands-alone": (
+        [(20, "restarting the checkout pods now", None), (20.5, "rollback applied, pods ready", None)],
+        [["E1"], ["E2"], ["E3"]],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SAID_AGAIN))
+def test_a_responder_repeating_a_row_within_a_minute_joins_it(case: str) -> None:
+    given, rows = SAID_AGAIN[case]
+    events = [system(0, ALERT, SourceKind.ALERT, Signal.ALERT_FIRING)]
+    for minutes, text, signal in given:
+        if signal is Signal.ROLLBACK:
+            events.append(event(minutes, text, actor="argocd", kind=SourceKind.DEPLOY, signal=signal))
+        elif signal is Signal.PAGE_NOTE:
+            events.append(event(minutes, text, kind=SourceKind.PAGE, signal=signal))
+        else:
+            events.append(event(minutes, text, actor="Zoë Ødegård"))
+    draft, _ = draft_of(events)
+    assert [entry.evidence for entry in draft.timeline] == rows
+
+
 # (deploys as (minutes, service), the deploy a rollback at +30 returned to or None, which deploys' rows
 # the timeline keeps, by index); the alert is at 0 and deploy i is version 1.i.0.
 PREVIOUS_RELEASES: dict[str, tuple[list[tuple[float, str]], int | None, list[int]]] = {

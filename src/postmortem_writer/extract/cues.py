@@ -407,6 +407,12 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"\b(?:won'?t|wouldn'?t|will not|would not|doesn'?t|does not|didn'?t|did not) (?:help|fix|get rid|work"
                 r"|change|stop|solve|do anything)\b",
             ),
+            # "reverting the line by hand on a router at 100% cpu will be slow" weighs an option's cost.
+            cue(
+                "neg.mit.option-cost",
+                r"\b(?:will|would|'ll|'d)\s+(?:be|take)\s+(?:too\s+|very\s+|really\s+|way\s+)?(?:slow|risky|hard|painful"
+                r"|dangerous|forever|ages|hours|too long)\b",
+            ),
             # "looks like the partner rotated their key" is a hypothesis about the cause, not our action.
             cue(
                 "neg.mit.hypothesis",

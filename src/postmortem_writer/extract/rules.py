@@ -259,7 +259,7 @@ def _timeline(inc: _Incident) -> list[TimelineEntry]:
             continue
         row = _Row(kind, [event], _describe(event, kind, inc.names))
         echoed = _echoed(rows, row)
-        joined = None if echoed else _pager_record(rows, event)
+        joined = None if echoed else _pager_record(rows, event) or _said_again(rows, event, kind)
         restated = None if echoed or joined else _restated(rows, row)
         if echoed is not None:
             echoed.events.append(event)
@@ -303,6 +303,19 @@ def _pager_record(rows: list[_Row], event: Event) -> _Row | None:
         return None
     recent = takewhile(lambda earlier: event.ts - earlier.events[0].ts <= RESTATE_WINDOW, reversed(rows))
     return next((earlier for earlier in recent if earlier.kind in kinds), None)
+
+
+def _said_again(rows: list[_Row], event: Event, kind: TimelineKind) -> _Row | None:
+    """The row a responder's words repeat within ``MERGE_WINDOW``: a pager note with no kind of its own
+    ("Note: atl01 removed from backbone") after the chat that said it, or a chat mitigation ("bug fix
+    deploy has started") after the deploy or rollback record of it."""
+    if not rows or is_bot(event) or event.ts - rows[-1].events[-1].ts > MERGE_WINDOW:
+        return None
+    last = rows[-1]
+    if event.signal is Signal.PAGE_NOTE and kind is _K.OTHER:
+        return last
+    record = last.events[0].signal in (Signal.DEPLOY, Signal.ROLLBACK)
+    return last if event.signal is None and kind is _K.MITIGATION and last.kind is kind and record else None
 
 
 def _echoed(rows: list[_Row], row: _Row) -> _Row | None:
