@@ -478,8 +478,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             cue(
                 "chg.started-work",
                 r"^(?:ok,?\s+|so,?\s+)?(?:i'?m\s+|we'?re\s+|i am\s+|we are\s+)?start(?:ing|ed)\s+"
-                r"(?:the\s+|a\s+|our\s+)?(?:[\w.>-]+\s+){0,6}?(?:rotation|upgrade|migration|rollout|roll-out|maintenance|reindex\w*|cutover"
-                r"|cut-over)\b|\b(?:rotation|upgrade|migration|maintenance)\s+(?:is\s+)?(?:done|complete[d]?|finished)\b",
+                r"(?:the\s+|a\s+|our\s+)?(?:[\w.>-]+\s+){0,6}?(?:rotation|upgrade|migration|rollout|roll-out|maintenance)\b|\b(?:rotation|upgrade|migration|maintenance)\s+(?:is\s+)?(?:done|complete[d]?|finished)\b",
             ),
             cue(
                 "chg.ran-tool",
