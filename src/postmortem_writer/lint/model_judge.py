@@ -1,11 +1,11 @@
 """A model as second opinion on the sentences the offline lint is unsure of.
 
 Only a sentence that neither the cue rules nor the agent analysis decided, and whose classifier
-probability lies near the threshold, is sent; its secrets and personal data become placeholders and the names the lint finds
-become "Person N" labels first. The answer is validated like every model answer: the category
-must be a known one and the span an exact substring of the sentence the model saw, else it is
-re-asked, and after the re-asks it is dropped. For a judged sentence the model's verdict replaces
-the classifier's; a sentence it could not judge keeps it.
+probability lies near the threshold, is sent; its secrets and personal data become placeholders
+and the names the lint finds become "Person N" labels first. The answer is validated like every
+model answer: the category must be a known one and the span an exact substring of the sentence
+the model saw, else it is re-asked, and after the re-asks it is dropped. For a judged sentence the
+model's verdict replaces the classifier's; a sentence it could not judge keeps it.
 """
 
 from __future__ import annotations
