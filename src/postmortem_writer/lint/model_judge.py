@@ -41,9 +41,9 @@ UNSURE_BAND = 0.25
 Why this width: of the 1,074 labelled sentences outside ``test`` and the fresh parts, 798 are left
 to the classifier; within 0.25 of its threshold lie 66 of them (8%, the requests a document of
 such sentences costs) and 13 of its 26 errors there. Within 0.4 lie 149 and 19 errors: twice the
-requests for few more errors; within 0.1, 18 and 10. The classifier was fitted on these parts, so on new
-text it errs more, in the band and outside it; ``postmortem lint --eval … --model …`` prints how
-many sentences of a part were sent.
+requests for few more errors; within 0.1, 18 and 10. The classifier was fitted on these parts, so
+on new text it errs more, in the band and outside it; ``postmortem lint --eval … --model …``
+prints how many sentences of a part were sent.
 """
 _CATEGORIES = tuple(rule.category for rule in RULES)
 _NAMING = "blame.naming_individuals"
