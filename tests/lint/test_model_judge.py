@@ -204,7 +204,11 @@ def test_lint_with_a_model_endpoint(tmp_path: Path) -> None:
         code, out, err = lint_cli(str(doc), *endpoint)
         sent = len(server.requests)
         assert lint_cli(str(doc), *endpoint)[2].count("(0 model calls, 1 cached)") == 1
+        sarif = json.loads(lint_cli(str(doc), *endpoint, "--format", "sarif")[1])["runs"][0]
         assert len(server.requests) == sent == 1
+    [result] = sarif["results"]
+    assert sarif["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+    assert result["ruleId"] == "blame.model.judgmental_characterization"
     assert code == 1, err
     assert "blame.model.judgmental_characterization" in out
     assert "judged by tiny" in out
