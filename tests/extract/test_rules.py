@@ -146,7 +146,8 @@ def test_structured_events_and_chat_cues_give_timeline_kinds(built: tuple[Draft,
     kinds = {stream[entry.evidence[0]].text[:20]: entry.kind for entry in draft.timeline}
     assert kinds[ALERT[:20]] is TimelineKind.DETECTION
     assert kinds["Escalated to level 2"] is TimelineKind.ESCALATION
-    assert kinds["Acknowledged by Priy"] is TimelineKind.ESCALATION
+    escalated = next(entry for entry in draft.timeline if stream[entry.evidence[0]].text.startswith("Escalated"))
+    assert find(stream, "Acknowledged by Priya").id in escalated.evidence
     assert kinds["Root-cause candidate"] is TimelineKind.DIAGNOSIS
     assert kinds["*Decision*: roll bac"] is TimelineKind.DECISION
     assert kinds["rolled back to 1.41."] is TimelineKind.MITIGATION
@@ -312,6 +313,176 @@ def test_an_unrelated_bot_post_of_the_same_kind_stays_separate() -> None:
     ]
     draft, _ = draft_of(events)
     assert [entry.evidence for entry in draft.timeline] == [["E1"], ["E2"]]
+
+
+PAGE = (SourceKind.PAGE, Signal.PAGE_TRIGGERED)
+ACK = (SourceKind.PAGE, Signal.PAGE_ACKNOWLEDGED)
+ESCALATED = (SourceKind.PAGE, Signal.PAGE_ESCALATED)
+
+# (events as (minutes, text, page kind and signal or None for chat), evidence of each timeline row)
+PAGER_RECORDS: dict[str, tuple[list[tuple[float, str, tuple[SourceKind, Signal] | None]], list[list[str]]]] = {
+    "prompt-ack-joins-page": ([(0, ALERT, PAGE), (1, "Acknowledged by Priya Natarajan.", ACK)], [["E1", "E2"]]),
+    "late-ack-stands-alone": ([(0, ALERT, PAGE), (6, "Acknowledged by Priya Natarajan.", ACK)], [["E1"], ["E2"]]),
+    "ack-joins-escalation-it-answers": (
+        [(0, ALERT, PAGE), (5, "Escalated to level 2 (timeout).", ESCALATED), (6, "Acknowledged by Sam Okafor.", ACK)],
+        [["E1"], ["E2", "E3"]],
+    ),
+    "escalation-record-joins-announced-page": (
+        [
+            (0, ALERT, PAGE),
+            (5, "paging the database on-call", None),
+            (5.5, "Escalated: assigned to Sam Okafor.", ESCALATED),
+        ],
+        [["E1"], ["E2", "E3"]],
+    ),
+    "escalation-record-without-announcement": (
+        [(0, ALERT, PAGE), (2, "Escalated: assigned to Sam Okafor.", ESCALATED)],
+        [["E1"], ["E2"]],
+    ),
+    "ack-does-not-join-chat-of-other-kind": (
+        [(0, "rolling back checkout now", None), (1, "Acknowledged by Priya Natarajan.", ACK)],
+        [["E1"], ["E2"]],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAGER_RECORDS))
+def test_a_prompt_pager_record_joins_the_step_it_answers(case: str) -> None:
+    given, rows = PAGER_RECORDS[case]
+    events = [
+        event(minutes, text) if source is None else system(minutes, text, *source) for minutes, text, source in given
+    ]
+    draft, _ = draft_of(events)
+    assert [entry.evidence for entry in draft.timeline] == rows
+
+
+# (chat messages as (minutes after the alert at 0, text), evidence of each timeline row)
+RESTATED: dict[str, tuple[list[tuple[float, str]], list[list[str]]]] = {
+    "report-restated-across-a-declaration": (
+        [(1, "declaring an incident, paging the checkout on-call"), (2, "checkout is down for everyone")],
+        [["E1", "E3"], ["E2"]],
+    ),
+    "report-after-the-window-is-its-own-row": (
+        [(1, "declaring an incident, paging the checkout on-call"), (4, "checkout is down for everyone")],
+        [["E1"], ["E2"], ["E3"]],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(RESTATED))
+def test_a_report_restated_moments_later_joins_its_row(case: str) -> None:
+    messages, rows = RESTATED[case]
+    events = [system(0, ALERT, SourceKind.ALERT, Signal.ALERT_FIRING)] + [
+        event(minutes, text, actor="Marco Rossi") for minutes, text in messages
+    ]
+    draft, _ = draft_of(events)
+    assert [entry.evidence for entry in draft.timeline] == rows
+
+
+# (events as (minutes after the alert at 0, text, signal of a responder's page note or a deploy
+# tool's record, None for chat), evidence of each timeline row)
+SAID_AGAIN: dict[str, tuple[list[tuple[float, str, Signal | None]], list[list[str]]]] = {
+    "note-after-the-chat-that-said-it": (
+        [(20, "edge01 disabled on the backbone", None), (20.5, "Note: edge01 out of the backbone", Signal.PAGE_NOTE)],
+        [["E1"], ["E2", "E3"]],
+    ),
+    "note-long-after-stands-alone": (
+        [(20, "edge01 disabled on the backbone", None), (25, "Note: edge01 out of the backbone", Signal.PAGE_NOTE)],
+        [["E1"], ["E2"], ["E3"]],
+    ),
+    "chat-mitigation-after-its-rollback-record": (
+        [(20, "Rolled back checkout, now at 1.41.3", Signal.ROLLBACK), (20.8, "rollback applied, pods ready", None)],
+        [["E1"], ["E2", "E3"]],
+    ),
+    "chat-mitigation-after-other-chat-stands-alone": (
+        [(20, "restarting the checkout pods now", None), (20.5, "rollback applied, pods ready", None)],
+        [["E1"], ["E2"], ["E3"]],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SAID_AGAIN))
+def test_a_responder_repeating_a_row_within_a_minute_joins_it(case: str) -> None:
+    given, rows = SAID_AGAIN[case]
+    events = [system(0, ALERT, SourceKind.ALERT, Signal.ALERT_FIRING)]
+    for minutes, text, signal in given:
+        if signal is Signal.ROLLBACK:
+            events.append(event(minutes, text, actor="argocd", kind=SourceKind.DEPLOY, signal=signal))
+        elif signal is Signal.PAGE_NOTE:
+            events.append(event(minutes, text, kind=SourceKind.PAGE, signal=signal))
+        else:
+            events.append(event(minutes, text, actor="Zoë Ødegård"))
+    draft, _ = draft_of(events)
+    assert [entry.evidence for entry in draft.timeline] == rows
+
+
+# (deploys as (minutes, service), the deploy a rollback at +30 returned to or None, which deploys' rows
+# the timeline keeps, by index); the alert is at 0 and deploy i is version 1.i.0.
+PREVIOUS_RELEASES: dict[str, tuple[list[tuple[float, str]], int | None, list[int]]] = {
+    "previous-release-of-changed-service": ([(-3000, "edge-cache"), (-20, "edge-cache")], None, [0, 1]),
+    "only-the-last-earlier-release": (
+        [(-6000, "edge-cache"), (-3000, "edge-cache"), (-20, "edge-cache")],
+        None,
+        [1, 2],
+    ),
+    "service-not-changed-again": ([(-3000, "billing"), (-20, "edge-cache")], None, [1]),
+    "fix-deploy-during-response": ([(-3000, "edge-cache"), (30, "edge-cache")], None, [0, 1]),
+    "nothing-changed-near-the-incident": ([(-3000, "edge-cache")], None, []),
+    "release-rolled-back-to-is-history": ([(-3000, "edge-cache"), (-20, "edge-cache")], 0, [1]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PREVIOUS_RELEASES))
+def test_the_previous_release_of_a_service_changed_near_the_incident_stays_in_the_timeline(case: str) -> None:
+    deploys, returned_to, kept = PREVIOUS_RELEASES[case]
+    releases = [
+        deploy(minutes, f"Deploy {service} 1.{i}.0" + (" (hotfix for the crash)" if minutes > 0 else ""), service)
+        for i, (minutes, service) in enumerate(deploys)
+    ]
+    rollback = (
+        []
+        if returned_to is None
+        else [event(30, f"Rolled back, now at 1.{returned_to}.0", kind=SourceKind.DEPLOY, signal=Signal.ROLLBACK)]
+    )
+    draft, stream = draft_of([system(0, ALERT, SourceKind.ALERT, Signal.ALERT_FIRING), *releases, *rollback])
+    cited = {stream[i].text for entry in draft.timeline for i in entry.evidence}
+    assert {text for text in cited if text.startswith("Deploy")} == {releases[i].text for i in kept}
+
+
+# (chat messages as (minutes after the alert, text), the kind of the message marked by its index)
+STORY_KINDS: dict[str, tuple[list[tuple[float, str]], int, TimelineKind]] = {
+    "action-and-effect-before-a-later-end-is-mitigation": (
+        [(20, "edge01 disabled on the backbone. traffic is flowing normally again"), (50, "all clear, resolving")],
+        0,
+        TimelineKind.MITIGATION,
+    ),
+    "action-and-effect-at-the-end-is-resolution": (
+        [(20, "edge01 disabled on the backbone. traffic is flowing normally again"), (25, "resolving the incident")],
+        0,
+        TimelineKind.RESOLUTION,
+    ),
+    "declaring-on-a-symptom-is-detection": (
+        [(10, "some 5xx on checkout"), (40, "declaring an incident. card payments are failing for all customers")],
+        1,
+        TimelineKind.DETECTION,
+    ),
+    "declaring-without-symptom-is-escalation": (
+        [(10, "some 5xx on checkout"), (40, "declaring an incident, paging the payments on-call")],
+        1,
+        TimelineKind.ESCALATION,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STORY_KINDS))
+def test_a_message_takes_the_kind_its_place_in_the_story_gives(case: str) -> None:
+    messages, marked, kind = STORY_KINDS[case]
+    events = [system(0, ALERT, SourceKind.ALERT, Signal.ALERT_FIRING)] + [
+        event(minutes, text, actor="Marco Rossi") for minutes, text in messages
+    ]
+    draft, stream = draft_of(events)
+    target = find(stream, messages[marked][1]).id
+    assert [entry.kind for entry in draft.timeline if target in entry.evidence] == [kind]
 
 
 def test_without_detection_or_resolution_the_window_is_left_to_the_author() -> None:

@@ -6,16 +6,15 @@ from pathlib import Path
 
 import click
 
+from postmortem_writer.cli.endpoint import ModelFlags, model_options
 from postmortem_writer.cli.groups import config_option
 from postmortem_writer.cli.history import history_option, open_history
 from postmortem_writer.cli.options import (
-    ModelFlags,
     PrivacyFlags,
     ProgressBar,
     SourceFlags,
     build_privacy,
     force_option,
-    model_options,
     open_llm,
     privacy_options,
     read_sources,

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from postmortem_writer.cli.endpoint import ModelFlags, model_options
 from postmortem_writer.cli.groups import config_option
-from postmortem_writer.cli.options import ModelFlags, force_option, model_options, open_llm
+from postmortem_writer.cli.options import force_option, open_llm
 from postmortem_writer.config import load_config
 from postmortem_writer.errors import UsageError
 from postmortem_writer.evaluation import (

@@ -5,18 +5,24 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from postmortem_writer.cli.endpoint import ModelFlags, model_options
 from postmortem_writer.cli.groups import config_option, option_group
 from postmortem_writer.config import load_config
 from postmortem_writer.errors import InputError, UsageError
 from postmortem_writer.lint.config import FAIL_LEVELS, LintConfig
 from postmortem_writer.lint.detect import lint_text
-from postmortem_writer.lint.evaluate import evaluate, format_report, load_cases
+from postmortem_writer.lint.evaluate import evaluate, format_paths, format_report, load_cases
 from postmortem_writer.lint.report import FORMATS, exit_status, render
 from postmortem_writer.lint.rules import RULES, STRUCTURE_RULES
-from postmortem_writer.models import Finding
+
+if TYPE_CHECKING:
+    from postmortem_writer.lint.model_judge import ModelJudge
+    from postmortem_writer.llm.session import Session
+    from postmortem_writer.llm.settings import EndpointConfig
 
 
 @dataclass(frozen=True)
@@ -103,8 +109,9 @@ def read_text(path: Path) -> str:
 @click.option(
     "--rules-only",
     is_flag=True,
-    help="The cue rules alone, without the agent analysis and the classifier (to compare the two).",
+    help="The cue rules alone, without the agent analysis, the classifier and any model (to compare them).",
 )
+@model_options
 def lint(
     files: tuple[Path, ...],
     output_format: str,
@@ -116,6 +123,7 @@ def lint(
     split: str,
     misses: bool,
     rules_only: bool,
+    model_flags: ModelFlags,
 ) -> None:
     """Check postmortems for blame-prone wording and missing parts.
 
@@ -129,6 +137,12 @@ def lint(
     quiet. Completeness rules
     (structure.*) check sections, action item owners and due dates, UTC times with evidence,
     quantified impact and more than one contributing factor.
+
+    With --model (or POSTMORTEM_MODEL) and an endpoint as for `draft`, the sentences the offline
+    method is unsure of (no cue rule fired, the classifier near its threshold) are also judged by
+    the model: redacted, one at a time, cached and logged; its findings are blame.model.<category>
+    and say which model judged them. An API key in the environment alone sends nothing. A model
+    that fails leaves the offline findings, with one warning.
 
     Code blocks, block quotes and the Appendix are skipped. Switch rules off in the text, or in
     the settings file ([lint] in .postmortem.toml, or [tool.postmortem.lint] in pyproject.toml):
@@ -148,36 +162,96 @@ def lint(
       postmortem lint postmortem.md --people "Priya Raman,@nur" --fail-level error
       cat draft.md | postmortem lint - --format github
       postmortem lint --eval evals/lint/sentences.jsonl --split holdout
+      postmortem lint postmortem.md --model qwen2.5 --base-url http://localhost:11434/v1
     """
-    settings = lint_flags.over(load_config(config).lint)
+    loaded = load_config(config)
+    settings = lint_flags.over(loaded.lint)
     if list_rules:
         for rule in RULES:
             click.echo(f"{rule.id}\t{settings.severity_of(rule.id, rule.severity).value}\t{rule.message}")
         for rule_id, (severity, message) in STRUCTURE_RULES.items():
             click.echo(f"{rule_id}\t{settings.severity_of(rule_id, severity).value}\t{message}")
         return
-    if eval_path is not None:
-        cases = load_cases(eval_path)
-        known = list(dict.fromkeys(c.split for c in cases))
-        if split != "all" and split not in known:
-            raise UsageError(f"--split {split!r}: {eval_path} has the parts {', '.join(known)} (or use all)")
-        splits = [*known, "all"] if split == "all" else [split]
-        for name in splits:
-            chosen = [c for c in cases if name == "all" or c.split == name]
-            report = evaluate(chosen, settings, learned=not rules_only)
-            click.echo(format_report(report, f"{eval_path} ({name})") + "\n")
-            if misses and name != "all":
-                for case, found in report.errors:
-                    click.echo(f"- {case.id} expected {sorted(case.labels)} got {sorted(found)}: {case.text}")
-                click.echo("")
-        return
-    if not files:
+    if eval_path is None and not files:
         raise UsageError("give one or more FILES to lint ('-' for stdin), or --eval FILE")
-    results: dict[str, list[Finding]] = {}
-    for path in files:
-        results[str(path)] = lint_text(read_text(path), path=str(path), config=settings, learned=not rules_only)
+    asked = not rules_only and model_flags.extractor != "rules"
+    session = (
+        _open_model(model_flags, loaded.llm)
+        if asked and (model_flags.model or model_flags.extractor == "llm")
+        else None
+    )
+    try:
+        judge = _judge(session, settings)
+        if eval_path is not None:
+            _evaluate(eval_path, split, settings, misses=misses, rules_only=rules_only, judge=judge)
+            return
+        texts = [(str(path), read_text(path)) for path in files]
+        if judge is None:
+            results = {
+                path: lint_text(text, path=path, config=settings, learned=not rules_only) for path, text in texts
+            }
+        else:
+            from postmortem_writer.lint.model_judge import lint_with_model
+
+            run = lint_with_model(texts, settings, judge)
+            results = {path: findings for (path, _), findings in zip(texts, run.findings, strict=True)}
+            _tell(judge, run.sent, run.warning())
+    finally:
+        if session is not None:
+            session.close()
     click.echo(render(results, output_format), nl=False)
     total = sum(len(f) for f in results.values())
     if output_format == "text":
         click.echo(f"{total} finding(s) in {len(results)} file(s)", err=True)
     sys.exit(exit_status(results, fail_level or settings.fail_level))
+
+
+def _open_model(flags: ModelFlags, config: EndpointConfig) -> Session | None:
+    # Imported here: the model's plumbing is no part of an offline lint's start-up (a pre-commit hook).
+    from postmortem_writer.cli.options import open_llm
+
+    return open_llm(flags, config)
+
+
+def _judge(session: Session | None, settings: LintConfig) -> ModelJudge | None:
+    if session is None:
+        return None
+    from postmortem_writer.lint.model_judge import ModelJudge
+
+    return ModelJudge(session.caller, settings, concurrency=session.concurrency)
+
+
+def _tell(judge: ModelJudge, sent: int, warning: str | None) -> None:
+    """What the model was asked and what it cost, on stderr; the one warning when it failed."""
+    totals = judge.caller.totals
+    click.echo(
+        f"model {judge.model}: {sent} unsure sentence(s) asked about "
+        f"({totals.calls} model calls, {totals.cached} cached)",
+        err=True,
+    )
+    if warning is not None:
+        click.echo(f"warning: {warning}", err=True)
+
+
+def _evaluate(
+    eval_path: Path, split: str, settings: LintConfig, *, misses: bool, rules_only: bool, judge: ModelJudge | None
+) -> None:
+    """The scores of each part of a labelled set; with a ``judge``, the offline and the model path side by side."""
+    cases = load_cases(eval_path)
+    known = list(dict.fromkeys(c.split for c in cases))
+    if split != "all" and split not in known:
+        raise UsageError(f"--split {split!r}: {eval_path} has the parts {', '.join(known)} (or use all)")
+    splits = [*known, "all"] if split == "all" else [split]
+    for name in splits:
+        chosen = [c for c in cases if name == "all" or c.split == name]
+        report = evaluate(chosen, settings, learned=not rules_only)
+        click.echo(format_report(report, f"{eval_path} ({name})") + "\n")
+        if judge is not None:
+            judged = evaluate(chosen, settings, judge=judge)
+            click.echo(format_paths(report, judged, judge.model) + "\n")
+            _tell(judge, judged.sent, judged.warning)
+            report = judged
+        if misses and name != "all":
+            for case, found in report.errors:
+                click.echo(f"- {case.id} expected {sorted(case.labels)} got {sorted(found)}: {case.text}")
+            click.echo("")

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from postmortem_writer.cli.endpoint import ModelFlags, model_options
 from postmortem_writer.cli.lint import LintFlags, lint_options, read_text
-from postmortem_writer.cli.options import ModelFlags, model_options, open_llm
+from postmortem_writer.cli.options import open_llm
 from postmortem_writer.config import load_config
 from postmortem_writer.errors import UsageError
 from postmortem_writer.lint.detect import lint_text

@@ -356,6 +356,28 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"|\b(?:added|deployed|enabled|applied) (?:a |an |the )?(?:waf|firewall|block|deny) rule\b",
             ),
             cue("mit.redeployed", r"\bre-?deploy(?:ed|ing)\b"),
+            # "most of the control plane is restored at DR", "POPs are coming back, 5xx dropping": the
+            # response is working, the incident is not over yet.
+            cue(
+                "mit.partial-recovery",
+                r"(?:\b(?:most|some|part|half|parts|the majority)(?:\s+of)?\s+(?:the\s+)?|\b\d+\s?%\s+of\s+(?:the\s+)?"
+                r"|\b\d+ of \d+\s+)(?:[\w.-]+\s+){0,4}?(?:is|are|has|have|has been|have been|was|were)\s+(?:now\s+)?"
+                r"(?:back|restored|recovered|recovering)\b"
+                r"|\b(?:coming|starting to come|beginning to come) back\b"
+                r"|\b(?:errors?|5xx|[45]\d\ds|error rates?|timeouts|failures)\s+(?:is\s+|are\s+)?(?:dropping|falling"
+                r"|decreasing|going down|coming down)\b",
+            ),
+            # "DR failover started", "bug fix deploy has started": the mitigation is under way.
+            cue(
+                "mit.under-way",
+                r"\b(?:fail-?over|rollback|roll-back|revert|restore|restart|redeploy|(?:hot ?fix|bug ?fix|fix|patch)"
+                r" (?:deploy\w*|rollout))\s+(?:has\s+|was\s+)?(?:started|kicked off|begun|began)\b",
+            ),
+            # "Flexential got generators restarted": someone had it done.
+            cue(
+                "mit.got-done",
+                r"\bgot\s+(?:the\s+|our\s+)?(?:[\w-]+\s+){0,2}?(?:restarted|rebooted|restored|replaced)\b",
+            ),
             cue(
                 "mit.command-done",
                 r"^(?:kubectl|helm|patronictl|terraform|aws|gcloud|az|psql|redis-cli|systemctl|docker|nomad|vault"
@@ -384,6 +406,12 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 "neg.mit.would-not-help",
                 r"\b(?:won'?t|wouldn'?t|will not|would not|doesn'?t|does not|didn'?t|did not) (?:help|fix|get rid|work"
                 r"|change|stop|solve|do anything)\b",
+            ),
+            # "reverting the line by hand on a router at 100% cpu will be slow" weighs an option's cost.
+            cue(
+                "neg.mit.option-cost",
+                r"\b(?:will|would|'ll|'d)\s+(?:be|take)\s+(?:too\s+|very\s+|really\s+|way\s+)?(?:slow|risky|hard|painful"
+                r"|dangerous|forever|ages|hours|too long)\b",
             ),
             # "looks like the partner rotated their key" is a hypothesis about the cause, not our action.
             cue(
@@ -445,6 +473,23 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"\b(?:terraform apply|apply|migration|cron ?job|config (?:change|push))\s+(?:\S+\s+){0,2}?"
                 r"(?:ran|finished|completed|happened)\s+(?:at|on|around|~)",
             ),
+            # Work a responder starts or reports on the system before anything breaks: "starting the
+            # kubernetes 1.23 -> 1.24 upgrade", "ran wrangler deploy".
+            cue(
+                "chg.started-work",
+                r"^(?:ok,?\s+|so,?\s+)?(?:i'?m\s+|we'?re\s+|i am\s+|we are\s+)?start(?:ing|ed)\s+"
+                r"(?:the\s+|a\s+|our\s+)?(?:[\w.>-]+\s+){0,6}?(?:rotation|upgrade|migration|rollout|roll-out|maintenance)\b|\b(?:rotation|upgrade|migration|maintenance)\s+(?:is\s+)?(?:done|complete[d]?|finished)\b",
+            ),
+            cue(
+                "chg.ran-tool",
+                r"^(?:i\s+|we\s+|just\s+)?ran\s+(?:the\s+)?(?:\S+\s+){0,6}?(?:deploy|apply|migration|upgrade|release"
+                r"|playbook)\b",
+            ),
+            cue(
+                "chg.committed",
+                r"^(?:i\s+|we\s+|just\s+)?(?:committed|pushed|merged|applied)\s+(?:the\s+|a\s+|my\s+|our\s+)?"
+                r"(?:[\w.-]+\s+){0,2}?(?:change|config\w*|commit|pr)\b",
+            ),
             cue(
                 "chg.earlier",
                 r"\b(?:rotated|upgraded|migrated|changed|updated|bumped|merged|shipped|deployed|enabled|disabled"
@@ -455,6 +500,12 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
         (
             cue("neg.chg.not-yet", _NOT_YET + r"(?:went out|deployed|released|shipped|rolled out)\b"),
             cue("neg.chg.back-on", r"\bback on\b|\bre-?enabl\w*"),
+            # "nothing was deployed tonight", "no deploy since yesterday" rule a change out.
+            cue(
+                "neg.chg.none",
+                r"\b(?:nothing|no|none)\s+(?:\w+\s+)?(?:was\s+|were\s+|got\s+|has been\s+|been\s+)?"
+                r"(?:deploy\w*|released|shipped|changed|rolled out|went out|changes)\b",
+            ),
             _QUESTION_END,
         ),
     ),
@@ -476,8 +527,14 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
             ),
             cue("esc.declared", r"\bdeclar(?:ed|ing)\b"),
             cue(
+                "esc.call",
+                r"\b(?:open(?:ed|ing)|start(?:ed|ing)|spinning up|spun up|set(?:ting)? up)\s+(?:an?\s+|the\s+)?"
+                r"(?:incident\s+|emergency\s+)?(?:call|bridge|war ?room)\b"
+                r"|\b(?:incident|emergency) (?:call|bridge) (?:is\s+)?(?:open(?:ed)?|started|up)\b",
+            ),
+            cue(
                 "esc.severity",
-                r"\bsev(?:erity)?\s*[:-]?\s*[0-5]\b|\b(?:a|is|now|to|as)\s+(?-i:P[0-4])\b",
+                r"\bsev(?:erity)?\s*[:-]?\s*[0-5]\b|\b(?:a|is|now|to|as|priority)\s+(?-i:P[0-4])\b",
             ),
         ),
         (
@@ -490,7 +547,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
     ),
     TimelineKind.COMMUNICATION: CueTable(
         (
-            cue("com.status-page", r"\bstatus ?page\b"),
+            cue("com.status-page", r"\bstatus ?page\b|\bstatus post\b"),
             cue(
                 "com.customers-notified",
                 r"\bcustomers? (?:have been |were |was )?notified\b|\b(?:notified|informed|emailed|told|messaged)"
@@ -541,7 +598,7 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"\b(?:latency|p\d{2,3}|error rates?|errors|5xx|cpu|memory|load|lag|queue(?: depth)?"
                 r"|response times?)(?:\s+(?:on|for|in|of)\s+(?:the\s+)?[\w./-]+(?:\s+[\w./-]+)?)?\s+"
                 r"(?:is\s+|are\s+|has\s+|have\s+)?(?:spike|spiking|spiked|jumped|went up|is up|way up|climbing"
-                r"|through the roof|skyrocket\w*|pegged|maxed)\b|\b(?:latency|p\d{2,3})\s+went\b",
+                r"|through the roof|skyrocket\w*|pegged|maxed|(?:still\s+)?abnormal)\b|\b(?:latency|p\d{2,3})\s+went\b",
             ),
             cue(
                 "det.customers-report",
@@ -641,6 +698,8 @@ TIMELINE_CUES: dict[TimelineKind, CueTable] = {
                 r"\b(?:not|don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|never)\s+(?:\w+\s+)?(?:seeing|getting|see|get)\b"
                 r"|\bno (?:more |new )?(?:errors|5xx|alerts|timeouts|failures)\b",
             ),
+            # "lunch order is late because the delivery app is slow": small talk, not a symptom.
+            cue("neg.det.small-talk", r"\b(?:lunch|dinner|breakfast|coffee|pizza|snacks?|takeout|take-away)\b"),
             cue(
                 "neg.det.no-longer",
                 r"\bno longer\b|\b(?:not|isn'?t|aren'?t|wasn'?t)\s+(?:\w+\s+)?(?:erroring|failing|timing out|down"
@@ -1199,6 +1258,11 @@ ALERT_CONDITION = cue("fig.alert-condition", r"[<>≤≥]=?\s*~?\d")
 
 DECLARED = cue("title.declared", r"\bdeclared\b")
 
+# A responder declaring the incident, in any tense: "declaring an incident", "declared a P1 incident".
+DECLARING = cue(
+    "esc.declaring", r"\bdeclar(?:e|ed|es|ing)\s+(?:an?\s+|the\s+|this\s+)?(?:[\w-]+\s+)?(?:incident|inc)\b"
+)
+
 # A cause or trigger is about systems: a sentence explaining something by one of these (or by an
 # identifier such as "R-8821" or "idx_orders") is diagnosis; "late because my train was stuck" is not.
 SYSTEM_TERMS = cue(
@@ -1210,7 +1274,8 @@ SYSTEM_TERMS = cue(
     r"|network\w*|links?|packets?|api|gateway|proxy|workers?|threads?|connections?|pool|limits?|quotas?|capacity"
     r"|backups?|storage|buckets?|files?|features?|labels?|scans?|requests?|endpoints?|instances?|containers?"
     r"|volumes?|secrets?|settings?|rules?|firewall|waf|cdn|edge|load ?balancers?|alerts?|election|failover"
-    r"|rollback|provider|vendor|region|zone|power|hardware|firmware|bug|regression|code|script|automation)\b"
+    r"|rollback|provider|vendor|region|zone|power|hardware|firmware|bug|regression|code|script|automation|changes?"
+    r"|polic(?:y|ies)|prefix(?:es)?|transformers?|generators?|facility|data ?cent(?:er|re)s?|racks?)\b"
     r"|\b[a-z]+[_.-]?\d[\w.-]*|\b\w+_\w+",
 )
 
@@ -1225,9 +1290,19 @@ STATED_TRIGGER = CueTable(
         ),
         cue(
             "trig.the-trigger",
-            r"\bthe trigger (?:is|was)\b|\b(?:started|triggered|kicked off) (?:this|it|the (?:incident|outage))\b",
+            r"\bthe trigger (?:is|was)\b|\b(?:started|triggered|kicked off) (?:this|it|the (?:incident|outage))\b"
+            r"|\btrigger(?:s|ed|ing)\s+(?:a\s+|an\s+|the\s+)?(?:latent\s+|known\s+|dormant\s+)?bug\b",
         ),
         cue("trig.cause-is", r"\b(?:the |root )?cause (?:is|was)\b|\bcause\s*[:=]|\bfound the cause\b"),
+        # "the primary node failed at 16:35", "a transformer had a ground fault at 11:40": a part of the
+        # infrastructure failing at a stated time is what started it.
+        cue(
+            "trig.failed-at",
+            r"\b(?:primary|replica|node|host|server|disk|drive|router|switch|transformer|generator|feed|link|circuit"
+            r"|fib(?:er|re)|cable|instance|master|leader|cluster|data ?cent(?:er|re)|facility|rack|pdu|ups)s?\b"
+            r"(?:\s+[\w.-]+){0,8}?\s+(?:failed|died|crashed|went down|lost power|(?:had|suffered)\s+(?:an?\s+)?"
+            r"(?:[\w-]+\s+)?(?:fault|failure|outage))\s+(?:\w+\s+){0,3}?(?:at|around)\s+~?\d{1,2}:\d{2}\b",
+        ),
     ),
     (_QUESTION_END,),
 )

@@ -44,7 +44,7 @@ def change_factors(
     signals = " ".join(normalise(e.text).casefold() for e in stream if kinds.get(e.id) is TimelineKind.DETECTION)
     factors: list[ContributingFactor] = []
     for change in reversed(window):
-        service = _service(change)
+        service = changed_service(change)
         related = _related(service, signals)
         # A push or build notification says code changed, not that it reached production.
         strongest = (
@@ -268,7 +268,8 @@ def _pushed(change: Event) -> bool:
     return post is not None and post[1].label == "push"
 
 
-def _service(change: Event) -> str | None:
+def changed_service(change: Event) -> str | None:
+    """The service a deploy or config change names in its record, if any."""
     values = (change.meta.get(key) for key in ("service", "app", "application", "component"))
     return next((v.strip() for v in values if isinstance(v, str) and v.strip()), None)
 

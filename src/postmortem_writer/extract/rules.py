@@ -28,6 +28,7 @@ from postmortem_writer.extract.factors import (
     CHANGE_LOOKBACK,
     cause_factors,
     change_factors,
+    changed_service,
     fold_causes_into_changes,
     gap_factors,
     stated_causes,
@@ -65,6 +66,9 @@ ALERT_END_SLACK = timedelta(hours=2)
 RESTATE_WINDOW = timedelta(minutes=3)
 """A detection or resolution row within this time of the previous row of its kind restates it."""
 
+SETTLE_WINDOW = timedelta(minutes=15)
+"""A message stating an action and its recovery is the mitigation when the end is declared more than this later."""
+
 QUICK_MITIGATION = timedelta(minutes=30)
 """Mitigation starting within this time of detection is listed under what went well."""
 
@@ -84,6 +88,11 @@ _IMPACT_QUESTIONS: tuple[tuple[frozenset[str], str], ...] = (
 )
 
 _RESTATED = (_K.DETECTION, _K.RESOLUTION)
+# The pager step a prompt acknowledgement or escalation record belongs to.
+_PAGER_JOINS = {
+    Signal.PAGE_ACKNOWLEDGED: (_K.DETECTION, _K.ESCALATION),
+    Signal.PAGE_ESCALATED: (_K.ESCALATION,),
+}
 
 _RANK = {Confidence.HIGH: 0, Confidence.MEDIUM: 1, Confidence.LOW: 2}
 
@@ -111,6 +120,13 @@ class _Incident:
             if (kinds := timeline_kinds(e)) and not (deploys and deploy_announcement(e))
         }
         self.kinds = {event_id: kinds[0] for event_id, kinds in candidates.items()}
+        # "atl01 disabled on the backbone, traffic flowing normally again" states an action and its
+        # effect: when the end is declared well after it, the message is the mitigation.
+        ends = [self.stream[i].ts for i, kind in self.kinds.items() if kind is _K.RESOLUTION]
+        for event_id, kinds in candidates.items():
+            stated = self.stream[event_id].ts
+            if kinds[0] is _K.RESOLUTION and _K.MITIGATION in kinds and max(ends) - stated > SETTLE_WINDOW:
+                self.kinds[event_id] = _K.MITIGATION
         # A message saying what caused the failure is diagnosis even without a diagnosis cue.
         self.causes = stated_causes(self.prose(), self.names)
         for event, _ in self.causes:
@@ -118,6 +134,11 @@ class _Incident:
         first_report = next((e for e in self.stream if _K.DETECTION in candidates.get(e.id, [])), None)
         if first_report is not None and self.kinds[first_report.id] in _FIRST_REPORT_OVERRIDES:
             self.kinds[first_report.id] = _K.DETECTION
+        # "declaring an incident. services that authenticate with tokens are failing": an incident
+        # declared on a stated symptom is when it was recognised, whoever reported first.
+        for event_id, kinds in candidates.items():
+            if self.kinds[event_id] is _K.ESCALATION and _K.DETECTION in kinds and _declares(self.stream[event_id]):
+                self.kinds[event_id] = _K.DETECTION
         detections = self.of(_K.DETECTION)
         self.detection = detections[0] if detections else None
         start = self.detection.ts if self.detection else None
@@ -230,18 +251,22 @@ class _Row:
 
 def _timeline(inc: _Incident) -> list[TimelineEntry]:
     rows: list[_Row] = []
+    previous = _previous_releases(inc)
     for event in inc.stream:
         kind = inc.kinds.get(event.id)
         # Changes long before detection are history, not the incident; they stay citable.
-        if kind is None or (kind is _K.CHANGE and not _in_lookback(inc, event)):
+        if kind is None or (kind is _K.CHANGE and not _in_lookback(inc, event) and event.id not in previous):
             continue
         row = _Row(kind, [event], _describe(event, kind, inc.names))
         echoed = _echoed(rows, row)
-        restated = None if echoed else _restated(rows, row)
+        joined = None if echoed else _pager_record(rows, event) or _said_again(rows, event, kind)
+        restated = None if echoed or joined else _restated(rows, row)
         if echoed is not None:
             echoed.events.append(event)
             if event.signal is not None:
                 echoed.description = row.description
+        elif joined is not None:
+            joined.events.append(event)
         elif restated is not None:
             restated.events.append(event)
             # The fuller wording tells the moment best ("Triggered through the API." says least).
@@ -259,11 +284,38 @@ def _restated(rows: list[_Row], row: _Row) -> _Row | None:
     "resolved by" after a responder's "resolving": one moment of the story, cited by all of them.
     Escalations stay apart: each names who was brought in.
     """
-    if row.kind not in _RESTATED or not rows:
+    if row.kind not in _RESTATED:
+        return None
+    # A declaration or page record in between ("Triggered through the API." after "declaring an
+    # incident" after the alert) does not make the same report a new moment.
+    recent = takewhile(lambda earlier: row.events[0].ts - earlier.events[0].ts <= RESTATE_WINDOW, reversed(rows))
+    return next((earlier for earlier in recent if earlier.kind is row.kind), None)
+
+
+def _pager_record(rows: list[_Row], event: Event) -> _Row | None:
+    """The row a pager's prompt record belongs to: an acknowledgement joins the page or escalation it
+    answers, an escalation joins the one a responder just announced ("paging network on-call").
+
+    A record past ``RESTATE_WINDOW`` keeps its own row: a late acknowledgement is part of the story.
+    """
+    kinds = _PAGER_JOINS.get(event.signal) if event.signal else None
+    if kinds is None:
+        return None
+    recent = takewhile(lambda earlier: event.ts - earlier.events[0].ts <= RESTATE_WINDOW, reversed(rows))
+    return next((earlier for earlier in recent if earlier.kind in kinds), None)
+
+
+def _said_again(rows: list[_Row], event: Event, kind: TimelineKind) -> _Row | None:
+    """The row a responder's words repeat within ``MERGE_WINDOW``: a pager note with no kind of its own
+    ("Note: atl01 removed from backbone") after the chat that said it, or a chat mitigation ("bug fix
+    deploy has started") after the deploy or rollback record of it."""
+    if not rows or is_bot(event) or event.ts - rows[-1].events[-1].ts > MERGE_WINDOW:
         return None
     last = rows[-1]
-    near = row.events[0].ts - last.events[0].ts <= RESTATE_WINDOW
-    return last if last.kind is row.kind and near else None
+    if event.signal is Signal.PAGE_NOTE and kind is _K.OTHER:
+        return last
+    record = last.events[0].signal in (Signal.DEPLOY, Signal.ROLLBACK)
+    return last if event.signal is None and kind is _K.MITIGATION and last.kind is kind and record else None
 
 
 def _echoed(rows: list[_Row], row: _Row) -> _Row | None:
@@ -449,6 +501,11 @@ def _went_well(inc: _Incident) -> list[Cited]:
     return well
 
 
+def _declares(event: Event) -> bool:
+    """Whether a responder's message declares the incident ("declaring an incident", "declared SEV2")."""
+    return not is_bot(event) and cues.DECLARING.pattern.search(normalise(event.text)) is not None
+
+
 def _is_rollback(event: Event) -> bool:
     return event.signal is Signal.ROLLBACK or bool(cues.DEPLOY_ROLLBACK.pattern.search(normalise(event.text)))
 
@@ -556,6 +613,29 @@ def _severity(stream: EventStream) -> Cited | None:
         return None
     level = min(stated)
     return Cited(text=f"SEV{level}", evidence=stated[level])
+
+
+def _previous_releases(inc: _Incident) -> set[str]:
+    """Ids of the last change before the lookback to each service changed again near or during the incident.
+
+    That earlier release is what the later change built on or the fix repairs: a latent bug or an
+    earlier step of the same rollout. Older releases, services not touched again, and the release a
+    rollback returned to (the known-good version, named by the rollback) stay history.
+    """
+    recent = {
+        service
+        for e in inc.of(_K.CHANGE) + inc.of(_K.MITIGATION)
+        if _in_lookback(inc, e) and (service := changed_service(e))
+    }
+    previous: dict[str, Event] = {}
+    for event in inc.of(_K.CHANGE):
+        service = changed_service(event)
+        if service in recent and not _in_lookback(inc, event):
+            previous[service] = event
+    returned_to = {
+        name for e in inc.stream if _is_rollback(e) and _in_lookback(inc, e) for name in _identifiers(e.text)
+    }
+    return {event.id for event in previous.values() if not _identifiers(event.text) & returned_to}
 
 
 def _in_lookback(inc: _Incident, event: Event) -> bool:

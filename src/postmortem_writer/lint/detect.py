@@ -180,7 +180,7 @@ def _check_sentence(
             continue
         span = _first_match(rule, text, lowered, people)
         if span is not None and not (rule.meta_exempt and about()):
-            found.append(_finding(doc, sentence, rule, span, path, config))
+            found.append(sentence_finding(doc, sentence, rule, span, path, config))
     names = names_in(text, people) if learned else [m.span() for m in people.finditer(text)]
     if learned and not about():
         found.extend(_learned(doc, sentence, path, config, found, people, names))
@@ -192,7 +192,9 @@ def _check_sentence(
             why = naming.message + (
                 "" if listed else "; a first name from the census lists, or a subject he/she refers to"
             )
-            found.append(_finding(doc, sentence, naming, named, path, config, why, "lexicon" if listed else "agent"))
+            found.append(
+                sentence_finding(doc, sentence, naming, named, path, config, why, "lexicon" if listed else "agent")
+            )
     return found
 
 
@@ -219,7 +221,7 @@ def _learned(
             continue
         seen.add(agent.category)
         why = f"{rule.message}; agent analysis: {agent.why}"
-        added.append(_finding(doc, sentence, rule, (agent.start, agent.end), path, config, why, "agent"))
+        added.append(sentence_finding(doc, sentence, rule, (agent.start, agent.end), path, config, why, "agent"))
     if added:
         return added
     model = classifier.model()
@@ -232,8 +234,18 @@ def _learned(
     if not _applies(rule, sentence, config):
         return added
     why = f"{rule.message}; classifier p={probability:.2f} from " + ", ".join(classifier.describe(r) for r in reasons)
-    added.append(_finding(doc, sentence, rule, _feature_span(text, reasons), path, config, why, "classifier"))
+    added.append(sentence_finding(doc, sentence, rule, _feature_span(text, reasons), path, config, why, "classifier"))
     return added
+
+
+def blame_probability(text: str, config: LintConfig) -> float:
+    """The classifier's probability that one sentence is blame-prone, its names found as the lint finds them."""
+    return classifier.model().probability(classifier.features(text, people_in(text, config)))
+
+
+def people_in(text: str, config: LintConfig) -> list[tuple[int, int]]:
+    """Spans of the people's names in ``text`` that the lint finds (``config.people`` among them)."""
+    return names_in(text, _people_pattern(config.people))
 
 
 _OMISSION_WORDS = re.compile(r"\b(?:should|could|would|didn't|did not|forgot|failed|missed|never|nobody|no one|not)\b")
@@ -313,7 +325,7 @@ def _in_proper_name(words: str, start: int, end: int) -> bool:
     )
 
 
-def _finding(
+def sentence_finding(
     doc: Markdown,
     sentence: Sentence,
     rule: Rule,
@@ -323,6 +335,7 @@ def _finding(
     message: str = "",
     source: str = "lexicon",
 ) -> Finding:
+    """A finding of ``rule`` at ``span`` of ``sentence`` (offsets within its text), placed in ``doc``."""
     if doc.masked.startswith(sentence.text, sentence.start):
         # Nothing was collapsed in this sentence: its offsets are the text's own.
         start, end = sentence.start + span[0], sentence.start + span[1]

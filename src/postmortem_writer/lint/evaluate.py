@@ -13,12 +13,16 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from postmortem_writer.errors import InputError
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.rules import RULES
 from postmortem_writer.scoring import PRECISION, RECALL, detection_counts, f1, ratio
+
+if TYPE_CHECKING:
+    from postmortem_writer.lint.model_judge import ModelJudge
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,10 @@ class Report:
     overall: Score
     sentences: Score
     errors: list[tuple[Case, frozenset[str]]] = field(default_factory=list)
+    sent: int = 0
+    """Sentences a model was asked about (none offline)."""
+    warning: str | None = None
+    """What the model did not judge, one line."""
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -92,21 +100,30 @@ def load_cases(path: Path) -> list[Case]:
     return cases
 
 
-def evaluate(cases: Iterable[Case], config: LintConfig | None = None, *, learned: bool = True) -> Report:
+def evaluate(
+    cases: Iterable[Case], config: LintConfig | None = None, *, learned: bool = True, judge: ModelJudge | None = None
+) -> Report:
     """Lint every case as a sentence on its own and compare the categories flagged with its labels.
 
-    ``learned=False`` scores the cue rules alone.
+    ``learned=False`` scores the cue rules alone; a ``judge`` decides the sentences the offline lint
+    is unsure of.
     """
     config = config or LintConfig()
+    cases = list(cases)
+    sent, warning = 0, None
+    if judge is None:
+        linted = [lint_text(case.text, config=config, learned=learned) for case in cases]
+    else:
+        # Imported here: the model's plumbing is no part of an offline lint's start-up.
+        from postmortem_writer.lint.model_judge import lint_with_model
+
+        run = lint_with_model([("-", case.text) for case in cases], config, judge)
+        linted, sent, warning = run.findings, run.sent, run.warning()
     per_category = {rule.category: Score() for rule in RULES}
     overall, sentences = Score(), Score()
     errors: list[tuple[Case, frozenset[str]]] = []
-    count = 0
-    for case in cases:
-        count += 1
-        found = frozenset(
-            f.category for f in lint_text(case.text, config=config, learned=learned) if f.category != "structure"
-        )
+    for case, findings in zip(cases, linted, strict=True):
+        found = frozenset(f.category for f in findings if f.category != "structure")
         for category, score in per_category.items():
             expected, got = category in case.labels, category in found
             score.support += expected
@@ -121,15 +138,11 @@ def evaluate(cases: Iterable[Case], config: LintConfig | None = None, *, learned
     for score in per_category.values():
         overall.tp, overall.fp, overall.fn = overall.tp + score.tp, overall.fp + score.fp, overall.fn + score.fn
         overall.support += score.support
-    return Report(count, per_category, overall, sentences, errors)
+    return Report(len(cases), per_category, overall, sentences, errors, sent, warning)
 
 
 def format_report(report: Report, title: str) -> str:
     """The scores as a Markdown table."""
-
-    def cell(value: float | None) -> str:
-        return "—" if value is None else f"{value:.2f}"
-
     lines = [
         f"{title}: {report.cases} sentences",
         "",
@@ -140,7 +153,22 @@ def format_report(report: Report, title: str) -> str:
     rows.append(("any blame (sentence)", report.sentences))
     for name, s in rows:
         support = s.support if name != "any blame (sentence)" else s.tp + s.fn
-        lines.append(
-            f"| {name} | {support} | {s.tp} | {s.fp} | {s.fn} | {cell(s.precision)} | {cell(s.recall)} | {cell(s.f1)} |"
-        )
+        lines.append(f"| {name} | {support} | {s.tp} | {s.fp} | {s.fn} | {_cells(s)} |")
     return "\n".join(lines)
+
+
+def format_paths(offline: Report, judged: Report, model: str) -> str:
+    """The offline lint and the lint with ``model`` on the same sentences, one row each."""
+
+    lines = [
+        "| path | sent to the model | sentence P | R | F1 | category P | R | F1 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| offline | — | {_cells(offline.sentences)} | {_cells(offline.overall)} |",
+        f"| with {model} | {judged.sent} | {_cells(judged.sentences)} | {_cells(judged.overall)} |",
+    ]
+    return "\n".join(lines)
+
+
+def _cells(score: Score) -> str:
+    """Precision, recall and F1 as table cells ("—" where undefined)."""
+    return " | ".join("—" if v is None else f"{v:.2f}" for v in (score.precision, score.recall, score.f1))

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from postmortem_writer import __version__
-from postmortem_writer.lint.rules import RULES, STRUCTURE_RULES
+from postmortem_writer.lint.rules import RULES, STRUCTURE_RULES, Rule, blame_rule
 from postmortem_writer.models import Finding, Severity
 
 JSON_SCHEMA = "postmortem-lint/1"
@@ -64,19 +64,21 @@ def render_json(results: Mapping[str, Sequence[Finding]]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def _sarif_rule(rule: Rule, rule_id: str) -> dict[str, Any]:
+    """A SARIF rule entry for a blame rule, under ``rule_id``."""
+    return {
+        "id": rule_id,
+        "name": rule.category,
+        "shortDescription": {"text": rule.message},
+        "helpUri": rule.link,
+        "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+        "properties": {"templates": list(rule.suggestions)},
+    }
+
+
 def render_sarif(results: Mapping[str, Sequence[Finding]]) -> str:
     """A SARIF 2.1.0 log with one run; rule templates go in ``properties``, since they are not fixes."""
-    rules: list[dict[str, Any]] = [
-        {
-            "id": rule.id,
-            "name": rule.category,
-            "shortDescription": {"text": rule.message},
-            "helpUri": rule.link,
-            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
-            "properties": {"templates": list(rule.suggestions)},
-        }
-        for rule in RULES
-    ]
+    rules: list[dict[str, Any]] = [_sarif_rule(rule, rule.id) for rule in RULES]
     rules += [
         {
             "id": rule_id,
@@ -85,6 +87,9 @@ def render_sarif(results: Mapping[str, Sequence[Finding]]) -> str:
         }
         for rule_id, (severity, message) in STRUCTURE_RULES.items()
     ]
+    # A model's finding (``lint --model``) is filed under its category's rule, with its own id.
+    judged = {f.rule_id: f.category for findings in results.values() for f in findings if f.source == "model"}
+    rules += [_sarif_rule(blame_rule(category), rule_id) for rule_id, category in sorted(judged.items())]
     index = {rule["id"]: n for n, rule in enumerate(rules)}
     sarif_results = [
         {
