@@ -102,7 +102,7 @@ def measure(ingested: Ingested, source: int, context: int, mode: Mode, folder: P
         prompt=sum(sent_tokens(body) for body in bodies),
         source=source,
         answer=int(maps[0].get("max_tokens", 0)) if maps else 0,
-        chunk=Budget.for_context(context).chunk,
+        chunk=Budget.for_context(context, mode=str(mode)).chunk,
         overhead=overhead,
         synthesis=sum(sent_tokens(body) for body in bodies if body not in maps),
     )

@@ -55,6 +55,11 @@ REFUSALS = {
         " ".join(LLAMA_CPP_PYTHON.split()),
         "the endpoint does not take --mode json-schema: try --mode json",
     ),
+    "llama-server-400-over-context": Refusal(
+        Fault(400, message="request (4228 tokens) exceeds the available context size (4096 tokens), try increasing it"),
+        "request (4228 tokens) exceeds the available context size (4096 tokens), try increasing it",
+        "the request is over the server's context: pass a smaller --context-tokens",
+    ),
     "400-tools-unsupported": Refusal(
         Fault(400, message="this model does not support\ntools"),
         "this model does not support tools",

@@ -68,10 +68,17 @@ _CONSTRAINED_OUTPUT = re.compile(
     r"\bresponse_format\b|\bjson_schema\b|\bjson_object\b|\btool_choice\b|\btools\b|\bgrammar\b", re.IGNORECASE
 )
 _NOT_THE_SHAPE = frozenset({401, 403, 404})
+# llama-server: "request (4228 tokens) exceeds the available context size"; OpenAI and vLLM:
+# "maximum context length is …"; others: "context length exceeded", "too many tokens".
+_OVER_CONTEXT = re.compile(
+    r"exceeds the available context|maximum context length|context (?:length|size|window) exceeded|too many tokens",
+    re.IGNORECASE,
+)
 # What to try on a refusal, first fit wins: (statuses, or empty for any; pattern on the message, or None; hint).
 _HINTS: tuple[tuple[frozenset[int], re.Pattern[str] | None, str], ...] = (
     (frozenset({401, 403}), None, "check the API key"),
     (frozenset({404}), None, "is model {model!r} served there, and is the base URL right?"),
+    (frozenset(), _OVER_CONTEXT, "the request is over the server's context: pass a smaller --context-tokens"),
     (frozenset(), _CONSTRAINED_OUTPUT, "the endpoint does not take --mode {mode}: try --mode {other}"),
     (frozenset({400, 422}), None, "if the endpoint lacks tool calls or JSON schema, try --mode json or md-json"),
 )
