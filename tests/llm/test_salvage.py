@@ -73,7 +73,7 @@ def test_a_chunk_whose_answer_keeps_one_bad_item_is_salvaged_not_a_gap(tmp_path:
         result = CliRunner().invoke(
             cli,
             ["draft", str(THREAD), "--date", "2024-04-18", "--tz", "UTC", "-o", str(tmp_path / "d.json"),
-             "--format", "json", "--base-url", server.url, "--model", "m", "--mode", "json",
+             "--format", "json", "--base-url", server.url, "--model", "m", "--mode", "json", "--context-tokens", "8192",
              "--call-log", str(log), "--cache-dir", str(tmp_path / "cache")],
         )  # fmt: skip
     assert result.exit_code == 0, result.stderr
