@@ -284,13 +284,19 @@ WHY = {
 
 @dataclass(frozen=True)
 class Agent:
-    """One person-as-agent structure in a sentence: what kind, the span from doer to verb, and the words."""
+    """One person-as-agent structure in a sentence: what kind, the span from doer to verb, and the words.
+
+    ``who_span`` and ``what_span`` are where the doer and the failure words stand in the sentence (the
+    offline rewriter takes the doer out there).
+    """
 
     kind: str
     start: int
     end: int
     who: str
     what: str
+    who_span: tuple[int, int] = (0, 0)
+    what_span: tuple[int, int] = (0, 0)
 
     @property
     def category(self) -> str:
@@ -371,7 +377,8 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
             if re.fullmatch(_PRONOUNS, lowered[who[0] : who[1]]):
                 continue
             kind = "omission"
-        found.append(Agent(kind, who[0], match.end(), text[who[0] : who[1]], text[match.start() : match.end()]))
+        what = text[match.start() : match.end()]
+        found.append(Agent(kind, who[0], match.end(), text[who[0] : who[1]], what, who, match.span()))
     patterns = (
         (_IF_HAD, "if_had", ("if ", "had ")),
         (_PASSIVE_BY, "passive", (" by ",)),
@@ -390,19 +397,20 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
                 continue
             if _negated_subject(m.string.lower(), m.start(), m.start(), who_span[0], kind):
                 continue
-            found.append(Agent(kind, m.start(), m.end(), text[who_span[0] : who_span[1]], m.group(0)))
+            who = text[who_span[0] : who_span[1]]
+            found.append(Agent(kind, m.start(), m.end(), who, m.group(0), who_span, m.span()))
     for m in _POSSESSIVE.finditer(straight) if "'s " in lowered else ():
         owner = m.span("owner")
         if _is_person(text, owner, names):
-            found.append(Agent("possessive", owner[0], m.end(), m.group("owner"), m.group("noun")))
+            found.append(Agent("possessive", owner[0], m.end(), m.group("owner"), m.group("noun"), owner, m.span("noun")))
     for m in _OWN_MISTAKE.finditer(text):
         if _ERROR_COMPOUND.match(lowered, m.end()):
             continue
         if not re.search(r"\b(?:not|never|no)\b|n't\b", lowered[max(0, m.start() - 12) : m.start()]):
-            found.append(Agent("possessive", m.start(), m.end(), m.group("who"), m.group("noun")))
+            found.append(Agent("possessive", m.start(), m.end(), m.group("who"), m.group("noun"), m.span("who"), m.span("noun")))
     for m in _GROUP_ERROR.finditer(lowered) if (" error" in lowered or " mistake" in lowered) else ():
         if not _ERROR_COMPOUND.match(lowered, m.end()):
-            found.append(Agent("group_error", m.start(), m.end(), m.group("who"), m.group(0)))
+            found.append(Agent("group_error", m.start(), m.end(), m.group("who"), m.group(0), m.span("who"), m.span()))
     return sorted(found, key=lambda a: (a.start, a.end))
 
 

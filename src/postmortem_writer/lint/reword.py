@@ -11,37 +11,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import ValidationError
 
 from postmortem_writer.errors import InputError, ModelError
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.report import JSON_SCHEMA
+from postmortem_writer.lint.rewrite import Rewrite, Rewriter
 from postmortem_writer.lint.verify import Verdict, verify_rewrite
 from postmortem_writer.models import Finding
 
 TEMPLATE_LABEL = "template, not a rewrite: fill in the <...> parts from the record"
-
-
-class Rewrite(BaseModel):
-    """What a rewriter proposes for one flagged sentence."""
-
-    text: str
-    categories_addressed: list[str] = Field(default_factory=list)
-    rationale: str = ""
-    questions: list[str] = Field(
-        default_factory=list, description="for the author, where why it made sense at the time is unknown"
-    )
-
-
-class Rewriter(Protocol):
-    """Anything that rewrites a flagged sentence, e.g. a model behind a schema-constrained call."""
-
-    def rewrite(self, sentence: str, findings: Sequence[Finding]) -> Rewrite:
-        """A candidate blameless rewrite of ``sentence`` addressing ``findings``."""
-        ...
 
 
 @dataclass

@@ -1,0 +1,469 @@
+"""Rewording without a model: the blamed doer taken out of a sentence's structure, every fact kept.
+
+The sentence is changed in small steps, each one a row of a table or one structural move:
+
+* judgement words go ("careless", "by mistake", "obviously"), and "human error" becomes "an error"
+  (``EDITS``, a table with stable ids);
+* a person's possession of the failure becomes an article ("the DBA's change" → "a change");
+* a passive's "by <person>" goes ("entered by an S3 team member" → "entered");
+* a person as the doer of an act becomes a passive with the act's object as subject ("Dana forgot to
+  renew the certificate" → "the certificate was not renewed"; "an engineer ran the script" → "the
+  script was run"), the doer found by the agent analysis (``agents.analyse``); a counterfactual about
+  noticing ("should have noticed the alert at 02:10") becomes what happened ("the alert at 02:10 was
+  not acted on"), "until" the next time of the draft's timeline when the rewriter is given one;
+* a safeguard the sentence says was missing is named (``SAFEGUARDS``: "without review" → "the
+  change did not require a review").
+
+Where no step applies, or the doer's act has no object to become the subject, there is no rewrite
+and ``NoRewrite`` says why: the rules' templates stand. ``reword`` verifies whatever comes out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from postmortem_writer.errors import PostmortemError
+from postmortem_writer.lint.agents import PERSON_TOKEN, Agent, analyse, names_in
+from postmortem_writer.lint.rewrite import Rewrite
+from postmortem_writer.lint.wording import participle
+from postmortem_writer.models import Finding
+
+
+class NoRewrite(PostmortemError):
+    """No transformation of the sentence keeps its facts; the message says why."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One rule-like change of wording: every match of ``pattern`` (case-insensitive) becomes ``replacement``."""
+
+    id: str
+    pattern: str
+    replacement: str
+    why: str
+
+    def compiled(self) -> re.Pattern[str]:
+        """The pattern, compiled case-insensitively."""
+        return re.compile(self.pattern, re.IGNORECASE)
+
+
+_ROLE_ERROR = (
+    r"(?:human|operator|user|pilot|employee|personnel|people|engineer|developer|staff|technician|admin|dba|"
+    r"sysadmin|driver|controller|crew|nurse|worker)"
+)
+_JUDGING_ADVERB = (
+    r"(?:carelessly|mistakenly|accidentally|inadvertently|erroneously|wrongly|obviously|simply|clearly|"
+    r"recklessly|hastily|lazily|sloppily|negligently|foolishly|stupidly|blindly|needlessly|somehow|evidently)"
+)
+_JUDGING_ADJECTIVE = (
+    r"(?:careless|sloppy|lazy|reckless|stupid|incompetent|negligent|clueless|dumb|idiotic|bone-?headed|"
+    r"amateurish|rookie|hasty|silly|foolish|inexperienced|complacent|inattentive)"
+)
+
+EDITS: tuple[Edit, ...] = (
+    Edit("judgement.by-mistake", r",?\s*\bby (?:mistake|accident)\b", "", "'by mistake' judges the act, not the event"),
+    Edit("judgement.adverb", rf"(?<![\w-]){_JUDGING_ADVERB},?\s+", "", "a judging adverb"),
+    Edit("judgement.adverb-last", rf",?\s+{_JUDGING_ADVERB}(?=\s*[.,;!?]|$)", "", "a judging adverb"),
+    Edit(
+        "judgement.adjective",
+        rf"(?<![\w-]){_JUDGING_ADJECTIVE}(?:\s+and\s+{_JUDGING_ADJECTIVE})?,?\s+"
+        r"(?=(?!(?:the|a|an|his|her|their|its|to|and|or|at|about|with)\b)[a-z])",
+        "",
+        "a judging adjective before a noun",
+    ),
+    Edit("human-error.plural", rf"\b{_ROLE_ERROR} (errors|mistakes|slips)\b", r"\1", "a person as the error's kind"),
+    Edit("human-error.definite", rf"\b(the|this|that) {_ROLE_ERROR} (error|mistake|slip)\b", r"\1 \2", "the same"),
+    Edit("human-error", rf"\b(?:an? )?{_ROLE_ERROR} (error|mistake|slip)\b", r"a \1", "the same"),
+    Edit(
+        "possessive.pronoun-slip",
+        r"\b(?:his|her|their|my)(?: own)? (mistake|error|typo|blunder|slip|oversight|misreading)(s?)\b",
+        r"a \1\2",
+        "the slip put as a person's",
+    ),
+    Edit(
+        "possessive.pronoun-act",
+        r"\b(?:his|her|their|my) own (?=[\w-]+)",
+        "the ",
+        "the act put as a person's own",
+    ),
+)
+
+# What a person's possessive may stand before and become an article: the acts and slips of the work.
+_POSSESSED = (
+    r"(?:change|commit|deploy|deployment|push|script|command|query|config|configuration|migration|pr|"
+    r"pull request|patch|update|code|mistake|error|typo|blunder|slip|oversight|decision|edit|action|fix|"
+    r"rollout|release|upgrade|misreading|misconfiguration|failure|lapse|delay|inattention|distraction)s?"
+)
+_POSSESSIVE = re.compile(
+    r"(?P<np>(?:\b(?:the|a|an|our|their|this|that|one|another)\s+)?(?:[\w-]+\s+){0,2}?)"
+    r"(?P<who>[\w@.-]+)['\u2019]s\s+(?P<rest>(?:[\w-]+\s+)?" + _POSSESSED + r")\b",
+    re.IGNORECASE,
+)
+
+# A safeguard the sentence says was missing, named as what the change did not require.
+SAFEGUARDS: tuple[Edit, ...] = (
+    Edit("safeguard.review", r"\s*\bwithout (?:a |any )?((?:code |peer )?review)\b", "did not require a {0}", "review"),
+    Edit("safeguard.approval", r"\s*\bwithout (?:any |an )?(approval|sign-off)\b", "did not require {0}", "approval"),
+    Edit("safeguard.canary", r"\s*\bwithout (?:a )?(canary)\b", "did not require a {0}", "canary"),
+)
+
+_DETERMINERS = frozenset(
+    "the a an one our their some another this that every each no his her its".split()  # noqa: SIM905
+)
+_CLAUSE_WORDS = frozenset(
+    ["because", "when", "while", "after", "before", "since", "until", "although", "though", "if", "as", "and", "but", "so", "that", "which", "who", "where", "whereas", "then", "once", "yet"]
+)
+_BOUNDARY = (
+    r"(?:to|from|in|on|at|against|for|with|without|into|onto|during|after|before|while|because|instead|and|but|"
+    r"so|which|that|who|when|until|since|as|by|via|across|through|despite|even|or|than|down|out|offline|up|off|"
+    r"over|back)"
+)
+_PARTICLE = r"(?:down|out|offline|up|off|over|back)"
+_OBJECT = re.compile(
+    r"(?P<obj>(?:(?:the|a|an|all|both|every|each|some|several|many|too many|two|three|four|five|six|\d+|his|her|"
+    r"their|its|this|that|these|those|our|one|any)\s+)?"
+    rf"(?:(?!{_BOUNDARY}\b)[\w/.:@`'\u2019%#-]+\s+){{0,5}}?(?!{_BOUNDARY}\b)[\w/@`'\u2019%#-]*[\w`%])"
+    rf"(?=\s+{_BOUNDARY}\b|\s*[,;:.!?)\u2014]|\s*$)",
+    re.IGNORECASE,
+)
+_ADVERB = r"(?:[a-z]+ly\s+)?"
+_VERB_GROUP = re.compile(
+    r"(?P<cf>(?:should|could|would|must)(?P<cfneg>n't| not)?(?: have|'ve| of))\s+" + _ADVERB + r"(?P<cfverb>[a-z-]+)"
+    r"|(?P<omit>forgot|forgets|neglected|failed|fails|omitted|bothered|didn't bother|did not bother|"
+    r"never bothered|chose not|decided not)\s+to\s+" + _ADVERB + r"(?P<omitverb>[a-z-]+)"
+    r"|(?P<neg>didn't|did not|didnt|never|hadn't|had not)\s+" + _ADVERB + r"(?P<negverb>[a-z][a-z-]*)"
+    r"|(?P<past>[a-z]+ed|ran|took|broke|cut|set|put|hit|shut|sent|left|let|made|gave|wrote|chose|forgot|"
+    r"overrode|brought|knocked|blew|tore|threw|drove|froze|stole|caught|saw|read|kept|began|did)\b",
+    re.IGNORECASE,
+)
+# Verbs of noticing: their counterfactual or denial says what happened next ("was not acted on").
+_NOTICING = frozenset(
+    ["notice", "noticed", "see", "seen", "spot", "spotted", "catch", "caught", "acknowledge", "acknowledged", "react", "reacted", "respond", "responded", "ignore", "ignored", "disregard", "disregarded", "overlook", "overlooked", "miss", "missed", "heed", "heeded"]
+)
+_HAPPENED_ANYWAY = frozenset(["ignore", "ignored", "disregard", "disregarded", "overlook", "overlooked", "miss", "missed"])
+_PLURAL_DETERMINERS = frozenset(["all", "both", "several", "many", "two", "three", "four", "five", "six", "these", "those"])
+_TIME = re.compile(r"\b(\d{1,2}:\d{2})\b")
+
+
+@dataclass(frozen=True)
+class _Predicate:
+    """The doer's act as the rewrite needs it: whether it happened, its participle and object."""
+
+    start: int  # the verb group's start
+    end: int  # the end of the object and its particle
+    negative: bool
+    verb: str  # participle, or "acted on"
+    obj: str
+    particle: str
+
+
+class OfflineRewriter:
+    """A ``Rewriter`` that needs no model: it rewrites from the sentence's structure (see the module).
+
+    ``times`` are the draft's timeline times (``HH:MM``): a counterfactual about noticing an alert at
+    one of them ends "until" the next one. Without them it stops at "was not acted on".
+    """
+
+    def __init__(self, times: Sequence[str] = ()) -> None:
+        self.times = sorted({t for t in times if _TIME.fullmatch(t)})
+
+    def rewrite(self, sentence: str, findings: Sequence[Finding]) -> Rewrite:
+        """The rewritten sentence; ``NoRewrite`` with the reason when no transformation keeps its facts."""
+        # The doers first, while the judgement words that make an act a mistake ("mistakenly ran")
+        # are still there for the analysis to see; then the judgement words; then any doer left.
+        text, applied = self._doers(sentence)
+        text, edited = apply_edits(text, EDITS)
+        text, more = self._doers(text)
+        applied += edited + more
+        if not applied:
+            raise NoRewrite(_no_rewrite_reason(sentence))
+        text = tidy(text)
+        if text.strip(" .") == "" or not re.search(r"[A-Za-z]{3}", text):
+            raise NoRewrite("only a judgement of a person is left: nothing to keep")
+        return Rewrite(
+            text=text,
+            categories_addressed=sorted({f.category for f in findings}),
+            rationale="offline: " + ", ".join(applied),
+        )
+
+    def _doers(self, text: str) -> tuple[str, list[str]]:
+        """``text`` with each person-as-doer the analysis finds taken out, and the steps taken."""
+        applied = []
+        for _ in range(4):  # each round takes one doer out; a sentence rarely holds more than two
+            changed = self._one_doer(text)
+            if changed is None:
+                break
+            text, step = changed
+            applied.append(step)
+        return text, applied
+
+    def _one_doer(self, text: str) -> tuple[str, str] | None:
+        """``text`` with its first person-as-doer taken out, and the step's id; None when none can be."""
+        names = names_in(text)
+        possessive = _possessive(text, names)
+        if possessive is not None:
+            return possessive
+        for agent in analyse(text, None, names):
+            if agent.kind == "passive":
+                moved = _drop_by_agent(text, agent)
+            elif agent.kind in {"omission", "mistake", "act", "nobody"}:
+                moved = self._passive(text, agent)
+            else:
+                moved = None
+            if moved is not None and moved[0] != text:
+                return moved
+        return None
+
+    def _passive(self, text: str, agent: Agent) -> tuple[str, str] | None:
+        """The doer's clause as a passive with the act's object as its subject."""
+        who_start, who_end = agent.who_span
+        start = subject_start(text, who_start)
+        between = text[who_end : agent.what_span[0]]
+        if agent.kind == "nobody":
+            between = text[who_end : agent.what_span[1]]
+            verb_at = _last_verb(text, who_end, agent.what_span[1])
+        else:
+            verb_at = agent.what_span[0]
+        if verb_at is None:
+            return None
+        predicate = _predicate(text, verb_at, nobody=agent.kind == "nobody")
+        if predicate is None:
+            return None
+        lead = _lead(between[: verb_at - who_end] if agent.kind == "nobody" else between)
+        if lead is None:
+            return None
+        subject = _as_subject(predicate.obj)
+        plural = _plural(predicate.obj)
+        aux = "were" if plural else "was"
+        words = [subject, aux] + (["not"] if predicate.negative else []) + [predicate.verb]
+        if predicate.particle:
+            words.append(predicate.particle)
+        clause = " ".join(words)
+        rest = text[predicate.end :]
+        step = "passive"
+        if predicate.verb == "acted on" and self.times:
+            clause, step = self._until(clause, text), "acted-on"
+        rest, safeguard = _safeguard(rest, subject)
+        if safeguard:
+            step += "+safeguard"
+        prefix = text[:start]
+        if lead:
+            clause = f"while {lead}, {clause}" if not prefix.strip() else f"{clause} while {lead}"
+        return prefix + _capital_if_first(prefix, clause) + rest + safeguard, step
+
+    def _until(self, clause: str, text: str) -> str:
+        """ "until" the first timeline time after the sentence's own time, if there is one."""
+        stated = _TIME.findall(text)
+        if not stated:
+            return clause
+        later = [t for t in self.times if t.zfill(5) > stated[-1].zfill(5)]
+        return f"{clause} until {later[0]}" if later else clause
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, list[str]]:
+    """``text`` with every edit of ``edits`` applied in order, and the ids of those that changed it."""
+    applied = []
+    for edit in edits:
+        changed = edit.compiled().sub(edit.replacement, text)
+        if changed != text:
+            applied.append(edit.id)
+            text = changed
+    return text, applied
+
+
+def subject_start(text: str, who_start: int) -> int:
+    """Where the doer's noun phrase starts: its determiner and up to three modifiers before the doer, or
+    the phrase the doer post-modifies ("nobody on the team", "an engineer from the vendor")."""
+    start = _own_start(text, who_start)
+    head = re.search(r"(?P<head>[\w@-]+)\s+(?:on|in|at|from|of|with)\s+$", text[:start])
+    if head and (PERSON_TOKEN.fullmatch(head.group("head").lower()) or head.group("head").lower() == "none"):
+        return _own_start(text, head.start("head"))
+    return start
+
+
+def _own_start(text: str, who_start: int) -> int:
+    before = list(re.finditer(r"[\w@/.-]+", text[:who_start]))
+    for back, match in enumerate(reversed(before[-4:])):
+        word = match.group(0).lower()
+        if word in _DETERMINERS:
+            between = text[match.end() : who_start]
+            return match.start() if not re.search(r"[,;:()]", between) else who_start
+        if word in _CLAUSE_WORDS or back == 3 or re.search(r"[,;:()]", text[match.end() : who_start]):
+            return who_start
+    return who_start
+
+
+def tidy(text: str) -> str:
+    """Spacing and punctuation made whole after words were taken out; the first letter a capital; a/an agreed."""
+    text = re.sub(r"\s{2,}", " ", text)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"([,;:])\s*([,.;:])", r"\2", text)
+    text = re.sub(r"^\s*[,;:]\s*", "", text)
+    text = re.sub(r"\b([Aa])n? (?=([A-Za-z0-9]))", _article, text)
+    text = text.strip()
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _article(match: re.Match[str]) -> str:
+    """ "a" or "an" for the word that follows, by its first letter (the cases prose meets most)."""
+    following = match.string[match.end() :]
+    vowel = bool(re.match(r"(?:[aeio]|u(?!ni|se|sa|ser))|(?:[AEFHILMNORSX](?:[A-Z0-9]|\b))", following))
+    word = "an" if vowel and not following.lower().startswith(("one", "eu")) else "a"
+    return (word.capitalize() if match.group(1).isupper() else word) + " "
+
+
+def _possessive(text: str, names: list[tuple[int, int]]) -> tuple[str, str] | None:
+    """ "The DBA's careless change" → "a change": a person's possessive before an act or slip."""
+    for match in _POSSESSIVE.finditer(text):
+        who = match.group("who")
+        person = bool(PERSON_TOKEN.fullmatch(who.lower())) or any(s <= match.start("who") < e for s, e in names)
+        if not person or who.lower() in {"it", "we", "our"}:
+            continue
+        start = match.start("who")
+        np = match.group("np")
+        if np.strip() and np.split()[0].lower() in _DETERMINERS:
+            start = match.start("np")
+        rest = match.group("rest")
+        article = "the" if re.search(r"s$", rest.strip()) and not rest.strip().endswith("ss") else "a"
+        replaced = f"{article} {rest}"
+        return text[:start] + _capital_if_first(text[:start], replaced) + text[match.end() :], "possessive"
+    return None
+
+
+def _drop_by_agent(text: str, agent: Agent) -> tuple[str, str] | None:
+    """ "entered by an S3 team member" → "entered": the passive's "by <person>" taken out."""
+    by = text.rfind(" by ", agent.start, agent.who_span[0] + 1)
+    if by < 0:
+        return None
+    end = agent.who_span[1]
+    tail = re.match(r"\s+(?:on (?:call|duty|shift)|in charge)\b", text[end:])
+    if tail:
+        end += tail.end()
+    return text[:by] + text[end:], "by-agent"
+
+
+def _last_verb(text: str, start: int, end: int) -> int | None:
+    """Where the verb of a "nobody …" match starts: its last word (or "bothered to")."""
+    words = list(re.finditer(r"[\w'-]+", text[start:end]))
+    return start + words[-1].start() if words else None
+
+
+def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
+    """The verb group at ``at``, its object and particle; None when the act has no object to become a subject."""
+    adverbs = re.match(r"(?:[a-z]+ly\s+)*", text[at:], re.IGNORECASE)
+    verb = _VERB_GROUP.match(text, at + (adverbs.end() if adverbs else 0))
+    if verb is None:
+        return None
+    if verb.group("cf"):
+        form, negative = verb.group("cfverb"), not verb.group("cfneg")
+        pp = form.lower()
+    elif verb.group("omit"):
+        form, negative = verb.group("omitverb"), True
+        pp = participle(form)
+    elif verb.group("neg"):
+        form, negative = verb.group("negverb"), True
+        pp = participle(form)
+    else:
+        form, negative = verb.group("past"), nobody
+        pp = participle(form)
+    if form.lower() in _NOTICING:
+        negative = negative or form.lower() in _HAPPENED_ANYWAY
+        pp = "acted on"
+    position = verb.end()
+    after = re.match(r"\s+(?:to\s+)?", text[position:]) if pp == "acted on" else re.match(r"\s+", text[position:])
+    if after is None:
+        return None
+    position += after.end()
+    particle = ""
+    first = re.match(rf"({_PARTICLE})\s+(?=the|a|an|all|both)", text[position:], re.IGNORECASE)
+    if first:
+        particle, position = first.group(1), position + first.end()
+    obj = _OBJECT.match(text, position)
+    if obj is None:
+        return None
+    end = obj.end()
+    if not particle:
+        late = re.match(rf"\s+({_PARTICLE})\b", text[end:], re.IGNORECASE)
+        if late:
+            particle, end = late.group(1), end + late.end()
+    found = obj.group("obj")
+    if pp == "acted on":
+        # "the alert at 02:10": the time belongs to what was not acted on
+        when = re.match(r"\s+(?:at|from|on) (?:the )?(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s?(?:UTC|[AP]M))?|[\w/-]*\d[\w/-]*)", text[end:])
+        if when and not particle:
+            found, end = found + when.group(0), end + when.end()
+    if PERSON_TOKEN.fullmatch(found.lower()) and found.lower() not in {"it"}:
+        return None  # a person as the object ("told him"): the passive would name them as the subject
+    return _Predicate(verb.start(), end, negative, pp, found, particle)
+
+
+def _lead(between: str) -> str | None:
+    """What stood between the doer and the verb, as a "while …" phrase, "" when nothing worth keeping."""
+    kept = re.sub(r"\b(?:who|that|had|has|have|was|were|then|also|just|again|already|still|actually|"
+                  r"eventually|finally|later|subsequently|instead)\b|\b\w+ly\b", " ", between)  # fmt: skip
+    kept = re.sub(r"^\s*,?\s*(?:on (?:call|duty|shift)|in charge|on (?:the |that |this )?(?:[\w-]+ )?team|from [\w-]+)\b", " ", kept)
+    kept = " ".join(kept.replace(",", " ").split())
+    if not kept:
+        return ""
+    if re.match(r"[a-z]+ing\b", kept):
+        return kept
+    return None
+
+
+def _as_subject(obj: str) -> str:
+    """The object phrase as a subject: a person's determiner becomes "the", an object pronoun its subject form."""
+    lowered = obj.lower()
+    if lowered in {"it", "them"}:
+        return {"it": "it", "them": "they"}[lowered]
+    return re.sub(r"^(?:his|her|their|my)(?: own)?\s+", "the ", obj, flags=re.IGNORECASE)
+
+
+def _plural(obj: str) -> bool:
+    words = obj.lower().split()
+    if not words:
+        return False
+    if words[0] in _PLURAL_DETERMINERS or (words[0].isdigit() and words[0] != "1") or obj.lower() == "them":
+        return True
+    if obj.lower().startswith("too many"):
+        return True
+    last = words[-1].strip("`")
+    return last.endswith("s") and not last.endswith(("ss", "us", "is", "'s", "\u2019s")) and len(last) > 3
+
+
+def _safeguard(rest: str, subject: str) -> tuple[str, str]:
+    """``rest`` without its "without <safeguard>", and the clause naming it ("; the change did not require a review")."""
+    for edit in SAFEGUARDS:
+        match = edit.compiled().search(rest)
+        if match is None or re.search(r"[.;!?]", rest[: match.start()]):
+            continue
+        named = re.sub(r"^(?:a|an|the)\s+", "", subject, flags=re.IGNORECASE)
+        clause = f"; the {named} " + edit.replacement.format(match.group(1))
+        rest = rest[: match.start()] + rest[match.end() :]
+        ending = re.search(r"[.!?]*\s*$", rest)
+        cut = ending.start() if ending else len(rest)
+        return rest[:cut], clause + rest[cut:]
+    return rest, ""
+
+
+def _capital_if_first(prefix: str, clause: str) -> str:
+    """``clause`` with a capital when it opens the sentence, else in lower case where it began with a capital word."""
+    if not prefix.strip():
+        return clause[:1].upper() + clause[1:]
+    if re.match(r"(?:The|A|An)\b", clause):
+        return clause[:1].lower() + clause[1:]
+    return clause
+
+
+def _no_rewrite_reason(sentence: str) -> str:
+    """Why the offline rewriter left a flagged sentence alone, as one line for the author."""
+    agents = analyse(sentence)
+    if any(agent.kind == "judged" for agent in agents):
+        return "only a judgement of a person: no event to keep once it is taken out"
+    if any(agent.kind == "if_had" for agent in agents):
+        return "a counterfactual 'if … had': what happened instead is not in the sentence"
+    if agents:
+        agent = agents[0]
+        return f"the doer {agent.who!r} of {agent.what!r} has no object that could become the subject"
+    return "no person-as-doer structure or judgement word the offline rewriter knows"
