@@ -402,16 +402,73 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
     for m in _POSSESSIVE.finditer(straight) if "'s " in lowered else ():
         owner = m.span("owner")
         if _is_person(text, owner, names):
-            found.append(Agent("possessive", owner[0], m.end(), m.group("owner"), m.group("noun"), owner, m.span("noun")))
+            found.append(
+                Agent("possessive", owner[0], m.end(), m.group("owner"), m.group("noun"), owner, m.span("noun"))
+            )
     for m in _OWN_MISTAKE.finditer(text):
         if _ERROR_COMPOUND.match(lowered, m.end()):
             continue
         if not re.search(r"\b(?:not|never|no)\b|n't\b", lowered[max(0, m.start() - 12) : m.start()]):
-            found.append(Agent("possessive", m.start(), m.end(), m.group("who"), m.group("noun"), m.span("who"), m.span("noun")))
+            found.append(
+                Agent("possessive", m.start(), m.end(), m.group("who"), m.group("noun"), m.span("who"), m.span("noun"))
+            )
     for m in _GROUP_ERROR.finditer(lowered) if (" error" in lowered or " mistake" in lowered) else ():
         if not _ERROR_COMPOUND.match(lowered, m.end()):
             found.append(Agent("group_error", m.start(), m.end(), m.group("who"), m.group(0), m.span("who"), m.span()))
     return sorted(found, key=lambda a: (a.start, a.end))
+
+
+DETERMINERS = frozenset(
+    "the a an one our their some another this that every each no his her its".split()  # noqa: SIM905
+)
+_CLAUSE_WORDS = frozenset(
+    [
+        "because",
+        "when",
+        "while",
+        "after",
+        "before",
+        "since",
+        "until",
+        "although",
+        "though",
+        "if",
+        "as",
+        "and",
+        "but",
+        "so",
+        "that",
+        "which",
+        "who",
+        "where",
+        "whereas",
+        "then",
+        "once",
+        "yet",
+    ]
+)
+
+
+def doer_start(text: str, who_start: int) -> int:
+    """Where the doer's noun phrase starts: its determiner and up to three modifiers before the doer, or
+    the phrase the doer post-modifies ("nobody on the team", "an engineer from the vendor")."""
+    start = _own_start(text, who_start)
+    head = re.search(r"(?P<head>[\w@-]+)\s+(?:on|in|at|from|of|with)\s+$", text[:start])
+    if head and (PERSON_TOKEN.fullmatch(head.group("head").lower()) or head.group("head").lower() == "none"):
+        return _own_start(text, head.start("head"))
+    return start
+
+
+def _own_start(text: str, who_start: int) -> int:
+    before = list(re.finditer(r"[\w@/.-]+", text[:who_start]))
+    for back, match in enumerate(reversed(before[-4:])):
+        word = match.group(0).lower()
+        if word in DETERMINERS:
+            between = text[match.end() : who_start]
+            return match.start() if not re.search(r"[,;:()]", between) else who_start
+        if word in _CLAUSE_WORDS or back == 3 or re.search(r"[,;:()]", text[match.end() : who_start]):
+            return who_start
+    return who_start
 
 
 def _clause_start(lowered: str, at: int) -> int:

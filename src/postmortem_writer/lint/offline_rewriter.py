@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from postmortem_writer.errors import PostmortemError
-from postmortem_writer.lint.agents import PERSON_TOKEN, Agent, analyse, names_in
+from postmortem_writer.lint.agents import DETERMINERS, PERSON_TOKEN, Agent, analyse, doer_start, names_in
 from postmortem_writer.lint.rewrite import Rewrite
 from postmortem_writer.lint.wording import participle
 from postmortem_writer.models import Finding
@@ -109,12 +109,6 @@ SAFEGUARDS: tuple[Edit, ...] = (
     Edit("safeguard.canary", r"\s*\bwithout (?:a )?(canary)\b", "did not require a {0}", "canary"),
 )
 
-_DETERMINERS = frozenset(
-    "the a an one our their some another this that every each no his her its".split()  # noqa: SIM905
-)
-_CLAUSE_WORDS = frozenset(
-    ["because", "when", "while", "after", "before", "since", "until", "although", "though", "if", "as", "and", "but", "so", "that", "which", "who", "where", "whereas", "then", "once", "yet"]
-)
 _BOUNDARY = (
     r"(?:to|from|in|on|at|against|for|with|without|into|onto|during|after|before|while|because|instead|and|but|"
     r"so|which|that|who|when|until|since|as|by|via|across|through|despite|even|or|than|down|out|offline|up|off|"
@@ -140,10 +134,39 @@ _VERB_GROUP = re.compile(
 )
 # Verbs of noticing: their counterfactual or denial says what happened next ("was not acted on").
 _NOTICING = frozenset(
-    ["notice", "noticed", "see", "seen", "spot", "spotted", "catch", "caught", "acknowledge", "acknowledged", "react", "reacted", "respond", "responded", "ignore", "ignored", "disregard", "disregarded", "overlook", "overlooked", "miss", "missed", "heed", "heeded"]
+    [
+        "notice",
+        "noticed",
+        "see",
+        "seen",
+        "spot",
+        "spotted",
+        "catch",
+        "caught",
+        "acknowledge",
+        "acknowledged",
+        "react",
+        "reacted",
+        "respond",
+        "responded",
+        "ignore",
+        "ignored",
+        "disregard",
+        "disregarded",
+        "overlook",
+        "overlooked",
+        "miss",
+        "missed",
+        "heed",
+        "heeded",
+    ]
 )
-_HAPPENED_ANYWAY = frozenset(["ignore", "ignored", "disregard", "disregarded", "overlook", "overlooked", "miss", "missed"])
-_PLURAL_DETERMINERS = frozenset(["all", "both", "several", "many", "two", "three", "four", "five", "six", "these", "those"])
+_HAPPENED_ANYWAY = frozenset(
+    ["ignore", "ignored", "disregard", "disregarded", "overlook", "overlooked", "miss", "missed"]
+)
+_PLURALDETERMINERS = frozenset(
+    ["all", "both", "several", "many", "two", "three", "four", "five", "six", "these", "those"]
+)
 _TIME = re.compile(r"\b(\d{1,2}:\d{2})\b")
 
 
@@ -219,7 +242,7 @@ class OfflineRewriter:
     def _passive(self, text: str, agent: Agent) -> tuple[str, str] | None:
         """The doer's clause as a passive with the act's object as its subject."""
         who_start, who_end = agent.who_span
-        start = subject_start(text, who_start)
+        start = doer_start(text, who_start)
         between = text[who_end : agent.what_span[0]]
         if agent.kind == "nobody":
             between = text[who_end : agent.what_span[1]]
@@ -273,28 +296,6 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, list[str]]:
     return text, applied
 
 
-def subject_start(text: str, who_start: int) -> int:
-    """Where the doer's noun phrase starts: its determiner and up to three modifiers before the doer, or
-    the phrase the doer post-modifies ("nobody on the team", "an engineer from the vendor")."""
-    start = _own_start(text, who_start)
-    head = re.search(r"(?P<head>[\w@-]+)\s+(?:on|in|at|from|of|with)\s+$", text[:start])
-    if head and (PERSON_TOKEN.fullmatch(head.group("head").lower()) or head.group("head").lower() == "none"):
-        return _own_start(text, head.start("head"))
-    return start
-
-
-def _own_start(text: str, who_start: int) -> int:
-    before = list(re.finditer(r"[\w@/.-]+", text[:who_start]))
-    for back, match in enumerate(reversed(before[-4:])):
-        word = match.group(0).lower()
-        if word in _DETERMINERS:
-            between = text[match.end() : who_start]
-            return match.start() if not re.search(r"[,;:()]", between) else who_start
-        if word in _CLAUSE_WORDS or back == 3 or re.search(r"[,;:()]", text[match.end() : who_start]):
-            return who_start
-    return who_start
-
-
 def tidy(text: str) -> str:
     """Spacing and punctuation made whole after words were taken out; the first letter a capital; a/an agreed."""
     text = re.sub(r"\s{2,}", " ", text)
@@ -323,7 +324,7 @@ def _possessive(text: str, names: list[tuple[int, int]]) -> tuple[str, str] | No
             continue
         start = match.start("who")
         np = match.group("np")
-        if np.strip() and np.split()[0].lower() in _DETERMINERS:
+        if np.strip() and np.split()[0].lower() in DETERMINERS:
             start = match.start("np")
         rest = match.group("rest")
         article = "the" if re.search(r"s$", rest.strip()) and not rest.strip().endswith("ss") else "a"
@@ -391,7 +392,9 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
     found = obj.group("obj")
     if pp == "acted on":
         # "the alert at 02:10": the time belongs to what was not acted on
-        when = re.match(r"\s+(?:at|from|on) (?:the )?(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s?(?:UTC|[AP]M))?|[\w/-]*\d[\w/-]*)", text[end:])
+        when = re.match(
+            r"\s+(?:at|from|on) (?:the )?(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s?(?:UTC|[AP]M))?|[\w/-]*\d[\w/-]*)", text[end:]
+        )
         if when and not particle:
             found, end = found + when.group(0), end + when.end()
     if PERSON_TOKEN.fullmatch(found.lower()) and found.lower() not in {"it"}:
@@ -403,7 +406,11 @@ def _lead(between: str) -> str | None:
     """What stood between the doer and the verb, as a "while …" phrase, "" when nothing worth keeping."""
     kept = re.sub(r"\b(?:who|that|had|has|have|was|were|then|also|just|again|already|still|actually|"
                   r"eventually|finally|later|subsequently|instead)\b|\b\w+ly\b", " ", between)  # fmt: skip
-    kept = re.sub(r"^\s*,?\s*(?:on (?:call|duty|shift)|in charge|on (?:the |that |this )?(?:[\w-]+ )?team|from [\w-]+)\b", " ", kept)
+    kept = re.sub(
+        r"^\s*,?\s*(?:on (?:call|duty|shift)|in charge|on (?:the |that |this )?(?:[\w-]+ )?team|from [\w-]+)\b",
+        " ",
+        kept,
+    )
     kept = " ".join(kept.replace(",", " ").split())
     if not kept:
         return ""
@@ -424,7 +431,7 @@ def _plural(obj: str) -> bool:
     words = obj.lower().split()
     if not words:
         return False
-    if words[0] in _PLURAL_DETERMINERS or (words[0].isdigit() and words[0] != "1") or obj.lower() == "them":
+    if words[0] in _PLURALDETERMINERS or (words[0].isdigit() and words[0] != "1") or obj.lower() == "them":
         return True
     if obj.lower().startswith("too many"):
         return True

@@ -1,9 +1,11 @@
 """Blameless rewording of flagged sentences.
 
-Without a model, ``reword`` offers each rule's suggestions as templates, clearly labelled: they
-show the shape of a blameless sentence, and the author fills them in from the record. A model
-plugs in as a ``Rewriter`` (``model_rewriter``); its candidate is offered only when
-``verify_rewrite`` passes it (no blame left, every time, number, identifier and system name kept).
+Each flagged sentence gets the rules' suggestions as templates, clearly labelled, and a rewrite
+when one passes ``verify_rewrite`` (no blame left, every fact kept, nothing but the blamed person
+and the judgement dropped). The offline rewriter (``offline_rewriter``) tries every sentence unless
+``offline=False``; with a model configured (``model_rewriter``) the model's verified rewrite is
+preferred and the offline one is the fallback. ``Reworded.source`` says which one was offered, and
+``Reworded.reasons`` why there is none.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pydantic import ValidationError
 from postmortem_writer.errors import InputError, ModelError
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_text
+from postmortem_writer.lint.offline_rewriter import NoRewrite, OfflineRewriter
 from postmortem_writer.lint.report import JSON_SCHEMA
 from postmortem_writer.lint.rewrite import Rewrite, Rewriter
 from postmortem_writer.lint.verify import Verdict, verify_rewrite
@@ -35,7 +38,9 @@ class Reworded:
     templates: list[tuple[str, str]] = field(default_factory=list)  # (rule id, template)
     candidate: Rewrite | None = None
     verdict: Verdict | None = None
-    failure: str | None = None  # why the rewriter gave no candidate
+    failure: str | None = None  # why the model rewriter gave no candidate
+    source: str | None = None  # which rewriter made ``candidate``: "model" or "offline"
+    reasons: list[str] = field(default_factory=list)  # why each rewriter tried offers nothing
 
     @property
     def offered(self) -> Rewrite | None:
@@ -43,10 +48,20 @@ class Reworded:
         return self.candidate if self.verdict is not None and self.verdict.ok else None
 
 
+# ``offline``: True for the offline rewriter as it comes, False for none, or one set up with a draft's times.
+Offline = bool | OfflineRewriter
+
+
 def reword(
-    sentence: str, findings: Sequence[Finding], *, rewriter: Rewriter | None = None, config: LintConfig | None = None
+    sentence: str,
+    findings: Sequence[Finding],
+    *,
+    rewriter: Rewriter | None = None,
+    config: LintConfig | None = None,
+    offline: Offline = True,
 ) -> Reworded:
-    """Templates for ``sentence`` from its findings' rules, and the rewriter's candidate checked by the verifier."""
+    """Templates for ``sentence`` from its findings' rules, and the first verified rewrite: the model's
+    (``rewriter``) if it gives one, else the offline rewriter's."""
     templates: list[tuple[str, str]] = []
     for finding in findings:
         templates.extend((finding.rule_id, t) for t in finding.suggestions if (finding.rule_id, t) not in templates)
@@ -55,28 +70,63 @@ def reword(
         try:
             result.candidate = rewriter.rewrite(sentence, findings)
         except ModelError as exc:
-            result.failure = str(exc)  # the templates still stand
+            result.failure = str(exc)  # the templates, and the offline rewriter, still stand
+            result.reasons.append(f"model: {exc}")
         else:
+            result.source = "model"
             result.verdict = verify_rewrite(sentence, result.candidate.text, config=config)
+            if not result.verdict.ok:
+                result.reasons.append("model rewrite rejected: " + "; ".join(result.verdict.problems))
+    fallback = OfflineRewriter() if offline is True else offline or None
+    if result.offered is None and fallback is not None:
+        _offline(result, fallback, config)
     return result
 
 
+def _offline(result: Reworded, rewriter: OfflineRewriter, config: LintConfig | None) -> None:
+    """The offline rewriter's candidate put into ``result`` when it is verified, else its reason added."""
+    try:
+        candidate = rewriter.rewrite(result.sentence, result.findings)
+    except NoRewrite as exc:
+        result.reasons.append(f"offline: {exc}")
+        return
+    verdict = verify_rewrite(result.sentence, candidate.text, config=config)
+    if verdict.ok or result.candidate is None:
+        result.candidate, result.verdict, result.source = candidate, verdict, "offline"
+    if not verdict.ok:
+        result.reasons.append(f"offline rewrite {candidate.text!r} rejected: " + "; ".join(verdict.problems))
+
+
 def reword_findings(
-    findings: Sequence[Finding], *, rewriter: Rewriter | None = None, config: LintConfig | None = None
+    findings: Sequence[Finding],
+    *,
+    rewriter: Rewriter | None = None,
+    config: LintConfig | None = None,
+    offline: Offline = True,
 ) -> list[Reworded]:
     """One ``Reworded`` per flagged sentence (blame findings only), in the order found."""
     groups: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         if finding.category != "structure" and finding.sentence:
             groups.setdefault((finding.path, finding.sentence), []).append(finding)
-    return [reword(sentence, group, rewriter=rewriter, config=config) for (_, sentence), group in groups.items()]
+    fallback = OfflineRewriter() if offline is True else offline
+    return [
+        reword(sentence, group, rewriter=rewriter, config=config, offline=fallback)
+        for (_, sentence), group in groups.items()
+    ]
 
 
 def reword_text(
-    text: str, *, path: str = "-", rewriter: Rewriter | None = None, config: LintConfig | None = None
+    text: str,
+    *,
+    path: str = "-",
+    rewriter: Rewriter | None = None,
+    config: LintConfig | None = None,
+    offline: Offline = True,
 ) -> list[Reworded]:
     """Lint ``text`` and reword every flagged sentence in it."""
-    return reword_findings(lint_text(text, path=path, config=config), rewriter=rewriter, config=config)
+    findings = lint_text(text, path=path, config=config)
+    return reword_findings(findings, rewriter=rewriter, config=config, offline=offline)
 
 
 def findings_from_json(text: str, *, path: str) -> list[Finding]:
@@ -109,8 +159,10 @@ def render_reworded(items: Sequence[Reworded], output_format: str = "text") -> s
                 "rules": [f.rule_id for f in item.findings],
                 "templates": [{"rule_id": rule, "template": text} for rule, text in item.templates],
                 "rewrite": item.offered.model_dump() if item.offered else None,
+                "source": item.source if item.offered else None,
                 "rejected": item.verdict.problems if item.verdict and not item.verdict.ok else [],
                 "failure": item.failure,
+                "why_no_rewrite": [] if item.offered else item.reasons,
             }
             for item in items
         ]
@@ -123,12 +175,11 @@ def render_reworded(items: Sequence[Reworded], output_format: str = "text") -> s
         lines = [f"{first.path}:{first.line}:{first.column}: {item.sentence}"]
         lines += [f"  {f.rule_id}: {f.message} ({f.match!r})" for f in item.findings]
         if item.offered:
-            lines.append(f"  rewrite (verified): {item.offered.text}")
+            lines.append(f"  rewrite ({item.source}, verified): {item.offered.text}")
             lines += [f"  question for the author: {q}" for q in item.offered.questions]
-        elif item.verdict is not None:
-            lines.append(f"  rewrite rejected: {'; '.join(item.verdict.problems)}")
-        elif item.failure is not None:
-            lines.append(f"  no model rewrite: {item.failure}")
+            blocks.append("\n".join(lines))
+            continue
+        lines += [f"  no rewrite: {reason}" for reason in item.reasons]
         lines.append(f"  {TEMPLATE_LABEL}:")
         lines += [f"    [{rule}] {text}" for rule, text in item.templates]
         blocks.append("\n".join(lines))

@@ -1,25 +1,45 @@
-"""The check every rewording must pass before it is offered: blameless, and no fact lost.
+"""The check every rewording, offline or from a model, must pass before it is offered.
 
-A rewrite keeps every time, date, number, identifier and system name of the original. People's
-names and @handles are the exception: taking them out is the point of a rewrite. Identifiers are
-tokens with a digit, underscore, dot or slash (``db-7``, ``us-east-1``, ``v2.4.1``) or in backticks;
-plain hyphenated words ("on-call", "checkout-api") are left to the reader, as prose uses them too.
+Three things: the rewrite lints clean; it keeps every time, date, duration, number, identifier,
+system name and quoted term of the original; and it drops only the blamed person and the judgement.
+People's names and @handles are the exception to keeping: taking them out is the point of a
+rewrite. Identifiers are tokens with a digit, underscore, dot or slash (``db-7``, ``us-east-1``,
+``v2.4.1``) or in backticks; plain hyphenated words ("on-call", "checkout-api") are left to the
+reader, as prose uses them too.
+
+"Drops only the blamed person and the judgement" is read word by word: every content word of the
+rewrite is a word of the original (in any inflection) or one of the few connective and passive
+words a rewrite needs (``wording.ALLOWED_NEW``); every content word of the original that the
+rewrite lacks is a person, a judgement word, a word of a lint finding's span or of the doer's noun
+phrase. A model that adds context it cannot know fails here, as one that quietly drops a fact does.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from postmortem_writer.lint.agents import PERSON_TOKEN, analyse, doer_start, names_in
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_text
+from postmortem_writer.lint.wording import ALLOWED_NEW, FUNCTION_WORDS, JUDGEMENT_WORDS, WORD, same_word, words
 from postmortem_writer.models import Finding
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_NUMBER_WORDS = r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|(?:a )?half(?: an?)?)"
 _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("quoted term", re.compile(r'"[^"\n]{1,60}"|\u201c[^\u201d\n]{1,60}\u201d')),
+    (
+        "duration",
+        re.compile(
+            rf"\b{_NUMBER_WORDS}[ -](?:milli)?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("time", re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?(?:UTC|GMT|Z|[A-Z]{2,4}T))?")),
     ("date", re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b{_MONTHS} \d{{1,2}}(?:, \d{{4}})?|\b\d{{1,2}} {_MONTHS}")),
-    ("identifier", re.compile(r"`[^`]+`|(?<![\w@'])(?=[\w./-]*[\d_./])[A-Za-z_][\w./-]*\w|\b\d+[a-z][\w-]*\b")),
+    ("identifier", re.compile(r"`[^`]+`|(?<![\w@'])(?=[\w./-]*(?:[\d_]|[./]\w))[A-Za-z_][\w./-]*\w|\b\d+[a-z][\w-]*\b")),
     ("number", re.compile(r"(?<![\w.:-])\d+(?:[.,]\d+)*(?:\s?%|\s?(?:ms|s|GB|MB|KB|TB|k|x))?(?![\w:])")),
     ("system", re.compile(r"(?<![\w@])(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}[\w]*|[a-z]+[A-Z]\w*)\b")),
 )
@@ -41,12 +61,16 @@ class Verdict:
     ok: bool
     findings: list[Finding] = field(default_factory=list)  # blame findings still in the rewrite
     missing: list[Fact] = field(default_factory=list)  # facts of the original the rewrite lost
+    added: list[str] = field(default_factory=list)  # content words the original does not hold
+    dropped: list[str] = field(default_factory=list)  # content words beyond the person and the judgement
 
     @property
     def problems(self) -> list[str]:
         """One line per reason to reject the rewrite."""
         lines = [f"still {f.rule_id}: {f.match!r}" for f in self.findings]
-        return lines + [f"lost {fact.kind} {fact.text!r}" for fact in self.missing]
+        lines += [f"lost {fact.kind} {fact.text!r}" for fact in self.missing]
+        lines += [f"new word {word!r}" for word in self.added]
+        return lines + [f"dropped {word!r}" for word in self.dropped]
 
 
 def facts(text: str, *, people: tuple[str, ...] = ()) -> list[Fact]:
@@ -62,6 +86,8 @@ def facts(text: str, *, people: tuple[str, ...] = ()) -> list[Fact]:
             value = match.group(0).strip()
             if value in _NOT_SYSTEMS or value.casefold().lstrip("@") in names or value.startswith("@"):
                 continue
+            if kind == "system" and PERSON_TOKEN.fullmatch(value.casefold()):  # "DBA", "SRE": the role blamed
+                continue
             taken.append(span)
             if all(f.text != value for f in found):
                 found.append(Fact(kind, value))
@@ -69,8 +95,42 @@ def facts(text: str, *, people: tuple[str, ...] = ()) -> list[Fact]:
 
 
 def verify_rewrite(original: str, rewrite: str, *, config: LintConfig | None = None) -> Verdict:
-    """Whether ``rewrite`` passes lint (no blame findings) and keeps every fact of ``original``."""
+    """Whether ``rewrite`` passes lint (no blame findings), keeps every fact of ``original``, adds no
+    content word and drops none but the blamed person's and the judgement's."""
     config = config or LintConfig()
     remaining = [f for f in lint_text(rewrite, config=config) if f.category != "structure"]
     missing = [fact for fact in facts(original, people=config.people) if fact.text not in rewrite]
-    return Verdict(ok=not remaining and not missing, findings=remaining, missing=missing)
+    kept = words(original)
+    added = _unique(w for w in words(rewrite) if _content(w) and w not in ALLOWED_NEW and not _among(w, kept))
+    blamed = _blamed_words(original, config)
+    new = words(rewrite)
+    dropped = _unique(w for w in kept if _content(w) and w not in blamed and not _among(w, new))
+    ok = not (remaining or missing or added or dropped)
+    return Verdict(ok=ok, findings=remaining, missing=missing, added=added, dropped=dropped)
+
+
+def _content(word: str) -> bool:
+    return word not in FUNCTION_WORDS and len(word) > 1
+
+
+def _among(word: str, others: list[str]) -> bool:
+    return any(same_word(word, other) for other in others)
+
+
+def _unique(found: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(found))
+
+
+def _blamed_words(original: str, config: LintConfig) -> set[str]:
+    """The words of ``original`` a rewrite may drop: people, judgement, and what the lint flagged (its
+    findings' spans, each doer's noun phrase)."""
+    blamed = set(JUDGEMENT_WORDS)
+    spans = [(f.start, f.end) for f in lint_text(original, config=config) if f.category != "structure"]
+    names = names_in(original)
+    spans += names
+    spans += [(doer_start(original, a.who_span[0]), a.who_span[1]) for a in analyse(original, None, names)]
+    for start, end in spans:
+        blamed.update(words(original[start:end]))
+    blamed.update(w for w in words(original) if PERSON_TOKEN.fullmatch(w))
+    blamed.update(p.casefold().lstrip("@") for person in config.people for p in WORD.findall(person))
+    return blamed
