@@ -11,6 +11,8 @@ from postmortem_writer.cli.lint import LintFlags, lint_options, read_text
 from postmortem_writer.cli.options import open_llm
 from postmortem_writer.config import load_config
 from postmortem_writer.errors import UsageError
+from postmortem_writer.lint import reword_eval
+from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.model_rewriter import ModelRewriter
 from postmortem_writer.lint.reword import findings_from_json, render_reworded, reword_findings
@@ -28,6 +30,14 @@ from postmortem_writer.redact.detect import Detector
     help="Reword the sentences of a `postmortem lint --format json` report.",
 )
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--eval",
+    "eval_path",
+    type=click.Path(path_type=Path),
+    help="Score the offline rewriter on a rewrite set (evals/lint/rewrites.jsonl) instead of rewording.",
+)
+@click.option("--split", "splits", multiple=True, help="With --eval: only this part (repeatable).")
+@click.option("--show", type=click.IntRange(min=0), default=0, help="With --eval: print N original/rewrite/reference.")
 @lint_options
 @model_options
 @click.option(
@@ -43,6 +53,9 @@ def reword(
     findings_path: Path | None,
     output_format: str,
     redact: bool,
+    eval_path: Path | None,
+    splits: tuple[str, ...],
+    show: int,
     lint_flags: LintFlags,
     config: Path | None,
     model_flags: ModelFlags,
@@ -62,7 +75,11 @@ def reword(
       postmortem reword "The on-call engineer should have noticed the alert at 02:10."
       postmortem reword --file postmortem.md
       postmortem lint postmortem.md --format json > lint.json; postmortem reword --findings lint.json
+      postmortem reword --eval evals/lint/rewrites.jsonl --split dev --show 5
     """
+    if eval_path is not None:
+        _score(eval_path, splits, show, output_format, lint_flags.over(load_config(config).lint))
+        return
     given = [value for value in (sentence, file_path, findings_path) if value is not None]
     if len(given) != 1:
         raise UsageError("give exactly one of SENTENCE, --file or --findings")
@@ -86,3 +103,16 @@ def reword(
         if session is not None:
             session.close()
     click.echo(render_reworded(reworded, output_format), nl=False)
+
+
+def _score(path: Path, splits: tuple[str, ...], show: int, output_format: str, config: LintConfig) -> None:
+    """``--eval``: the offline rewriter's figures on the parts ``splits`` of a rewrite set (every part without)."""
+    cases = reword_eval.load_cases(path) if path.is_file() else []
+    if not cases:
+        raise UsageError(f"{path}: no rewrite-set rows to score")
+    chosen = [case for case in cases if not splits or case.split in splits]
+    if not chosen:
+        raise UsageError(f"{path}: no rows in part(s) {', '.join(splits)}")
+    parts = reword_eval.evaluate(chosen, config)
+    text = reword_eval.scores_json(parts) if output_format == "json" else reword_eval.render_scores(parts, show)
+    click.echo(text, nl=False)

@@ -53,6 +53,7 @@ _ROLE_ERROR = (
     r"(?:human|operator|user|pilot|employee|personnel|people|engineer|developer|staff|technician|admin|dba|"
     r"sysadmin|driver|controller|crew|nurse|worker)"
 )
+_ERROR_ADJECTIVE = r"(?:simple|accidental|pure|plain|basic|classic|obvious|stupid|careless|dumb|silly)"
 _JUDGING_ADVERB = (
     r"(?:carelessly|mistakenly|accidentally|inadvertently|erroneously|wrongly|obviously|simply|clearly|"
     r"recklessly|hastily|lazily|sloppily|negligently|foolishly|stupidly|blindly|needlessly|somehow|evidently)"
@@ -64,6 +65,12 @@ _JUDGING_ADJECTIVE = (
 
 EDITS: tuple[Edit, ...] = (
     Edit("judgement.by-mistake", r",?\s*\bby (?:mistake|accident)\b", "", "'by mistake' judges the act, not the event"),
+    Edit(
+        "judgement.which-clause",
+        rf",?\s+which (?:is|was) (?:\w+ )?{_JUDGING_ADJECTIVE}(?=\s*[.;!?]|$)",
+        "",
+        "a clause that only judges",
+    ),
     Edit("judgement.adverb", rf"(?<![\w-]){_JUDGING_ADVERB},?\s+", "", "a judging adverb"),
     Edit("judgement.adverb-last", rf",?\s+{_JUDGING_ADVERB}(?=\s*[.,;!?]|$)", "", "a judging adverb"),
     Edit(
@@ -73,9 +80,36 @@ EDITS: tuple[Edit, ...] = (
         "",
         "a judging adjective before a noun",
     ),
-    Edit("human-error.plural", rf"\b{_ROLE_ERROR} (errors|mistakes|slips)\b", r"\1", "a person as the error's kind"),
-    Edit("human-error.definite", rf"\b(the|this|that) {_ROLE_ERROR} (error|mistake|slip)\b", r"\1 \2", "the same"),
-    Edit("human-error", rf"\b(?:an? )?{_ROLE_ERROR} (error|mistake|slip)\b", r"a \1", "the same"),
+    Edit(
+        "human-error.quoted",
+        rf"\b(?:(?:an?|some)\s+)?[\"\u201c](?:{_ERROR_ADJECTIVE}\s+)?{_ROLE_ERROR} (error|mistake|slip)[\"\u201d]",
+        r"an \1",
+        "a person as the error's kind, quoted",
+    ),
+    Edit(
+        "human-error.plural",
+        rf"\b(?:{_ERROR_ADJECTIVE}\s+)?{_ROLE_ERROR} (errors|mistakes|slips|failures)\b",
+        r"\1",
+        "a person as the errors' kind",
+    ),
+    Edit(
+        "human-error.determiner",
+        rf"\b(the|this|that|some|any|no|of) (?:{_ERROR_ADJECTIVE}\s+)?{_ROLE_ERROR} (error|mistake|slip|failure)\b",
+        r"\1 \2",
+        "the same, after a determiner",
+    ),
+    Edit(
+        "human-error",
+        rf"\b(?:an? )?(?:{_ERROR_ADJECTIVE}\s+)?{_ROLE_ERROR} (error|mistake|slip|failure)\b",
+        r"a \1",
+        "the same",
+    ),
+    Edit(
+        "nobody.relative",
+        r"\b(that|which) (?:nobody|no one|no-one) (?:ever )?([a-z]+ed)\b",
+        r"\1 was not \2",
+        "nobody as the doer of a relative clause",
+    ),
     Edit(
         "possessive.pronoun-slip",
         r"\b(?:his|her|their|my)(?: own)? (mistake|error|typo|blunder|slip|oversight|misreading)(s?)\b",
@@ -118,7 +152,7 @@ _PARTICLE = r"(?:down|out|offline|up|off|over|back)"
 _OBJECT = re.compile(
     r"(?P<obj>(?:(?:the|a|an|all|both|every|each|some|several|many|too many|two|three|four|five|six|\d+|his|her|"
     r"their|its|this|that|these|those|our|one|any)\s+)?"
-    rf"(?:(?!{_BOUNDARY}\b)[\w/.:@`'\u2019%#-]+\s+){{0,5}}?(?!{_BOUNDARY}\b)[\w/@`'\u2019%#-]*[\w`%])"
+    rf"(?:(?!{_BOUNDARY}\b)[\w/.:@`'\u2019%#-]+\s+){{0,5}}?(?!{_BOUNDARY}\b)[\w/@`'\u2019%#-]*[\w`%/])"
     rf"(?=\s+{_BOUNDARY}\b|\s*[,;:.!?)\u2014]|\s*$)",
     re.IGNORECASE,
 )
@@ -177,6 +211,7 @@ class _Predicate:
     start: int  # the verb group's start
     end: int  # the end of the object and its particle
     negative: bool
+    negation: str  # "not", or "never" where the original said so
     verb: str  # participle, or "acted on"
     obj: str
     particle: str
@@ -225,10 +260,10 @@ class OfflineRewriter:
     def _one_doer(self, text: str) -> tuple[str, str] | None:
         """``text`` with its first person-as-doer taken out, and the step's id; None when none can be."""
         names = names_in(text)
-        possessive = _possessive(text, names)
+        possessive = _possessive(text, names) or _why_not(text)
         if possessive is not None:
             return possessive
-        for agent in analyse(text, None, names):
+        for agent in analyse(text, None, names) or _subjects(text, names):
             if agent.kind == "passive":
                 moved = _drop_by_agent(text, agent)
             elif agent.kind in {"omission", "mistake", "act", "nobody"}:
@@ -260,7 +295,7 @@ class OfflineRewriter:
         subject = _as_subject(predicate.obj)
         plural = _plural(predicate.obj)
         aux = "were" if plural else "was"
-        words = [subject, aux] + (["not"] if predicate.negative else []) + [predicate.verb]
+        words = [subject, aux] + ([predicate.negation] if predicate.negative else []) + [predicate.verb]
         if predicate.particle:
             words.append(predicate.particle)
         clause = " ".join(words)
@@ -285,6 +320,30 @@ class OfflineRewriter:
         return f"{clause} until {later[0]}" if later else clause
 
 
+# Person words that are no doer of a rewritable act: the organisation's voice, objects, generic people.
+_NOT_DOERS = frozenset(["we", "us", "our", "it", "them", "me", "my", "mine", "people", "users", "humans", "folks"])
+
+
+def _subjects(text: str, names: list[tuple[int, int]]) -> list[Agent]:
+    """People followed by a verb group, for the sentences the cue rules flag and the analysis does not
+    parse ("a senior engineer deployed a config change that took down …", "why didn't you test it?")."""
+    found = []
+    spans = [m.span() for m in PERSON_TOKEN.finditer(text.lower())] + names
+    for start, end in sorted(set(spans)):
+        word = text[start:end]
+        if word.lower() in _NOT_DOERS or (start and text[start - 1].isalnum()) or text[end : end + 1].isalnum():
+            continue
+        if re.search(r"\b(?:and|or)\s+$", text[:start]):
+            continue  # one of two doers ("a co-worker and I entered"): the passive would drop the other
+        gap = re.match(r"\s+(?:(?:then|also|just|again|later|still|already|once|\w+ly),?\s+)*", text[end:])
+        at = end + (gap.end() if gap else 0)
+        verb = _VERB_GROUP.match(text, at)
+        if gap is None or verb is None or (verb.group("past") and len(verb.group("past")) < 4):
+            continue
+        found.append(Agent("act", start, verb.end(), word, verb.group(0), (start, end), verb.span()))
+    return found
+
+
 def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, list[str]]:
     """``text`` with every edit of ``edits`` applied in order, and the ids of those that changed it."""
     applied = []
@@ -304,14 +363,26 @@ def tidy(text: str) -> str:
     text = re.sub(r"^\s*[,;:]\s*", "", text)
     text = re.sub(r"\b([Aa])n? (?=([A-Za-z0-9]))", _article, text)
     text = text.strip()
-    return text[:1].upper() + text[1:] if text else text
+    return _capital(text)
+
+
+def _capital(text: str) -> str:
+    """``text`` with a capital first letter, unless it opens with a command or code ("rm -rf", "kubectl")."""
+    first = text.split(" ", 1)[0]
+    if not first or not first.isalpha() or not re.search(r"[aeiouy]", first, re.IGNORECASE):
+        return text
+    return text[:1].upper() + text[1:]
 
 
 def _article(match: re.Match[str]) -> str:
     """ "a" or "an" for the word that follows, by its first letter (the cases prose meets most)."""
     following = match.string[match.end() :]
-    vowel = bool(re.match(r"(?:[aeio]|u(?!ni|se|sa|ser))|(?:[AEFHILMNORSX](?:[A-Z0-9]|\b))", following))
-    word = "an" if vowel and not following.lower().startswith(("one", "eu")) else "a"
+    if re.match(r"[A-Z]{2,}\b", following):  # an acronym is read by its letters' names
+        vowel = following[0] in "AEFHILMNORSX"
+    else:
+        vowel = bool(re.match(r"[aeio]|u(?!ni|se|sa|ser|ti)", following, re.IGNORECASE))
+    silent_h = following.lower().startswith(("hour", "honest", "heir"))
+    word = "an" if (vowel or silent_h) and not following.lower().startswith(("one", "eu")) else "a"
     return (word.capitalize() if match.group(1).isupper() else word) + " "
 
 
@@ -331,6 +402,33 @@ def _possessive(text: str, names: list[tuple[int, int]]) -> tuple[str, str] | No
         replaced = f"{article} {rest}"
         return text[:start] + _capital_if_first(text[:start], replaced) + text[match.end() :], "possessive"
     return None
+
+
+_WHY_NOT = re.compile(
+    r"^(?P<lead>.*?)\bwhy (?:didn't|did not|didnt|hadn't|had not)\s+(?:the |a |an |our )?(?:[\w-]+ )??"
+    r"(?P<who>you|he|she|they|[\w-]+)\s+(?=[a-z])",
+    re.IGNORECASE,
+)
+
+
+def _why_not(text: str) -> tuple[str, str] | None:
+    """ "Why didn't you test it?" → "It was not tested.": the question's act, said as what did not happen."""
+    match = _WHY_NOT.match(text)
+    if match is None or not (match.group("who").lower() in {"you", "he", "she", "they"} or PERSON_TOKEN.fullmatch(
+        match.group("who").lower()
+    )):
+        return None
+    rest = "did not " + text[match.end() :]
+    predicate = _predicate(rest, 0, nobody=False)
+    if predicate is None:
+        return None
+    subject = _as_subject(predicate.obj)
+    clause = f"{subject} {'were' if _plural(predicate.obj) else 'was'} not {predicate.verb}"
+    if predicate.particle:
+        clause += f" {predicate.particle}"
+    tail = re.sub(r"\?\s*$", ".", rest[predicate.end :])
+    lead = match.group("lead")
+    return lead + _capital_if_first(lead, clause) + tail, "why-not"
 
 
 def _drop_by_agent(text: str, agent: Agent) -> tuple[str, str] | None:
@@ -399,7 +497,8 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
             found, end = found + when.group(0), end + when.end()
     if PERSON_TOKEN.fullmatch(found.lower()) and found.lower() not in {"it"}:
         return None  # a person as the object ("told him"): the passive would name them as the subject
-    return _Predicate(verb.start(), end, negative, pp, found, particle)
+    negation = "never" if (verb.group("neg") or "").lower() == "never" else "not"
+    return _Predicate(verb.start(), end, negative, negation, pp, found, particle)
 
 
 def _lead(between: str) -> str | None:
@@ -416,6 +515,8 @@ def _lead(between: str) -> str | None:
         return ""
     if re.match(r"[a-z]+ing\b", kept):
         return kept
+    if re.match(r"(?:of|from|at|with|in) ", kept):
+        return ""  # "an employee of the sub-contractor": who the doer was, which goes with the doer
     return None
 
 
@@ -440,7 +541,8 @@ def _plural(obj: str) -> bool:
 
 
 def _safeguard(rest: str, subject: str) -> tuple[str, str]:
-    """``rest`` without its "without <safeguard>", and the clause naming it ("; the change did not require a review")."""
+    """``rest`` without its "without <safeguard>", and the clause naming it ("; the change did not require
+    a review")."""
     for edit in SAFEGUARDS:
         match = edit.compiled().search(rest)
         if match is None or re.search(r"[.;!?]", rest[: match.start()]):
@@ -457,7 +559,7 @@ def _safeguard(rest: str, subject: str) -> tuple[str, str]:
 def _capital_if_first(prefix: str, clause: str) -> str:
     """``clause`` with a capital when it opens the sentence, else in lower case where it began with a capital word."""
     if not prefix.strip():
-        return clause[:1].upper() + clause[1:]
+        return _capital(clause)
     if re.match(r"(?:The|A|An)\b", clause):
         return clause[:1].lower() + clause[1:]
     return clause

@@ -23,17 +23,21 @@ from dataclasses import dataclass, field
 from postmortem_writer.lint.agents import PERSON_TOKEN, analyse, doer_start, names_in
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_text
-from postmortem_writer.lint.wording import ALLOWED_NEW, FUNCTION_WORDS, JUDGEMENT_WORDS, WORD, same_word, words
+from postmortem_writer.lint.wording import ALLOWED_NEW, FUNCTION_WORDS, JUDGEMENT_WORDS, same_word, words
 from postmortem_writer.models import Finding
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_NUMBER_WORDS = r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|several|a few|(?:a )?half(?: an?)?)"
+_NUMBER_WORDS = (
+    r"(?:\d+(?:\.\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|sixty|several|a few|(?:a )?half(?: an?)?)"
+)
+_UNITS = r"(?:milli)?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
 _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("quoted term", re.compile(r'"[^"\n]{1,60}"|\u201c[^\u201d\n]{1,60}\u201d')),
     (
         "duration",
         re.compile(
-            rf"\b{_NUMBER_WORDS}[ -](?:milli)?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
+            rf"\b{_NUMBER_WORDS}[ -]{_UNITS}\b",
             re.IGNORECASE,
         ),
     ),
@@ -99,10 +103,15 @@ def verify_rewrite(original: str, rewrite: str, *, config: LintConfig | None = N
     content word and drops none but the blamed person's and the judgement's."""
     config = config or LintConfig()
     remaining = [f for f in lint_text(rewrite, config=config) if f.category != "structure"]
-    missing = [fact for fact in facts(original, people=config.people) if fact.text not in rewrite]
+    blamed_spans = _blame_spans(original, config)
+    missing = [
+        fact
+        for fact in facts(original, people=config.people)
+        if fact.text not in rewrite and not (fact.kind == "quoted term" and _inside(original, fact.text, blamed_spans))
+    ]
     kept = words(original)
     added = _unique(w for w in words(rewrite) if _content(w) and w not in ALLOWED_NEW and not _among(w, kept))
-    blamed = _blamed_words(original, config)
+    blamed = _blamed_words(original, blamed_spans)
     new = words(rewrite)
     dropped = _unique(w for w in kept if _content(w) and w not in blamed and not _among(w, new))
     ok = not (remaining or missing or added or dropped)
@@ -121,16 +130,25 @@ def _unique(found: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _blamed_words(original: str, config: LintConfig) -> set[str]:
-    """The words of ``original`` a rewrite may drop: people, judgement, and what the lint flagged (its
-    findings' spans, each doer's noun phrase)."""
-    blamed = set(JUDGEMENT_WORDS)
+def _blame_spans(original: str, config: LintConfig) -> list[tuple[int, int]]:
+    """Where ``original`` blames: its findings' spans, and each person's noun phrase (doer or not)."""
     spans = [(f.start, f.end) for f in lint_text(original, config=config) if f.category != "structure"]
-    names = names_in(original)
-    spans += names
-    spans += [(doer_start(original, a.who_span[0]), a.who_span[1]) for a in analyse(original, None, names)]
+    people = names_in(original) + [m.span() for m in PERSON_TOKEN.finditer(original.lower())]
+    people += [(m.start(), m.end()) for p in config.people for m in re.finditer(re.escape(p), original)]
+    spans += [(doer_start(original, start), end) for start, end in people]
+    spans += [(doer_start(original, a.who_span[0]), a.who_span[1]) for a in analyse(original, None, names_in(original))]
+    return spans
+
+
+def _inside(text: str, part: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``part`` of ``text`` overlaps one of ``spans``."""
+    at = text.find(part)
+    return at >= 0 and any(start < at + len(part) and at < end for start, end in spans)
+
+
+def _blamed_words(original: str, spans: list[tuple[int, int]]) -> set[str]:
+    """The words of ``original`` a rewrite may drop: judgement words and the words of its blame spans."""
+    blamed = set(JUDGEMENT_WORDS)
     for start, end in spans:
         blamed.update(words(original[start:end]))
-    blamed.update(w for w in words(original) if PERSON_TOKEN.fullmatch(w))
-    blamed.update(p.casefold().lstrip("@") for person in config.people for p in WORD.findall(person))
     return blamed

@@ -23,7 +23,8 @@ JUDGEMENT_WORDS = frozenset(
         "stupidly", "stupid", "blindly", "unfortunately", "needlessly", "incompetent", "clueless", "dumb",
         "idiotic", "boneheaded", "bone-headed", "amateurish", "rookie", "rushed", "botched", "bungled",
         "silly", "mistake", "accident", "human", "inexperienced", "complacent", "inattentive", "somehow",
-        "apparently", "evidently", "own", "even", "bothered", "bother",
+        "apparently", "evidently", "own", "even", "bothered", "bother", "simple", "pure", "plain", "basic",
+        "classic", "accidental",
     }
 )  # fmt: skip
 
