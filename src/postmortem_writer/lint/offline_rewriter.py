@@ -71,6 +71,7 @@ EDITS: tuple[Edit, ...] = (
         "",
         "a clause that only judges",
     ),
+    Edit("judgement.of-course", r"(?<![\w-])of course,?\s+", "", "'of course' makes the slip look obvious"),
     Edit("judgement.adverb", rf"(?<![\w-]){_JUDGING_ADVERB},?\s+", "", "a judging adverb"),
     Edit("judgement.adverb-last", rf",?\s+{_JUDGING_ADVERB}(?=\s*[.,;!?]|$)", "", "a judging adverb"),
     Edit(
@@ -195,6 +196,13 @@ _NOTICING = frozenset(
         "heeded",
     ]
 )
+# What one acts on: a counterfactual about noticing one of these says it was not acted on.
+_SIGNAL = re.compile(
+    r"\s+(?:to\s+)?(?:the|a|an|that|this|these|those|all|both|two|three|several|its|\d+)?\s*(?:[\w-]+\s+){0,3}?"
+    r"(?:alerts?|alarms?|pages?|warnings?|notifications?|messages?|signals?|emails?|tickets?|reports?|"
+    r"errors?|indicators?|signs?|calls?)\b",
+    re.IGNORECASE,
+)
 _HAPPENED_ANYWAY = frozenset(
     ["ignore", "ignored", "disregard", "disregarded", "overlook", "overlooked", "miss", "missed"]
 )
@@ -214,6 +222,7 @@ class _Predicate:
     negation: str  # "not", or "never" where the original said so
     verb: str  # participle, or "acted on"
     obj: str
+    plural: bool
     particle: str
 
 
@@ -293,8 +302,7 @@ class OfflineRewriter:
         if lead is None:
             return None
         subject = _as_subject(predicate.obj)
-        plural = _plural(predicate.obj)
-        aux = "were" if plural else "was"
+        aux = "were" if predicate.plural else "was"
         words = [subject, aux] + ([predicate.negation] if predicate.negative else []) + [predicate.verb]
         if predicate.particle:
             words.append(predicate.particle)
@@ -414,16 +422,16 @@ _WHY_NOT = re.compile(
 def _why_not(text: str) -> tuple[str, str] | None:
     """ "Why didn't you test it?" → "It was not tested.": the question's act, said as what did not happen."""
     match = _WHY_NOT.match(text)
-    if match is None or not (match.group("who").lower() in {"you", "he", "she", "they"} or PERSON_TOKEN.fullmatch(
-        match.group("who").lower()
-    )):
+    if match is None or not (
+        match.group("who").lower() in {"you", "he", "she", "they"} or PERSON_TOKEN.fullmatch(match.group("who").lower())
+    ):
         return None
     rest = "did not " + text[match.end() :]
     predicate = _predicate(rest, 0, nobody=False)
     if predicate is None:
         return None
     subject = _as_subject(predicate.obj)
-    clause = f"{subject} {'were' if _plural(predicate.obj) else 'was'} not {predicate.verb}"
+    clause = f"{subject} {'were' if predicate.plural else 'was'} not {predicate.verb}"
     if predicate.particle:
         clause += f" {predicate.particle}"
     tail = re.sub(r"\?\s*$", ".", rest[predicate.end :])
@@ -467,10 +475,10 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
     else:
         form, negative = verb.group("past"), nobody
         pp = participle(form)
-    if form.lower() in _NOTICING:
+    position = verb.end()
+    if form.lower() in _NOTICING and (form.lower() in _HAPPENED_ANYWAY or _SIGNAL.match(text, position)):
         negative = negative or form.lower() in _HAPPENED_ANYWAY
         pp = "acted on"
-    position = verb.end()
     after = re.match(r"\s+(?:to\s+)?", text[position:]) if pp == "acted on" else re.match(r"\s+", text[position:])
     if after is None:
         return None
@@ -488,6 +496,7 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
         if late:
             particle, end = late.group(1), end + late.end()
     found = obj.group("obj")
+    plural = _plural(found)
     if pp == "acted on":
         # "the alert at 02:10": the time belongs to what was not acted on
         when = re.match(
@@ -498,7 +507,7 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
     if PERSON_TOKEN.fullmatch(found.lower()) and found.lower() not in {"it"}:
         return None  # a person as the object ("told him"): the passive would name them as the subject
     negation = "never" if (verb.group("neg") or "").lower() == "never" else "not"
-    return _Predicate(verb.start(), end, negative, negation, pp, found, particle)
+    return _Predicate(verb.start(), end, negative, negation, pp, found, plural, particle)
 
 
 def _lead(between: str) -> str | None:

@@ -177,17 +177,21 @@ def _mean(values: Iterable[float]) -> float | None:
 def render_scores(parts: Sequence[PartScore], show: int = 0) -> str:
     """The figures per part as a Markdown table, then ``show`` original / rewrite / reference triples."""
     header = (
-        "| part | sentences | flagged | verified offline rewrite | share of flagged | facts kept | "
+        "| part | sentences | flagged | verified offline rewrite | share of flagged | "
+        "of flagged with a reference | offered where the set has none | facts kept | "
         "removed words gone | similarity to reference (original) |"
     )
-    lines = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     rows = [p.row() for p in parts]
     if len(parts) > 1:
         rows.append(PartScore("all", [o for p in parts for o in p.outcomes]).row())
     for row in rows:
         lines.append(
             f"| {row['split']} | {row['sentences']} | {row['flagged']} | {row['offered']} | "
-            f"{_pct(row['offered_share'])} | {row['facts_kept']}/{row['facts']} ({_pct(row['fact_retention'])}) | "
+            f"{_pct(row['offered_share'])} | {row['offered_with_reference']}/{row['flagged_with_reference']} "
+            f"({_pct(_share(row['offered_with_reference'], row['flagged_with_reference']))}) | "
+            f"{row['offered_without_reference']} | "
+            f"{row['facts_kept']}/{row['facts']} ({_pct(row['fact_retention'])}) | "
             f"{_pct(row['removed_gone'])} | {_num(row['similarity'])} ({_num(row['similarity_original'])}) |"
         )
     lines.append("")

@@ -43,7 +43,10 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("time", re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?(?:\s?(?:UTC|GMT|Z|[A-Z]{2,4}T))?")),
     ("date", re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b{_MONTHS} \d{{1,2}}(?:, \d{{4}})?|\b\d{{1,2}} {_MONTHS}")),
-    ("identifier", re.compile(r"`[^`]+`|(?<![\w@'])(?=[\w./-]*(?:[\d_]|[./]\w))[A-Za-z_][\w./-]*\w|\b\d+[a-z][\w-]*\b")),
+    (
+        "identifier",
+        re.compile(r"`[^`]+`|(?<![\w@'])(?=[\w./-]*(?:[\d_]|[./]\w))[A-Za-z_][\w./-]*\w|\b\d+[a-z][\w-]*\b"),
+    ),  # noqa: E501
     ("number", re.compile(r"(?<![\w.:-])\d+(?:[.,]\d+)*(?:\s?%|\s?(?:ms|s|GB|MB|KB|TB|k|x))?(?![\w:])")),
     ("system", re.compile(r"(?<![\w@])(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}[\w]*|[a-z]+[A-Z]\w*)\b")),
 )
