@@ -25,13 +25,13 @@ from postmortem_writer.testing.loopback import Answer, LoopbackServer
 
 BLAMING = "The on-call engineer should have noticed the alert at 02:10."
 GOOD = {
-    "text": "The alert at 02:10 did not lead to action until 02:40.",
+    "text": "The alert at 02:10 was not noticed.",
     "categories_addressed": ["counterfactual"],
     "rationale": "The alert is the subject; no hindsight.",
     "questions": ["What made the alert easy to miss?"],
 }
 STILL_BLAMING = {**GOOD, "text": "The engineer should have seen the alert at 02:10."}
-LOST_TIME = {**GOOD, "text": "The alert did not lead to action at first."}
+LOST_TIME = {**GOOD, "text": "The alert was not noticed."}
 
 
 def rewriter(script: list[object]) -> tuple[ModelRewriter, ScriptedBackend]:
@@ -62,23 +62,31 @@ def test_a_rewrite_that_fails_verification_is_reasked(bad: dict[str, object]) ->
 
 def test_when_every_attempt_fails_the_templates_stand() -> None:
     model, _ = rewriter([STILL_BLAMING] * 3)
-    result = reword(BLAMING, lint_text(BLAMING), rewriter=model)
+    result = reword(BLAMING, lint_text(BLAMING), rewriter=model, offline=False)
     assert result.offered is None
     assert result.failure is not None
     assert "still blame.counterfactual" in result.failure
     assert result.templates
 
 
+def test_when_the_model_fails_the_offline_rewrite_is_the_fallback() -> None:
+    model, _ = rewriter([STILL_BLAMING] * 3)
+    result = reword(BLAMING, lint_text(BLAMING), rewriter=model)
+    assert result.offered is not None
+    assert (result.source, result.offered.text) == ("offline", "The alert at 02:10 was not acted on.")
+    assert result.reasons[0].startswith("model: ")
+
+
 def test_a_sentence_the_model_cannot_reword_is_not_asked_again(tmp_path: Path) -> None:
     cache = Cache(tmp_path / "cache.sqlite")
     first = ScriptedBackend([STILL_BLAMING] * 3)  # type: ignore[arg-type]
-    failed = reword(BLAMING, lint_text(BLAMING), rewriter=ModelRewriter(Caller(first, cache=cache)))
+    failed = reword(BLAMING, lint_text(BLAMING), rewriter=ModelRewriter(Caller(first, cache=cache)), offline=False)
     assert failed.offered is None
     assert first.remaining == 0
     # The re-run finds the refusal in the cache: no request, the same failure, counted as cached.
     second = ScriptedBackend([])
     caller = Caller(second, cache=cache)
-    again = reword(BLAMING, lint_text(BLAMING), rewriter=ModelRewriter(caller))
+    again = reword(BLAMING, lint_text(BLAMING), rewriter=ModelRewriter(caller), offline=False)
     assert again.offered is None
     assert again.failure == failed.failure
     assert second.requests == []
@@ -121,7 +129,7 @@ def test_an_unverified_rewrite_is_not_applied(sample_incident: Path) -> None:
     draft: Draft = draft_from(ingest([sample_incident], SourceOptions()))
     draft.summary[0].text = BLAMING
     draft.blame_findings = lint_draft(draft)
-    assert reword_draft(draft, Fixed(STILL_BLAMING["text"]), LintConfig()) == []  # type: ignore[arg-type]
+    assert reword_draft(draft, Fixed(STILL_BLAMING["text"]), LintConfig(), offline=False) == []  # type: ignore[arg-type]
     assert draft.summary[0].text == BLAMING
 
 
@@ -129,7 +137,7 @@ def test_reword_command_with_an_endpoint(tmp_path: Path) -> None:
     with LoopbackServer([Answer(STILL_BLAMING), Answer(GOOD)]) as server:
         result = CliRunner().invoke(cli, ["reword", BLAMING, "--base-url", server.url, "--model", "m"])
     assert result.exit_code == 0, result.output
-    assert f"rewrite (verified): {GOOD['text']}" in result.stdout
+    assert f"rewrite (model, verified): {GOOD['text']}" in result.stdout
     assert "question for the author: What made the alert easy to miss?" in result.stdout
     assert "still blame.counterfactual" in json_messages(server.requests[1])
 
@@ -142,7 +150,7 @@ def test_reword_sends_placeholders_and_shows_the_values_back() -> None:
     sentence = (
         "The on-call engineer jane.doe@acme.example should have noticed the alert for AKIAQ3EGRVXJ7KPL2WMN at 02:10."
     )
-    answer = {**GOOD, "text": "The alert for [SECRET-1] at 02:10 reached [EMAIL-1] among 40 others."}
+    answer = {**GOOD, "text": "The alert for [SECRET-1] at 02:10 was not noticed by the on-call engineer [EMAIL-1]."}
     with LoopbackServer([Answer(answer)]) as server:
         result = CliRunner().invoke(cli, ["reword", sentence, "--base-url", server.url, "--model", "m"])
         sent = json_messages(server.requests[0])
@@ -150,13 +158,13 @@ def test_reword_sends_placeholders_and_shows_the_values_back() -> None:
     assert "AKIAQ3EGRVXJ7KPL2WMN" not in sent
     assert "jane.doe@acme.example" not in sent
     assert "[SECRET-1]" in sent
-    expected = "The alert for AKIAQ3EGRVXJ7KPL2WMN at 02:10 reached jane.doe@acme.example among 40 others."
-    assert f"rewrite (verified): {expected}" in result.stdout
+    expected = "The alert for AKIAQ3EGRVXJ7KPL2WMN at 02:10 was not noticed by the on-call engineer jane.doe@acme.example."
+    assert f"rewrite (model, verified): {expected}" in result.stdout
 
 
 def test_reword_without_redaction_sends_the_sentence_as_it_is() -> None:
     sentence = "The on-call engineer jane.doe@acme.example should have noticed the alert at 02:10."
-    answer = {**GOOD, "text": "The alert at 02:10 reached jane.doe@acme.example among 40 others."}
+    answer = {**GOOD, "text": "The alert at 02:10 was not noticed by the on-call engineer jane.doe@acme.example."}
     with LoopbackServer([Answer(answer)]) as server:
         args = ["reword", sentence, "--base-url", server.url, "--model", "m", "--no-redact"]
         result = CliRunner().invoke(cli, args)
@@ -167,12 +175,12 @@ def test_reword_without_redaction_sends_the_sentence_as_it_is() -> None:
 def test_reword_keeps_a_placeholder_the_sentence_already_held() -> None:
     # A sentence of a redacted draft: its [EMAIL-1] is not the address the tool hides now.
     sentence = "The on-call engineer [EMAIL-1] should have told jane.doe@acme.example about the alert at 02:10."
-    answer = {**GOOD, "text": "The alert at 02:10 reached [EMAIL-1] and then [EMAIL-2]."}
+    answer = {**GOOD, "text": "[EMAIL-2] was not told about the alert at 02:10 by the on-call engineer [EMAIL-1]."}
     with LoopbackServer([Answer(answer)]) as server:
         result = CliRunner().invoke(cli, ["reword", sentence, "--base-url", server.url, "--model", "m"])
         sent = json_messages(server.requests[0])
     assert result.exit_code == 0, result.output
     assert "jane.doe@acme.example" not in sent
     assert "[EMAIL-2]" in sent
-    expected = "The alert at 02:10 reached [EMAIL-1] and then jane.doe@acme.example."
-    assert f"rewrite (verified): {expected}" in result.stdout
+    expected = "jane.doe@acme.example was not told about the alert at 02:10 by the on-call engineer [EMAIL-1]."
+    assert f"rewrite (model, verified): {expected}" in result.stdout

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from postmortem_writer.lint.config import LintConfig
+from postmortem_writer.lint.offline_rewriter import OfflineRewriter
 from postmortem_writer.lint.reword import Rewriter, reword_findings
 from postmortem_writer.models import Draft
 from postmortem_writer.sections import SECTIONS
@@ -29,10 +30,15 @@ class Applied:
     rewrite: str
 
 
-def reword_draft(draft: Draft, rewriter: Rewriter, config: LintConfig) -> list[Applied]:
-    """Rewrite the sentences ``draft.blame_findings`` flags, in place, with verified rewrites only."""
+def reword_draft(draft: Draft, rewriter: Rewriter, config: LintConfig, *, offline: bool = True) -> list[Applied]:
+    """Rewrite the sentences ``draft.blame_findings`` flags, in place, with verified rewrites only.
+
+    The model's rewrite is preferred; with ``offline`` the offline rewriter is the fallback, with the
+    draft's timeline times for "not acted on until <next time>".
+    """
+    fallback = OfflineRewriter(times=[entry.time.strftime("%H:%M") for entry in draft.timeline]) if offline else False
     applied = []
-    for item in reword_findings(draft.blame_findings, rewriter=rewriter, config=config):
+    for item in reword_findings(draft.blame_findings, rewriter=rewriter, config=config, offline=fallback):
         rewrite = item.offered
         path = item.findings[0].path
         if rewrite is not None and _replace(draft, path, item.sentence, rewrite.text):
