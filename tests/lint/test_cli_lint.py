@@ -126,11 +126,18 @@ def test_eval_names_a_malformed_line(tmp_path: Path) -> None:
     assert result.stderr == f"error: {labelled}:line 1: unknown category nonsense\n"
 
 
-def test_reword_a_sentence_gives_labelled_templates(pm: Path) -> None:
+def test_reword_a_sentence_gives_an_offline_rewrite(pm: Path) -> None:
     result = run("reword", BLAME.strip())
     assert result.exit_code == 0
+    assert "rewrite (offline, verified): The missing index was not spotted." in result.stdout
+    assert "template, not a rewrite" not in result.stdout
+
+
+def test_reword_without_a_rewrite_gives_labelled_templates_and_why() -> None:
+    result = run("reword", "Then the engineer on call panicked.")
+    assert result.exit_code == 0
+    assert "no rewrite: offline: the doer 'engineer' of 'panicked' has no object" in result.stdout
     assert "template, not a rewrite" in result.stdout
-    assert "[blame.counterfactual] At <time> <role> saw" in result.stdout
 
 
 def test_reword_from_lint_json(pm: Path) -> None:

@@ -37,34 +37,44 @@ class ScriptedRewriter:
         )
 
 
-def test_without_a_model_the_templates_are_labelled_as_templates() -> None:
-    items = reword_text(SENTENCE)
+def test_without_any_rewriter_the_templates_are_labelled_as_templates() -> None:
+    items = reword_text(SENTENCE, offline=False)
     assert len(items) == 1
     assert items[0].candidate is None
     assert items[0].offered is None
     assert items[0].templates[0][0] == "blame.counterfactual"
     text = render_reworded(items)
     assert TEMPLATE_LABEL in text
-    assert "rewrite (verified)" not in text
+    assert "verified" not in text
 
 
-def test_a_verified_rewrite_is_offered() -> None:
-    rewriter = ScriptedRewriter("At 02:10 the disk alert on db-7 fired in a channel with 40 other alerts that hour.")
+def test_without_a_model_the_offline_rewrite_is_offered() -> None:
+    item = reword_text(SENTENCE)[0]
+    assert item.offered is not None
+    assert item.source == "offline"
+    assert "rewrite (offline, verified): At 02:10 the disk alert on db-7 was not acted on." in render_reworded([item])
+    row = json.loads(render_reworded([item], "json"))["sentences"][0]
+    assert (row["source"], row["rewrite"]["text"]) == ("offline", item.offered.text)
+
+
+def test_the_models_verified_rewrite_is_preferred() -> None:
+    rewriter = ScriptedRewriter("At 02:10 the disk alert on db-7 was not noticed.")
     item = reword_text(SENTENCE, rewriter=rewriter)[0]
     assert rewriter.calls == [(SENTENCE, ["blame.counterfactual"])]
     assert item.offered is not None
-    assert "rewrite (verified): At 02:10 the disk alert" in render_reworded([item])
+    assert "rewrite (model, verified): At 02:10 the disk alert on db-7 was not noticed." in render_reworded([item])
     assert "question for the author: What else was paging at 02:10?" in render_reworded([item])
 
 
 def test_a_rewrite_that_loses_a_fact_or_still_blames_is_not_offered() -> None:
-    lost = reword_text(SENTENCE, rewriter=ScriptedRewriter("At 02:10 the disk alert fired."))[0]
+    lost = reword_text(SENTENCE, rewriter=ScriptedRewriter("At 02:10 the disk alert was not noticed."), offline=False)[0]
     assert lost.offered is None
     assert lost.verdict is not None
     assert lost.verdict.problems == ["lost identifier 'db-7'"]
-    blaming = reword_text(SENTENCE, rewriter=ScriptedRewriter("At 02:10 the responder failed to read db-7's alert."))[0]
+    text = "At 02:10 the responder failed to read db-7's alert."
+    blaming = reword_text(SENTENCE, rewriter=ScriptedRewriter(text), offline=False)[0]
     assert blaming.offered is None
-    assert "rewrite rejected: still blame.counterfactual" in render_reworded([blaming])
+    assert "no rewrite: model rewrite rejected: still blame.counterfactual" in render_reworded([blaming])
 
 
 def test_findings_of_one_sentence_are_grouped() -> None:
@@ -78,6 +88,6 @@ def test_lint_json_round_trips_into_reword() -> None:
     report = render({"pm.md": lint_text(SENTENCE, path="pm.md")}, "json")
     findings = findings_from_json(report, path="lint.json")
     assert [f.rule_id for f in findings] == ["blame.counterfactual"]
-    data = json.loads(render_reworded(reword_findings(findings), "json"))
+    data = json.loads(render_reworded(reword_findings(findings, offline=False), "json"))
     assert data["sentences"][0]["rules"] == ["blame.counterfactual"]
     assert data["sentences"][0]["rewrite"] is None

@@ -11,17 +11,20 @@ ORIGINAL = "At 09:37 PST the engineer mistakenly ran the playbook on db1.cluster
 
 # (id, rewrite, accepted, problems that must be reported)
 CASES = [
-    ("keeps-everything", "At 09:37 PST the playbook ran on db1.cluster and removed 300 GB from S3; "
-     "its input allowed a larger set than intended.", True, []),
-    ("loses-time", "The playbook ran on db1.cluster and removed 300 GB from S3.", False, ["lost time '09:37 PST'"]),
-    ("loses-number", "At 09:37 PST the playbook ran on db1.cluster and removed data from S3.", False,
-     ["lost number '300 GB'"]),
-    ("loses-identifier", "At 09:37 PST the playbook ran on the primary and removed 300 GB from S3.", False,
+    ("keeps-everything", "At 09:37 PST the playbook was run on db1.cluster and removed 300 GB from S3.", True, []),
+    ("loses-time", "The playbook was run on db1.cluster and removed 300 GB from S3.", False, ["lost time '09:37 PST'"]),
+    ("loses-number", "At 09:37 PST the playbook was run on db1.cluster and removed data from S3.", False,
+     ["lost number '300 GB'", "new word 'data'"]),
+    ("loses-identifier", "At 09:37 PST the playbook was run and removed 300 GB from S3.", False,
      ["lost identifier 'db1.cluster'"]),
-    ("loses-system", "At 09:37 PST the playbook ran on db1.cluster and removed 300 GB of objects.", False,
+    ("loses-system", "At 09:37 PST the playbook was run on db1.cluster and removed 300 GB.", False,
      ["lost identifier 'S3'"]),
     ("still-blames", "At 09:37 PST the engineer mistakenly ran the playbook on db1.cluster, removing 300 GB from S3.",
      False, ["still blame.individual_as_cause: 'mistakenly'"]),
+    ("adds-context", "At 09:37 PST the playbook was run on db1.cluster and removed 300 GB from S3 after a timeout.",
+     False, ["new word 'timeout'"]),
+    ("drops-more-than-blame", "At 09:37 PST the playbook was run on db1.cluster and took 300 GB from S3.", False,
+     ["new word 'took'", "dropped 'removed'"]),
 ]  # fmt: skip
 
 
@@ -35,7 +38,7 @@ def test_verify_rewrite(rewrite: str, accepted: bool, problems: list[str]) -> No
 def test_names_and_handles_may_be_dropped() -> None:
     original = "At 14:02 Maria Lopez and @raj rolled back v2.4.1."
     config = LintConfig(people=("Maria Lopez",))
-    verdict = verify_rewrite(original, "At 14:02 the deployers rolled back v2.4.1.", config=config)
+    verdict = verify_rewrite(original, "At 14:02 v2.4.1 was rolled back.", config=config)
     assert verdict.ok, verdict.problems
 
 
@@ -50,4 +53,13 @@ def test_facts_found_in_order() -> None:
         ("number", "2.5 s"),
         ("number", "4411"),
         ("system", "PR"),
+    ]
+
+
+def test_quoted_terms_and_durations_are_facts() -> None:
+    found = facts('The "safe mode" flag kept checkout down for two hours and 45 minutes.')
+    assert [(f.kind, f.text) for f in found] == [
+        ("quoted term", '"safe mode"'),
+        ("duration", "two hours"),
+        ("duration", "45 minutes"),
     ]

@@ -116,7 +116,8 @@ def verify_rewrite(original: str, rewrite: str, *, config: LintConfig | None = N
     added = _unique(w for w in words(rewrite) if _content(w) and w not in ALLOWED_NEW and not _among(w, kept))
     blamed = _blamed_words(original, blamed_spans)
     new = words(rewrite)
-    dropped = _unique(w for w in kept if _content(w) and w not in blamed and not _among(w, new))
+    lost = {w for fact in missing for w in words(fact.text)}  # reported as the fact, not again word by word
+    dropped = _unique(w for w in kept if _content(w) and w not in blamed | lost and not _among(w, new))
     ok = not (remaining or missing or added or dropped)
     return Verdict(ok=ok, findings=remaining, missing=missing, added=added, dropped=dropped)
 
