@@ -150,7 +150,7 @@ def test_verification_rejects(rewrite: str, problem: str) -> None:
 
 def test_verification_passes_the_offline_rewrite_of_it() -> None:
     rewrite = OfflineRewriter().rewrite(ORIGINAL, lint_text(ORIGINAL))
-    assert rewrite.text == "At 02:10 the `api-cert` certificate for checkout was not renewed, a 45 minutes outage."
+    assert rewrite.text == "At 02:10 the `api-cert` certificate was not renewed for checkout, a 45 minutes outage."
     assert verify_rewrite(ORIGINAL, rewrite.text).ok
 
 
@@ -170,7 +170,7 @@ def test_reword_eval_scores_each_part(tmp_path: Path) -> None:
     labelled.write_text("".join(json.dumps(row) + "\n" for row in SET), encoding="utf-8")
     result = CliRunner().invoke(cli, ["reword", "--eval", str(labelled), "--split", "dev", "--show", "2"])
     assert result.exit_code == 0, result.output
-    assert "| dev | 2 | 2 | 1 | 50% | 1/1 (100%) | 0 | 2/2 (100%) | 100% | 1.00 (0.60) |" in result.stdout
+    assert "| dev | 2 | 2 | 1 | 50% | 1/1 (100%) | 0 | 2/2 (100%) | 100% | 1.00 (0.63) |" in result.stdout
     assert "| test |" not in result.stdout
     assert "  rewrite:   The certificate was not renewed, and checkout went down." in result.stdout
     assert "  no rewrite: offline: only a judgement of a person" in result.stdout

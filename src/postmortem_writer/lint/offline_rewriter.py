@@ -442,7 +442,7 @@ def _why_not(text: str) -> tuple[str, str] | None:
 def _drop_by_agent(text: str, agent: Agent) -> tuple[str, str] | None:
     """ "entered by an S3 team member" → "entered": the passive's "by <person>" taken out."""
     by = text.rfind(" by ", agent.start, agent.who_span[0] + 1)
-    if by < 0:
+    if by < 0 or re.match(r"\s+(?:error|mistake|slip|failure)s?\b", text[agent.who_span[1] :]):
         return None
     end = agent.who_span[1]
     tail = re.match(r"\s+(?:on (?:call|duty|shift)|in charge)\b", text[end:])

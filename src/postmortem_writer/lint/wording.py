@@ -50,6 +50,7 @@ FUNCTION_WORDS = frozenset(
         "both", "one", "some", "any", "should", "could", "would", "must", "might", "may", "can", "will",
         "shall", "if", "when", "while", "because", "after", "before", "since", "until", "there", "here",
         "just", "only", "even", "still", "already", "again", "up", "down", "out", "off", "over", "about",
+        "without", "call", "duty", "shift",
         "ve", "d", "s", "t", "n't", "didn't", "wasn't", "weren't", "hadn't", "couldn't", "shouldn't",
         "wouldn't", "don't", "doesn't", "never", "ever", "whether", "how", "why", "where",
     }
