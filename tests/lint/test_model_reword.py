@@ -158,7 +158,9 @@ def test_reword_sends_placeholders_and_shows_the_values_back() -> None:
     assert "AKIAQ3EGRVXJ7KPL2WMN" not in sent
     assert "jane.doe@acme.example" not in sent
     assert "[SECRET-1]" in sent
-    expected = "The alert for AKIAQ3EGRVXJ7KPL2WMN at 02:10 was not noticed by the on-call engineer jane.doe@acme.example."
+    expected = (
+        "The alert for AKIAQ3EGRVXJ7KPL2WMN at 02:10 was not noticed by the on-call engineer jane.doe@acme.example."
+    )
     assert f"rewrite (model, verified): {expected}" in result.stdout
 
 

@@ -24,7 +24,8 @@ REWRITES: list[tuple[str, str, str]] = [
      "The outage happened because the script was run against production."),
     ("counterfactual-noticing", "The on-call engineer should have noticed the alert at 02:10.",
      "The alert at 02:10 was not acted on."),
-    ("counterfactual-own-verb", "The reviewer should have spotted the missing index.", "The missing index was not spotted."),
+    ("counterfactual-own-verb", "The reviewer should have spotted the missing index.",
+     "The missing index was not spotted."),
     ("safeguard-review", "Tom pushed the change to production without review.",
      "The change was pushed to production; the change did not require a review."),
     ("passive-by-person", "The config was deleted by an engineer on call.", "The config was deleted."),
@@ -63,7 +64,7 @@ EDIT_CASES: list[tuple[str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("edit_id", "text", "expected"), [c for c in EDIT_CASES], ids=[c[0] for c in EDIT_CASES])
+@pytest.mark.parametrize(("edit_id", "text", "expected"), list(EDIT_CASES), ids=[c[0] for c in EDIT_CASES])
 def test_edit_table(edit_id: str, text: str, expected: str) -> None:
     changed, applied = apply_edits(text, EDITS)
     assert applied == [edit_id]
@@ -99,7 +100,8 @@ def test_no_rewrite_says_why(sentence: str, reason: str) -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("The DBA's careless change took the cluster down for two hours.", "A change took the cluster down for two hours."),
+        ("The DBA's careless change took the cluster down for two hours.",
+         "A change took the cluster down for two hours."),
         ("Dana forgot to renew the certificate, and checkout went down.",
          "The certificate was not renewed, and checkout went down."),
         ("The outage happened because an engineer ran the script against production by mistake.",

@@ -67,7 +67,9 @@ def test_the_models_verified_rewrite_is_preferred() -> None:
 
 
 def test_a_rewrite_that_loses_a_fact_or_still_blames_is_not_offered() -> None:
-    lost = reword_text(SENTENCE, rewriter=ScriptedRewriter("At 02:10 the disk alert was not noticed."), offline=False)[0]
+    lost = reword_text(SENTENCE, rewriter=ScriptedRewriter("At 02:10 the disk alert was not noticed."), offline=False)[
+        0
+    ]
     assert lost.offered is None
     assert lost.verdict is not None
     assert lost.verdict.problems == ["lost identifier 'db-7'"]

@@ -397,8 +397,8 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
                 continue
             if _negated_subject(m.string.lower(), m.start(), m.start(), who_span[0], kind):
                 continue
-            who = text[who_span[0] : who_span[1]]
-            found.append(Agent(kind, m.start(), m.end(), who, m.group(0), who_span, m.span()))
+            doer = text[who_span[0] : who_span[1]]
+            found.append(Agent(kind, m.start(), m.end(), doer, m.group(0), who_span, m.span()))
     for m in _POSSESSIVE.finditer(straight) if "'s " in lowered else ():
         owner = m.span("owner")
         if _is_person(text, owner, names):

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.offline_rewriter import OfflineRewriter
-from postmortem_writer.lint.reword import Rewriter, reword_findings
+from postmortem_writer.lint.reword import reword_findings
+from postmortem_writer.lint.rewrite import Rewriter
 from postmortem_writer.models import Draft
 from postmortem_writer.sections import SECTIONS
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pydantic import ValidationInfo, model_validator
 
 from postmortem_writer.lint.config import LintConfig
-from postmortem_writer.lint.reword import Rewrite
+from postmortem_writer.lint.rewrite import Rewrite
 from postmortem_writer.lint.verify import verify_rewrite
 from postmortem_writer.llm.backend import Request
 from postmortem_writer.llm.calls import Caller

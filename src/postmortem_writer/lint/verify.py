@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from postmortem_writer.lint.agents import PERSON_TOKEN, analyse, doer_start, names_in
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.detect import lint_text
-from postmortem_writer.lint.wording import ALLOWED_NEW, FUNCTION_WORDS, JUDGEMENT_WORDS, same_word, words
+from postmortem_writer.lint.wording import ALLOWED_NEW, FUNCTION_WORDS, JUDGEMENT_WORDS, same_word, stem, words
 from postmortem_writer.models import Finding
 
 _MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -46,7 +46,7 @@ _FACTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "identifier",
         re.compile(r"`[^`]+`|(?<![\w@'])(?=[\w./-]*(?:[\d_]|[./]\w))[A-Za-z_][\w./-]*\w|\b\d+[a-z][\w-]*\b"),
-    ),  # noqa: E501
+    ),
     ("number", re.compile(r"(?<![\w.:-])\d+(?:[.,]\d+)*(?:\s?%|\s?(?:ms|s|GB|MB|KB|TB|k|x))?(?![\w:])")),
     ("system", re.compile(r"(?<![\w@])(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{2,}[\w]*|[a-z]+[A-Z]\w*)\b")),
 )
@@ -127,7 +127,8 @@ def _content(word: str) -> bool:
 
 
 def _among(word: str, others: list[str]) -> bool:
-    return any(same_word(word, other) for other in others)
+    # by spelling first: the verb tables (a second to load) only for a form no stem explains ("ran"/"run")
+    return any(stem(word) == stem(other) for other in others) or any(same_word(word, other) for other in others)
 
 
 def _unique(found: Iterable[str]) -> list[str]:
