@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from postmortem_writer.errors import PostmortemError
 from postmortem_writer.lint.agents import DETERMINERS, PERSON_TOKEN, Agent, analyse, doer_start, names_in
 from postmortem_writer.lint.rewrite import Rewrite
-from postmortem_writer.lint.wording import participle
+from postmortem_writer.lint.wording import is_verb, participle, stem
 from postmortem_writer.models import Finding
 
 
@@ -72,12 +72,20 @@ EDITS: tuple[Edit, ...] = (
         "a clause that only judges",
     ),
     Edit("judgement.of-course", r"(?<![\w-])of course,?\s+", "", "'of course' makes the slip look obvious"),
+    Edit(
+        "judgement.own-clause",
+        rf"^(?:I|he|she|they) (?:was|were|am|is|are|got|get) (?:just |so |too |being )?{_JUDGING_ADJECTIVE},?\s+"
+        r"(?:so|and|but)\s+",
+        "",
+        "a clause that only judges the doer, before what they did",
+    ),
     Edit("judgement.adverb", rf"(?<![\w-]){_JUDGING_ADVERB},?\s+", "", "a judging adverb"),
     Edit("judgement.adverb-last", rf",?\s+{_JUDGING_ADVERB}(?=\s*[.,;!?]|$)", "", "a judging adverb"),
     Edit(
         "judgement.adjective",
-        rf"(?<![\w-]){_JUDGING_ADJECTIVE}(?:\s+and\s+{_JUDGING_ADJECTIVE})?,?\s+"
-        r"(?=(?!(?:the|a|an|his|her|their|its|to|and|or|at|about|with)\b)[a-z])",
+        rf"(?<![\w-])(?<!being )(?<!was )(?<!were )(?<!is )(?<!are )(?<!be )(?<!so )(?<!too )(?<!very )"
+        rf"{_JUDGING_ADJECTIVE}(?:\s+and\s+{_JUDGING_ADJECTIVE})?\s+"
+        r"(?=(?!(?:the|a|an|his|her|their|its|to|and|or|at|about|with|but|so|because|when|if|then|as)\b)[a-z])",
         "",
         "a judging adjective before a noun",
     ),
@@ -147,7 +155,7 @@ SAFEGUARDS: tuple[Edit, ...] = (
 _BOUNDARY = (
     r"(?:to|from|in|on|at|against|for|with|without|into|onto|during|after|before|while|because|instead|and|but|"
     r"so|which|that|who|when|until|since|as|by|via|across|through|despite|even|or|than|down|out|offline|up|off|"
-    r"over|back)"
+    r"over|back|twice|again|once|anyway|instead|too|yesterday|today|tonight|first)"
 )
 _PARTICLE = r"(?:down|out|offline|up|off|over|back)"
 _OBJECT = re.compile(
@@ -157,16 +165,24 @@ _OBJECT = re.compile(
     rf"(?=\s+{_BOUNDARY}\b|\s*[,;:.!?)\u2014]|\s*$)",
     re.IGNORECASE,
 )
-_ADVERB = r"(?:[a-z]+ly\s+)?"
+_ADVERB = r"(?:(?:[a-z]+ly|even|ever|really|actually|just)\s+)?"
 _VERB_GROUP = re.compile(
-    r"(?P<cf>(?:should|could|would|must)(?P<cfneg>n't| not)?(?: have|'ve| of))\s+" + _ADVERB + r"(?P<cfverb>[a-z-]+)"
+    r"(?P<cf>(?:should|could|would|must)(?P<cfneg>n['\u2019]t| not)?(?: have|['\u2019]ve| of))\s+"
+    + _ADVERB
+    + r"(?P<cfverb>[a-z-]+)"
     r"|(?P<omit>forgot|forgets|neglected|failed|fails|omitted|bothered|didn't bother|did not bother|"
     r"never bothered|chose not|decided not)\s+to\s+" + _ADVERB + r"(?P<omitverb>[a-z-]+)"
-    r"|(?P<neg>didn't|did not|didnt|never|hadn't|had not)\s+" + _ADVERB + r"(?P<negverb>[a-z][a-z-]*)"
+    r"|(?P<neg>didn['\u2019]t|did not|didnt|never|hadn['\u2019]t|had not)\s+" + _ADVERB + r"(?P<negverb>[a-z][a-z-]*)"
     r"|(?P<past>[a-z]+ed|ran|took|broke|cut|set|put|hit|shut|sent|left|let|made|gave|wrote|chose|forgot|"
     r"overrode|brought|knocked|blew|tore|threw|drove|froze|stole|caught|saw|read|kept|began|did)\b",
     re.IGNORECASE,
 )
+# Verbs whose particle may stand before the object ("took down the cluster", "switched off the power").
+_PARTICLE_VERBS = frozenset(
+    stem(verb)
+    for verb in ["take", "took", "shut", "knock", "bring", "brought", "turn", "switch", "pull", "wipe", "cut",
+                 "blow", "blew", "tear", "tore", "roll", "lock", "log", "back", "rule", "call", "power", "spin"]
+)  # fmt: skip
 # Verbs of noticing: their counterfactual or denial says what happened next ("was not acted on").
 _NOTICING = frozenset(
     [
@@ -174,6 +190,7 @@ _NOTICING = frozenset(
         "noticed",
         "see",
         "seen",
+        "saw",
         "spot",
         "spotted",
         "catch",
@@ -303,11 +320,17 @@ class OfflineRewriter:
             return None
         subject = _as_subject(predicate.obj)
         aux = "were" if predicate.plural else "was"
+        before = text[:start]
+        gerund = bool(re.search(r"\b(?:of|to|for|with|from|about|despite|after|before|by|without)\s+$", before))
+        aux = "being" if gerund else aux
         words = [subject, aux] + ([predicate.negation] if predicate.negative else []) + [predicate.verb]
+        if gerund and predicate.negative:
+            words = [subject, "not", "being", predicate.verb]
         if predicate.particle:
             words.append(predicate.particle)
         clause = " ".join(words)
         rest = text[predicate.end :]
+        rest = _coordinated(rest)
         step = "passive"
         if predicate.verb == "acted on" and self.times:
             clause, step = self._until(clause, text), "acted-on"
@@ -445,10 +468,47 @@ def _drop_by_agent(text: str, agent: Agent) -> tuple[str, str] | None:
     if by < 0 or re.match(r"\s+(?:error|mistake|slip|failure)s?\b", text[agent.who_span[1] :]):
         return None
     end = agent.who_span[1]
+    while (more := re.match(r"\s+([\w-]+)", text[end:])) and PERSON_TOKEN.fullmatch(more.group(1).lower()):
+        end += more.end()  # "a junior developer", "a team member": the doer's head noun goes too
     tail = re.match(r"\s+(?:on (?:call|duty|shift)|in charge)\b", text[end:])
     if tail:
         end += tail.end()
+    acting = re.match(r"\s+(?:[a-z]+ly\s+)*([a-z]+ing)\s+", text[end:])
+    if acting:
+        # "caused by a developer executing a DROP command on …" → "caused by a DROP command executed on …"
+        form = _ing_participle(acting.group(1))
+        obj = _OBJECT.match(text, end + acting.end())
+        if obj is None:
+            return None
+        return text[: by + 4] + obj.group("obj") + f" {form}" + text[obj.end() :], "by-agent-acting"
+    if re.match(r"\s+(?:of|from|at|in|with|who|that)\b", text[end:]):
+        return None  # "by one employee of the power company": what is left would not read
     return text[:by] + text[end:], "by-agent"
+
+
+def _ing_participle(verb: str) -> str:
+    """The past participle of an -ing form: "executing" → "executed", "running" → "run"."""
+    base = verb[: -len("ing")]
+    candidates = (base, base + "e", base[:-1] if len(base) > 2 and base[-1] == base[-2] else base)
+    return participle(next((c for c in candidates if is_verb(c)), base))
+
+
+def _coordinated(rest: str) -> str:
+    """ ", and didn't test it" after a passive: the second act of the same doer, said as a passive too."""
+    joint = re.match(
+        r"(,?\s+(?:and|but|then)\s+)"
+        r"(?=(?:didn['\u2019]t|did not|never|forgot to|failed to|neglected to|[a-z]{3,}ed)\b)",
+        rest,
+    )
+    if joint is None:
+        return rest
+    predicate = _predicate(rest, joint.end(), nobody=False)
+    if predicate is None:
+        return rest
+    subject = _as_subject(predicate.obj)
+    aux = "were" if predicate.plural else "was"
+    words = [subject, aux, predicate.negation, predicate.verb] if predicate.negative else [subject, aux, predicate.verb]
+    return joint.group(1) + " ".join(words) + rest[predicate.end :]
 
 
 def _last_verb(text: str, start: int, end: int) -> int | None:
@@ -471,10 +531,11 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
         pp = participle(form)
     elif verb.group("neg"):
         form, negative = verb.group("negverb"), True
-        pp = participle(form)
+        # "did not check" takes the base form; "never saw", "had not seen" a past one
+        pp = participle(form, past=not verb.group("neg").lower().startswith("did"))
     else:
         form, negative = verb.group("past"), nobody
-        pp = participle(form)
+        pp = participle(form, past=True)
     position = verb.end()
     if form.lower() in _NOTICING and (form.lower() in _HAPPENED_ANYWAY or _SIGNAL.match(text, position)):
         negative = negative or form.lower() in _HAPPENED_ANYWAY
@@ -485,6 +546,8 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
     position += after.end()
     particle = ""
     first = re.match(rf"({_PARTICLE})\s+(?=the|a|an|all|both)", text[position:], re.IGNORECASE)
+    if first and stem(form.lower()) not in _PARTICLE_VERBS:
+        first = None  # "resigned over the incident": a preposition, not a particle
     if first:
         particle, position = first.group(1), position + first.end()
     obj = _OBJECT.match(text, position)

@@ -96,17 +96,26 @@ def verb_lemmas(word: str) -> tuple[str, ...]:
 
 
 @cache
-def participle(verb: str) -> str:
-    """The past participle of a verb given in its base or past form ("renew" → "renewed", "ran" → "run").
+def is_verb(word: str) -> bool:
+    """Whether ``word`` is the base form of a verb lemminflect knows."""
+    from lemminflect import getAllInflections  # see participle
 
-    A past form ending in -ed is its own participle in English; any other form is looked up.
+    return bool(getAllInflections(word.lower(), upos="VERB"))
+
+
+@cache
+def participle(verb: str, *, past: bool = False) -> str:
+    """The past participle of a verb in its base form, or its past form with ``past`` ("renew" → "renewed",
+    "ran" → "run", "saw" → "seen"). A past form ending in -ed is its own participle in English; any other
+    form is looked up.
     """
     lowered = verb.lower()
     if lowered.endswith("ed") and len(lowered) > 3:
         return lowered
     from lemminflect import getAllInflections  # see verb_lemmas
 
-    # a base form is in the inflection table itself; a past form needs the lemma table as well
-    forms = getAllInflections(lowered, upos="VERB") or getAllInflections((verb_lemmas(lowered) or (lowered,))[0])
+    # a past form's lemma comes from the lemma table ("saw" → "see", not the verb "to saw")
+    lemma = (verb_lemmas(lowered) or (lowered,))[0] if past else lowered
+    forms = getAllInflections(lemma, upos="VERB") or getAllInflections((verb_lemmas(lowered) or (lowered,))[0])
     # the table lists a regular verb's -ed form once, as its past tense
     return (forms.get("VBN") or forms.get("VBD") or (lowered,))[0]
