@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from postmortem_writer.cli import cli
 from postmortem_writer.lint import lint_text
 from postmortem_writer.lint.offline_rewriter import EDITS, SAFEGUARDS, NoRewrite, OfflineRewriter, apply_edits
+from postmortem_writer.lint.reword import reword
 from postmortem_writer.lint.verify import verify_rewrite
 
 # (id, sentence, rewrite the offline rewriter must give, and the verifier must pass)
@@ -40,6 +41,10 @@ REWRITES: list[tuple[str, str, str]] = [
     ("coordinated-omission", "He wrote the code, and didn't test it at all.",
      "The code was written, and it was not tested at all."),
     ("never-with-past", "Lena never saw the page from db-7.", "The page from db-7 was never acted on."),
+    ("verb-ending-in-ly", "The operator did not apply an adequate number of handbrakes.",
+     "An adequate number of handbrakes were not applied."),
+    ("reporter-kept", "The spokesman explained that an engineer chose the wrong option from a drop-down menu.",
+     "The spokesman explained that the wrong option was chosen from a drop-down menu."),
     ("human-error", "The outage was caused by human error.", "The outage was caused by an error."),
     ("command-stays-lower-case", "An operator mistakenly executed rm -rf / on the replica.",
      "rm -rf / was executed on the replica."),
@@ -103,6 +108,16 @@ NO_REWRITES: list[tuple[str, str, str]] = [
 def test_no_rewrite_says_why(sentence: str, reason: str) -> None:
     with pytest.raises(NoRewrite, match=reason.replace("(", r"\(")):
         OfflineRewriter().rewrite(sentence, lint_text(sentence))
+
+
+def test_a_doer_in_a_relative_clause_stays_when_the_main_clause_goes_on() -> None:
+    sentence = "The employee who mistakenly launched the alarm was reassigned."
+    item = reword(sentence, lint_text(sentence))
+    assert item.offered is None
+    assert item.reasons == [
+        "offline rewrite 'The employee who launched the alarm was reassigned.' rejected: "
+        "still blame.person_focused_remediation: 'was reassigned'"
+    ]
 
 
 @pytest.mark.parametrize(

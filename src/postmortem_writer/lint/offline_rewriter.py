@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from postmortem_writer.errors import PostmortemError
 from postmortem_writer.lint.agents import DETERMINERS, PERSON_TOKEN, Agent, analyse, doer_start, names_in
+from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.rewrite import Rewrite
 from postmortem_writer.lint.wording import is_verb, participle, stem
 from postmortem_writer.models import Finding
@@ -155,7 +156,8 @@ SAFEGUARDS: tuple[Edit, ...] = (
 _BOUNDARY = (
     r"(?:to|from|in|on|at|against|for|with|without|into|onto|during|after|before|while|because|instead|and|but|"
     r"so|which|that|who|when|until|since|as|by|via|across|through|despite|even|or|than|down|out|offline|up|off|"
-    r"over|back|twice|again|once|anyway|instead|too|yesterday|today|tonight|first)"
+    r"over|back|twice|again|once|anyway|instead|too|yesterday|today|tonight|first|has|have|had|was|were|is|are|be|"
+    r"been|will|would|could|should|can|may|might|must|did|does|do)"
 )
 _PARTICLE = r"(?:down|out|offline|up|off|over|back)"
 _OBJECT = re.compile(
@@ -165,7 +167,9 @@ _OBJECT = re.compile(
     rf"(?=\s+{_BOUNDARY}\b|\s*[,;:.!?)\u2014]|\s*$)",
     re.IGNORECASE,
 )
-_ADVERB = r"(?:(?:[a-z]+ly|even|ever|really|actually|just)\s+)?"
+# An adverb ending in -ly, not one of the verbs that end so ("apply", "supply", "reply").
+_LY = r"(?!(?:apply|supply|reply|rely|fly|comply|imply|multiply|ally|rally|bully)\b)[a-z]{2,}ly"
+_ADVERB = rf"(?:(?:{_LY}|even|ever|really|actually|just)\s+)?"
 _VERB_GROUP = re.compile(
     r"(?P<cf>(?:should|could|would|must)(?P<cfneg>n['\u2019]t| not)?(?: have|['\u2019]ve| of))\s+"
     + _ADVERB
@@ -257,9 +261,9 @@ class OfflineRewriter:
         """The rewritten sentence; ``NoRewrite`` with the reason when no transformation keeps its facts."""
         # The doers first, while the judgement words that make an act a mistake ("mistakenly ran")
         # are still there for the analysis to see; then the judgement words; then any doer left.
-        text, applied = self._doers(sentence)
+        text, applied = self._doers(sentence, guess=True)
         text, edited = apply_edits(text, EDITS)
-        text, more = self._doers(text)
+        text, more = self._doers(text, guess=not applied)
         applied += edited + more
         if not applied:
             raise NoRewrite(_no_rewrite_reason(sentence))
@@ -272,24 +276,28 @@ class OfflineRewriter:
             rationale="offline: " + ", ".join(applied),
         )
 
-    def _doers(self, text: str) -> tuple[str, list[str]]:
-        """``text`` with each person-as-doer the analysis finds taken out, and the steps taken."""
+    def _doers(self, text: str, *, guess: bool) -> tuple[str, list[str]]:
+        """``text`` with each person-as-doer the analysis finds taken out, and the steps taken; ``guess``:
+        a person before a verb may be taken for the doer in the first round."""
         applied = []
         for _ in range(4):  # each round takes one doer out; a sentence rarely holds more than two
-            changed = self._one_doer(text)
+            if applied and not [f for f in lint_text(text) if f.category != "structure"]:
+                break  # blameless now: a further round would only rewrite people who are not blamed
+            changed = self._one_doer(text, guess=guess and not applied)
             if changed is None:
                 break
             text, step = changed
             applied.append(step)
         return text, applied
 
-    def _one_doer(self, text: str) -> tuple[str, str] | None:
+    def _one_doer(self, text: str, *, guess: bool = True) -> tuple[str, str] | None:
         """``text`` with its first person-as-doer taken out, and the step's id; None when none can be."""
         names = names_in(text)
         possessive = _possessive(text, names) or _why_not(text)
         if possessive is not None:
             return possessive
-        for agent in analyse(text, None, names) or _subjects(text, names):
+        # a person before a verb is a guess at the doer: only for the sentence as the lint flagged it
+        for agent in analyse(text, None, names) or (_subjects(text, names) if guess else []):
             if agent.kind == "passive":
                 moved = _drop_by_agent(text, agent)
             elif agent.kind in {"omission", "mistake", "act", "nobody"}:
@@ -330,6 +338,12 @@ class OfflineRewriter:
             words.append(predicate.particle)
         clause = " ".join(words)
         rest = text[predicate.end :]
+        if re.search(r"\bwho\b", between) and not re.match(
+            r"\s*(?:[,.;:!?\u2014]|$|(?:in|on|at|for|from|to|into|against|during|after|before|while|when|because|"
+            r"with|without|and|but)\b)",
+            rest,
+        ):
+            return None  # "the employee who launched the alarm has been reassigned": the main clause goes on
         rest = _coordinated(rest)
         step = "passive"
         if predicate.verb == "acted on" and self.times:
@@ -366,7 +380,7 @@ def _subjects(text: str, names: list[tuple[int, int]]) -> list[Agent]:
             continue
         if re.search(r"\b(?:and|or)\s+$", text[:start]):
             continue  # one of two doers ("a co-worker and I entered"): the passive would drop the other
-        gap = re.match(r"\s+(?:(?:then|also|just|again|later|still|already|once|\w+ly),?\s+)*", text[end:])
+        gap = re.match(rf"\s+(?:(?:then|also|just|again|later|still|already|once|{_LY}),?\s+)*", text[end:])
         at = end + (gap.end() if gap else 0)
         verb = _VERB_GROUP.match(text, at)
         if gap is None or verb is None or (verb.group("past") and len(verb.group("past")) < 4):
@@ -473,7 +487,7 @@ def _drop_by_agent(text: str, agent: Agent) -> tuple[str, str] | None:
     tail = re.match(r"\s+(?:on (?:call|duty|shift)|in charge)\b", text[end:])
     if tail:
         end += tail.end()
-    acting = re.match(r"\s+(?:[a-z]+ly\s+)*([a-z]+ing)\s+", text[end:])
+    acting = re.match(rf"\s+(?:{_LY}\s+)*([a-z]+ing)\s+", text[end:])
     if acting:
         # "caused by a developer executing a DROP command on …" → "caused by a DROP command executed on …"
         form = _ing_participle(acting.group(1))
@@ -519,7 +533,7 @@ def _last_verb(text: str, start: int, end: int) -> int | None:
 
 def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
     """The verb group at ``at``, its object and particle; None when the act has no object to become a subject."""
-    adverbs = re.match(r"(?:[a-z]+ly\s+)*", text[at:], re.IGNORECASE)
+    adverbs = re.match(rf"(?:{_LY}\s+)*", text[at:], re.IGNORECASE)
     verb = _VERB_GROUP.match(text, at + (adverbs.end() if adverbs else 0))
     if verb is None:
         return None
