@@ -279,7 +279,7 @@ class OfflineRewriter:
     def _doers(self, text: str, *, guess: bool) -> tuple[str, list[str]]:
         """``text`` with each person-as-doer the analysis finds taken out, and the steps taken; ``guess``:
         a person before a verb may be taken for the doer in the first round."""
-        applied = []
+        applied: list[str] = []
         for _ in range(4):  # each round takes one doer out; a sentence rarely holds more than two
             if applied and not [f for f in lint_text(text) if f.category != "structure"]:
                 break  # blameless now: a further round would only rewrite people who are not blamed
