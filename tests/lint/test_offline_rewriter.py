@@ -14,6 +14,7 @@ from postmortem_writer.lint import lint_text
 from postmortem_writer.lint.offline_rewriter import EDITS, SAFEGUARDS, NoRewrite, OfflineRewriter, apply_edits
 from postmortem_writer.lint.reword import reword
 from postmortem_writer.lint.verify import verify_rewrite
+from postmortem_writer.lint.wording import participle
 
 # (id, sentence, rewrite the offline rewriter must give, and the verifier must pass)
 REWRITES: list[tuple[str, str, str]] = [
@@ -210,3 +211,15 @@ def test_reword_eval_names_a_malformed_row(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert f"{labelled}:line 2: not a rewrite-set row (missing or malformed field 'text')" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("form", "past"),
+    [("renew", False), ("commit", False), ("forget", False), ("apply", False), ("read", False), ("ran", True),
+     ("took", True), ("saw", True), ("broke", True), ("set", True), ("left", True), ("found", True)],
+)  # fmt: skip
+def test_the_exported_verb_forms_agree_with_lemminflect(form: str, past: bool) -> None:
+    lemminflect = pytest.importorskip("lemminflect")
+    lemma = lemminflect.getAllLemmas(form, upos="VERB")["VERB"][0] if past else form
+    expected = lemminflect.getInflection(lemma, tag="VBN")[0]
+    assert participle(form, past=past) == expected

@@ -2,15 +2,18 @@
 
 Which words judge (and may go), which words a rewrite may add (connectives and the words of a
 passive or a "was not acted on"), which words carry no content, and when two spellings are one
-word ("renew"/"renewed", "ran"/"run"). Irregular verb forms come from ``lemminflect``, loaded only
-when a form is not regular: its tables take about a second to load, and most rewrites never
-need them.
+word ("renew"/"renewed", "ran"/"run"). Verb forms come from lemminflect's tables, exported once
+into ``verb_forms.json`` by ``evals/lint/export_verb_forms.py``: loading lemminflect itself takes one
+to two seconds, more than rewording a whole postmortem may take; the export loads in milliseconds.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
+from importlib import resources
+from typing import Any
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*[A-Za-z]|[A-Za-z]")
 
@@ -80,7 +83,7 @@ def stem(word: str) -> str:
 
 
 def same_word(one: str, other: str) -> bool:
-    """Whether two words are forms of one word (by stem, else by the verb lemmas ``lemminflect`` knows)."""
+    """Whether two words are forms of one word (by stem, else by the verb lemmas of the exported tables)."""
     if one == other or stem(one) == stem(other):
         return True
     if not (one.isalpha() and other.isalpha()):
@@ -88,34 +91,56 @@ def same_word(one: str, other: str) -> bool:
     return bool(set(verb_lemmas(one)) & set(verb_lemmas(other)))
 
 
-def verb_lemmas(word: str) -> tuple[str, ...]:
-    """The verb lemmas of ``word`` ("ran" → ("run",)), empty for a word no table lists."""
-    from lemminflect import getAllLemmas  # a second of loading: only when a form is irregular
-
-    return tuple(getAllLemmas(word.lower(), upos="VERB").get("VERB", ()))
-
-
 @cache
-def is_verb(word: str) -> bool:
-    """Whether ``word`` is the base form of a verb lemminflect knows."""
-    from lemminflect import getAllInflections  # see participle
+def _verb_forms() -> dict[str, Any]:
+    """The exported tables (read once, on first use)."""
+    text = resources.files("postmortem_writer.lint").joinpath("verb_forms.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    data["verbs"] = frozenset(data["verbs"])
+    return data
 
-    return bool(getAllInflections(word.lower(), upos="VERB"))
+
+def verb_lemmas(word: str) -> tuple[str, ...]:
+    """The verb lemma of ``word`` ("ran" → ("run",)), empty for a word that is no verb form the tables list."""
+    lowered = word.lower()
+    forms = _verb_forms()
+    if lowered in forms["lemmas"]:
+        return (forms["lemmas"][lowered],)
+    if lowered in forms["verbs"]:
+        return (lowered,)
+    # a regular form: the spelling rule undone ("applied" → "apply", "committed" → "commit")
+    for suffix, ending in (("ied", "y"), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("s", "")):
+        if lowered.endswith(suffix):
+            base = lowered[: -len(suffix)] + ending
+            for candidate in (base, base[:-1] if len(base) > 2 and base[-1] == base[-2] else base):
+                if candidate in forms["verbs"]:
+                    return (candidate,)
+    return ()
+
+
+def is_verb(word: str) -> bool:
+    """Whether ``word`` is the base form of a verb the tables list."""
+    return word.lower() in _verb_forms()["verbs"]
+
+
+def regular_participle(base: str) -> str:
+    """The past participle by the spelling rule: +ed, e → ed, consonant + y → ied."""
+    if base.endswith("e"):
+        return base + "d"
+    if re.search(r"[^aeiou]y$", base):
+        return base[:-1] + "ied"
+    return base + "ed"
 
 
 @cache
 def participle(verb: str, *, past: bool = False) -> str:
     """The past participle of a verb in its base form, or its past form with ``past`` ("renew" → "renewed",
-    "ran" → "run", "saw" → "seen"). A past form ending in -ed is its own participle in English; any other
-    form is looked up.
+    "ran" → "run", "saw" → "seen"). A past form ending in -ed is its own participle in English.
     """
     lowered = verb.lower()
     if lowered.endswith("ed") and len(lowered) > 3:
         return lowered
-    from lemminflect import getAllInflections  # see verb_lemmas
-
-    # a past form's lemma comes from the lemma table ("saw" → "see", not the verb "to saw")
-    lemma = (verb_lemmas(lowered) or (lowered,))[0] if past else lowered
-    forms = getAllInflections(lemma, upos="VERB") or getAllInflections((verb_lemmas(lowered) or (lowered,))[0])
-    # the table lists a regular verb's -ed form once, as its past tense
-    return (forms.get("VBN") or forms.get("VBD") or (lowered,))[0]
+    forms = _verb_forms()
+    # a past form's lemma from the tables ("saw" → "see", not the verb "to saw")
+    lemma = forms["lemmas"].get(lowered, lowered) if past else lowered
+    return str(forms["participles"].get(lemma) or regular_participle(lemma))
