@@ -187,7 +187,7 @@ def test_duplicates_across_answers_merge_into_one_entry(ingested: Ingested) -> N
 def test_blaming_wording_from_the_model_is_reworded_and_the_original_logged(ingested: Ingested) -> None:
     # 09:23 is E24's minute: a time the cited event does not show would be re-asked before any lint.
     blaming = "The on-call engineer should have noticed the alert at 09:23."
-    rewrite = {"text": "The alert at 09:23 did not lead to action until 09:40.", "categories_addressed": []}
+    rewrite = {"text": "The alert at 09:23 was not noticed.", "categories_addressed": []}
     backend = ScriptedBackend([decision(), {"summary": [{"text": blaming, "evidence": ["E24"]}]}, rewrite])
     log = io.StringIO()
     session = Session(Caller(backend, log=log), context_tokens=8192, concurrency=2, endpoint=None, call_log=None)
