@@ -136,7 +136,7 @@ def test_reword_a_sentence_gives_an_offline_rewrite(pm: Path) -> None:
 def test_reword_without_a_rewrite_gives_labelled_templates_and_why() -> None:
     result = run("reword", "Then the engineer on call panicked.")
     assert result.exit_code == 0
-    assert "no rewrite: offline: the doer 'engineer' of 'panicked' has no object" in result.stdout
+    assert "no rewrite: offline: the doer 'engineer' of 'panicked' cannot be taken out" in result.stdout
     assert "template, not a rewrite" in result.stdout
 
 

@@ -100,8 +100,10 @@ def test_the_timeline_gives_the_time_until_which_an_alert_was_not_acted_on() -> 
 # (id, sentence, the reason the offline rewriter gives for leaving it alone)
 NO_REWRITES: list[tuple[str, str, str]] = [
     ("only-judgement", "The engineer was careless.", "only a judgement of a person"),
-    ("no-object", "Then the engineer on call panicked.", "has no object that could become the subject"),
+    ("no-object", "Then the engineer on call panicked.", "cannot be taken out"),
     ("if-had", "If the reviewer had looked at the diff, this would never have shipped.", "a counterfactual 'if"),
+    ("nothing-left-of-the-cause", "Bob Lindqvist caused the outage.", "nothing is said without the doer"),
+    ("nothing-left-of-the-by-cause", "The outage was caused by a single maintenance worker.", "cannot be taken out"),
 ]
 
 

@@ -371,7 +371,7 @@ BLAMING_SYNTHESIS = {"summary": [{"text": "Bob Lindqvist caused the outage.", "e
         pytest.param({"text": "Bob Lindqvist caused the outage.", "categories_addressed": []}, True, id="still-blames"),
         pytest.param(
             {
-                "text": "A change to the pool timeout preceded the outage.",
+                "text": "The outage was caused.",
                 "categories_addressed": ["individual_as_cause"],
             },
             False,

@@ -181,6 +181,8 @@ _VERB_GROUP = re.compile(
     r"overrode|brought|knocked|blew|tore|threw|drove|froze|stole|caught|saw|read|kept|began|did)\b",
     re.IGNORECASE,
 )
+# Verbs that say only what caused something: with the doer gone and nothing after them, nothing is said.
+_EMPTY_CAUSE = re.compile(r"\b(?:caused|triggered|started|initiated|brought about)$")
 # Verbs whose particle may stand before the object ("took down the cluster", "switched off the power").
 _PARTICLE_VERBS = frozenset(
     stem(verb)
@@ -312,6 +314,9 @@ class OfflineRewriter:
         """The doer's clause as a passive with the act's object as its subject."""
         who_start, who_end = agent.who_span
         start = doer_start(text, who_start)
+        for name_start, name_end in names_in(text):
+            if name_start < who_start and not text[name_end:who_start].strip(" "):
+                start = min(start, name_start)  # "Bob Lindqvist": the whole name is the doer
         between = text[who_end : agent.what_span[0]]
         if agent.kind == "nobody":
             between = text[who_end : agent.what_span[1]]
@@ -338,6 +343,8 @@ class OfflineRewriter:
             words.append(predicate.particle)
         clause = " ".join(words)
         rest = text[predicate.end :]
+        if _EMPTY_CAUSE.match(predicate.verb) and re.match(r"\s*(?:[,.;:!?]|$)", rest):
+            return None  # "the outage was caused.": with the doer gone, nothing is said
         if re.search(r"\bwho\b", between) and not re.match(
             r"\s*(?:[,.;:!?\u2014]|$|(?:in|on|at|for|from|to|into|against|during|after|before|while|when|because|"
             r"with|without|and|but)\b)",
@@ -497,6 +504,8 @@ def _drop_by_agent(text: str, agent: Agent) -> tuple[str, str] | None:
         return text[: by + 4] + obj.group("obj") + f" {form}" + text[obj.end() :], "by-agent-acting"
     if re.match(r"\s+(?:of|from|at|in|with|who|that)\b", text[end:]):
         return None  # "by one employee of the power company": what is left would not read
+    if _EMPTY_CAUSE.search(text[:by]) and re.match(r"\s*(?:[,.;:!?]|$)", text[end:]):
+        return None  # "was caused by a worker, it has been revealed": without the worker, no cause is left
     return text[:by] + text[end:], "by-agent"
 
 
@@ -660,5 +669,8 @@ def _no_rewrite_reason(sentence: str) -> str:
         return "a counterfactual 'if … had': what happened instead is not in the sentence"
     if agents:
         agent = agents[0]
-        return f"the doer {agent.who!r} of {agent.what!r} has no object that could become the subject"
+        return (
+            f"the doer {agent.who!r} of {agent.what!r} cannot be taken out: the act has no object to become "
+            "the subject, or nothing is said without the doer"
+        )
     return "no person-as-doer structure or judgement word the offline rewriter knows"
