@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from postmortem_writer.lint.evaluate import Case, evaluate, load_cases
 
 SET = Path(__file__).resolve().parents[2] / "evals" / "lint" / "sentences.jsonl"
-FRESH5 = SET.with_name("fresh5.jsonl")
 
 
 def test_the_set_is_large_sourced_mostly_real_and_held_out() -> None:
@@ -26,20 +28,42 @@ def test_the_set_is_large_sourced_mostly_real_and_held_out() -> None:
     assert sum(not c.labels for c in cases) >= 50  # hard negatives
 
 
-def test_fresh5_is_a_separate_real_part_with_known_labels_and_no_shared_text() -> None:
+# Unseen parts kept in their own files: id prefix, smallest size, smallest blame-prone share.
+UNSEEN_PARTS = {"fresh5": ("f5-", 350, 0.5), "fresh6": ("f6-", 450, 0.45)}
+
+
+def _rows(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("part", sorted(UNSEEN_PARTS))
+def test_an_unseen_part_is_a_separate_real_part_with_known_labels_and_no_shared_text(part: str) -> None:
+    prefix, smallest, share = UNSEEN_PARTS[part]
+    path = SET.with_name(f"{part}.jsonl")
     # load_cases rejects labels outside the rule categories; it parses only, it does not lint.
-    cases = load_cases(FRESH5)
-    rows = [json.loads(line) for line in FRESH5.read_text(encoding="utf-8").splitlines()]
+    cases = load_cases(path)
+    rows = _rows(path)
     assert [set(r) for r in rows] == [{"id", "text", "labels", "source", "origin", "split"}] * len(rows)
-    assert len(cases) >= 350
+    assert len(cases) >= smallest
     assert len({c.id for c in cases}) == len(cases)
-    assert all(c.id.startswith("f5-") and c.split == "fresh5" for c in cases)
-    assert all(r["origin"] == "real" and r["source"].startswith("http") for r in rows)
+    assert all(c.id.startswith(prefix) and c.split == part for c in cases)
+    assert all(r["origin"] == "real" and str(r["source"]).startswith("http") for r in rows)
     assert all(isinstance(r["labels"], list) and len(set(r["labels"])) == len(r["labels"]) for r in rows)
-    assert sum(bool(c.labels) for c in cases) >= len(cases) / 2
+    assert sum(bool(c.labels) for c in cases) >= len(cases) * share
     texts = [c.text for c in cases]
     assert len(set(texts)) == len(texts)
-    assert not set(texts) & {c.text for c in load_cases(SET)}
+    others = [SET] + [SET.with_name(f"{other}.jsonl") for other in UNSEEN_PARTS if other != part]
+    elsewhere = {c.text for other_path in others for c in load_cases(other_path)}
+    assert not set(texts) & elsewhere
+
+
+def test_fresh6_comes_from_many_new_pages_with_few_sentences_each() -> None:
+    rows = _rows(SET.with_name("fresh6.jsonl"))
+    per_page = Counter(str(r["source"]) for r in rows)
+    assert len(per_page) >= 100
+    assert max(per_page.values()) <= 8
+    earlier = {str(r["source"]) for name in ("sentences", "fresh5") for r in _rows(SET.with_name(f"{name}.jsonl"))}
+    assert not set(per_page) & earlier
 
 
 def test_scores_count_each_category_once_per_sentence() -> None:
