@@ -60,19 +60,32 @@ reword."""
 
 
 def read_text(path: Path) -> str:
-    """The text of ``path`` ('-' for stdin), or an InputError naming it."""
+    """The text of ``path`` ('-' for stdin) with its line endings read as "\n", or an InputError naming it."""
     if str(path) == "-":
         return sys.stdin.read()
+    text, _ = read_exact(path)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_exact(path: Path) -> tuple[str, bytes]:
+    """The text of ``path`` ('-' for stdin) as written, line endings and all, and the bytes it was
+    decoded from; an InputError naming it when it cannot be read or is not UTF-8 text."""
+    name = str(path)
     try:
-        return path.read_text(encoding="utf-8")
+        data = click.get_binary_stream("stdin").read() if name == "-" else path.read_bytes()
     except FileNotFoundError:
-        raise InputError("no such file", path=str(path)) from None
+        raise InputError("no such file", path=name) from None
     except IsADirectoryError:
-        raise InputError("is a folder; pass the Markdown files inside it", path=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text", path=str(path), position=f"byte {exc.start}") from None
+        raise InputError("is a folder; pass the Markdown files inside it", path=name) from None
     except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror})", path=str(path)) from None
+        raise InputError(f"cannot read ({exc.strerror})", path=name) from None
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise InputError("not a text file (a NUL byte)", path=name, position=f"byte {nul}")
+    try:
+        return data.decode("utf-8"), data
+    except UnicodeDecodeError as exc:
+        raise InputError("not UTF-8 text", path=name, position=f"byte {exc.start}") from None
 
 
 @click.command()
