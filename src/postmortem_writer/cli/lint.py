@@ -134,13 +134,13 @@ def read_exact(path: Path) -> tuple[str, bytes]:
     "--fix",
     is_flag=True,
     help="Write the verified rewrites of the flagged sentences into the FILES (each file in one atomic step), "
-    "then report what remains. Example: postmortem lint docs/*.md --fix",
+    "then report what remains.",
 )
 @click.option(
     "--diff",
     is_flag=True,
     help="Print the fixes --fix would make as one patch (for `git apply` or `patch -p1` here) and write nothing; "
-    "exit 1 when there is something to fix. Example: postmortem lint pm.md --diff",
+    "exit 1 when there is something to fix.",
 )
 @click.option("--force", is_flag=True, help="With --fix: write a file even though it changed after it was read.")
 @model_options
@@ -203,7 +203,8 @@ def lint(
       postmortem lint docs/incidents/*.md --format sarif > lint.sarif
       postmortem lint postmortem.md --people "Priya Raman,@nur" --fail-level error
       postmortem lint docs/incidents/*.md --fix
-      postmortem lint postmortem.md --diff | git apply
+      postmortem lint docs/incidents/*.md --fix --force     # even files changed meanwhile
+      postmortem lint postmortem.md --diff > fixes.patch; git apply fixes.patch
       cat draft.md | postmortem lint - --format github
       postmortem lint --eval evals/lint/sentences.jsonl --split holdout
       postmortem lint postmortem.md --model qwen2.5 --base-url http://localhost:11434/v1

@@ -39,14 +39,13 @@ from postmortem_writer.output import replace_atomic
     "apply_rewrites",
     is_flag=True,
     help="With --file: write the verified rewrites into the file, in one atomic step (mode kept). Refused when "
-    "the file changed after it was read, unless --force. Example: postmortem reword --file pm.md --apply",
+    "the file changed after it was read, unless --force.",
 )
 @click.option(
     "--patch",
     is_flag=True,
     help="With --file: print only one patch of every verified rewrite (paths a/F and b/F), for `git apply` or "
-    "`patch -p1` in the current folder; the file is not written. "
-    "Example: postmortem reword --file pm.md --patch > reword.patch",
+    "`patch -p1` in the current folder; the file is not written.",
 )
 @click.option("--force", is_flag=True, help="With --apply: write even though the file changed after it was read.")
 @lint_options
@@ -93,7 +92,8 @@ def reword(
       postmortem reword "The on-call engineer should have noticed the alert at 02:10."
       postmortem reword --file postmortem.md
       postmortem reword --file postmortem.md --apply
-      postmortem reword --file postmortem.md --patch | git apply
+      postmortem reword --file postmortem.md --apply --force     # even if it changed meanwhile
+      postmortem reword --file postmortem.md --patch > reword.patch; git apply reword.patch
       postmortem lint postmortem.md --format json > lint.json; postmortem reword --findings lint.json
     """
     given = [value for value in (sentence, file_path, findings_path) if value is not None]
