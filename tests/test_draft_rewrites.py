@@ -44,13 +44,14 @@ def test_a_rewrite_that_fails_verification_is_not_offered(sample_incident: Path)
     assert "verified rewrite" not in render_markdown(draft, event_count=52)
 
 
-def test_the_markdown_check_shows_the_rewrite_once_beside_its_finding(sample_incident: Path) -> None:
+def test_the_markdown_check_shows_the_rewrite_beside_each_finding_of_its_sentence(sample_incident: Path) -> None:
     draft, count = _offered(sample_incident, REWRITE)
     text = render_markdown(draft, event_count=count)
     check = text[text.index("## Blameless wording check") : text.index("## Review checklist")]
-    row = next(line for line in check.splitlines() if line.startswith("| summary[0] |"))
-    assert row.endswith(f" — verified rewrite: “{REWRITE}” |")
-    assert check.count("verified rewrite") == 1
+    rows = [line for line in check.splitlines() if line.startswith("| summary[0] |")]
+    assert rows
+    assert all(row.endswith(f" — verified rewrite: “{REWRITE}” |") for row in rows)
+    assert check.count("verified rewrite") == len(rows)
 
 
 def test_the_json_draft_carries_the_rewrite(sample_incident: Path) -> None:
@@ -71,7 +72,8 @@ def test_a_rewrite_is_escaped_for_markdown_and_html(sample_incident: Path) -> No
     draft, count = _offered(sample_incident, HOSTILE)
     text = render_markdown(draft, event_count=count)
     row = next(line for line in text.splitlines() if "verified rewrite" in line)
-    assert "<img" not in row and "&lt;img src=x" in row
+    assert "<img" not in row
+    assert "&lt;img src=x" in row
     assert "[status\\](`https://evil.example`)" in row  # no link can form
     page = render_review(draft, event_count=count)
     assert "<img src=x" not in page
