@@ -47,20 +47,32 @@ def replace_atomic(path: Path, content: str, *, read: bytes, force: bool) -> Non
     """Replace the existing file ``path``, whose bytes were ``read``, with ``content`` all at once,
     keeping its mode (a symlink's target is replaced, the link stays).
 
-    When the file no longer holds ``read`` (someone saved it meanwhile), nothing is written unless
-    ``force`` is set: the edits were made to the old text.
+    When the file no longer holds ``read`` (someone saved or removed it meanwhile), nothing is
+    written unless ``force`` is set: the edits were made to the old text.
     """
     target = Path(os.path.realpath(path))
-    parent = target.parent
-    mode = stat.S_IMODE(target.stat().st_mode)
+    refusal = OutputExistsError(
+        f"{path}: changed since it was read; nothing written (run again, or pass --force to overwrite it)"
+    )
 
     def unchanged() -> None:
-        if not force and target.read_bytes() != read:
-            raise OutputExistsError(
-                f"{path}: changed since it was read; nothing written (run again, or pass --force to overwrite it)"
-            )
+        try:
+            now = target.read_bytes()
+        except FileNotFoundError:
+            now = None
+        if not force and now != read:
+            raise refusal
 
-    _swap_in(target, parent, content.encode("utf-8"), mode, before=unchanged)
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        if not force:
+            raise refusal from None
+        mode = _default_mode()
+    try:
+        _swap_in(target, target.parent, content.encode("utf-8"), mode, before=unchanged)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write ({exc.strerror})") from None
 
 
 def _swap_in(path: Path, parent: Path, data: bytes, mode: int, before: Callable[[], None] | None = None) -> None:

@@ -51,6 +51,12 @@ CASES = {
         "Intro line here. The certificate was not\r\nrenewed, and checkout went down. More text\r\nfollows.\r\n",
         [],
     ),
+    "wrapped-rewrite-needs-more-lines": Case(
+        "Dana forgot to renew\nthe certificate, and\ncheckout went down.\n",
+        "The certificate was\nnot renewed in time,\nand so checkout went\ndown.\n",
+        [],
+        {D: "The certificate was not renewed in time, and so checkout went down."},
+    ),
     "appears-twice": Case(f"{R}\n\nBetween.\n\n{R}\n", f"{R2}\n\nBetween.\n\n{R2}\n", []),
     "copy-in-fenced-code-kept": Case(f"```\n{R}\n```\n\n{R}\n", f"```\n{R}\n```\n\n{R2}\n", []),
     "code-span-inside": Case(
