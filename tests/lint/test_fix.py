@@ -153,3 +153,10 @@ def test_patch_p1_takes_the_patch_and_makes_the_same_bytes(case: Case, tmp_path:
     patch = unified_diff(case.text, after, "a/pm.md", "b/pm.md").encode()
     subprocess.run(["patch", "-p1", "--quiet", "--binary"], cwd=tmp_path, input=patch, check=True)
     assert (tmp_path / "pm.md").read_bytes() == case.after.encode()
+
+
+def test_edits_and_skips_name_the_line_of_their_sentence() -> None:
+    text = f"# A\n\nIntro.\n\n    {R}\n\n- Item.\n\n{R}\n"
+    placements = place(text, reword_text(text, rewriter=KnownRewriter()))
+    assert [(s.line, s.reason) for s in placements[0].skips] == [(5, INDENTED_CODE)]
+    assert [e.line for e in placements[0].edits] == [9]

@@ -73,6 +73,7 @@ def place(text: str, items: Sequence[Reworded]) -> list[Placement]:
     doc = parse(text)
     sentences = sorted(doc.sentences, key=lambda s: s.start)
     starts = [s.start for s in sentences]
+    newlines = [match.start() for match in re.finditer("\n", text)]
     placements = []
     for item in items:
         if item.offered is None:
@@ -88,7 +89,8 @@ def place(text: str, items: Sequence[Reworded]) -> list[Placement]:
                 continue
             if sentence.start in edits or sentence.start in skips:
                 continue
-            outcome = _replace(text, doc.masked, sentence, item.offered.text)
+            line = bisect.bisect_left(newlines, sentence.start) + 1
+            outcome = _replace(text, doc.masked, sentence, item.offered.text, line)
             if isinstance(outcome, Edit):
                 edits[sentence.start] = outcome
             else:
@@ -97,10 +99,9 @@ def place(text: str, items: Sequence[Reworded]) -> list[Placement]:
     return placements
 
 
-def _replace(text: str, masked: str, sentence: Sentence, rewrite: str) -> Edit | Skip:
-    """The edit that puts ``rewrite`` in place of one occurrence of ``sentence``, or why not."""
+def _replace(text: str, masked: str, sentence: Sentence, rewrite: str, line: int) -> Edit | Skip:
+    """The edit that puts ``rewrite`` in place of one occurrence of ``sentence`` (on ``line``), or why not."""
     start = sentence.start
-    line = text.count("\n", 0, start) + 1
     words = sentence.text.split()
     found = re.compile(r"\s+".join(map(re.escape, words))).match(masked, start)
     if found is None:
