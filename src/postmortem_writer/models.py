@@ -290,6 +290,11 @@ class Finding(_Model):
     suggestions: list[str] = Field(default_factory=list, description="templates for a rewording, not rewrites")
     link: str = ""
     source: str = "lexicon"
+    rewrite: str | None = Field(
+        default=None,
+        description="in a draft: a verified rewrite of the whole sentence (it lints clean and keeps every time, "
+        "number, identifier and system name), where one exists",
+    )
 
 
 class Provenance(_Model):

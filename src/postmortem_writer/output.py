@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from postmortem_writer.errors import OutputExistsError, UserError
@@ -37,15 +39,55 @@ def write_atomic(path: Path, content: str, *, force: bool) -> None:
     An existing file is kept unless ``force`` is set.
     """
     parent = check_writable(path, force=force)
+    # mkstemp makes the file private (0600); a draft gets the mode any new file would get.
+    _swap_in(path, parent, content.encode("utf-8"), _default_mode())
+
+
+def replace_atomic(path: Path, content: str, *, read: bytes, force: bool) -> None:
+    """Replace the existing file ``path``, whose bytes were ``read``, with ``content`` all at once,
+    keeping its mode (a symlink's target is replaced, the link stays).
+
+    When the file no longer holds ``read`` (someone saved or removed it meanwhile), nothing is
+    written unless ``force`` is set: the edits were made to the old text.
+    """
+    target = Path(os.path.realpath(path))
+    refusal = OutputExistsError(
+        f"{path}: changed since it was read; nothing written (run again, or pass --force to overwrite it)"
+    )
+
+    def unchanged() -> None:
+        try:
+            now = target.read_bytes()
+        except FileNotFoundError:
+            now = None
+        if not force and now != read:
+            raise refusal
+
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        if not force:
+            raise refusal from None
+        mode = _default_mode()
+    try:
+        _swap_in(target, target.parent, content.encode("utf-8"), mode, before=unchanged)
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def _swap_in(path: Path, parent: Path, data: bytes, mode: int, before: Callable[[], None] | None = None) -> None:
+    """Write ``data`` to a temporary file in ``parent`` and rename it over ``path``; ``before`` runs
+    just before the rename (a last check that may refuse it)."""
     # The writer's pid in the name tells a later run whether the file is still being written.
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=parent)
     try:
-        # mkstemp makes the file private (0600); a draft gets the mode any new file would get.
-        os.fchmod(fd, _default_mode())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if before is not None:
+            before()
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)

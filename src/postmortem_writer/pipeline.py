@@ -19,9 +19,10 @@ from postmortem_writer.extract.rules import extract_rules
 from postmortem_writer.history.index import HistoryIndex
 from postmortem_writer.history.related import related_incidents
 from postmortem_writer.lint import lint_draft
-from postmortem_writer.lint.apply import reword_draft
+from postmortem_writer.lint.apply import offer_rewrites, reword_draft
 from postmortem_writer.lint.config import LintConfig
 from postmortem_writer.lint.model_rewriter import ModelRewriter
+from postmortem_writer.lint.rewrite import Rewriter
 from postmortem_writer.llm.session import Session
 from postmortem_writer.models import Cited, Draft, InputFile, Provenance
 from postmortem_writer.redact import Privacy, Redaction, redact_stream
@@ -83,9 +84,11 @@ def draft_from(
     privacy: Privacy | None = None,
     authors: Sequence[str] = (),
     history: HistoryIndex | None = None,
+    rewriter: Rewriter | None = None,
 ) -> Draft:
     """A grounded draft of the ingested incident (with the model when ``llm`` is given, else by rules), linted
-    for blame-prone wording.
+    for blame-prone wording, each finding with its verified rewrite where ``rewriter`` (by default,
+    ``reword_findings``'s) gives one.
 
     With redaction (by default whenever a model is used) every stage after ingest sees only the
     redacted events, so no request can carry a value the redaction found; ids and times are
@@ -105,6 +108,7 @@ def draft_from(
             privacy=privacy or Privacy(),
             authors=authors,
             history=history,
+            rewriter=rewriter,
         )
 
 
@@ -117,6 +121,7 @@ def _draft(
     privacy: Privacy,
     authors: Sequence[str],
     history: HistoryIndex | None,
+    rewriter: Rewriter | None,
 ) -> Draft:
     stream = ingested.stream
     redaction: Redaction | None = None
@@ -165,8 +170,8 @@ def _draft(
     check_draft(draft, stream)  # after the index is filled, so its completeness is checked too
     names = tuple(sorted(stream.people))
     draft.blame_findings = lint_draft(draft, people=names)
+    config = LintConfig().with_people(names)
     if llm is not None and draft.blame_findings:
-        config = LintConfig().with_people(names)
         for applied in reword_draft(draft, ModelRewriter(llm.caller, config), config):
             llm.caller.note({"reworded": applied.path, "original": applied.original, "rewrite": applied.rewrite})
         draft.blame_findings = lint_draft(draft, people=names)
@@ -194,4 +199,6 @@ def _draft(
         draft.provenance.rehydrated = True
         # The findings' offsets were taken in the placeholder text.
         draft.blame_findings = lint_draft(draft, people=names)
+    # Offered, not applied: what is left after the model's own rewording is the author's to reword.
+    offer_rewrites(draft, rewriter, config)
     return draft

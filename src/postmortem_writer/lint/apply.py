@@ -47,6 +47,24 @@ def reword_draft(draft: Draft, rewriter: Rewriter, config: LintConfig, *, offlin
     return applied
 
 
+def offer_rewrites(draft: Draft, rewriter: Rewriter | None = None, config: LintConfig | None = None) -> int:
+    """Give each of ``draft.blame_findings`` its sentence's verified rewrite, where one exists, for the
+    author to take or leave (the wording itself is not changed); return how many sentences got one.
+
+    Without a ``rewriter``, whatever ``reword_findings`` does by default.
+    """
+    offered = {
+        (item.findings[0].path, item.sentence): item.offered.text
+        for item in reword_findings(draft.blame_findings, rewriter=rewriter, config=config)
+        if item.offered is not None
+    }
+    draft.blame_findings = [
+        finding.model_copy(update={"rewrite": offered.get((finding.path, finding.sentence))})
+        for finding in draft.blame_findings
+    ]
+    return len(offered)
+
+
 def _replace(draft: Draft, path: str, old: str, new: str) -> bool:
     """Replace ``old`` by ``new`` in the field at ``path``; False when it is not there (left alone)."""
     match = _PATH.match(path)
