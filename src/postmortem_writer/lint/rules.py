@@ -47,7 +47,15 @@ _META = re.compile(
     r"|\b(?:i|we) (?:don't|do not) agree\b|\b(?:i|we) disagree\b"
     # sentences that reject the framing they quote: "... is not a solution", "... is never a root cause"
     r"|\b(?:is|are|was|were)(?: not|n't| never) (?:a |the )?(?:solution|root cause|cause|answer|fix)\b"
-    r"|^none of (?:these|them|those)\b",
+    r"|^none of (?:these|them|those)\b"
+    # a single doer denied at a distance: "it's never a single person who caused it", "rarely the fault of
+    # one person", "there is nobody below executive level that screwed up"
+    r"|\b(?:never|rarely|seldom|not)\b[^.;]{0,25}\b(?:a single|one single|just one|only one|one) "
+    r"(?:person|individual|engineer|employee|operator|human)\b|\bthere (?:is|was) (?:nobody|no one)\b"
+    # human fallibility in general, not a person's failure: "everyone makes mistakes", "people misread
+    # instruments, forget steps ...", "even the best and brightest make mistakes"
+    r"|\b(?:everyone|everybody|humans|people|we all)(?: \w+){0,2} (?:make|makes|forget|misread|misunderstand)\b"
+    r"|\beven the best\b|\bto err is human\b|\bnobody(?:'s| is) perfect\b",
 )
 
 
@@ -335,9 +343,13 @@ RULES: tuple[Rule, ...] = (
                 r"(?<!very )(?<!all too )(?<!perfectly )(?<!understandable )"
                 r"\b(?:human|operator|user|pilot|employee|personnel|manual|people) (?:error|mistake|failure|slip)s?\b"
                 r"(?![\"'\u201d]? (?:is|are) (?:just|really|simply|merely|usually|often|code|shorthand|inevitable|"
-                r"unavoidable|normal|natural|expected)\b)",
+                r"unavoidable|normal|natural|expected|a label|a symptom|the starting point)\b|[\"'\u201d]? (?:cascades|happens))",
+                # the label itself talked about: "chalked up to 'pilot error'", "stop at human error",
+                # "the possibility of human error", "what appears to be human error is caused by ..."
                 unless_before=r"(?:\b(?:the|a) (?:conclusion|label|term|phrase|verdict)|\breported (?:to be|as)|"
-                r"\blabel(?:l)?ed(?: as)?|\bdismissed as|\bwritten off as|\bput down (?:as|to))\s*[\"'\u2018\u201c]?$",
+                r"\blabel(?:l)?ed(?: as)?|\bdismissed as|\bwritten off as|\bput down (?:as|to)|\bchalked up to|"
+                r"\bstop(?:s|ped|ping)? at|\bbehind|\bbeyond|\b(?:possibility|role|notion|myth|concept|idea) of|"
+                r"\bappears to be|\bseems to be|\bpin(?:s|ned|ning)?\b[^.]{0,30}\bas|\buse)\s*[\"'\u2018\u201c]?$",
             ),
             Cue(r"\bfat[- ]?finger(?:ed|s|ing)?\b"),
             Cue(r"\b(?:pebkac|picnic|id10t|layer 8 (?:issue|problem|error))\b"),
