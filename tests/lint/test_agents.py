@@ -30,6 +30,15 @@ AGENT_CASES: list[tuple[str, str, set[str]]] = [
     ("missed-deadline-quiet", "The team missed the deadline by a day.", set()),
     ("could-have-helped-quiet", "Appointing an incident manager could have helped.", set()),
     ("error-handling-quiet", "Their error handling retried forever.", set()),
+    # third round: the person acted on, a capability, advice to the reader, a person as the object of an -ing verb
+    ("passive-not-told-quiet", "The operator was not told that the feed had moved.", set()),
+    ("passive-not-shown-quiet", "The crew had not even been shown the new chart.", set()),
+    ("did-not-believe-quiet", "My manager didn't believe the graph at first.", set()),
+    ("capability-quiet", "She did everything she could have done to stop the job.", set()),
+    ("advice-if-you-quiet", "Page the database team if you need a second opinion.", set()),
+    ("gerund-object-quiet", "Suspending the contractor does not fix the ladder.", set()),
+    ("if-you-had-still", "If you had checked the flag, the job would have stopped.", {"if_had"}),
+    ("adjective-ing-still", "The reviewing engineer had made a mistake in the query.", {"mistake"}),
 ]
 
 

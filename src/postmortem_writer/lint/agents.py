@@ -60,9 +60,7 @@ _OMISSION = (
     r"(?:bother|check|test|read|look|notice|follow|verify|review|ask|tell|think|realize|realise|see|"
     r"catch|consider|update|escalate|monitor|watch|listen|understand|recognize|recognise|know|"
     r"pay|use|install|copy|put|wait|confirm|double-check|document|communicate|warn|inform|stop|"
-    r"checked|tested|read|looked|noticed|followed|verified|reviewed|asked|told|thought|realized|"
-    r"realised|seen|caught|considered|updated|escalated|monitored|watching|listening|paying|"
-    r"installed|copied|known|understood|followed|waited|confirmed|documented|communicated)|"
+    r"watching|listening|paying)|"
     r"(?:should|could|would|must)(?:n't| not)?(?: have|'ve| of) (?:\w+ly )?"
     r"(?!(?:helped|prevented|reduced|limited|mitigated|shortened|improved|saved|allowed|enabled|avoided)\b)"
     r"(?:\w+ed|known|seen|caught|"
@@ -111,9 +109,9 @@ _JUDGED = (
 # Any verb not done, when the doer is a role or a name ("the crew did not sense", "Bob does not acknowledge");
 # pronouns tell stories ("I didn't walk away", "he didn't hit his head") and need the verbs above.
 _NOT_DONE = (
-    r"(?:didn't|did not|didnt|doesn't|does not|never|hadn't|had not) (?:\w+ly )?"
+    r"(?:didn't|did not|didnt|doesn't|does not|never|hadn't|had not) (?:\w+ly |even |ever )?"
     r"(?!(?:report|have|need|want|affect|result|involve|require|expect|lose|die|suffer|exist|occur|happen|"
-    r"know of|seem|appear|mean|matter|work|get|hear|had|include)\b)[a-z]{3,}"
+    r"know of|seem|appear|mean|matter|work|get|hear|had|include|been|even|ever|believe|mind|feel|say)\b)[a-z]{3,}"
 )
 _PREDICATE = re.compile(
     rf"\b(?:(?P<omission>{_OMISSION})|(?P<not_done>{_NOT_DONE})|(?P<mistake>{_MISTAKE})|(?P<judged>{_JUDGED})|(?P<act>{_ACT}))\b"
@@ -225,6 +223,10 @@ _NOBODY = re.compile(
     re.IGNORECASE,
 )
 _PRONOUNS = r"i|he|she|they|you|it|we|them|him|her|me|us"
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "our", "their", "his", "her", "my", "your"})
+_NOT_GERUNDS = frozenset({"during", "nothing", "something", "anything", "everything", "morning", "evening"})
+# "everything I could have done", "all they could have known": what someone was able to do, not what they failed to
+_CAPABILITY = re.compile(r"\b(?:everything|all|anything|whatever) (?:that )?\w+ (?:could|can|would)\b")
 # "their error handling", "operator error rates": an error that is a thing of the system
 _ERROR_COMPOUND = re.compile(r" (?:rate|budget|handling|code|message|log|page|count|path|case|state|report)s?\b")
 # "controller error blamed in near-miss", "staff blamed for outage" assign blame: not talk about it
@@ -365,6 +367,8 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
         clause = lowered[clause_start : _clause_end(lowered, match.end())]
         if kind == "act" and not _QUALIFIER.search(clause):
             continue
+        if _CAPABILITY.search(lowered, max(0, who[0] - 25), match.end()):
+            continue
         if _negated_subject(lowered, clause_start, who[0], match.start(), kind):
             continue
         if kind == "not_done":
@@ -388,6 +392,8 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
             who_span = m.span("who")
             if kind == "if_had" and not _is_person(text, who_span, names):
                 continue
+            if kind == "if_had" and not re.search(r"\bhad\b", m.group(0), re.IGNORECASE):
+                continue  # "if you need to escalate", "if they fired someone": advice or a possibility, not a counterfactual
             if _negated_subject(m.string.lower(), m.start(), m.start(), who_span[0], kind):
                 continue
             found.append(Agent(kind, m.start(), m.end(), text[who_span[0] : who_span[1]], m.group(0)))
@@ -442,6 +448,8 @@ def _doer(text: str, lowered: str, start: int, verb: int, names: list[tuple[int,
         span = (start + word.start(), start + word.end())
         if not (_is_person(text, span, names) or _PERSON_TOKEN.fullmatch(word.group(0))):
             continue
+        if _object_of_gerund(words, head):
+            return None  # "firing the intern doesn't make sense": the person is the object of an -ing verb
         between = subject[word.end() : words[index].end()]
         if head != index and not re.match(r"\s+(?:on|in|at|from|of|with|who)\b", between):
             return None
@@ -453,6 +461,14 @@ def _doer(text: str, lowered: str, start: int, verb: int, names: list[tuple[int,
             return None  # objects and generic people ("trapped people in elevators and caused ...")
         return span
     return None
+
+
+def _object_of_gerund(words: list[re.Match[str]], head: int) -> bool:
+    """Whether the word at ``head`` is the object of an -ing verb ("firing the intern", not "the prescribing doctor")."""
+    verb = head - 1 - (head > 0 and words[head - 1].group(0) in _DETERMINERS)
+    if verb < 0 or not words[verb].group(0).endswith("ing") or words[verb].group(0) in _NOT_GERUNDS:
+        return False
+    return verb == 0 or words[verb - 1].group(0) not in _DETERMINERS
 
 
 def _is_person(text: str, span: tuple[int, int], names: list[tuple[int, int]]) -> bool:

@@ -59,6 +59,14 @@ _META = re.compile(
 )
 
 
+# A sanction spoken of as a possibility or denied, not as what happened: "I doubt anyone is going to get
+# fired", "no good employer is going to fire someone", "if they fired someone", "I fear I may be fired"
+_HYPOTHETICAL = (
+    r"\b(?:if|unless|doubt|whether|may|might|fear|afraid|worried|going to|do not|don't|doesn't|no good|"
+    r"healthy|never)\b"
+)
+
+
 @dataclass(frozen=True)
 class Cue:
     """A pattern that suggests the category, and the condition under which it counts."""
@@ -169,7 +177,8 @@ RULES: tuple[Rule, ...] = (
             "'s ",
         ),
         cues=(
-            Cue(_ERROR_ACTS, person=True, me=True),
+            # "a junior developer might open a terminal and accidentally execute ...": a possibility, not an account
+            Cue(_ERROR_ACTS, person=True, me=True, unless_before=r"\b(?:can|might|may)(?:\W+\w+){0,8}\W*$"),
             # the agent after a passive error verb: "the alerts were mistakenly silenced by someone monitoring"
             Cue(
                 r"\b(?:mistakenly|accidentally|inadvertently|wrongly|incorrectly) \w+ed by (?:an?|the|one|some)? ?"
@@ -543,18 +552,20 @@ RULES: tuple[Rule, ...] = (
                 r"responders)\b"
             ),
             Cue(r"\b(?:re-?train(?:ed|ing)?|(?:more|additional|intensive|extra|refresher) training)\b"),
-            Cue(r"\bdisciplin(?:ed|ary)\b|\bwritten up\b|\blet go\b"),
+            Cue(r"\bdisciplin(?:ed|ary)\b|\bwritten up\b|\blet go\b", unless_before=_HYPOTHETICAL),
             Cue(
                 r"\b(?:was|were|been|be|being|got|get|gets|getting|gotten|is|are) (?:\w+ )?"
                 r"(?:fired|reassigned|suspended|demoted|reprimanded|sacked|counsel(?:l)?ed)\b",
                 person=True,
                 first_person=True,
+                unless_before=_HYPOTHETICAL,
             ),
             # the person as the object: "the agency reassigned the employee", "the facility fired him"
             Cue(
                 r"\b(?:fired|reassigned|suspended|demoted|reprimanded|sacked|disciplined) "
                 rf"(?:the |an? |that |this |one )?(?:[\w-]+ )?(?:{PERSON_WORDS})\b"
-                r"(?! (?:process|thread|node|pod|pool|queue)s?\b)"
+                r"(?! (?:process|thread|node|pod|pool|queue)s?\b)",
+                unless_before=_HYPOTHETICAL,
             ),
             # a suspension as a penalty: "a week's suspension", "a two-week suspension", "suspension without pay"
             # (not "the account suspension job" or "the suspension of writes")
@@ -562,7 +573,7 @@ RULES: tuple[Rule, ...] = (
                 r"\b(?:(?:day|week|month)'s|(?:one|two|three|four|five|\d+)[- ](?:day|week|month)) suspension\b"
                 r"|\bsuspension without pay\b"
             ),
-            Cue(r"\bfire (?:him|her|them|someone|the)\b"),
+            Cue(r"\bfire (?:him|her|them|someone|the)\b", unless_before=_HYPOTHETICAL),
             Cue(r"\bremoved from (?:the )?(?:on-?call )?rotation\b"),
             Cue(r"\bhold (?:someone|people|them|him|her|the \w+) (?:responsible|accountable)\b"),
             Cue(r"\bpromise\b[^.]{0,40}\bnever do (?:that|this|it) again\b"),
