@@ -39,6 +39,11 @@ AGENT_CASES: list[tuple[str, str, set[str]]] = [
     ("gerund-object-quiet", "Suspending the contractor does not fix the ladder.", set()),
     ("if-you-had-still", "If you had checked the flag, the job would have stopped.", {"if_had"}),
     ("adjective-ing-still", "The reviewing engineer had made a mistake in the query.", {"mistake"}),
+    ("careless-conduct", "The dispatcher was texting when the second call came in.", {"careless"}),
+    ("fell-asleep", "The second officer fell asleep an hour into the watch.", {"mistake"}),
+    ("qualified-medical-act", "The surgeon operated on the wrong knee.", {"act"}),
+    ("by-failing-to", "The crew contributed to the collision by failing to call the tower.", {"omission"}),
+    ("denied-finding-quiet", "The board did not conclude that the driver fell asleep.", set()),
 ]
 
 

@@ -77,7 +77,7 @@ _MISTAKE = (
     r"similar|many|more|the same) )?(?:[\w-]+ ){0,3}?(?:mistake|error|typo|blunder|misjudgment|misjudgement|"
     r"bad call|slip|goof)s?|"
     r"accidentally|mistakenly|inadvertently|erroneously|wrongly|incorrectly|carelessly|recklessly|"
-    r"unknowingly|unintentionally|unplugged|tripped over|fell for|kicked out|yanked|"
+    r"unknowingly|unintentionally|unplugged|tripped over|fell for|kicked out|yanked|fell asleep|dozed off|"
     r"cut (?:the|a|an|another|through|into|off)? ?(?:[\w-]+ ){0,2}(?:cable|line|fib(?:er|re)|wire|power|pipe|main)s?"
 )
 # Acts that are failures only with a qualifier in the same clause.
@@ -88,7 +88,7 @@ _ACT = (
     r"changed|edited|applied|selected|chose|picked|used|opened|closed|flipped|pulled|kicked|tripped|"
     r"escalated|decided|approved|committed|checked in|released|rolled out|ignored|left|let|started|"
     r"clicked|hit|pressed|installed|upgraded|migrated|moved|copied|configured|set|sent|gave|told|triggered|"
-    r"sparked|caused"
+    r"sparked|caused|operated|administered|took|cleared|raided|shot|severed|bypassed|dug|drove|hammered"
 )
 _QUALIFIER = re.compile(
     r"\b(?:wrong|incorrect|bad|untested|instead of|by mistake|by accident|without (?:\w+ing|any|a|the)|"
@@ -113,8 +113,15 @@ _NOT_DONE = (
     r"(?!(?:report|have|need|want|affect|result|involve|require|expect|lose|die|suffer|exist|occur|happen|"
     r"know of|seem|appear|mean|matter|work|get|hear|had|include|been|even|ever|believe|mind|feel|say)\b)[a-z]{3,}"
 )
+# Conduct that is careless whoever reads it: "was speeding", "was texting", "had been drinking"
+_CARELESS = (
+    r"(?:is|was|were|are|been|had been) (?:\w+ly |also |still )?(?:speeding|texting|drinking|intoxicated|"
+    r"sleeping on (?:duty|watch|the job)|on (?:his|her|their) (?:phone|cell|cellphone|cell phone)|"
+    r"using (?:a|his|her|their) (?:phone|cell|cellphone|cell phone)|looking at (?:a|his|her|their) (?:phone|cell))"
+)
 _PREDICATE = re.compile(
-    rf"\b(?:(?P<omission>{_OMISSION})|(?P<not_done>{_NOT_DONE})|(?P<mistake>{_MISTAKE})|(?P<judged>{_JUDGED})|(?P<act>{_ACT}))\b"
+    rf"\b(?:(?P<omission>{_OMISSION})|(?P<not_done>{_NOT_DONE})|(?P<mistake>{_MISTAKE})|(?P<judged>{_JUDGED})|"
+    rf"(?P<careless>{_CARELESS})|(?P<act>{_ACT}))\b"
 )
 # Words that sit between a doer and its verb without changing who the doer is.
 _FILLER = {
@@ -214,6 +221,12 @@ _DID_PERSON = re.compile(
     rf"\bdid (?:the |a |an |his |her |their |that )?(?:[\w-]+ ){{0,2}}?(?P<who>{_PERSON}) (?:fail to|not|never)\b",
     re.IGNORECASE,
 )
+# "the crew contributed to the incident by failing to notify", "found the nurse in breach for failing to":
+# the person named before "failing to" is the one who did not act
+_FAILING = re.compile(
+    rf"\b(?P<who>{_PERSON})(?![\w-])[^.;:!?]{{0,80}}?\b(?:by|for|in|after) (?:repeatedly |allegedly )?failing to\b",
+    re.IGNORECASE,
+)
 _NOBODY = re.compile(
     r"\b(?P<who>nobody|no one|no-one|none of (?:us|them|the \w+))(?: [\w-]+){0,3}? (?:had |ever |even |"
     r"actually |really )?(?:bothered|noticed|checked|caught|looked|read|tested|reviewed|thought|asked|told|"
@@ -223,6 +236,8 @@ _NOBODY = re.compile(
     re.IGNORECASE,
 )
 _PRONOUNS = r"i|he|she|they|you|it|we|them|him|her|me|us"
+# a finding denied before what it would have said ("did not conclude that ..."), not "not only that ..."
+_DENIED_REPORT = re.compile(r"(?:\b(?:not|never|no)|n't)(?: (?!just\b|only\b|merely\b|simply\b)\w+){1,2} (?:that|whether)\s*$")
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "our", "their", "his", "her", "my", "your"})
 _NOT_GERUNDS = frozenset({"during", "nothing", "something", "anything", "everything", "morning", "evening"})
 # "everything I could have done", "all they could have known": what someone was able to do, not what they failed to
@@ -265,6 +280,7 @@ CATEGORY = {
     "mistake": "individual_as_cause",
     "act": "individual_as_cause",
     "judged": "judgmental_characterization",
+    "careless": "negligence_carelessness",
     "if_had": "counterfactual",
     "possessive": "individual_as_cause",
     "passive": "individual_as_cause",
@@ -276,6 +292,7 @@ WHY = {
     "mistake": "a person is the agent of a mistake",
     "act": "a person is the agent of a qualified act",
     "judged": "a person is judged",
+    "careless": "a person is described acting carelessly",
     "if_had": "a counterfactual about what a person had done",
     "possessive": "the failure is put as a person's",
     "passive": "a passive failure names a person as its agent",
@@ -371,6 +388,8 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
             continue
         if _negated_subject(lowered, clause_start, who[0], match.start(), kind):
             continue
+        if _DENIED_REPORT.search(lowered, 0, clause_start):
+            continue  # "the report did not conclude that Williams fell asleep"
         if kind == "not_done":
             if re.fullmatch(_PRONOUNS, lowered[who[0] : who[1]]):
                 continue
@@ -382,6 +401,7 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
         (_MISTAKE_BY, "passive", (" by ", " of ")),
         (_DID_PERSON, "omission", ("did ",)),
         (_NOBODY, "nobody", ("nobody", "no one", "no-one", "none of")),
+        (_FAILING, "omission", ("failing to",)),
     )
     straight = text.replace("\u2019", "'")
     for pattern, kind, gate in patterns:
