@@ -44,6 +44,7 @@ AGENT_CASES: list[tuple[str, str, set[str]]] = [
     ("qualified-medical-act", "The surgeon operated on the wrong knee.", {"act"}),
     ("by-failing-to", "The crew contributed to the collision by failing to call the tower.", {"omission"}),
     ("denied-finding-quiet", "The board did not conclude that the driver fell asleep.", set()),
+    ("neither-nor", "Neither the radiologist nor the physician followed up on the scan.", {"nobody"}),
 ]
 
 

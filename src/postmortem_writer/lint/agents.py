@@ -30,7 +30,10 @@ _MORE_PEOPLE = (
     r"officers?|skippers?|mates?|lookouts?|traders?|staffers?|installers?|linem[ae]n|digger|mower|"
     r"owners?|bosses|ctos?|ceos?|cios?|vps?|pms?|qa|support|security|devops|folks?|people|users?|"
     r"coders?|programmers?|architects?|leads?|sres?|ops team|it (?:guys?|staff|department|team)|"
-    r"nephew|friends?|man|woman|guys|dudes?|kid|personnel|humans?|they|them|us|me|my|our|mine"
+    r"nephew|friends?|man|woman|guys|dudes?|kid|personnel|humans?|they|them|us|me|my|our|mine|"
+    r"physicians?|radiologists?|paramedics?|pharmacists?|anesthetists?|anesthesiologists?|clinicians?|"
+    r"signalm[ae]n|signallers?|signalers?|shunters?|porters?|watchstanders?|detectives?|cops?|"
+    r"police(?:m[ae]n|wom[ae]n)?|sergeants?|firefighters?|forem[ae]n"
 )
 _PERSON = rf"(?:{PERSON_WORDS}|{_MORE_PEOPLE}|{FIRST_PERSON})"
 _PERSON_TOKEN = re.compile(rf"(?<![\w@-])(?:{_PERSON})(?![\w-])")
@@ -163,6 +166,7 @@ _FILLER = {
     "subsequently",
     "finally",
     "eventually",
+    "soon",
     "supposedly",
     "evidently",
     "seemingly",
@@ -225,6 +229,13 @@ _DID_PERSON = re.compile(
 # the person named before "failing to" is the one who did not act
 _FAILING = re.compile(
     rf"\b(?P<who>{_PERSON})(?![\w-])[^.;:!?]{{0,80}}?\b(?:by|for|in|after) (?:repeatedly |allegedly )?failing to\b",
+    re.IGNORECASE,
+)
+# "neither the surgeon nor the physician followed up": both people named as the ones who did not act
+_NEITHER = re.compile(
+    rf"\bneither (?:the |a |an |his |her |their )?(?:[\w-]+ ){{0,2}}?(?P<who>{_PERSON}) nor (?:the |a |an |his |her |their )?"
+    rf"(?:[\w-]+ ){{0,3}}?(?:{_PERSON}) (?:had |ever |even |actually )?(?:followed up|\w+ed|knew|saw|caught|read|told|"
+    rf"thought|understood|took|gave|paid)\b",
     re.IGNORECASE,
 )
 _NOBODY = re.compile(
@@ -402,6 +413,7 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
         (_DID_PERSON, "omission", ("did ",)),
         (_NOBODY, "nobody", ("nobody", "no one", "no-one", "none of")),
         (_FAILING, "omission", ("failing to",)),
+        (_NEITHER, "nobody", ("neither",)),
     )
     straight = text.replace("\u2019", "'")
     for pattern, kind, gate in patterns:
