@@ -233,7 +233,8 @@ _FAILING = re.compile(
 )
 # "neither the surgeon nor the physician followed up": both people named as the ones who did not act
 _NEITHER = re.compile(
-    rf"\bneither (?:the |a |an |his |her |their )?(?:[\w-]+ ){{0,2}}?(?P<who>{_PERSON}) nor (?:the |a |an |his |her |their )?"
+    rf"\bneither (?:the |a |an |his |her |their )?(?:[\w-]+ ){{0,2}}?(?P<who>{_PERSON}) "
+    rf"nor (?:the |a |an |his |her |their )?"
     rf"(?:[\w-]+ ){{0,3}}?(?:{_PERSON}) (?:had |ever |even |actually )?(?:followed up|\w+ed|knew|saw|caught|read|told|"
     rf"thought|understood|took|gave|paid)\b",
     re.IGNORECASE,
@@ -248,7 +249,9 @@ _NOBODY = re.compile(
 )
 _PRONOUNS = r"i|he|she|they|you|it|we|them|him|her|me|us"
 # a finding denied before what it would have said ("did not conclude that ..."), not "not only that ..."
-_DENIED_REPORT = re.compile(r"(?:\b(?:not|never|no)|n't)(?: (?!just\b|only\b|merely\b|simply\b)\w+){1,2} (?:that|whether)\s*$")
+_DENIED_REPORT = re.compile(
+    r"(?:\b(?:not|never|no)|n't)(?: (?!just\b|only\b|merely\b|simply\b)\w+){1,2} (?:that|whether)\s*$"
+)
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "our", "their", "his", "her", "my", "your"})
 _NOT_GERUNDS = frozenset({"during", "nothing", "something", "anything", "everything", "morning", "evening"})
 # "everything I could have done", "all they could have known": what someone was able to do, not what they failed to
@@ -425,7 +428,7 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
             if kind == "if_had" and not _is_person(text, who_span, names):
                 continue
             if kind == "if_had" and not re.search(r"\bhad\b", m.group(0), re.IGNORECASE):
-                continue  # "if you need to escalate", "if they fired someone": advice or a possibility, not a counterfactual
+                continue  # "if you need to escalate", "if they fired someone": advice or a possibility
             if _negated_subject(m.string.lower(), m.start(), m.start(), who_span[0], kind):
                 continue
             found.append(Agent(kind, m.start(), m.end(), text[who_span[0] : who_span[1]], m.group(0)))
@@ -496,7 +499,8 @@ def _doer(text: str, lowered: str, start: int, verb: int, names: list[tuple[int,
 
 
 def _object_of_gerund(words: list[re.Match[str]], head: int) -> bool:
-    """Whether the word at ``head`` is the object of an -ing verb ("firing the intern", not "the prescribing doctor")."""
+    """Whether the word at ``head`` is the object of an -ing verb ("firing the intern", not "the reviewing
+    engineer")."""
     verb = head - 1 - (head > 0 and words[head - 1].group(0) in _DETERMINERS)
     if verb < 0 or not words[verb].group(0).endswith("ing") or words[verb].group(0) in _NOT_GERUNDS:
         return False

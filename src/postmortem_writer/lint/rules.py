@@ -352,7 +352,8 @@ RULES: tuple[Rule, ...] = (
                 r"(?<!very )(?<!all too )(?<!perfectly )(?<!understandable )"
                 r"\b(?:human|operator|user|pilot|employee|personnel|manual|people) (?:error|mistake|failure|slip)s?\b"
                 r"(?![\"'\u201d]? (?:is|are) (?:just|really|simply|merely|usually|often|code|shorthand|inevitable|"
-                r"unavoidable|normal|natural|expected|a label|a symptom|the starting point)\b|[\"'\u201d]? (?:cascades|happens))",
+                r"unavoidable|normal|natural|expected|a label|a symptom|the starting point)\b"
+                r"|[\"'\u201d]? (?:cascades|happens))",
                 # the label itself talked about: "chalked up to 'pilot error'", "stop at human error",
                 # "the possibility of human error", "what appears to be human error is caused by ..."
                 unless_before=r"(?:\b(?:the|a) (?:conclusion|label|term|phrase|verdict)|\breported (?:to be|as)|"
