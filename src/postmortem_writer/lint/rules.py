@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from postmortem_writer.models import Severity
 
@@ -47,15 +48,18 @@ _META = re.compile(
     r"|\b(?:i|we) (?:don't|do not) agree\b|\b(?:i|we) disagree\b"
     # sentences that reject the framing they quote: "... is not a solution", "... is never a root cause"
     r"|\b(?:is|are|was|were)(?: not|n't| never) (?:a |the )?(?:solution|root cause|cause|answer|fix)\b"
-    r"|^none of (?:these|them|those)\b"
+    r"|^none of (?:these|them|those)\b",
+)
+# Kept apart from _META: one alternation with these in it runs twice as slowly on every sentence.
+_META_GENERAL = re.compile(
     # a single doer denied at a distance: "it's never a single person who caused it", "rarely the fault of
     # one person", "there is nobody below executive level that screwed up"
-    r"|\b(?:never|rarely|seldom|not)\b[^.;]{0,25}\b(?:a single|one single|just one|only one|one) "
+    r"\b(?:never|rarely|seldom|not)\b[^.;]{0,25}\b(?:a single|one single|just one|only one|one) "
     r"(?:person|individual|engineer|employee|operator|human)\b|\bthere (?:is|was) (?:nobody|no one)\b"
     # human fallibility in general, not a person's failure: "everyone makes mistakes", "people misread
     # instruments, forget steps ...", "even the best and brightest make mistakes"
     r"|\b(?:everyone|everybody|humans|people|we all)(?: \w+){0,2} (?:make|makes|forget|misread|misunderstand)\b"
-    r"|\beven the best\b|\bto err is human\b|\bnobody(?:'s| is) perfect\b",
+    r"|\beven the best\b|\bto err is human\b|\bnobody(?:'s| is) perfect\b"
 )
 
 
@@ -620,6 +624,7 @@ def negated(before: str) -> bool:
     return bool(_NEGATION.search(" ".join(before.split()[-4:]).lower().replace("\u2019", "'")))
 
 
+@lru_cache(maxsize=4096)  # asked by the cue rules, the agent analysis and the classifier of one sentence
 def about_blame(lowered: str) -> bool:
     """Whether a lower-cased sentence talks about blame itself ("not blaming people", "... is not a solution")."""
-    return bool(_META.search(lowered))
+    return bool(_META.search(lowered) or _META_GENERAL.search(lowered))
