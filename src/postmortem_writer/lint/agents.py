@@ -15,10 +15,10 @@ a capitalised subject that a later "he"/"she"/"his"/"her" refers to counts as a 
 from __future__ import annotations
 
 import re
-from itertools import chain
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import chain
 
 from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, about_blame
 from postmortem_writer.text import MONTHS, WEEKDAYS
