@@ -134,3 +134,12 @@ def test_classifier_reasons_are_words_not_letter_groups() -> None:
     # a word's push counts its letter groups: "unplug" itself was never seen, its letters were
     assert "w=unplug" not in shipped.weights
     assert "w=unplug" in reasons
+
+
+@pytest.mark.parametrize("plan", ["Action items", "Prevention"])
+def test_the_classifier_is_not_asked_about_plans(plan: str) -> None:
+    # A plan to do something "instead of" something else reads like a slip to a model of accounts.
+    sentence = "Drain one node at a time instead of restarting all of them at once."
+    assert [f.source for f in lint_text(sentence)] == ["classifier"]
+    found = lint_text(f"## {plan}\n\n- {sentence}\n", config=LintConfig())
+    assert [f.rule_id for f in found if f.category != "structure"] == []
