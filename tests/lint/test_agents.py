@@ -30,6 +30,21 @@ AGENT_CASES: list[tuple[str, str, set[str]]] = [
     ("missed-deadline-quiet", "The team missed the deadline by a day.", set()),
     ("could-have-helped-quiet", "Appointing an incident manager could have helped.", set()),
     ("error-handling-quiet", "Their error handling retried forever.", set()),
+    # third round: the person acted on, a capability, advice to the reader, a person as the object of an -ing verb
+    ("passive-not-told-quiet", "The operator was not told that the feed had moved.", set()),
+    ("passive-not-shown-quiet", "The crew had not even been shown the new chart.", set()),
+    ("did-not-believe-quiet", "My manager didn't believe the graph at first.", set()),
+    ("capability-quiet", "She did everything she could have done to stop the job.", set()),
+    ("advice-if-you-quiet", "Page the database team if you need a second opinion.", set()),
+    ("gerund-object-quiet", "Suspending the contractor does not fix the ladder.", set()),
+    ("if-you-had-still", "If you had checked the flag, the job would have stopped.", {"if_had"}),
+    ("adjective-ing-still", "The reviewing engineer had made a mistake in the query.", {"mistake"}),
+    ("careless-conduct", "The dispatcher was texting when the second call came in.", {"careless"}),
+    ("fell-asleep", "The second officer fell asleep an hour into the watch.", {"mistake"}),
+    ("qualified-medical-act", "The surgeon operated on the wrong knee.", {"act"}),
+    ("by-failing-to", "The crew contributed to the collision by failing to call the tower.", {"omission"}),
+    ("denied-finding-quiet", "The board did not conclude that the driver fell asleep.", set()),
+    ("neither-nor", "Neither the radiologist nor the physician followed up on the scan.", {"nobody"}),
 ]
 
 
@@ -119,3 +134,12 @@ def test_classifier_reasons_are_words_not_letter_groups() -> None:
     # a word's push counts its letter groups: "unplug" itself was never seen, its letters were
     assert "w=unplug" not in shipped.weights
     assert "w=unplug" in reasons
+
+
+@pytest.mark.parametrize("plan", ["Action items", "Prevention"])
+def test_the_classifier_is_not_asked_about_plans(plan: str) -> None:
+    # A plan to do something "instead of" something else reads like a slip to a model of accounts.
+    sentence = "Drain one node at a time instead of restarting all of them at once."
+    assert [f.source for f in lint_text(sentence)] == ["classifier"]
+    found = lint_text(f"## {plan}\n\n- {sentence}\n", config=LintConfig())
+    assert [f.rule_id for f in found if f.category != "structure"] == []

@@ -24,7 +24,23 @@ def test_the_set_is_large_sourced_mostly_real_and_held_out() -> None:
     tuned_or_held = [c for c in cases if c.split in {"dev", "holdout"}]  # "fresh*" came after freezes
     holdout = sum(c.split == "holdout" for c in tuned_or_held) / len(tuned_or_held)
     assert 0.25 <= holdout <= 0.35
-    assert {c.split for c in cases} == {"dev", "holdout", "fresh", "fresh2", "fresh3", "train", "test", "fresh4"}
+    assert {c.split for c in cases} == {
+        "dev",
+        "holdout",
+        "fresh",
+        "fresh2",
+        "fresh3",
+        "train",
+        "test",
+        "fresh4",
+        "train2",
+    }
+    train2 = [r for r in rows if r["split"] == "train2"]
+    assert len(train2) >= 600
+    assert all(r["id"].startswith("t2-") and r["origin"] == "real" for r in train2)
+    assert sum(bool(r["labels"]) for r in train2) >= 0.4 * len(train2)
+    texts = [r["text"] for r in rows]
+    assert len(set(texts)) == len(texts)
     assert sum(not c.labels for c in cases) >= 50  # hard negatives
 
 

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import chain
 
 from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, about_blame
 from postmortem_writer.text import MONTHS, WEEKDAYS
@@ -30,7 +31,10 @@ _MORE_PEOPLE = (
     r"officers?|skippers?|mates?|lookouts?|traders?|staffers?|installers?|linem[ae]n|digger|mower|"
     r"owners?|bosses|ctos?|ceos?|cios?|vps?|pms?|qa|support|security|devops|folks?|people|users?|"
     r"coders?|programmers?|architects?|leads?|sres?|ops team|it (?:guys?|staff|department|team)|"
-    r"nephew|friends?|man|woman|guys|dudes?|kid|personnel|humans?|they|them|us|me|my|our|mine"
+    r"nephew|friends?|man|woman|guys|dudes?|kid|personnel|humans?|they|them|us|me|my|our|mine|"
+    r"physicians?|radiologists?|paramedics?|pharmacists?|anesthetists?|anesthesiologists?|clinicians?|"
+    r"signalm[ae]n|signallers?|signalers?|shunters?|porters?|watchstanders?|detectives?|cops?|"
+    r"police(?:m[ae]n|wom[ae]n)?|sergeants?|firefighters?|forem[ae]n"
 )
 _PERSON = rf"(?:{PERSON_WORDS}|{_MORE_PEOPLE}|{FIRST_PERSON})"
 _PERSON_TOKEN = re.compile(rf"(?<![\w@-])(?:{_PERSON})(?![\w-])")
@@ -60,9 +64,7 @@ _OMISSION = (
     r"(?:bother|check|test|read|look|notice|follow|verify|review|ask|tell|think|realize|realise|see|"
     r"catch|consider|update|escalate|monitor|watch|listen|understand|recognize|recognise|know|"
     r"pay|use|install|copy|put|wait|confirm|double-check|document|communicate|warn|inform|stop|"
-    r"checked|tested|read|looked|noticed|followed|verified|reviewed|asked|told|thought|realized|"
-    r"realised|seen|caught|considered|updated|escalated|monitored|watching|listening|paying|"
-    r"installed|copied|known|understood|followed|waited|confirmed|documented|communicated)|"
+    r"watching|listening|paying)|"
     r"(?:should|could|would|must)(?:n't| not)?(?: have|'ve| of) (?:\w+ly )?"
     r"(?!(?:helped|prevented|reduced|limited|mitigated|shortened|improved|saved|allowed|enabled|avoided)\b)"
     r"(?:\w+ed|known|seen|caught|"
@@ -79,7 +81,7 @@ _MISTAKE = (
     r"similar|many|more|the same) )?(?:[\w-]+ ){0,3}?(?:mistake|error|typo|blunder|misjudgment|misjudgement|"
     r"bad call|slip|goof)s?|"
     r"accidentally|mistakenly|inadvertently|erroneously|wrongly|incorrectly|carelessly|recklessly|"
-    r"unknowingly|unintentionally|unplugged|tripped over|fell for|kicked out|yanked|"
+    r"unknowingly|unintentionally|unplugged|tripped over|fell for|kicked out|yanked|fell asleep|dozed off|"
     r"cut (?:the|a|an|another|through|into|off)? ?(?:[\w-]+ ){0,2}(?:cable|line|fib(?:er|re)|wire|power|pipe|main)s?"
 )
 # Acts that are failures only with a qualifier in the same clause.
@@ -90,7 +92,7 @@ _ACT = (
     r"changed|edited|applied|selected|chose|picked|used|opened|closed|flipped|pulled|kicked|tripped|"
     r"escalated|decided|approved|committed|checked in|released|rolled out|ignored|left|let|started|"
     r"clicked|hit|pressed|installed|upgraded|migrated|moved|copied|configured|set|sent|gave|told|triggered|"
-    r"sparked|caused"
+    r"sparked|caused|operated|administered|took|cleared|raided|shot|severed|bypassed|dug|drove|hammered"
 )
 _QUALIFIER = re.compile(
     r"\b(?:wrong|incorrect|bad|untested|instead of|by mistake|by accident|without (?:\w+ing|any|a|the)|"
@@ -111,13 +113,23 @@ _JUDGED = (
 # Any verb not done, when the doer is a role or a name ("the crew did not sense", "Bob does not acknowledge");
 # pronouns tell stories ("I didn't walk away", "he didn't hit his head") and need the verbs above.
 _NOT_DONE = (
-    r"(?:didn't|did not|didnt|doesn't|does not|never|hadn't|had not) (?:\w+ly )?"
+    r"(?:didn't|did not|didnt|doesn't|does not|never|hadn't|had not) (?:\w+ly |even |ever )?"
     r"(?!(?:report|have|need|want|affect|result|involve|require|expect|lose|die|suffer|exist|occur|happen|"
-    r"know of|seem|appear|mean|matter|work|get|hear|had|include)\b)[a-z]{3,}"
+    r"know of|seem|appear|mean|matter|work|get|hear|had|include|been|even|ever|believe|mind|feel|say)\b)[a-z]{3,}"
+)
+# Conduct that is careless whoever reads it: "was speeding", "was texting", "had been drinking"
+_CARELESS = (
+    r"(?:is|was|were|are|been|had been) (?:\w+ly |also |still )?(?:speeding|texting|drinking|intoxicated|"
+    r"sleeping on (?:duty|watch|the job)|on (?:his|her|their) (?:phone|cell|cellphone|cell phone)|"
+    r"using (?:a|his|her|their) (?:phone|cell|cellphone|cell phone)|looking at (?:a|his|her|their) (?:phone|cell))"
 )
 _PREDICATE = re.compile(
-    rf"\b(?:(?P<omission>{_OMISSION})|(?P<not_done>{_NOT_DONE})|(?P<mistake>{_MISTAKE})|(?P<judged>{_JUDGED})|(?P<act>{_ACT}))\b"
+    rf"\b(?:(?P<omission>{_OMISSION})|(?P<not_done>{_NOT_DONE})|(?P<mistake>{_MISTAKE})|(?P<judged>{_JUDGED})|"
+    rf"(?P<act>{_ACT}))\b"
 )
+# Searched only in sentences holding one of its words: in the alternation above it slows every sentence.
+_CARELESS_PREDICATE = re.compile(rf"\b(?P<careless>{_CARELESS})\b")
+_CARELESS_WORDS = ("speeding", "texting", "drinking", "intoxicated", "sleeping", "phone", "cell")
 # Words that sit between a doer and its verb without changing who the doer is.
 _FILLER = {
     "had",
@@ -158,6 +170,7 @@ _FILLER = {
     "subsequently",
     "finally",
     "eventually",
+    "soon",
     "supposedly",
     "evidently",
     "seemingly",
@@ -216,6 +229,20 @@ _DID_PERSON = re.compile(
     rf"\bdid (?:the |a |an |his |her |their |that )?(?:[\w-]+ ){{0,2}}?(?P<who>{_PERSON}) (?:fail to|not|never)\b",
     re.IGNORECASE,
 )
+# "the crew contributed to the incident by failing to notify", "found the nurse in breach for failing to":
+# the person named before "failing to" is the one who did not act
+_FAILING = re.compile(
+    rf"\b(?P<who>{_PERSON})(?![\w-])[^.;:!?]{{0,80}}?\b(?:by|for|in|after) (?:repeatedly |allegedly )?failing to\b",
+    re.IGNORECASE,
+)
+# "neither the surgeon nor the physician followed up": both people named as the ones who did not act
+_NEITHER = re.compile(
+    rf"\bneither (?:the |a |an |his |her |their )?(?:[\w-]+ ){{0,2}}?(?P<who>{_PERSON}) "
+    rf"nor (?:the |a |an |his |her |their )?"
+    rf"(?:[\w-]+ ){{0,3}}?(?:{_PERSON}) (?:had |ever |even |actually )?(?:followed up|\w+ed|knew|saw|caught|read|told|"
+    rf"thought|understood|took|gave|paid)\b",
+    re.IGNORECASE,
+)
 _NOBODY = re.compile(
     r"\b(?P<who>nobody|no one|no-one|none of (?:us|them|the \w+))(?: [\w-]+){0,3}? (?:had |ever |even |"
     r"actually |really )?(?:bothered|noticed|checked|caught|looked|read|tested|reviewed|thought|asked|told|"
@@ -225,6 +252,14 @@ _NOBODY = re.compile(
     re.IGNORECASE,
 )
 _PRONOUNS = r"i|he|she|they|you|it|we|them|him|her|me|us"
+# a finding denied before what it would have said ("did not conclude that ..."), not "not only that ..."
+_DENIED_REPORT = re.compile(
+    r"(?:\b(?:not|never|no)|n't)(?: (?!just\b|only\b|merely\b|simply\b)\w+){1,2} (?:that|whether)\s*$"
+)
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "our", "their", "his", "her", "my", "your"})
+_NOT_GERUNDS = frozenset({"during", "nothing", "something", "anything", "everything", "morning", "evening"})
+# "everything I could have done", "all they could have known": what someone was able to do, not what they failed to
+_CAPABILITY = re.compile(r"\b(?:everything|all|anything|whatever) (?:that )?\w+ (?:could|can|would)\b")
 # "their error handling", "operator error rates": an error that is a thing of the system
 _ERROR_COMPOUND = re.compile(r" (?:rate|budget|handling|code|message|log|page|count|path|case|state|report)s?\b")
 # "controller error blamed in near-miss", "staff blamed for outage" assign blame: not talk about it
@@ -263,6 +298,7 @@ CATEGORY = {
     "mistake": "individual_as_cause",
     "act": "individual_as_cause",
     "judged": "judgmental_characterization",
+    "careless": "negligence_carelessness",
     "if_had": "counterfactual",
     "possessive": "individual_as_cause",
     "passive": "individual_as_cause",
@@ -274,6 +310,7 @@ WHY = {
     "mistake": "a person is the agent of a mistake",
     "act": "a person is the agent of a qualified act",
     "judged": "a person is judged",
+    "careless": "a person is described acting carelessly",
     "if_had": "a counterfactual about what a person had done",
     "possessive": "the failure is put as a person's",
     "passive": "a passive failure names a person as its agent",
@@ -362,7 +399,8 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
     if names is None:
         names = names_in(text, known)
     found: list[Agent] = []
-    for match in _PREDICATE.finditer(lowered):
+    careless = _CARELESS_PREDICATE.finditer(lowered) if any(w in lowered for w in _CARELESS_WORDS) else ()
+    for match in chain(_PREDICATE.finditer(lowered), careless):
         kind = match.lastgroup or "act"
         clause_start = _clause_start(lowered, match.start())
         who = _doer(text, lowered, clause_start, match.start(), names)
@@ -371,8 +409,12 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
         clause = lowered[clause_start : _clause_end(lowered, match.end())]
         if kind == "act" and not _QUALIFIER.search(clause):
             continue
+        if _CAPABILITY.search(lowered, max(0, who[0] - 25), match.end()):
+            continue
         if _negated_subject(lowered, clause_start, who[0], match.start(), kind):
             continue
+        if _DENIED_REPORT.search(lowered, 0, clause_start):
+            continue  # "the report did not conclude that Williams fell asleep"
         if kind == "not_done":
             if re.fullmatch(_PRONOUNS, lowered[who[0] : who[1]]):
                 continue
@@ -385,6 +427,8 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
         (_MISTAKE_BY, "passive", (" by ", " of ")),
         (_DID_PERSON, "omission", ("did ",)),
         (_NOBODY, "nobody", ("nobody", "no one", "no-one", "none of")),
+        (_FAILING, "omission", ("failing to",)),
+        (_NEITHER, "nobody", ("neither",)),
     )
     straight = text.replace("\u2019", "'")
     for pattern, kind, gate in patterns:
@@ -395,6 +439,8 @@ def analyse(text: str, known: re.Pattern[str] | None = None, names: list[tuple[i
             who_span = m.span("who")
             if kind == "if_had" and not _is_person(text, who_span, names):
                 continue
+            if kind == "if_had" and not re.search(r"\bhad\b", m.group(0), re.IGNORECASE):
+                continue  # "if you need to escalate", "if they fired someone": advice or a possibility
             if _negated_subject(m.string.lower(), m.start(), m.start(), who_span[0], kind):
                 continue
             doer = text[who_span[0] : who_span[1]]
@@ -507,6 +553,8 @@ def _doer(text: str, lowered: str, start: int, verb: int, names: list[tuple[int,
         span = (start + word.start(), start + word.end())
         if not (_is_person(text, span, names) or _PERSON_TOKEN.fullmatch(word.group(0))):
             continue
+        if _object_of_gerund(words, head):
+            return None  # "firing the intern doesn't make sense": the person is the object of an -ing verb
         between = subject[word.end() : words[index].end()]
         if head != index and not re.match(r"\s+(?:on|in|at|from|of|with|who)\b", between):
             return None
@@ -518,6 +566,15 @@ def _doer(text: str, lowered: str, start: int, verb: int, names: list[tuple[int,
             return None  # objects and generic people ("trapped people in elevators and caused ...")
         return span
     return None
+
+
+def _object_of_gerund(words: list[re.Match[str]], head: int) -> bool:
+    """Whether the word at ``head`` is the object of an -ing verb ("firing the intern", not "the reviewing
+    engineer")."""
+    verb = head - 1 - (head > 0 and words[head - 1].group(0) in _DETERMINERS)
+    if verb < 0 or not words[verb].group(0).endswith("ing") or words[verb].group(0) in _NOT_GERUNDS:
+        return False
+    return verb == 0 or words[verb - 1].group(0) not in _DETERMINERS
 
 
 def _is_person(text: str, span: tuple[int, int], names: list[tuple[int, int]]) -> bool:

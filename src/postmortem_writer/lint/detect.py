@@ -29,6 +29,9 @@ _INITIALS = r"(?<![\w.])(?:[A-Z]\.){2,}(?!\w)"
 _NAME_ERROR = r"'s (?:[\w-]+ )?(?:change|commit|deploy|push|script|mistake|error|typo|fault)\b"
 
 
+# Section kinds that hold plans rather than accounts (see markdown.section_kind).
+_PLANS = frozenset({"actions", "prevention"})
+
 # A wording quotes an event when it holds the event's first words: at most this many, at least this many characters.
 _QUOTED_WORDS = 6
 _QUOTED_CHARS = 12
@@ -222,7 +225,9 @@ def _learned(
         seen.add(agent.category)
         why = f"{rule.message}; agent analysis: {agent.why}"
         added.append(sentence_finding(doc, sentence, rule, (agent.start, agent.end), path, config, why, "agent"))
-    if added:
+    if added or sentence.kind in _PLANS:
+        # Action items and prevention are plans, while the classifier learned from accounts of what
+        # happened ("ramp to max instead of opening all 20 at once" is no account of anyone's slip).
         return added
     model = classifier.model()
     features = classifier.features(text, names)
