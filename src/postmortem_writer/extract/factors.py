@@ -132,10 +132,15 @@ def fold_causes_into_changes(
     evidence, so the reviewer confirms or drops it once.
     """
     changes = list(changes)
+    # Which change each identifier names first, read once: folding keeps a change's title, and a
+    # long incident has hundreds of changes and causes (re-reading every title per cause was quadratic).
+    first: dict[str, int] = {}
+    for index, change in enumerate(changes):
+        for change_id in _CHANGE_ID.findall(change.title):
+            first.setdefault(change_id, index)
     left: list[ContributingFactor] = []
     for cause in causes:
-        named = set(_CHANGE_ID.findall(cause.title))
-        match = next((i for i, change in enumerate(changes) if named & set(_CHANGE_ID.findall(change.title))), None)
+        match = min((first[named] for named in _CHANGE_ID.findall(cause.title) if named in first), default=None)
         if match is None:
             left.append(cause)
             continue
