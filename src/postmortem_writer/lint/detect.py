@@ -170,11 +170,15 @@ def _check_sentence(
         return meta[0]
 
     found: list[Finding] = []
-    any_key = _any_key(tuple(rule.category for rule in active))
-    for rule in active if any_key is None or any_key.search(lowered) else ():
+    keys = _keys(tuple(rule.category for rule in active))
+    held = keys.held(lowered) if keys is not None else None
+    for rule in active:
         if sentence.kind in rule.quiet_in:
             continue
-        if rule.gate is not None and not rule.gate.search(lowered):
+        if held is not None:
+            if held.isdisjoint(rule.keys):
+                continue
+        elif rule.gate is not None and not rule.gate.search(lowered):
             continue
         if rule.screen is not None and not rule.screen.search(lowered):
             continue
@@ -367,15 +371,29 @@ def _raw_offset(text: str, start: int, index: int) -> int:
     return position - start
 
 
+class _Keys:
+    """Which keys of some rules a lower-cased sentence holds, by one scan: most sentences hold none,
+    and the rest few, where each rule's gate would be searched in turn."""
+
+    def __init__(self, keys: set[str]) -> None:
+        ordered = sorted(keys)
+        # A lookahead at each position finds the longest key starting there; the shorter keys
+        # starting there are its prefixes, so every place a key occurs is seen.
+        self.scan = re.compile(f"(?=({trie(ordered)}))")
+        self.prefixes = {key: frozenset(key[:n] for n in range(1, len(key) + 1) if key[:n] in keys) for key in ordered}
+
+    def held(self, lowered: str) -> frozenset[str]:
+        """The keys that occur in ``lowered``."""
+        return frozenset().union(*(self.prefixes[key] for key in set(self.scan.findall(lowered))))
+
+
 @lru_cache(maxsize=16)
-def _any_key(categories: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern for every key of the rules of ``categories``: most sentences hold no rule's key,
-    and one search, branching a character at a time, says so where each rule's gate would be
-    tried in turn (``None`` when a rule has no keys)."""
+def _keys(categories: tuple[str, ...]) -> _Keys | None:
+    """The keys of the rules of ``categories`` (``None`` when a rule has none: each gate is then searched)."""
     rules = [blame_rule(category) for category in categories]
     if any(not rule.keys for rule in rules):
         return None
-    return re.compile(trie(sorted({key for rule in rules for key in rule.keys})))
+    return _Keys({key for rule in rules for key in rule.keys})
 
 
 @lru_cache(maxsize=4)
