@@ -223,7 +223,9 @@ def gap_factors(stream: EventStream) -> list[ContributingFactor]:
     found: dict[str, tuple[Cue, list[str]]] = {}
     for event in stream:
         for item in _gaps_in(event):
-            cite(found.setdefault(item.label, (item, []))[1], event.id)
+            ids = found.setdefault(item.label, (item, []))[1]
+            if not ids or ids[-1] != event.id:  # in stream order: cited already only if cited last
+                ids.append(event.id)
     factors = []
     for label, (item, ids) in found.items():
         escalations = [i for i in ids if stream[i].signal is Signal.PAGE_ESCALATED]
