@@ -15,7 +15,7 @@ from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule
 from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
 from postmortem_writer.sections import SECTIONS
-from postmortem_writer.text import trie
+from postmortem_writer.text import required_words, trie
 
 _CLAUSE = re.compile(r"[;:—]| - ")
 # "engineers discovered that the cluster failed to ...": the subject of what was found comes after "that"
@@ -175,8 +175,8 @@ def _check_sentence(
     for rule in active:
         if sentence.kind in rule.quiet_in:
             continue
-        if held is not None:
-            if held.isdisjoint(rule.keys):
+        if held is not None and keys is not None:
+            if held.isdisjoint(rule.keys) or held.isdisjoint(keys.cue_words.get(rule.category, held)):
                 continue
         elif rule.gate is not None and not rule.gate.search(lowered):
             continue
@@ -372,18 +372,27 @@ def _raw_offset(text: str, start: int, index: int) -> int:
 
 
 class _Keys:
-    """Which keys of some rules a lower-cased sentence holds, by one scan: most sentences hold none,
-    and the rest few, where each rule's gate would be searched in turn."""
+    """Which keys of some rules, and which words their cues require, a lower-cased sentence holds,
+    by one scan: most sentences hold none, and the rest few, where each rule's gate and the search
+    of all its cues at once would be tried in turn."""
 
-    def __init__(self, keys: set[str]) -> None:
+    def __init__(self, rules: list[Rule]) -> None:
+        # A rule whose every cue requires a word (``required_words``) cannot match a sentence
+        # holding none of them, though it holds one of the rule's keys ("config" without "misconfigured").
+        self.cue_words: dict[str, frozenset[str]] = {}
+        for rule in rules:
+            words = [required_words(pattern) for _, pattern in rule.compiled]
+            if all(words):
+                self.cue_words[rule.category] = frozenset(word for each in words for word in each or ())
+        keys = {key for rule in rules for key in rule.keys}.union(*self.cue_words.values())
         ordered = sorted(keys)
-        # A lookahead at each position finds the longest key starting there; the shorter keys
-        # starting there are its prefixes, so every place a key occurs is seen.
+        # A lookahead at each position finds the longest word starting there; the shorter words
+        # starting there are its prefixes, so every place a word occurs is seen.
         self.scan = re.compile(f"(?=({trie(ordered)}))")
         self.prefixes = {key: frozenset(key[:n] for n in range(1, len(key) + 1) if key[:n] in keys) for key in ordered}
 
     def held(self, lowered: str) -> frozenset[str]:
-        """The keys that occur in ``lowered``."""
+        """The keys and cue words that occur in ``lowered``."""
         return frozenset().union(*(self.prefixes[key] for key in set(self.scan.findall(lowered))))
 
 
@@ -393,7 +402,7 @@ def _keys(categories: tuple[str, ...]) -> _Keys | None:
     rules = [blame_rule(category) for category in categories]
     if any(not rule.keys for rule in rules):
         return None
-    return _Keys({key for rule in rules for key in rule.keys})
+    return _Keys(rules)
 
 
 @lru_cache(maxsize=4)
