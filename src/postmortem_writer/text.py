@@ -187,8 +187,7 @@ class _Words:
 
     def __init__(self) -> None:
         self.words: set[str] = set()
-        self.scan: re.Pattern[str] | None = None
-        self.prefixes: dict[str, frozenset[str]] = {}
+        self.scan: WordScan | None = None
         self.memo: dict[str, frozenset[str]] = {}
         self.interned: dict[frozenset[str], frozenset[str]] = {}
         _memos.extend([self.memo, self.interned])
@@ -206,27 +205,38 @@ class _Words:
         known = self.memo.get(text)
         if known is not None:
             return known
-        # Read once into locals: the rules may run in a thread beside the model calls.
-        scan, prefixes = self.scan, self.prefixes
+        # Read once into a local: the rules may run in a thread beside the model calls.
+        scan = self.scan
         if scan is None:
             for table in _TABLES:  # every table's words, so that one scan serves them all
                 table.gated()
-            every = sorted(self.words)
-            # A lookahead at each position finds the longest word starting there; the shorter
-            # words starting there are its prefixes.
-            prefixes = {
-                word: frozenset(word[:n] for n in range(1, len(word) + 1) if word[:n] in self.words) for word in every
-            }
-            scan = re.compile(f"(?=({trie(every)}))")
-            self.prefixes, self.scan = prefixes, scan
-        if not prefixes:
-            return frozenset()
-        # The distinct longest words first (findall and set() run in C), then their prefixes.
-        found = frozenset().union(*(prefixes[word] for word in set(scan.findall(folded(text)))))
+            scan = self.scan = WordScan(self.words)
+        found = scan.held(folded(text))
         if _analysing:
             # Texts hold few distinct sets of words: one copy of each set serves them all.
             found = self.memo[text] = self.interned.setdefault(found, found)
         return found
+
+
+class WordScan:
+    """Which of some words a text holds, by one scan of the text however many words there are."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        every = sorted(set(words))
+        known = set(every)
+        # A lookahead at each position finds the longest word starting there; the shorter words
+        # starting there are its prefixes, so every place a word occurs is seen.
+        self.prefixes = {
+            word: frozenset(word[:n] for n in range(1, len(word) + 1) if word[:n] in known) for word in every
+        }
+        self.scan = re.compile(f"(?=({trie(every)}))") if every else None
+
+    def held(self, text: str) -> frozenset[str]:
+        """The words that occur in ``text`` (as written: fold the text first to find them in any case)."""
+        if self.scan is None:
+            return frozenset()
+        # The distinct longest words first (findall and set() run in C), then their prefixes.
+        return frozenset().union(*(self.prefixes[word] for word in set(self.scan.findall(text))))
 
 
 _WORDS = _Words()

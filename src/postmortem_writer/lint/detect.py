@@ -15,7 +15,7 @@ from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule
 from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
 from postmortem_writer.sections import SECTIONS
-from postmortem_writer.text import required_words, trie
+from postmortem_writer.text import WordScan, required_words
 
 _CLAUSE = re.compile(r"[;:—]| - ")
 # "engineers discovered that the cluster failed to ...": the subject of what was found comes after "that"
@@ -384,16 +384,11 @@ class _Keys:
             words = [required_words(pattern) for _, pattern in rule.compiled]
             if all(words):
                 self.cue_words[rule.category] = frozenset(word for each in words for word in each or ())
-        keys = {key for rule in rules for key in rule.keys}.union(*self.cue_words.values())
-        ordered = sorted(keys)
-        # A lookahead at each position finds the longest word starting there; the shorter words
-        # starting there are its prefixes, so every place a word occurs is seen.
-        self.scan = re.compile(f"(?=({trie(ordered)}))")
-        self.prefixes = {key: frozenset(key[:n] for n in range(1, len(key) + 1) if key[:n] in keys) for key in ordered}
+        self.scan = WordScan({key for rule in rules for key in rule.keys}.union(*self.cue_words.values()))
 
     def held(self, lowered: str) -> frozenset[str]:
         """The keys and cue words that occur in ``lowered``."""
-        return frozenset().union(*(self.prefixes[key] for key in set(self.scan.findall(lowered))))
+        return self.scan.held(lowered)
 
 
 @lru_cache(maxsize=16)
