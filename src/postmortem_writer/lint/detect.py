@@ -15,7 +15,7 @@ from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule
 from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
 from postmortem_writer.sections import SECTIONS
-from postmortem_writer.text import WordScan, required_words
+from postmortem_writer.text import WordScan, required_words, trie
 
 _CLAUSE = re.compile(r"[;:—]| - ")
 # "engineers discovered that the cluster failed to ...": the subject of what was found comes after "that"
@@ -185,7 +185,10 @@ def _check_sentence(
         span = _first_match(rule, text, lowered, people)
         if span is not None and not (rule.meta_exempt and about()):
             found.append(sentence_finding(doc, sentence, rule, span, path, config))
-    names = names_in(text, people) if learned else [m.span() for m in people.finditer(text)]
+    if learned:
+        names = names_in(text, people)
+    else:
+        names = [m.span() for m in people.finditer(text)] if _maybe_named(config.people).search(text) else []
     if learned and not about():
         found.extend(_learned(doc, sentence, path, config, found, people, names))
     naming = blame_rule("naming_individuals")
@@ -406,11 +409,27 @@ def _subject_pattern(first_person: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])|{_HANDLE}|{_INITIALS}", re.IGNORECASE)
 
 
+def _name_variants(names: tuple[str, ...]) -> set[str]:
+    """The names as the people pattern knows them: full, and the first name of a full name."""
+    variants = {n.strip().lstrip("@") for n in names if n.strip()}
+    return variants | {v.split()[0] for v in list(variants) if " " in v and len(v.split()[0]) >= 3}
+
+
+@lru_cache(maxsize=16)
+def _maybe_named(names: tuple[str, ...]) -> re.Pattern[str]:
+    """What every match of the people pattern holds: an ``@``, a capital and a dot, or a name as written.
+
+    One search, the names branching a character at a time, rules out most sentences, where the
+    people pattern tries each name at each position.
+    """
+    variants = sorted(_name_variants(names))
+    return re.compile("|".join(["@", r"[A-Z]\.", *([trie(variants)] if variants else [])]))
+
+
 @lru_cache(maxsize=16)
 def _people_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """Known names (full, first, with or without @ and 's), @handles and dotted initials."""
-    variants = {n.strip().lstrip("@") for n in names if n.strip()}
-    variants |= {v.split()[0] for v in list(variants) if " " in v and len(v.split()[0]) >= 3}
+    variants = _name_variants(names)
     alternatives = [rf"@?{re.escape(v)}" for v in sorted(variants, key=len, reverse=True)]
     alternatives += [_HANDLE, _INITIALS]
     return re.compile(rf"(?<![\w@])(?:{'|'.join(alternatives)})(?![\w])")
