@@ -46,3 +46,10 @@ def test_person_resolves_first_names_in_any_case() -> None:
     assert person("nur", NAMES) == "Nur Aziz"
     assert person("Marco", NAMES) == "Marco Rossi"
     assert person("Bob", NAMES) is None
+
+
+def test_a_name_of_thousands_of_characters_is_found_like_any_other() -> None:
+    # Names come from the sources: a pasted blob read as a display name must not break the pattern.
+    long_name = "Q" + "q" * 3000
+    assert names_someone(f"ask {long_name} about the deploy", [long_name, "Marco Rossi"])
+    assert not names_someone("ask the on-call about the deploy", [long_name, "Marco Rossi"])

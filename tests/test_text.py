@@ -62,7 +62,12 @@ REQUIRED = [
     pytest.param(r"(?<!not )applied", re.IGNORECASE, ("applied",), id="negative-lookbehind-ignored"),
     pytest.param(r"x(?=deploy)", 0, ("deploy",), id="lookahead-words-are-in-the-text"),
     pytest.param(r"(?:go){2,}", 0, ("go",), id="repeat-of-at-least-one"),
-    pytest.param(r"[$€£]\d+", 0, None, id="classes-only"),
+    pytest.param(r"[$€£]\d+", 0, ("$", "£", "€"), id="class-of-caseless-characters"),
+    pytest.param(r"[a-c]\d+|[^x]y|[ab]z", re.IGNORECASE, None, id="range-negation-or-letters-not-read"),
+    pytest.param(r"\d+[\w]", 0, None, id="classes-only"),
+    pytest.param(r"(?-i:\bAI)\s*:", re.IGNORECASE, (":",), id="rare-mark-beats-short-word"),
+    pytest.param(r"I'm the IC", re.IGNORECASE, ("i'm the ic",), id="spaces-inside-a-run"),
+    pytest.param(r"\bI(?:'m| am) (?:the )?IC", re.IGNORECASE, (" am", "'m"), id="a-space-alone-is-not-kept"),
     pytest.param(r"Zoë", re.IGNORECASE, ("zo",), id="non-ascii-letter-ends-the-run"),
 ]
 
@@ -80,6 +85,7 @@ REQUIRED_IN_ASCII = [
     pytest.param(r"esqueça|regras", re.IGNORECASE, ("esque", "regras"), ("regras",), id="accented-word-dropped"),
     pytest.param(r"\u212aill|x", re.IGNORECASE, ("ill", "x"), ("ill", "x"), id="kelvin-sign-matches-ascii-k"),
     pytest.param(r"(?:ignore|\d+)|забудь", re.IGNORECASE, None, None, id="other-branch-without-words"),
+    pytest.param(r"[€£]\d+|cost", re.IGNORECASE, ("cost", "£", "€"), ("cost",), id="non-ascii-class-dropped"),
 ]
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from postmortem_writer.models import Event
-from postmortem_writer.text import folded, once_per_text, required_words, trie
+from postmortem_writer.text import WordScan, folded, once_per_text, required_words
 
 # Letters that render like Latin ones but that NFKC leaves alone (Cyrillic and Greek capitals and
 # the lowercase forms that look Latin).
@@ -255,16 +255,13 @@ _GATES = tuple(
 )
 
 # The Latin tactics whose words in an ASCII text are all three letters or more, and all their words
-# as one pattern branching a character at a time: most chat holds none of them, and one search says
-# so for all these tactics at once. (Words such as "hi" or "e" are in nearly every text: the
-# tactics gated by them are tried one by one.)
+# in one scan: which of them a text holds rules out, at once, every such tactic needing others.
+# (Words such as "hi" or "e" are in nearly every text: the tactics gated by them are tried one by one.)
 _ASCII_WORDS = {tactic.id: required_words(tactic.pattern, ascii_text=True) for tactic in TACTICS if tactic.latin}
 _LONG_WORDED = frozenset(
     tactic_id for tactic_id, words in _ASCII_WORDS.items() if words is not None and all(len(w) >= 3 for w in words)
 )
-_ANY_LONG_WORD = re.compile(
-    trie(sorted({word for tactic_id in _LONG_WORDED for word in _ASCII_WORDS[tactic_id] or ()})) or "(?!)"
-)
+_LONG_WORDS = WordScan(word for tactic_id in _LONG_WORDED for word in _ASCII_WORDS[tactic_id] or ())
 
 
 def tactics(text: str) -> list[str]:
@@ -279,7 +276,12 @@ def _tactics(text: str) -> tuple[str, ...]:
     plain = native.translate(_LOOKALIKES)
     words = {True: folded(plain), False: folded(native)}
     ascii_text = {True: plain.isascii(), False: native.isascii()}
-    skipped = _LONG_WORDED if ascii_text[True] and _ANY_LONG_WORD.search(words[True]) is None else frozenset()
+    # Incident chat often holds one of these words ("timeline", "user", "caused"): which ones, by one
+    # scan, rules out the tactics that need the others.
+    held = _LONG_WORDS.held(words[True]) if ascii_text[True] else None
+    skipped = (
+        frozenset() if held is None else frozenset(t for t in _LONG_WORDED if held.isdisjoint(_ASCII_WORDS[t] or ()))
+    )
     found = [
         tactic.id
         for tactic, anywhere, in_ascii in _GATES

@@ -187,8 +187,7 @@ class _Words:
 
     def __init__(self) -> None:
         self.words: set[str] = set()
-        self.scan: re.Pattern[str] | None = None
-        self.prefixes: dict[str, frozenset[str]] = {}
+        self.scan: WordScan | None = None
         self.memo: dict[str, frozenset[str]] = {}
         self.interned: dict[frozenset[str], frozenset[str]] = {}
         _memos.extend([self.memo, self.interned])
@@ -206,27 +205,38 @@ class _Words:
         known = self.memo.get(text)
         if known is not None:
             return known
-        # Read once into locals: the rules may run in a thread beside the model calls.
-        scan, prefixes = self.scan, self.prefixes
+        # Read once into a local: the rules may run in a thread beside the model calls.
+        scan = self.scan
         if scan is None:
             for table in _TABLES:  # every table's words, so that one scan serves them all
                 table.gated()
-            every = sorted(self.words)
-            # A lookahead at each position finds the longest word starting there; the shorter
-            # words starting there are its prefixes.
-            prefixes = {
-                word: frozenset(word[:n] for n in range(1, len(word) + 1) if word[:n] in self.words) for word in every
-            }
-            scan = re.compile(f"(?=({trie(every)}))")
-            self.prefixes, self.scan = prefixes, scan
-        if not prefixes:
-            return frozenset()
-        # The distinct longest words first (findall and set() run in C), then their prefixes.
-        found = frozenset().union(*(prefixes[word] for word in set(scan.findall(folded(text)))))
+            scan = self.scan = WordScan(self.words)
+        found = scan.held(folded(text))
         if _analysing:
             # Texts hold few distinct sets of words: one copy of each set serves them all.
             found = self.memo[text] = self.interned.setdefault(found, found)
         return found
+
+
+class WordScan:
+    """Which of some words a text holds, by one scan of the text however many words there are."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        every = sorted(set(words))
+        known = set(every)
+        # A lookahead at each position finds the longest word starting there; the shorter words
+        # starting there are its prefixes, so every place a word occurs is seen.
+        self.prefixes = {
+            word: frozenset(word[:n] for n in range(1, len(word) + 1) if word[:n] in known) for word in every
+        }
+        self.scan = re.compile(f"(?=({trie(every)}))") if every else None
+
+    def held(self, text: str) -> frozenset[str]:
+        """The words that occur in ``text`` (as written: fold the text first to find them in any case)."""
+        if self.scan is None:
+            return frozenset()
+        # The distinct longest words first (findall and set() run in C), then their prefixes.
+        return frozenset().union(*(self.prefixes[word] for word in set(self.scan.findall(text))))
 
 
 _WORDS = _Words()
@@ -236,9 +246,14 @@ _TABLES: list[CueTable] = []
 def _selective(words: tuple[str, ...] | None) -> tuple[str, ...] | None:
     # A gate with a short word ("a", "is", "to") passes nearly every text and costs a scan hit at
     # every one of its places: cheaper to search the cue.
-    if words is None or any(len(word) < 3 and any(char.isalnum() for char in word) for word in words):
+    if words is None or _broad(words):
         return None
     return words
+
+
+def _broad(words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` is short and found inside nearly every text ("a", "is", "ai", a space)."""
+    return any(len(word) < 3 and any(char.isalnum() or char.isspace() for char in word) for word in words)
 
 
 def trie(words: list[str]) -> str:
@@ -261,13 +276,15 @@ def trie(words: list[str]) -> str:
 
 
 def required_words(pattern: re.Pattern[str], *, ascii_text: bool = False) -> tuple[str, ...] | None:
-    """ASCII strings, case-folded, at least one of which is in the case-folded text of every match of
+    """Strings, case-folded, at least one of which is in the case-folded text of every match of
     ``pattern``; ``None`` when no such set is found (the pattern is then always searched).
 
-    Read from the parsed pattern: a run of literal characters is required where it stands in a
-    sequence, a group or a repeat of at least one; an alternation requires one of its branches'
-    words; a positive lookaround's words are in the text too. Of a sequence's requirements the one
-    whose shortest word is longest is kept, as it rules out most texts. With ``ascii_text`` the
+    Read from the parsed pattern: a run of ASCII literal characters is required where it stands in a
+    sequence, a group or a repeat of at least one; so is one of the characters of a class of
+    characters that have no case (``[$€£]``); an alternation requires one of its branches' words; a
+    positive lookaround's words are in the text too. Of a sequence's requirements the one whose
+    shortest word is longest is kept, as it rules out most texts, unless it holds a short word found
+    inside nearly every text ("ai", "p") and another requirement does not. With ``ascii_text`` the
     words are those of every match in an ASCII text: branches that need a character no ASCII
     character matches (a Cyrillic or CJK word) are left out, and ``()`` means no match at all.
     """
@@ -291,7 +308,7 @@ def _required(items: list[tuple[Any, Any]], ascii_text: bool) -> tuple[str, ...]
             return ()
         if found is not None:
             options.append(found)
-    return max(options, key=lambda words: min(len(word) for word in words), default=None)
+    return max(options, key=lambda words: (not _broad(words), min(len(word) for word in words)), default=None)
 
 
 def _required_of(op: Any, value: Any, ascii_text: bool) -> tuple[str, ...] | None:
@@ -303,6 +320,8 @@ def _required_of(op: Any, value: Any, ascii_text: bool) -> tuple[str, ...] | Non
         return _required(list(value), ascii_text)
     if op is _constants.ASSERT:
         return _required(list(value[1]), ascii_text)
+    if op is _constants.IN:
+        return _caseless_class(value, ascii_text)
     if op is _constants.BRANCH:
         # A branch that cannot match (``()``) requires nothing of the texts the others match.
         branches = [words for branch in value[1] if (words := _required(list(branch), ascii_text)) != ()]
@@ -310,6 +329,21 @@ def _required_of(op: Any, value: Any, ascii_text: bool) -> tuple[str, ...] | Non
             return None
         return tuple(sorted({word for words in branches if words is not None for word in words}))
     return None
+
+
+def _caseless_class(items: list[tuple[Any, Any]], ascii_text: bool) -> tuple[str, ...] | None:
+    # A class of single characters that have no case matches one of them as written, whatever the
+    # flags: one of them is in the text. A range, a category or a negation is not read.
+    if not items or any(op is not _constants.LITERAL for op, _ in items):
+        return None
+    chars = {chr(value) for _, value in items}
+    if any(char.lower() != char or char.upper() != char or char.casefold() != char for char in chars):
+        return None
+    if ascii_text:
+        chars = {char for char in chars if char.isascii()}
+        if not chars:
+            return ()
+    return tuple(sorted(chars))
 
 
 def _ascii_matches(char: str) -> bool:

@@ -976,3 +976,22 @@ def test_a_stated_cause_folds_into_the_change_it_names(case: str) -> None:
     assert (left == []) is folded
     assert changes[0].evidence == (["E1", "E2", "E9"] if folded else ["E1", "E2"])
     assert ("Named as a cause" in changes[0].description) is folded
+
+
+def test_a_cause_naming_several_changes_folds_into_the_first_listed_and_causes_stack() -> None:
+    changes = [
+        ContributingFactor(
+            title=f"Change shortly before detection: {title}", description="Deployed.", category="change", evidence=[e]
+        )
+        for title, e in (("search 3.7.1", "E1"), ("checkout 1.42.0 (PR #4812)", "E2"), ("PR #4812 follow-up", "E3"))
+    ]
+    causes = [
+        ContributingFactor(
+            title=title, description="Named as a cause. To be confirmed.", category="other", evidence=[e]
+        )
+        for title, e in (("PR #4812 and checkout 1.42.0", "E7"), ("the 1.42.0 pool config", "E8"), ("ledger 9.9", "E9"))
+    ]
+    folded, left = fold_causes_into_changes(changes, causes)
+    assert [change.evidence for change in folded] == [["E1"], ["E2", "E7", "E8"], ["E3"]]
+    assert folded[1].description == "Deployed. Named as a cause. Named as a cause."
+    assert [cause.title for cause in left] == ["ledger 9.9"]

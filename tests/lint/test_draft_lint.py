@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import chat_event
 from postmortem_writer.lint import lint_draft
-from postmortem_writer.models import ActionItem, Cited, Draft, Provenance
+from postmortem_writer.models import ActionItem, Cited, Draft, Provenance, TimelineEntry, TimelineKind
 from postmortem_writer.pipeline import draft_from, ingest
 from postmortem_writer.render import render_markdown
 from postmortem_writer.sources import SourceOptions
@@ -102,3 +103,16 @@ def test_a_name_of_thousands_of_characters_is_matched_like_any_other() -> None:
     draft.open_questions = [Cited(text=f"Why didn't {long_name} check the canary?")]
     found = [f.rule_id for f in lint_draft(draft, people=(long_name,)) if f.path == "open_questions[0]"]
     assert found == ["blame.counterfactual", "blame.naming_individuals"]
+
+
+def test_a_row_quoting_its_source_with_a_name_of_thousands_of_characters_is_linted() -> None:
+    # A quoted row is screened for names before the people pattern runs: the screen must take such a name too.
+    long_name = "Q" + "q" * 3000
+    said = f"{long_name} broke the checkout deploy at 10:02"
+    draft = _draft()
+    draft.evidence_index = [chat_event(said, id="E3")]
+    draft.timeline = [
+        TimelineEntry(time=draft.evidence_index[0].ts, kind=TimelineKind.CHANGE, description=said, evidence=["E3"])
+    ]
+    found = [f.rule_id for f in lint_draft(draft, people=(long_name,)) if f.path == "timeline[0]"]
+    assert found == ["blame.naming_individuals", "blame.individual_as_cause"]

@@ -132,10 +132,15 @@ def fold_causes_into_changes(
     evidence, so the reviewer confirms or drops it once.
     """
     changes = list(changes)
+    # Which change each identifier names first, read once: folding keeps a change's title, and a
+    # long incident has hundreds of changes and causes (re-reading every title per cause was quadratic).
+    first: dict[str, int] = {}
+    for index, change in enumerate(changes):
+        for change_id in _CHANGE_ID.findall(change.title):
+            first.setdefault(change_id, index)
     left: list[ContributingFactor] = []
     for cause in causes:
-        named = set(_CHANGE_ID.findall(cause.title))
-        match = next((i for i, change in enumerate(changes) if named & set(_CHANGE_ID.findall(change.title))), None)
+        match = min((first[named] for named in _CHANGE_ID.findall(cause.title) if named in first), default=None)
         if match is None:
             left.append(cause)
             continue
@@ -218,7 +223,9 @@ def gap_factors(stream: EventStream) -> list[ContributingFactor]:
     found: dict[str, tuple[Cue, list[str]]] = {}
     for event in stream:
         for item in _gaps_in(event):
-            cite(found.setdefault(item.label, (item, []))[1], event.id)
+            ids = found.setdefault(item.label, (item, []))[1]
+            if not ids or ids[-1] != event.id:  # in stream order: cited already only if cited last
+                ids.append(event.id)
     factors = []
     for label, (item, ids) in found.items():
         escalations = [i for i in ids if stream[i].signal is Signal.PAGE_ESCALATED]

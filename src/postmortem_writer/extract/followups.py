@@ -15,7 +15,7 @@ from postmortem_writer.events import EventStream
 from postmortem_writer.extract import cues
 from postmortem_writer.models import ActionItem, ActorKind, Cited, Event
 from postmortem_writer.people import impersonal, names_someone, person
-from postmortem_writer.text import BULLET, PUNCT, Cue, capitalise, cite, lines, once_per_text, plain, sentences, trim
+from postmortem_writer.text import BULLET, PUNCT, Cue, capitalise, lines, once_per_text, plain, sentences, trim
 
 Late = Callable[[Event], bool]
 """Whether an event was written after the incident recovered."""
@@ -75,7 +75,10 @@ def action_items(prose: Iterable[Event], names: Collection[str], late: Late) -> 
         for description, owner in found:
             key = description.casefold()
             if key in items:
-                cite(items[key].evidence, event.id)
+                # Messages come in order, so this one is either the last cited or not cited yet: a
+                # membership test of the whole list grew with every message repeating the item.
+                if items[key].evidence[-1] != event.id:
+                    items[key].evidence.append(event.id)
             elif description:
                 items[key] = ActionItem(description=trim(description), owner=owner, evidence=[event.id])
     return list(items.values())

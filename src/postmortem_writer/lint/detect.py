@@ -15,7 +15,7 @@ from postmortem_writer.lint.rules import FIRST_PERSON, PERSON_WORDS, RULES, Rule
 from postmortem_writer.lint.structure import check_structure
 from postmortem_writer.models import Draft, Finding
 from postmortem_writer.sections import SECTIONS
-from postmortem_writer.text import trie
+from postmortem_writer.text import WordScan, required_words
 
 _CLAUSE = re.compile(r"[;:—]| - ")
 # "engineers discovered that the cluster failed to ...": the subject of what was found comes after "that"
@@ -173,18 +173,25 @@ def _check_sentence(
         return meta[0]
 
     found: list[Finding] = []
-    any_key = _any_key(tuple(rule.category for rule in active))
-    for rule in active if any_key is None or any_key.search(lowered) else ():
+    keys = _keys(tuple(rule.category for rule in active))
+    held = keys.held(lowered) if keys is not None else None
+    for rule in active:
         if sentence.kind in rule.quiet_in:
             continue
-        if rule.gate is not None and not rule.gate.search(lowered):
+        if held is not None and keys is not None:
+            if held.isdisjoint(rule.keys) or held.isdisjoint(keys.cue_words.get(rule.category, held)):
+                continue
+        elif rule.gate is not None and not rule.gate.search(lowered):
             continue
         if rule.screen is not None and not rule.screen.search(lowered):
             continue
         span = _first_match(rule, text, lowered, people)
         if span is not None and not (rule.meta_exempt and about()):
             found.append(sentence_finding(doc, sentence, rule, span, path, config))
-    names = names_in(text, people) if learned else [m.span() for m in people.finditer(text)]
+    if learned:
+        names = names_in(text, people)
+    else:
+        names = [m.span() for m in people.finditer(text)] if _maybe_named(config.people).search(text) else []
     if learned and not about():
         found.extend(_learned(doc, sentence, path, config, found, people, names))
     naming = blame_rule("naming_individuals")
@@ -372,15 +379,33 @@ def _raw_offset(text: str, start: int, index: int) -> int:
     return position - start
 
 
+class _Keys:
+    """Which keys of some rules, and which words their cues require, a lower-cased sentence holds,
+    by one scan: most sentences hold none, and the rest few, where each rule's gate and the search
+    of all its cues at once would be tried in turn."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        # A rule whose every cue requires a word (``required_words``) cannot match a sentence
+        # holding none of them, though it holds one of the rule's keys ("config" without "misconfigured").
+        self.cue_words: dict[str, frozenset[str]] = {}
+        for rule in rules:
+            words = [required_words(pattern) for _, pattern in rule.compiled]
+            if all(words):
+                self.cue_words[rule.category] = frozenset(word for each in words for word in each or ())
+        self.scan = WordScan({key for rule in rules for key in rule.keys}.union(*self.cue_words.values()))
+
+    def held(self, lowered: str) -> frozenset[str]:
+        """The keys and cue words that occur in ``lowered``."""
+        return self.scan.held(lowered)
+
+
 @lru_cache(maxsize=16)
-def _any_key(categories: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern for every key of the rules of ``categories``: most sentences hold no rule's key,
-    and one search, branching a character at a time, says so where each rule's gate would be
-    tried in turn (``None`` when a rule has no keys)."""
+def _keys(categories: tuple[str, ...]) -> _Keys | None:
+    """The keys of the rules of ``categories`` (``None`` when a rule has none: each gate is then searched)."""
     rules = [blame_rule(category) for category in categories]
     if any(not rule.keys for rule in rules):
         return None
-    return re.compile(trie(sorted({key for rule in rules for key in rule.keys})))
+    return _Keys(rules)
 
 
 @lru_cache(maxsize=4)
@@ -389,11 +414,28 @@ def _subject_pattern(first_person: bool) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])|{_HANDLE}|{_INITIALS}", re.IGNORECASE)
 
 
+def _name_variants(names: tuple[str, ...]) -> set[str]:
+    """The names as the people pattern knows them: full, and the first name of a full name."""
+    variants = {n.strip().lstrip("@") for n in names if n.strip()}
+    return variants | {v.split()[0] for v in list(variants) if " " in v and len(v.split()[0]) >= 3}
+
+
+@lru_cache(maxsize=16)
+def _maybe_named(names: tuple[str, ...]) -> re.Pattern[str]:
+    """What every match of the people pattern holds: an ``@``, a capital and a dot, or a name as written.
+
+    Without the people pattern's look-behind in front, the regex engine skips at once every
+    position whose character starts none of these, which rules out most sentences quickly. (The
+    names are alternatives, not a trie: a trie nests one group per character, and a name can be
+    thousands of characters long.)
+    """
+    return re.compile("|".join(["@", r"[A-Z]\.", *(re.escape(v) for v in sorted(_name_variants(names)))]))
+
+
 @lru_cache(maxsize=16)
 def _people_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """Known names (full, first, with or without @ and 's), @handles and dotted initials."""
-    variants = {n.strip().lstrip("@") for n in names if n.strip()}
-    variants |= {v.split()[0] for v in list(variants) if " " in v and len(v.split()[0]) >= 3}
+    variants = _name_variants(names)
     alternatives = [rf"@?{re.escape(v)}" for v in sorted(variants, key=len, reverse=True)]
     alternatives += [_HANDLE, _INITIALS]
     return re.compile(rf"(?<![\w@])(?:{'|'.join(alternatives)})(?![\w])")
