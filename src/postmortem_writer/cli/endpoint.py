@@ -15,7 +15,7 @@ import click
 
 from postmortem_writer.cli.groups import option_group
 from postmortem_writer.llm.cache import CACHE_ENV
-from postmortem_writer.llm.settings import EndpointConfig, Mode
+from postmortem_writer.llm.settings import EndpointConfig, Mode, endpoint_configured
 
 
 @dataclass(frozen=True)
@@ -119,3 +119,17 @@ _MODEL_OPTIONS: list[Callable[[Any], Any]] = [
 model_options = option_group("model_flags", ModelFlags, _MODEL_OPTIONS)
 """--extractor and the model endpoint settings (also from OPENAI_* / POSTMORTEM_* variables), passed as
 ``model_flags: ModelFlags``."""
+
+
+NO_ENDPOINT = "extractor: rules (no model endpoint configured; set OPENAI_API_KEY or OPENAI_BASE_URL to use one)"
+"""What a command says on stderr when ``--extractor auto`` finds no endpoint."""
+
+
+def wants_model(flags: ModelFlags, config: EndpointConfig) -> bool:
+    """Whether the flags, the environment and the settings file's ``[llm]`` table ask for a model.
+
+    Decided from settings alone, so that an offline run never imports the model's plumbing.
+    """
+    if flags.extractor == "llm":
+        return True
+    return flags.extractor == "auto" and endpoint_configured(flags.endpoint().over(config))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from postmortem_writer.cli.endpoint import ModelFlags, model_options
+from postmortem_writer.cli.endpoint import NO_ENDPOINT, ModelFlags, model_options, wants_model
 from postmortem_writer.cli.groups import config_option, option_group
 from postmortem_writer.config import load_config
 from postmortem_writer.errors import InputError, UsageError
@@ -228,9 +228,7 @@ def lint(
         raise UsageError("--fix writes files in place: give paths, not '-' (or print the fixes with --diff)")
     asked = not rules_only and model_flags.extractor != "rules"
     session = (
-        _open_model(model_flags, loaded.llm)
-        if asked and (model_flags.model or model_flags.extractor == "llm")
-        else None
+        open_model(model_flags, loaded.llm) if asked and (model_flags.model or model_flags.extractor == "llm") else None
     )
     try:
         judge = _judge(session, settings)
@@ -310,8 +308,16 @@ def patch_names(path: Path) -> tuple[str, str]:
     return f"a/{name.as_posix()}", f"b/{name.as_posix()}"
 
 
-def _open_model(flags: ModelFlags, config: EndpointConfig) -> Session | None:
-    # Imported here: the model's plumbing is no part of an offline lint's start-up (a pre-commit hook).
+def open_model(flags: ModelFlags, config: EndpointConfig) -> Session | None:
+    """The model session `lint`, `lint --fix` and `reword` use, or ``None`` when none is asked for.
+
+    The model's plumbing is imported only when a model is asked for: an offline run's start-up
+    (a pre-commit hook) does not pay for it.
+    """
+    if not wants_model(flags, config):
+        if flags.extractor == "auto":
+            click.echo(NO_ENDPOINT, err=True)
+        return None
     from postmortem_writer.cli.options import open_llm
 
     return open_llm(flags, config)

@@ -17,12 +17,12 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
-from postmortem_writer.cli.endpoint import ModelFlags
+from postmortem_writer.cli.endpoint import NO_ENDPOINT, ModelFlags, wants_model
 from postmortem_writer.cli.groups import option_group
 from postmortem_writer.config import RedactConfig
 from postmortem_writer.errors import UsageError
 from postmortem_writer.llm.session import Session, open_session
-from postmortem_writer.llm.settings import EndpointConfig, LLMSettings, endpoint_configured, resolve
+from postmortem_writer.llm.settings import EndpointConfig, LLMSettings, resolve
 from postmortem_writer.pipeline import Ingested, ingest
 from postmortem_writer.redact import Kind, Privacy
 from postmortem_writer.redact.detect import SUPPORTED_REGIONS
@@ -139,12 +139,9 @@ def open_llm(
         session = open_session(settings, replay=replay, call_log=flags.call_log, cache_dir=flags.cache_dir)
         click.echo(f"extractor: llm (replaying {replay}, recorded with {session.caller.backend.model})", err=True)
         return session
-    if extractor == "rules" or (extractor == "auto" and not endpoint_configured(endpoint.over(config))):
+    if not wants_model(flags, config):
         if extractor == "auto":
-            click.echo(
-                "extractor: rules (no model endpoint configured; set OPENAI_API_KEY or OPENAI_BASE_URL to use one)",
-                err=True,
-            )
+            click.echo(NO_ENDPOINT, err=True)
         return None
     settings = resolve(endpoint, config)
     session = open_session(

@@ -9,8 +9,15 @@ from pathlib import Path
 import click
 
 from postmortem_writer.cli.endpoint import ModelFlags, model_options
-from postmortem_writer.cli.lint import LintFlags, lint_options, patch_names, read_exact, read_text, rewriter_for
-from postmortem_writer.cli.options import open_llm
+from postmortem_writer.cli.lint import (
+    LintFlags,
+    lint_options,
+    open_model,
+    patch_names,
+    read_exact,
+    read_text,
+    rewriter_for,
+)
 from postmortem_writer.config import load_config
 from postmortem_writer.errors import UsageError
 from postmortem_writer.lint import reword_eval
@@ -138,7 +145,7 @@ def reword(
         findings = lint_text(text, path=str(file_path), config=lint_config)
     else:
         findings = lint_text(sentence or "", path="sentence", config=lint_config)
-    session = open_llm(model_flags, settings.llm)
+    session = open_model(model_flags, settings.llm)
     try:
         rewriter = rewriter_for(session, lint_config, findings, redact=redact)
         reworded = reword_findings(findings, rewriter=rewriter, config=lint_config)
