@@ -233,6 +233,37 @@ _PLURALDETERMINERS = frozenset(
     ["all", "both", "several", "many", "two", "three", "four", "five", "six", "these", "those"]
 )
 _TIME = re.compile(r"\b(\d{1,2}:\d{2})\b")
+# What an object phrase may not open with: a clause or a reflexive is no subject for a passive.
+_NOT_NOUN_PHRASE = re.compile(
+    r"(?:that|what|how|why|where|when|whether|if|like|who|which|there|himself|herself|themselves|"
+    r"yourself|myself|ourselves|me|him|her|us|you|i|he|she|we|they)\b",
+    re.IGNORECASE,
+)
+# Words after which a doer's noun phrase opens a clause: a conjunction, a reporting verb's past, punctuation.
+_CLAUSE_OPENERS = frozenset(
+    "that because when whenever after before while since until once where if though although whereas and but "
+    "so or then as why how what whether of to for with from about despite by without".split()
+)
+
+
+def _opens_clause(before: str) -> bool:
+    """Whether the doer's phrase, after ``before``, begins a clause: the passive replaces the whole phrase,
+    so a word of it left in ``before`` ("Work crews", "two contractors", "air traffic controllers") would
+    stay behind as broken English."""
+    stripped = before.rstrip()
+    if not stripped or stripped[-1] in ",;:(\u2014\u2013-\"\u201c'":
+        return True
+    if re.search(r"\d{1,2}:\d{2}(?:\s?(?:UTC|[AP]M))?$|\b(?:19|20)\d{2}$", stripped):
+        return True  # "At 02:10 Dana …", "In 2017 an engineer …": a time, then the clause
+    last = re.search(r"([A-Za-z'\u2019]+)$", stripped)
+    if last is None:
+        return False
+    word = last.group(1).lower()
+    if word in _CLAUSE_OPENERS:
+        return True
+    # "Reports claimed a worker …", "the spokesman said an engineer …": a verb in the past, not the first word
+    return len(stripped.split()) > 1 and bool(re.fullmatch(r"[a-z]+ed|said|found|saw|knew|thought|wrote|says|"
+                                                          r"claims|reports|shows|showed|reveals|suggests", word))
 
 
 @dataclass(frozen=True)
@@ -334,7 +365,10 @@ class OfflineRewriter:
         subject = _as_subject(predicate.obj)
         aux = "were" if predicate.plural else "was"
         before = text[:start]
-        gerund = bool(re.search(r"\b(?:of|to|for|with|from|about|despite|after|before|by|without)\s+$", before))
+        if not _opens_clause(before):
+            return None  # "Work crews cut …", "two contractors opened …": the doer's modifiers would stay behind
+        # "after" and "before" also join clauses: "after a wrong line was cut", not "after … being cut"
+        gerund = bool(re.search(r"\b(?:of|to|for|with|from|about|despite|by|without)\s+$", before))
         aux = "being" if gerund else aux
         words = [subject, aux] + ([predicate.negation] if predicate.negative else []) + [predicate.verb]
         if gerund and predicate.negative:
@@ -352,6 +386,8 @@ class OfflineRewriter:
         ):
             return None  # "the employee who launched the alarm has been reassigned": the main clause goes on
         rest = _coordinated(rest)
+        if rest is None:
+            return None
         step = "passive"
         if predicate.verb == "acted on" and self.times:
             clause, step = self._until(clause, text), "acted-on"
@@ -516,8 +552,9 @@ def _ing_participle(verb: str) -> str:
     return participle(next((c for c in candidates if is_verb(c)), base))
 
 
-def _coordinated(rest: str) -> str:
-    """ ", and didn't test it" after a passive: the second act of the same doer, said as a passive too."""
+def _coordinated(rest: str) -> str | None:
+    """ ", and didn't test it" after a passive: the second act of the same doer, said as a passive too;
+    None when that second act has no object to become its subject."""
     joint = re.match(
         r"(,?\s+(?:and|but|then)\s+)"
         r"(?=(?:didn['\u2019]t|did not|never|forgot to|failed to|neglected to|[a-z]{3,}ed)\b)",
@@ -527,7 +564,7 @@ def _coordinated(rest: str) -> str:
         return rest
     predicate = _predicate(rest, joint.end(), nobody=False)
     if predicate is None:
-        return rest
+        return None  # "shrugged his shoulders and acted like …": the second act would lose its doer
     subject = _as_subject(predicate.obj)
     aux = "were" if predicate.plural else "was"
     words = [subject, aux, predicate.negation, predicate.verb] if predicate.negative else [subject, aux, predicate.verb]
@@ -582,6 +619,8 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
         if late:
             particle, end = late.group(1), end + late.end()
     found = obj.group("obj")
+    if _NOT_NOUN_PHRASE.match(found):
+        return None  # "believed that there was …", "tested what the caller did": a clause, not a thing
     plural = _plural(found)
     if pp == "acted on":
         # "the alert at 02:10": the time belongs to what was not acted on
