@@ -49,6 +49,13 @@ REWRITES: list[tuple[str, str, str]] = [
     ("human-error", "The outage was caused by human error.", "The outage was caused by an error."),
     ("command-stays-lower-case", "An operator mistakenly executed rm -rf / on the replica.",
      "rm -rf / was executed on the replica."),
+    ("after-joins-a-clause", "The site went down after a worker mistakenly cut a wrong line.",
+     "The site went down after a wrong line was cut."),
+    ("pronoun-after-that", "The report says that he accidentally deleted data from the primary.",
+     "The report says that data was deleted from the primary."),
+    ("particle-before-possessive", "He blew away his production database.", "The production database was blown away."),
+    ("head-noun-before-of", "Dave selected the wrong branch and deleted gigabytes of customer data.",
+     "The wrong branch was selected and gigabytes of customer data were deleted."),
 ]  # fmt: skip
 
 
@@ -104,6 +111,14 @@ NO_REWRITES: list[tuple[str, str, str]] = [
     ("if-had", "If the reviewer had looked at the diff, this would never have shipped.", "a counterfactual 'if"),
     ("nothing-left-of-the-cause", "Bob Lindqvist caused the outage.", "nothing is said without the doer"),
     ("nothing-left-of-the-by-cause", "The outage was caused by a single maintenance worker.", "cannot be taken out"),
+    ("modifier-before-doer", "Work crews cut an underground cable near Green Run.", "cannot be taken out"),
+    ("number-before-doer", "Inspectors found two contractors opened the wrong flange.", "cannot be taken out"),
+    ("clause-as-object", "The operator believed that there was too much water.", "cannot be taken out"),
+    ("reflexive-object", "The developer described himself as confused.", "cannot be taken out"),
+    ("second-act-without-object", "The contractor shrugged his shoulders and acted like he did not know.",
+     "cannot be taken out"),
+    ("object-first-of-a-list", "Police filed charges of homicide, driving and endangerment.",
+     "cannot be taken out"),
 ]
 
 

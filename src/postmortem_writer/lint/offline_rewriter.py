@@ -159,7 +159,7 @@ _BOUNDARY = (
     r"over|back|twice|again|once|anyway|instead|too|yesterday|today|tonight|first|has|have|had|was|were|is|are|be|"
     r"been|will|would|could|should|can|may|might|must|did|does|do)"
 )
-_PARTICLE = r"(?:down|out|offline|up|off|over|back)"
+_PARTICLE = r"(?:down|out|offline|up|off|over|back|away)"
 _OBJECT = re.compile(
     r"(?P<obj>(?:(?:the|a|an|all|both|every|each|some|several|many|too many|two|three|four|five|six|\d+|his|her|"
     r"their|its|this|that|these|those|our|one|any)\s+)?"
@@ -364,8 +364,13 @@ class OfflineRewriter:
             return None
         subject = _as_subject(predicate.obj)
         aux = "were" if predicate.plural else "was"
+        pronoun = text[who_start:who_end].lower() in {"i", "he", "she", "they", "you", "we"}
+        if pronoun:
+            start = who_start  # "that he deleted": "that" joins the clause, it is no determiner of "he"
         before = text[:start]
-        if not _opens_clause(before):
+        if not _opens_clause(before) and (
+            not pronoun or re.search(r"\b(?:the|a|an|this|my|our|his|her|their)\s+[\w-]+\s*$", before, re.IGNORECASE)
+        ):
             return None  # "Work crews cut …", "two contractors opened …": the doer's modifiers would stay behind
         # "after" and "before" also join clauses: "after a wrong line was cut", not "after … being cut"
         gerund = bool(re.search(r"\b(?:of|to|for|with|from|about|despite|by|without)\s+$", before))
@@ -377,6 +382,8 @@ class OfflineRewriter:
             words.append(predicate.particle)
         clause = " ".join(words)
         rest = text[predicate.end :]
+        if re.match(r",\s+(?:[\w-]+\s+){0,3}[\w-]+,?\s+(?:and|or)\s+[\w-]+", rest):
+            return None  # "filed charges of X, Y and Z": the object is the first of a list the passive would split
         if _EMPTY_CAUSE.match(predicate.verb) and re.match(r"\s*(?:[,.;:!?]|$)", rest):
             return None  # "the outage was caused.": with the doer gone, nothing is said
         if re.search(r"\bwho\b", between) and not re.match(
@@ -605,7 +612,9 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
         return None
     position += after.end()
     particle = ""
-    first = re.match(rf"({_PARTICLE})\s+(?=the|a|an|all|both)", text[position:], re.IGNORECASE)
+    first = re.match(
+        rf"({_PARTICLE})\s+(?=the|a|an|all|both|his|her|their|its|my|our)\b", text[position:], re.IGNORECASE
+    )
     if first and stem(form.lower()) not in _PARTICLE_VERBS:
         first = None  # "resigned over the incident": a preposition, not a particle
     if first:
@@ -663,7 +672,11 @@ def _as_subject(obj: str) -> str:
 
 
 def _plural(obj: str) -> bool:
-    words = obj.lower().split()
+    # "a line of spaces", "gigabytes of data": the head noun before "of" gives the number, unless it
+    # only counts ("a number of handbrakes", "a lot of files")
+    head, _, _ = obj.lower().partition(" of ")
+    quantity = re.search(r"\b(?:number|lot|couple|majority|bunch|handful|dozen)$", head)
+    words = (obj.lower() if quantity else head).split()
     if not words:
         return False
     if words[0] in _PLURALDETERMINERS or (words[0].isdigit() and words[0] != "1") or obj.lower() == "them":
@@ -701,7 +714,7 @@ def _capital_if_first(prefix: str, clause: str) -> str:
 
 def _no_rewrite_reason(sentence: str) -> str:
     """Why the offline rewriter left a flagged sentence alone, as one line for the author."""
-    agents = analyse(sentence)
+    agents = analyse(sentence) or _subjects(sentence, names_in(sentence))
     if any(agent.kind == "judged" for agent in agents):
         return "only a judgement of a person: no event to keep once it is taken out"
     if any(agent.kind == "if_had" for agent in agents):
