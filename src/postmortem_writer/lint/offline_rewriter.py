@@ -28,7 +28,7 @@ from postmortem_writer.errors import PostmortemError
 from postmortem_writer.lint.agents import DETERMINERS, PERSON_TOKEN, Agent, analyse, doer_start, names_in
 from postmortem_writer.lint.detect import lint_text
 from postmortem_writer.lint.rewrite import Rewrite
-from postmortem_writer.lint.wording import is_verb, participle, stem
+from postmortem_writer.lint.wording import FUNCTION_WORDS, is_verb, participle, stem
 from postmortem_writer.models import Finding
 
 
@@ -121,6 +121,12 @@ EDITS: tuple[Edit, ...] = (
         "nobody as the doer of a relative clause",
     ),
     Edit(
+        "possessive.pronoun-slips",
+        r"\b(?:his|her|their|my)(?: own)? (mistakes|errors|typos|blunders|slips|oversights)\b",
+        r"the \1",
+        "the slips put as a person's",
+    ),
+    Edit(
         "possessive.pronoun-slip",
         r"\b(?:his|her|their|my)(?: own)? (mistake|error|typo|blunder|slip|oversight|misreading)(s?)\b",
         r"a \1\2",
@@ -157,7 +163,8 @@ _BOUNDARY = (
     r"(?:to|from|in|on|at|against|for|with|without|into|onto|during|after|before|while|because|instead|and|but|"
     r"so|which|that|who|when|until|since|as|by|via|across|through|despite|even|or|than|down|out|offline|up|off|"
     r"over|back|twice|again|once|anyway|instead|too|yesterday|today|tonight|first|has|have|had|was|were|is|are|be|"
-    r"been|will|would|could|should|can|may|might|must|did|does|do)"
+    r"been|will|would|could|should|can|may|might|must|did|does|do|upon|thru|later|earlier|last|much|"
+    r"(?!(?:apply|supply|reply|rely|fly|comply|imply|multiply|ally|rally|bully|early|only)\b)[a-z]{2,}ly)"
 )
 _PARTICLE = r"(?:down|out|offline|up|off|over|back|away)"
 _OBJECT = re.compile(
@@ -233,10 +240,12 @@ _PLURALDETERMINERS = frozenset(
     ["all", "both", "several", "many", "two", "three", "four", "five", "six", "these", "those"]
 )
 _TIME = re.compile(r"\b(\d{1,2}:\d{2})\b")
+_COUNT = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|several)"
+_SPAN_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)"
 # What an object phrase may not open with: a clause or a reflexive is no subject for a passive.
 _NOT_NOUN_PHRASE = re.compile(
     r"(?:that|what|how|why|where|when|whether|if|like|who|which|there|himself|herself|themselves|"
-    r"yourself|myself|ourselves|me|him|her|us|you|i|he|she|we|they)\b",
+    r"yourself|myself|ourselves|me|him|her|us|you|i|he|she|we|they|of|to|for|in|on|at|with|about)\b",
     re.IGNORECASE,
 )
 # Words after which a doer's noun phrase opens a clause: a conjunction, a reporting verb's past, punctuation.
@@ -251,6 +260,9 @@ def _opens_clause(before: str) -> bool:
     so a word of it left in ``before`` ("Work crews", "two contractors", "air traffic controllers") would
     stay behind as broken English."""
     stripped = before.rstrip()
+    if re.search(r"[\w-]+,\s+(?:[\w-]+,?\s+)?(?:and|or)$|\b(?:one|some|many|most|all|each|none|several|two|three|any|both)"
+                 r"\s+of(?:\s+(?:the|our|their|its|his|her|[\w-]+['\u2019]s))?$", stripped, re.IGNORECASE):
+        return False  # "Nurses, anaesthetists, and surgeons failed …", "one of our engineers made …"
     if not stripped or stripped[-1] in ",;:(\u2014\u2013-\"\u201c'":
         return True
     if re.search(r"\d{1,2}:\d{2}(?:\s?(?:UTC|[AP]M))?$|\b(?:19|20)\d{2}$", stripped):
@@ -303,6 +315,9 @@ class OfflineRewriter:
         text = tidy(text)
         if text.strip(" .") == "" or not re.search(r"[A-Za-z]{3}", text):
             raise NoRewrite("only a judgement of a person is left: nothing to keep")
+        broken = _broken(text)
+        if broken:
+            raise NoRewrite(f"the rewrite would not read as English ({broken!r}): the template stands")
         return Rewrite(
             text=text,
             categories_addressed=sorted({f.category for f in findings}),
@@ -439,6 +454,28 @@ def _subjects(text: str, names: list[tuple[int, int]]) -> list[Agent]:
     return found
 
 
+_DOUBLE_DETERMINER = re.compile(
+    r"\b(?:a|an|the|one|another|his|her|their|my|our|your)\s+(?:a|an)\s+|"
+    r"\b(?:a|an)\s+(?:[\w-]+\s+)?(?:mistakes|errors|slips|failures|typos)\b",
+    re.IGNORECASE,
+)
+_MODIFIED_ERROR = re.compile(r"\b([\w'\u2019-]+)\s+(?:a|an)\s+(?:error|mistake|slip|failure|typo)\b", re.IGNORECASE)
+
+
+def _broken(text: str) -> str:
+    """The part of ``text`` that does not read as English after words were taken out, "" when none: two
+    determiners in a row ("an a mistake"), "a" before a plural, or a modifier left before a new article
+    ("individual an error", "Amazon a typo")."""
+    double = _DOUBLE_DETERMINER.search(text)
+    if double:
+        return double.group(0).strip()
+    for match in _MODIFIED_ERROR.finditer(text):
+        word = match.group(1).lower()
+        if word not in FUNCTION_WORDS and not is_verb(word) and not word.endswith(("ed", "ly", "'s", "\u2019s")):
+            return match.group(0)
+    return ""
+
+
 def apply_edits(text: str, edits: Sequence[Edit]) -> tuple[str, list[str]]:
     """``text`` with every edit of ``edits`` applied in order, and the ids of those that changed it."""
     applied = []
@@ -531,6 +568,8 @@ def _drop_by_agent(text: str, agent: Agent) -> tuple[str, str] | None:
     by = text.rfind(" by ", agent.start, agent.who_span[0] + 1)
     if by < 0 or re.match(r"\s+(?:error|mistake|slip|failure)s?\b", text[agent.who_span[1] :]):
         return None
+    if re.search(r"\b(?:between|of|with|from|for|in|on|at|to|and|or)\b", text[by + 4 : agent.who_span[0]]):
+        return None  # "by a miscommunication between the dispatcher and …": the person is not the by-phrase
     end = agent.who_span[1]
     while (more := re.match(r"\s+([\w-]+)", text[end:])) and PERSON_TOKEN.fullmatch(more.group(1).lower()):
         end += more.end()  # "a junior developer", "a team member": the doer's head noun goes too
@@ -564,11 +603,14 @@ def _coordinated(rest: str) -> str | None:
     None when that second act has no object to become its subject."""
     joint = re.match(
         r"(,?\s+(?:and|but|then)\s+)"
-        r"(?=(?:didn['\u2019]t|did not|never|forgot to|failed to|neglected to|[a-z]{3,}ed)\b)",
+        r"(?=(?:didn['\u2019]t|did not|did|never|forgot to|failed to|neglected to|made|took|ran|broke|put|sent|left|"
+        r"gave|wrote|chose|[a-z]{3,}ed)\b)",
         rest,
     )
     if joint is None:
         return rest
+    if re.match(r"did\s", rest[joint.end() :]):
+        return None  # "but did check the text": an emphatic act of the same doer, which has no passive
     predicate = _predicate(rest, joint.end(), nobody=False)
     if predicate is None:
         return None  # "shrugged his shoulders and acted like …": the second act would lose its doer
@@ -628,8 +670,9 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
         if late:
             particle, end = late.group(1), end + late.end()
     found = obj.group("obj")
-    if _NOT_NOUN_PHRASE.match(found):
-        return None  # "believed that there was …", "tested what the caller did": a clause, not a thing
+    if _NOT_NOUN_PHRASE.match(found) or re.search(rf"\s(?:\d+|a few|{_COUNT})\s+(?:{_SPAN_UNIT})$", found):
+        # "believed that there was …": a clause, not a thing; "her error two days": a duration run into it
+        return None
     plural = _plural(found)
     if pp == "acted on":
         # "the alert at 02:10": the time belongs to what was not acted on
