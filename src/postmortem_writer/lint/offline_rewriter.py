@@ -84,7 +84,7 @@ EDITS: tuple[Edit, ...] = (
     Edit("judgement.adverb-last", rf",?\s+{_JUDGING_ADVERB}(?=\s*[.,;!?]|$)", "", "a judging adverb"),
     Edit(
         "judgement.adjective",
-        rf"(?<![\w-])(?<!being )(?<!was )(?<!were )(?<!is )(?<!are )(?<!be )(?<!so )(?<!too )(?<!very )"
+        rf"(?<![\w-])(?<!being )(?<!been )(?<!was )(?<!were )(?<!is )(?<!are )(?<!be )(?<!so )(?<!too )(?<!very )"
         rf"{_JUDGING_ADJECTIVE}(?:\s+and\s+{_JUDGING_ADJECTIVE})?\s+"
         r"(?=(?!(?:the|a|an|his|her|their|its|to|and|or|at|about|with|but|so|because|when|if|then|as)\b)[a-z])",
         "",
@@ -242,6 +242,7 @@ _PLURALDETERMINERS = frozenset(
 _TIME = re.compile(r"\b(\d{1,2}:\d{2})\b")
 _COUNT = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|several)"
 _SPAN_UNIT = r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)"
+_TWO_OBJECTS = re.compile(r"(?:the|a|an)\s+[\w-]+\s+(?:a|an|the)\s", re.IGNORECASE)
 # What an object phrase may not open with: a clause or a reflexive is no subject for a passive.
 _NOT_NOUN_PHRASE = re.compile(
     r"(?:that|what|how|why|where|when|whether|if|like|who|which|there|himself|herself|themselves|"
@@ -509,7 +510,7 @@ def _capital(text: str) -> str:
 def _article(match: re.Match[str]) -> str:
     """ "a" or "an" for the word that follows, by its first letter (the cases prose meets most)."""
     following = match.string[match.end() :]
-    if re.match(r"[A-Z]{2,}\b", following):  # an acronym is read by its letters' names
+    if re.match(r"[A-Z](?:[A-Z]+|\d[\w-]*)\b", following):  # an acronym ("an S3 bucket") is read by its letters' names
         vowel = following[0] in "AEFHILMNORSX"
     else:
         vowel = bool(re.match(r"[aeio]|u(?!ni|se|sa|ser|ti)", following, re.IGNORECASE))
@@ -581,8 +582,8 @@ def _drop_by_agent(text: str, agent: Agent) -> tuple[str, str] | None:
         # "caused by a developer executing a DROP command on …" → "caused by a DROP command executed on …"
         form = _ing_participle(acting.group(1))
         obj = _OBJECT.match(text, end + acting.end())
-        if obj is None:
-            return None
+        if obj is None or any(PERSON_TOKEN.fullmatch(w.lower()) for w in obj.group("obj").split()):
+            return None  # "by a contractor training employees": people as the object, not a thing done
         return text[: by + 4] + obj.group("obj") + f" {form}" + text[obj.end() :], "by-agent-acting"
     if re.match(r"\s+(?:of|from|at|in|with|who|that)\b", text[end:]):
         return None  # "by one employee of the power company": what is left would not read
@@ -670,8 +671,13 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
         if late:
             particle, end = late.group(1), end + late.end()
     found = obj.group("obj")
-    if _NOT_NOUN_PHRASE.match(found) or re.search(rf"\s(?:\d+|a few|{_COUNT})\s+(?:{_SPAN_UNIT})$", found):
-        # "believed that there was …": a clause, not a thing; "her error two days": a duration run into it
+    if (
+        _NOT_NOUN_PHRASE.match(found)
+        or _TWO_OBJECTS.match(found)
+        or re.search(rf"\s(?:\d+|a few|{_COUNT})\s+(?:{_SPAN_UNIT})$", found)
+    ):
+        # "believed that there was …": a clause, not a thing; "gave a patient a medication": two objects;
+        # "her error two days": a duration run into it
         return None
     plural = _plural(found)
     if pp == "acted on":
@@ -748,8 +754,8 @@ def _safeguard(rest: str, subject: str) -> tuple[str, str]:
 
 def _capital_if_first(prefix: str, clause: str) -> str:
     """``clause`` with a capital when it opens the sentence, else in lower case where it began with a capital word."""
-    if not prefix.strip():
-        return _capital(clause)
+    if not prefix.strip(" \"'\u201c\u2018(\u2014-"):
+        return _capital(clause)  # '"I made a mistake," he said' → '"A mistake was made," he said'
     if re.match(r"(?:The|A|An)\b", clause):
         return clause[:1].lower() + clause[1:]
     return clause
