@@ -249,10 +249,50 @@ _NOT_NOUN_PHRASE = re.compile(
     r"yourself|myself|ourselves|me|him|her|us|you|i|he|she|we|they|of|to|for|in|on|at|with|about)\b",
     re.IGNORECASE,
 )
+# A doer among others: the last of a list, or one of a group; the passive would keep the rest behind.
+_GROUP_BEFORE = re.compile(
+    r"[\w-]+,\s+(?:[\w-]+,?\s+)?(?:and|or)$|\b(?:one|some|many|most|all|each|none|several|two|three|any|both)"
+    r"\s+of(?:\s+(?:the|our|their|its|his|her|[\w-]+['\u2019]s))?$",
+    re.IGNORECASE,
+)
 # Words after which a doer's noun phrase opens a clause: a conjunction, a reporting verb's past, punctuation.
 _CLAUSE_OPENERS = frozenset(
-    "that because when whenever after before while since until once where if though although whereas and but "
-    "so or then as why how what whether of to for with from about despite by without".split()
+    [
+        "that",
+        "because",
+        "when",
+        "whenever",
+        "after",
+        "before",
+        "while",
+        "since",
+        "until",
+        "once",
+        "where",
+        "if",
+        "though",
+        "although",
+        "whereas",
+        "and",
+        "but",
+        "so",
+        "or",
+        "then",
+        "as",
+        "why",
+        "how",
+        "what",
+        "whether",
+        "of",
+        "to",
+        "for",
+        "with",
+        "from",
+        "about",
+        "despite",
+        "by",
+        "without",
+    ]
 )
 
 
@@ -261,8 +301,7 @@ def _opens_clause(before: str) -> bool:
     so a word of it left in ``before`` ("Work crews", "two contractors", "air traffic controllers") would
     stay behind as broken English."""
     stripped = before.rstrip()
-    if re.search(r"[\w-]+,\s+(?:[\w-]+,?\s+)?(?:and|or)$|\b(?:one|some|many|most|all|each|none|several|two|three|any|both)"
-                 r"\s+of(?:\s+(?:the|our|their|its|his|her|[\w-]+['\u2019]s))?$", stripped, re.IGNORECASE):
+    if _GROUP_BEFORE.search(stripped):
         return False  # "Nurses, anaesthetists, and surgeons failed …", "one of our engineers made …"
     if not stripped or stripped[-1] in ",;:(\u2014\u2013-\"\u201c'":
         return True
@@ -275,8 +314,13 @@ def _opens_clause(before: str) -> bool:
     if word in _CLAUSE_OPENERS:
         return True
     # "Reports claimed a worker …", "the spokesman said an engineer …": a verb in the past, not the first word
-    return len(stripped.split()) > 1 and bool(re.fullmatch(r"[a-z]+ed|said|found|saw|knew|thought|wrote|says|"
-                                                          r"claims|reports|shows|showed|reveals|suggests", word))
+    return len(stripped.split()) > 1 and bool(
+        re.fullmatch(
+            r"[a-z]+ed|said|found|saw|knew|thought|wrote|says|"
+            r"claims|reports|shows|showed|reveals|suggests",
+            word,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -408,9 +452,10 @@ class OfflineRewriter:
             rest,
         ):
             return None  # "the employee who launched the alarm has been reassigned": the main clause goes on
-        rest = _coordinated(rest)
-        if rest is None:
+        coordinated = _coordinated(rest)
+        if coordinated is None:
             return None
+        rest = coordinated
         step = "passive"
         if predicate.verb == "acted on" and self.times:
             clause, step = self._until(clause, text), "acted-on"
