@@ -63,6 +63,13 @@ REWRITES: list[tuple[str, str, str]] = [
     ("acronym-takes-an", "An engineer debugging an S3 issue mistakenly removed the servers.",
      "An engineer debugging an S3 issue removed the servers."),
     ("capital-after-quote", "\u201cI made a mistake,\u201d he said.", "\u201cA mistake was made,\u201d he said."),
+    ("possessive-after-a-verb", "Contributing to the outage was the pilot\u2019s distraction.",
+     "Contributing to the outage was a distraction."),
+    ("possessive-with-article-and-modifier", "The problem was caused by an engineer\u2019s little mistake.",
+     "The problem was caused by a little mistake."),
+    ("possessive-after-an", "Damages were paid for an employee\u2019s mistake.", "Damages were paid for a mistake."),
+    ("possessive-after-that", "We are sure that Bob's mistake was the only reason.",
+     "We are sure that a mistake was the only reason."),
     ("head-noun-before-of", "Dave selected the wrong branch and deleted gigabytes of customer data.",
      "The wrong branch was selected and gigabytes of customer data were deleted."),
 ]  # fmt: skip
@@ -136,7 +143,6 @@ NO_REWRITES: list[tuple[str, str, str]] = [
         "cannot be taken out",
     ),
     ("one-of-the-doers", "On 2021-08-03, one of our engineers made a bad database migration.", "cannot be taken out"),
-    ("doubled-article", "Damages were paid for an employee\u2019s mistake.", "would not read"),
     ("modifier-before-new-article", 'It was the result of "individual human error" at the desk.', "would not read"),
     (
         "by-phrase-not-the-person",

@@ -573,8 +573,12 @@ def _possessive(text: str, names: list[tuple[int, int]]) -> tuple[str, str] | No
             continue
         start = match.start("who")
         np = match.group("np")
-        if np.strip() and np.split()[0].lower() in DETERMINERS:
-            start = match.start("np")
+        # the possessor's phrase starts at its last determiner: "was the operator's mistake" → "was a mistake",
+        # "an engineer's little mistake" → "a little mistake", never "the a …"
+        for word in reversed(list(re.finditer(r"[\w-]+", np))):
+            if word.group(0).lower() in DETERMINERS and word.group(0).lower() != "that":  # "sure that Bob's …"
+                start = match.start("np") + word.start()
+                break
         rest = match.group("rest")
         article = "the" if re.search(r"s$", rest.strip()) and not rest.strip().endswith("ss") else "a"
         replaced = f"{article} {rest}"
