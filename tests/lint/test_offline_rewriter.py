@@ -70,6 +70,8 @@ REWRITES: list[tuple[str, str, str]] = [
     ("possessive-after-an", "Damages were paid for an employee\u2019s mistake.", "Damages were paid for a mistake."),
     ("possessive-after-that", "We are sure that Bob's mistake was the only reason.",
      "We are sure that a mistake was the only reason."),
+    ("two-verbs-one-object", "The pilots failed to monitor and maintain a safe airspeed.",
+     "A safe airspeed was not monitored and maintained."),
     ("head-noun-before-of", "Dave selected the wrong branch and deleted gigabytes of customer data.",
      "The wrong branch was selected and gigabytes of customer data were deleted."),
 ]  # fmt: skip

@@ -696,7 +696,12 @@ def _predicate(text: str, at: int, *, nobody: bool) -> _Predicate | None:
         form, negative = verb.group("past"), nobody
         pp = participle(form, past=True)
     position = verb.end()
-    if form.lower() in _NOTICING and (form.lower() in _HAPPENED_ANYWAY or _SIGNAL.match(text, position)):
+    both = re.match(r"\s+(?:and|or)\s+([a-z]+)(?=\s)", text[position:])
+    if both and (verb.group("omit") or verb.group("cf") or verb.group("neg")) and is_verb(both.group(1)):
+        # "failed to monitor and maintain a safe airspeed": one object for two verbs in the same form
+        second = both.group(1).lower() if verb.group("cf") else participle(both.group(1), past=False)
+        pp, position = f"{pp} and {second}", position + both.end()
+    elif form.lower() in _NOTICING and (form.lower() in _HAPPENED_ANYWAY or _SIGNAL.match(text, position)):
         negative = negative or form.lower() in _HAPPENED_ANYWAY
         pp = "acted on"
     after = re.match(r"\s+(?:to\s+)?", text[position:]) if pp == "acted on" else re.match(r"\s+", text[position:])
