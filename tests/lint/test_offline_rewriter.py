@@ -72,6 +72,8 @@ REWRITES: list[tuple[str, str, str]] = [
      "We are sure that a mistake was the only reason."),
     ("two-verbs-one-object", "The pilots failed to monitor and maintain a safe airspeed.",
      "A safe airspeed was not monitored and maintained."),
+    ("person-as-gerund-subject", "The trigger was the on-call engineer skipping a runbook step.",
+     "The trigger was a runbook step being skipped."),
     ("head-noun-before-of", "Dave selected the wrong branch and deleted gigabytes of customer data.",
      "The wrong branch was selected and gigabytes of customer data were deleted."),
 ]  # fmt: skip

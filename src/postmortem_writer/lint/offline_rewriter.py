@@ -386,7 +386,7 @@ class OfflineRewriter:
     def _one_doer(self, text: str, *, guess: bool = True) -> tuple[str, str] | None:
         """``text`` with its first person-as-doer taken out, and the step's id; None when none can be."""
         names = names_in(text)
-        possessive = _possessive(text, names) or _why_not(text)
+        possessive = _possessive(text, names) or _why_not(text) or _acting(text, names)
         if possessive is not None:
             return possessive
         # a person before a verb is a guess at the doer: only for the sentence as the lint flagged it
@@ -639,6 +639,32 @@ def _drop_by_agent(text: str, agent: Agent) -> tuple[str, str] | None:
     if _EMPTY_CAUSE.search(text[:by]) and re.match(r"\s*(?:[,.;:!?]|$)", text[end:]):
         return None  # "was caused by a worker, it has been revealed": without the worker, no cause is left
     return text[:by] + text[end:], "by-agent"
+
+
+_ACTING = re.compile(
+    r"\b(?P<lead>was|is|were|are|of|from|to|about|after|before)\s+(?P<np>(?:the|a|an|one|our|their)\s+"
+    r"(?:[\w-]+\s+){0,2}?)(?P<who>[\w@.-]+)\s+(?P<ing>[a-z]{3,}ing)\s+",
+    re.IGNORECASE,
+)
+
+
+def _acting(text: str, names: list[tuple[int, int]]) -> tuple[str, str] | None:
+    """ "The root cause was the on-call engineer skipping a runbook step" → "… was a runbook step being
+    skipped": a person as the subject of a gerund, the gerund's object made its subject."""
+    for match in _ACTING.finditer(text):
+        who = match.group("who")
+        person = bool(PERSON_TOKEN.fullmatch(who.lower())) or any(s <= match.start("who") < e for s, e in names)
+        if not person or match.group("ing").lower() in {"during", "nothing", "something", "anything", "thing"}:
+            continue
+        obj = _OBJECT.match(text, match.end())
+        found = obj.group("obj") if obj else ""
+        if not found or _NOT_NOUN_PHRASE.match(found) or _TWO_OBJECTS.match(found):
+            continue
+        if any(PERSON_TOKEN.fullmatch(w.lower()) for w in found.split()):
+            continue  # "a contractor training employees": people as the object, not a thing done
+        clause = f"{found} being {_ing_participle(match.group('ing'))}"
+        return text[: match.start("np")] + clause + text[match.end() + len(found) :], "acting"
+    return None
 
 
 def _ing_participle(verb: str) -> str:
