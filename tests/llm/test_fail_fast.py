@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from postmortem_writer.cli import cli
 from postmortem_writer.llm.openai_backend import MAX_MESSAGE_CHARS
 from postmortem_writer.models import Draft
-from postmortem_writer.testing.loopback import Action, Fault, LoopbackServer, Responder, citing_responder
+from postmortem_writer.testing.loopback import Action, Answer, Fault, LoopbackServer, Responder, citing_responder
 
 KEY = "sk-do-not-print-me"
 # What llama-cpp-python's server answers a json_schema response_format with (HTTP 500).
@@ -175,3 +175,20 @@ def test_a_run_says_whether_a_model_answer_was_used(
     assert (draft.provenance.fallback is not None) is fell_back
     assert draft.provenance.model == "m"
     assert draft.provenance.calls > 0
+
+
+def test_a_re_ask_over_the_context_costs_the_chunk_not_the_run(sample_incident: Path, tmp_path: Path) -> None:
+    # The first request fits; the re-ask carries the invalid answer and why it failed, and outgrows
+    # the server's context. The settings are fine: that chunk is a gap, and the draft is written.
+    over = Fault(400, message="request (5658 tokens) exceeds the available context size (4096 tokens)")
+
+    def invalid_then_over(body: dict[str, Any]) -> Action:
+        reask = any(message.get("role") == "assistant" for message in body["messages"])
+        return over if reask else Answer({"timeline": "not a list"})
+
+    out = tmp_path / "d.md"
+    code, err, server = run(sample_incident, out, invalid_then_over)
+    assert code == 0, err
+    assert not [line for line in err.splitlines() if line.startswith("error:")]
+    assert out.exists()
+    assert len(server.requests) > 1

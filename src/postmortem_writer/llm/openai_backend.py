@@ -252,6 +252,15 @@ class OpenAIBackend:
             )
         except InstructorRetryException as exc:
             # instructor wraps an HTTP fault the same way as invalid output: the cause tells them apart.
+            if reasks and _over_context(exc.__cause__):
+                # A re-ask carries the invalid answer and why it failed, so it can outgrow a context
+                # the first request fitted: the chunk's output stayed invalid, the settings are fine.
+                raise ModelOutputError(
+                    f"output still invalid after {len(reasks)} re-ask(s), the last over the server's context: "
+                    f"{reasks[-1]}",
+                    attempts=exc.n_attempts,
+                    reasons=tuple(reasks),
+                ) from None
             if isinstance(exc.__cause__, openai.APIError):
                 raise self._classify(exc.__cause__, exc.n_attempts, mode) from None
             raise ModelOutputError(
@@ -314,6 +323,11 @@ def _grammar(request: Request[T], mode: Mode) -> type[T]:
     repeat the ids the data block shows, on every call, for nothing a validator does not check.
     """
     return request.grammar if request.grammar is not None and mode in CONSTRAINED else request.response_model
+
+
+def _over_context(error: BaseException | None) -> bool:
+    """Whether ``error`` is the server refusing a request for being over its context."""
+    return isinstance(error, openai.APIStatusError) and bool(_OVER_CONTEXT.search(_server_message(error)))
 
 
 def _retry_after(error: openai.APIError) -> float | None:
